@@ -23,7 +23,7 @@ function once<T>(section: string, read: (env: Env) => T, env: Env): T {
 
 /** Service Bus settings from the process environment (read once). */
 export const serviceBusSettings = (env: Env = process.env): ServiceBusSettings =>
-  once("serviceBus", readServiceBusSettings, env);
+  once("serviceBus", (source) => readServiceBusSettings(source), env);
 
 /** Table Storage settings from the process environment (read once). */
 export const tablesSettings = (env: Env = process.env): TablesSettings =>

@@ -6,25 +6,28 @@ export type ServiceBusSettings =
   | { readonly kind: "connectionString"; readonly connectionString: string }
   | { readonly kind: "identity"; readonly fullyQualifiedNamespace: string; readonly clientId?: string };
 
-/** Reads `ServiceBusConnection` or `ServiceBusConnection__fullyQualifiedNamespace` (+ `AZURE_CLIENT_ID`). */
-export function readServiceBusSettings(env: Env): ServiceBusSettings {
-  const connectionString = optional(env, "ServiceBusConnection");
+/**
+ * Reads a Service Bus connection the way the Functions host resolves a binding's `connection`:
+ * `<name>` as a connection string, or `<name>__fullyQualifiedNamespace` (+ `AZURE_CLIENT_ID`).
+ */
+export function readServiceBusSettings(env: Env, name = "ServiceBusConnection"): ServiceBusSettings {
+  const connectionString = optional(env, name);
   if (connectionString !== undefined) {
     if (!/Endpoint=sb:\/\//i.test(connectionString)) {
-      throw new ConfigError("ServiceBusConnection", "must be a connection string starting Endpoint=sb://...");
+      throw new ConfigError(name, "must be a connection string starting Endpoint=sb://...");
     }
     return { kind: "connectionString", connectionString };
   }
-  const fullyQualifiedNamespace = optional(env, "ServiceBusConnection__fullyQualifiedNamespace");
+  const fullyQualifiedNamespace = optional(env, `${name}__fullyQualifiedNamespace`);
   if (fullyQualifiedNamespace === undefined) {
     throw new ConfigError(
-      "ServiceBusConnection",
-      "is required: set it to a connection string, or set ServiceBusConnection__fullyQualifiedNamespace",
+      name,
+      `is required: set it to a connection string, or set ${name}__fullyQualifiedNamespace`,
     );
   }
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(fullyQualifiedNamespace)) {
     throw new ConfigError(
-      "ServiceBusConnection__fullyQualifiedNamespace",
+      `${name}__fullyQualifiedNamespace`,
       `${JSON.stringify(fullyQualifiedNamespace)} is not a host name such as contoso.servicebus.windows.net`,
     );
   }

@@ -1,0 +1,56 @@
+/**
+ * The host's notion of time. Timers read it to decide when to fire; an accelerated clock lets a
+ * demo or a test live through hours (or a daylight-saving change) in seconds.
+ */
+export interface Clock {
+  /** The current instant on this clock. */
+  now(): Date;
+  /** Resolves once this clock reaches `instant` (or at once if it already has), unless aborted. */
+  sleepUntil(instant: Date, signal: AbortSignal): Promise<void>;
+}
+
+/** Wall-clock time. */
+export const systemClock: Clock = acceleratedClock(1);
+
+/**
+ * A clock that shows `start` (default: now) when first read and from then on runs `factor` times
+ * faster than real time. Factor 60 turns every real second into a minute. Anchoring on the first
+ * read, not on creation, keeps start-up time from skipping virtual hours.
+ */
+export function acceleratedClock(factor: number, start: Date = new Date()): Clock {
+  if (!(factor > 0) || !Number.isFinite(factor))
+    throw new RangeError(`clock factor must be > 0, got ${factor}`);
+  let realStart: number | undefined;
+  const virtualStart = start.getTime();
+  const now = (): Date => {
+    realStart ??= Date.now();
+    return new Date(virtualStart + (Date.now() - realStart) * factor);
+  };
+  return {
+    now,
+    sleepUntil(instant, signal) {
+      return new Promise((resolve) => {
+        if (signal.aborted) {
+          resolve();
+          return;
+        }
+        const check = (): void => {
+          const remainingVirtualMs = instant.getTime() - now().getTime();
+          if (remainingVirtualMs <= 0 || signal.aborted) {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+            return;
+          }
+          // Real timers are coarse; re-check after waking so a fast clock never fires early.
+          timer = setTimeout(check, Math.max(1, Math.ceil(remainingVirtualMs / factor)));
+        };
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        let timer: NodeJS.Timeout = setTimeout(check, 0);
+        signal.addEventListener("abort", onAbort, { once: true });
+      });
+    },
+  };
+}

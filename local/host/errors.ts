@@ -1,0 +1,9 @@
+import { MailferryError } from "../../shared/errors.js";
+
+/** The local host cannot run a definition as given (bad schedule, unknown setting, route clash). */
+export class HostConfigurationError extends MailferryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "HostConfigurationError";
+  }
+}

@@ -1,0 +1,16 @@
+import { ServiceBusClient } from "@azure/service-bus";
+import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
+import type { ServiceBusSettings } from "../config/index.js";
+
+/**
+ * Creates a Service Bus client from settings: a connection string (the emulator, or SAS) or a
+ * namespace reached with Entra ID (a user-assigned managed identity when a client id is set).
+ */
+export function createServiceBusClient(settings: ServiceBusSettings): ServiceBusClient {
+  if (settings.kind === "connectionString") return new ServiceBusClient(settings.connectionString);
+  const credential =
+    settings.clientId !== undefined
+      ? new ManagedIdentityCredential({ clientId: settings.clientId })
+      : new DefaultAzureCredential();
+  return new ServiceBusClient(settings.fullyQualifiedNamespace, credential);
+}
