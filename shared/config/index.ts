@@ -5,6 +5,7 @@
 import { type Env } from "./env.js";
 import { readServiceBusSettings, type ServiceBusSettings } from "./servicebus.js";
 import { readTablesSettings, type TablesSettings } from "./tables.js";
+import { readPipelineSettings, type PipelineSettings } from "./pipeline.js";
 
 export { ConfigError } from "./errors.js";
 export type { Env } from "./env.js";
@@ -12,6 +13,7 @@ export type { ServiceBusSettings } from "./servicebus.js";
 export type { TablesSettings } from "./tables.js";
 export { readServiceBusSettings } from "./servicebus.js";
 export { readTablesSettings } from "./tables.js";
+export { readPipelineSettings, type PipelineSettings } from "./pipeline.js";
 
 const cache = new Map<string, unknown>();
 
@@ -28,6 +30,10 @@ export const serviceBusSettings = (env: Env = process.env): ServiceBusSettings =
 /** Table Storage settings from the process environment (read once). */
 export const tablesSettings = (env: Env = process.env): TablesSettings =>
   once("tables", readTablesSettings, env);
+
+/** Pipeline settings from the process environment (read once). */
+export const pipelineSettings = (env: Env = process.env): PipelineSettings =>
+  once("pipeline", readPipelineSettings, env);
 
 /** Forgets cached sections; for tests and for the embedded stack after it sets its settings. */
 export function resetConfigCache(): void {

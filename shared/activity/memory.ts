@@ -1,0 +1,20 @@
+import type { ActivityLog, ActivityRecord } from "./port.js";
+
+/** In-memory ActivityLog for unit tests. */
+export class InMemoryActivityLog implements ActivityLog {
+  private readonly records = new Map<string, ActivityRecord>();
+
+  record(entry: ActivityRecord): Promise<void> {
+    this.records.set(`${entry.waveId}|${entry.id}`, entry);
+    return Promise.resolve();
+  }
+
+  between(sinceMs: number, untilMs: number, waveId?: string): Promise<ActivityRecord[]> {
+    return Promise.resolve(
+      [...this.records.values()].filter(
+        (record) =>
+          record.at >= sinceMs && record.at < untilMs && (waveId === undefined || record.waveId === waveId),
+      ),
+    );
+  }
+}

@@ -1,0 +1,32 @@
+import { moveMessageId, type MoveMessage } from "./messages.js";
+import type { MoveQueue } from "./port.js";
+
+/** In-memory MoveQueue for unit tests; drops duplicates by MessageId as the broker does. */
+export class InMemoryMoveQueue implements MoveQueue {
+  readonly sent: MoveMessage[] = [];
+  readonly scheduled: { message: MoveMessage; at: Date }[] = [];
+  private readonly seen = new Set<string>();
+
+  send(messages: readonly MoveMessage[]): Promise<void> {
+    for (const message of messages) {
+      const id = moveMessageId(message);
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
+      this.sent.push(message);
+    }
+    return Promise.resolve();
+  }
+
+  schedule(message: MoveMessage, at: Date): Promise<void> {
+    const id = moveMessageId(message);
+    if (!this.seen.has(id)) {
+      this.seen.add(id);
+      this.scheduled.push({ message, at });
+    }
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

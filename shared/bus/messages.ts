@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { MalformedMessageError } from "./errors.js";
+
+/**
+ * Which part of an account's migration a slice belongs to: the initial copy, an incremental pass
+ * that keeps a synced account current, or the cutover's final pass.
+ */
+export const PASSES = ["initial", "incremental", "cutover"] as const;
+export type Pass = (typeof PASSES)[number];
+
+const idPattern = /^[A-Za-z0-9._~@+-]{1,200}$/;
+
+/** Version 1 of a message on the `moves` queue: one slice of one account's move. */
+export const moveMessageV1 = z.strictObject({
+  v: z.literal(1),
+  waveId: z.string().regex(idPattern, "must be a wave id"),
+  accountId: z.string().regex(idPattern, "must be an account id"),
+  attempt: z.number().int().min(1),
+  slice: z.number().int().min(0),
+  pass: z.enum(PASSES),
+  /** Which incremental pass this is (0 for the initial copy and the cutover). */
+  round: z.number().int().min(0),
+});
+
+export type MoveMessage = z.infer<typeof moveMessageV1>;
+
+/**
+ * The Service Bus MessageId of a move slice. The broker drops a second message with the same id
+ * inside its duplicate-detection window, so a re-sent slice is delivered once.
+ */
+export function moveMessageId(
+  message: Pick<MoveMessage, "accountId" | "attempt" | "slice" | "pass">,
+): string {
+  return `${message.accountId}:${message.attempt}:${message.pass}:${message.slice}`;
+}
+
+/** Validates a `moves` message body; the error names the field and what is wrong with it. */
+export function parseMoveMessage(body: unknown): MoveMessage {
+  let value = body;
+  if (typeof body === "string" || Buffer.isBuffer(body)) {
+    try {
+      value = JSON.parse(body.toString()) as unknown;
+    } catch {
+      throw new MalformedMessageError("moves", "body is not JSON");
+    }
+  }
+  if (value !== null && typeof value === "object" && "v" in value && value.v !== 1) {
+    throw new MalformedMessageError("moves", `unsupported schema version ${JSON.stringify(value.v)}`);
+  }
+  const parsed = moveMessageV1.safeParse(value);
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+    throw new MalformedMessageError("moves", reasons.join("; "));
+  }
+  return parsed.data;
+}

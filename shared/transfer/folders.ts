@@ -1,0 +1,91 @@
+import type { Logger } from "../telemetry/logger.js";
+import type { MailboxGovernor } from "../graph/governor.js";
+import type { MailboxFolder, MailboxOperations } from "./mailbox-api.js";
+import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "./state/port.js";
+
+export interface FolderSide {
+  readonly api: MailboxOperations;
+  readonly mailboxId: string;
+  readonly governor: MailboxGovernor;
+}
+
+interface PlacedFolder {
+  readonly folder: MailboxFolder;
+  readonly parentId: string | undefined;
+  readonly path: string;
+}
+
+/** Lists a mailbox's folders with their paths, parents before children. */
+async function placedFolders(side: FolderSide): Promise<PlacedFolder[]> {
+  const folders = await side.api.listFolders(side.mailboxId, side.governor);
+  const byId = new Map(folders.map((folder) => [folder.id, folder]));
+  const placed = new Map<string, PlacedFolder>();
+  const place = (folder: MailboxFolder): PlacedFolder => {
+    const known = placed.get(folder.id);
+    if (known) return known;
+    const parent = folder.parentFolderId ? byId.get(folder.parentFolderId) : undefined;
+    const parentPlaced = parent ? place(parent) : undefined;
+    const result: PlacedFolder = {
+      folder,
+      parentId: parent?.id,
+      path: parentPlaced ? `${parentPlaced.path}/${folder.displayName}` : folder.displayName,
+    };
+    placed.set(folder.id, result);
+    return result;
+  };
+  return folders.map(place);
+}
+
+/**
+ * Makes sure every source folder has its counterpart in the target and is checkpointed.
+ * Existing target folders are matched by parent and name (well-known folders such as Inbox
+ * already exist), so re-running after a crash never creates a folder twice.
+ */
+export async function mapFolders(
+  source: FolderSide,
+  target: FolderSide,
+  key: MailboxKey,
+  state: TransferStateStore,
+  logger: Logger,
+): Promise<{ folders: FolderCheckpoint[]; created: number }> {
+  const known = new Map((await state.loadFolders(key)).map((folder) => [folder.sourceFolderId, folder]));
+  const sourceFolders = await placedFolders(source);
+  const missing = sourceFolders.filter((placed) => !known.has(placed.folder.id));
+  let created = 0;
+  if (missing.length > 0) {
+    const targetFolders = await placedFolders(target);
+    const targetByPath = new Map(
+      targetFolders.map((placed) => [placed.path.toLowerCase(), placed.folder.id]),
+    );
+    const sourceToTarget = new Map<string, string>();
+    for (const folder of known.values()) sourceToTarget.set(folder.sourceFolderId, folder.targetFolderId);
+    for (const placed of sourceFolders) {
+      if (known.has(placed.folder.id)) continue;
+      let targetId = targetByPath.get(placed.path.toLowerCase());
+      if (targetId === undefined) {
+        const parentTarget = placed.parentId === undefined ? undefined : sourceToTarget.get(placed.parentId);
+        const made = await target.api.createFolder(
+          target.mailboxId,
+          parentTarget,
+          placed.folder.displayName,
+          placed.folder.type,
+          target.governor,
+        );
+        targetId = made.id;
+        targetByPath.set(placed.path.toLowerCase(), targetId);
+        created += 1;
+      }
+      sourceToTarget.set(placed.folder.id, targetId);
+      const checkpoint: FolderCheckpoint = {
+        sourceFolderId: placed.folder.id,
+        targetFolderId: targetId,
+        path: placed.path,
+        passComplete: false,
+      };
+      await state.saveFolder(key, checkpoint);
+      known.set(checkpoint.sourceFolderId, checkpoint);
+    }
+    logger.debug("folders mapped", { mailboxKey: key, folders: known.size, created });
+  }
+  return { folders: [...known.values()], created };
+}

@@ -1,0 +1,300 @@
+/**
+ * The slice of Microsoft Graph the transfer engine uses: users, mailbox ids, and the mailbox
+ * import/export API. Each call goes through the mailbox's governor; failures are classified.
+ */
+import type { Client } from "@microsoft/microsoft-graph-client";
+import type { MailboxGovernor } from "../graph/governor.js";
+import { classifyGraphError, retryAtFrom, statusOf } from "./graph-errors.js";
+import {
+  ImportSessionExpiredError,
+  ItemRejectedError,
+  ThrottledError,
+  TransientTransferError,
+} from "./errors.js";
+
+export interface GraphUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly displayName?: string;
+  readonly mail?: string | null;
+  readonly usageLocation?: string | null;
+  readonly assignedLicenses?: readonly { skuId: string }[];
+}
+
+export interface MailboxIds {
+  readonly primaryMailboxId: string;
+  readonly inPlaceArchiveMailboxId?: string | null;
+}
+
+export interface MailboxFolder {
+  readonly id: string;
+  readonly displayName: string;
+  readonly parentFolderId?: string | null;
+  readonly childFolderCount?: number;
+  readonly totalItemCount?: number;
+  readonly type?: string;
+}
+
+export interface MailboxItem {
+  readonly id: string;
+  readonly size?: number;
+  readonly createdDateTime?: string;
+  readonly lastModifiedDateTime?: string;
+  readonly changeKey?: string;
+  readonly "@removed"?: { reason?: string };
+}
+
+export interface ItemDeltaPage {
+  readonly items: readonly MailboxItem[];
+  readonly removedIds: readonly string[];
+  readonly nextLink?: string;
+  readonly deltaLink?: string;
+}
+
+export interface ExportedItem {
+  readonly itemId: string;
+  readonly changeKey?: string;
+  readonly data?: string;
+  readonly error?: { code?: string; message?: string };
+}
+
+export interface ImportSession {
+  readonly importUrl: string;
+  readonly expirationDateTime: string;
+}
+
+export interface ImportedItem {
+  readonly itemId: string;
+  readonly changeKey?: string;
+}
+
+/** Posts to an import URL: a plain HTTPS call whose URL carries its own credential. */
+export type ImportPoster = (
+  url: string,
+  body: string,
+) => Promise<{ status: number; text: string; headers: Headers }>;
+
+interface Paged<T> {
+  value?: T[];
+  "@odata.nextLink"?: string;
+  "@odata.deltaLink"?: string;
+}
+
+const MAILBOXES = "/admin/exchange/mailboxes";
+
+function encode(id: string): string {
+  return encodeURIComponent(id);
+}
+
+/** The mailbox operations the transfer engine needs (the Graph adapter below, or a test fake). */
+export interface MailboxOperations {
+  listFolders(mailboxId: string, governor: MailboxGovernor): Promise<MailboxFolder[]>;
+  createFolder(
+    mailboxId: string,
+    parentFolderId: string | undefined,
+    displayName: string,
+    type: string | undefined,
+    governor: MailboxGovernor,
+  ): Promise<MailboxFolder>;
+  itemDelta(
+    mailboxId: string,
+    folderId: string,
+    cursor: string | undefined,
+    pageSize: number,
+    governor: MailboxGovernor,
+  ): Promise<ItemDeltaPage>;
+  exportItems(
+    mailboxId: string,
+    itemIds: readonly string[],
+    governor: MailboxGovernor,
+  ): Promise<ExportedItem[]>;
+  createImportSession(mailboxId: string, governor: MailboxGovernor): Promise<ImportSession>;
+  importItem(
+    session: ImportSession,
+    request: { folderId: string; data: string; update?: { itemId: string; changeKey?: string } },
+    governor: MailboxGovernor,
+  ): Promise<ImportedItem>;
+}
+
+/** Typed, governed, classified access to one tenant's users and mailboxes. */
+export class MailboxApi implements MailboxOperations {
+  constructor(
+    private readonly client: Client,
+    private readonly betaClient: Client,
+    private readonly postImport: ImportPoster,
+  ) {}
+
+  /** The user, or undefined when the tenant has no such user. */
+  async findUser(idOrUpn: string, governor?: MailboxGovernor): Promise<GraphUser | undefined> {
+    const call = (): Promise<GraphUser> =>
+      this.client
+        .api(`/users/${encode(idOrUpn)}`)
+        .select(["id", "userPrincipalName", "displayName", "mail", "usageLocation", "assignedLicenses"])
+        .get() as Promise<GraphUser>;
+    try {
+      return governor ? await governor.run(call) : await call();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw classifyGraphError(error, "reading the user");
+    }
+  }
+
+  /** Mailbox ids of a user; the archive id comes from beta, the only version that has it. */
+  async mailboxIds(userId: string, withArchive: boolean): Promise<MailboxIds | undefined> {
+    try {
+      const client = withArchive ? this.betaClient : this.client;
+      const settings = (await client.api(`/users/${encode(userId)}/settings/exchange`).get()) as MailboxIds;
+      return settings;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw classifyGraphError(error, "reading mailbox settings");
+    }
+  }
+
+  /** Every folder of a mailbox, parents before children. */
+  async listFolders(mailboxId: string, governor: MailboxGovernor): Promise<MailboxFolder[]> {
+    const all: MailboxFolder[] = [];
+    const pending: (string | undefined)[] = [undefined];
+    while (pending.length > 0) {
+      const parent = pending.shift();
+      const path =
+        parent === undefined
+          ? `${MAILBOXES}/${encode(mailboxId)}/folders`
+          : `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(parent)}/childFolders`;
+      let url: string | undefined = path;
+      while (url !== undefined) {
+        const target: string = url;
+        const page = await this.governed(governor, "listing folders", () =>
+          target === path ? this.client.api(target).top(100).get() : this.client.api(target).get(),
+        );
+        const typed = page as Paged<MailboxFolder>;
+        for (const folder of typed.value ?? []) {
+          all.push(folder);
+          if ((folder.childFolderCount ?? 1) > 0) pending.push(folder.id);
+        }
+        url = typed["@odata.nextLink"];
+      }
+    }
+    return all;
+  }
+
+  /** Creates a folder at the root (no parent) or under a parent folder. */
+  async createFolder(
+    mailboxId: string,
+    parentFolderId: string | undefined,
+    displayName: string,
+    type: string | undefined,
+    governor: MailboxGovernor,
+  ): Promise<MailboxFolder> {
+    const path =
+      parentFolderId === undefined
+        ? `${MAILBOXES}/${encode(mailboxId)}/folders`
+        : `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(parentFolderId)}/childFolders`;
+    const created = await this.governed(governor, "creating a folder", () =>
+      this.client.api(path).post({ displayName, ...(type ? { type } : {}) }),
+    );
+    return created as MailboxFolder;
+  }
+
+  /** One page of a folder's item delta: start one with no cursor, continue with the last link. */
+  async itemDelta(
+    mailboxId: string,
+    folderId: string,
+    cursor: string | undefined,
+    pageSize: number,
+    governor: MailboxGovernor,
+  ): Promise<ItemDeltaPage> {
+    const url = cursor ?? `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}/items/delta`;
+    const page = (await this.governed(governor, "reading the item delta", () =>
+      this.client.api(url).header("Prefer", `odata.maxpagesize=${pageSize}`).get(),
+    )) as Paged<MailboxItem>;
+    const items: MailboxItem[] = [];
+    const removedIds: string[] = [];
+    for (const item of page.value ?? []) {
+      if (item["@removed"] !== undefined) removedIds.push(item.id);
+      else items.push(item);
+    }
+    return {
+      items,
+      removedIds,
+      ...(page["@odata.nextLink"] ? { nextLink: page["@odata.nextLink"] } : {}),
+      ...(page["@odata.deltaLink"] ? { deltaLink: page["@odata.deltaLink"] } : {}),
+    };
+  }
+
+  /** Exports up to 20 items; each result carries its data or its own error. */
+  async exportItems(
+    mailboxId: string,
+    itemIds: readonly string[],
+    governor: MailboxGovernor,
+  ): Promise<ExportedItem[]> {
+    if (itemIds.length > 20) throw new RangeError("exportItems takes at most 20 ids");
+    const response = (await this.governed(governor, "exporting items", () =>
+      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/exportItems`).post({ itemIds }),
+    )) as Paged<ExportedItem>;
+    return response.value ?? [];
+  }
+
+  /** Opens an import session on a mailbox. */
+  async createImportSession(mailboxId: string, governor: MailboxGovernor): Promise<ImportSession> {
+    return (await this.governed(governor, "creating an import session", () =>
+      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/createImportSession`).post({}),
+    )) as ImportSession;
+  }
+
+  /** Imports one item through a session (a new item, or an update of one imported before). */
+  async importItem(
+    session: ImportSession,
+    request: { folderId: string; data: string; update?: { itemId: string; changeKey?: string } },
+    governor: MailboxGovernor,
+  ): Promise<ImportedItem> {
+    const body = JSON.stringify({
+      FolderId: request.folderId,
+      Mode: request.update ? "update" : "create",
+      Data: request.data,
+      ...(request.update ? { ItemId: request.update.itemId } : {}),
+      ...(request.update?.changeKey ? { ChangeKey: request.update.changeKey } : {}),
+    });
+    const reply = await governor.run(() => this.postImport(session.importUrl, body), {
+      uploadBytes: Buffer.byteLength(body),
+    });
+    if (reply.status >= 200 && reply.status < 300) {
+      const parsed = JSON.parse(reply.text) as {
+        itemId?: string;
+        ItemId?: string;
+        changeKey?: string;
+        ChangeKey?: string;
+      };
+      const itemId = parsed.itemId ?? parsed.ItemId;
+      if (!itemId) throw new TransientTransferError("import answered without an item id", reply.status);
+      const changeKey = parsed.changeKey ?? parsed.ChangeKey;
+      return { itemId, ...(changeKey ? { changeKey } : {}) };
+    }
+    const error = { statusCode: reply.status, body: reply.text };
+    if (
+      reply.status === 401 ||
+      reply.status === 410 ||
+      (reply.status === 404 && /session/i.test(reply.text))
+    ) {
+      throw new ImportSessionExpiredError({ cause: error });
+    }
+    if (reply.status === 429) throw new ThrottledError(retryAtFrom(reply.headers, Date.now()));
+    if (reply.status >= 500 || reply.status === 408) {
+      throw new TransientTransferError(`importing an item failed with ${reply.status}`, reply.status);
+    }
+    const code = /"code"\s*:\s*"([^"]+)"/.exec(reply.text)?.[1] ?? `Http${reply.status}`;
+    throw new ItemRejectedError(code, `importing an item failed with ${reply.status} ${code}`);
+  }
+
+  private async governed(
+    governor: MailboxGovernor,
+    what: string,
+    call: () => Promise<unknown>,
+  ): Promise<unknown> {
+    try {
+      return await governor.run(call);
+    } catch (error) {
+      throw classifyGraphError(error, what);
+    }
+  }
+}

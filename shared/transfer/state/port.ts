@@ -1,0 +1,55 @@
+/**
+ * What the transfer engine remembers between slices, per mailbox: where each folder's copy stands
+ * and which source item became which target item. The item map is what makes a replayed slice
+ * harmless: an item already imported is skipped, or updated in place when the source changed.
+ */
+
+/** `<accountId>~primary` or `<accountId>~archive`. */
+export type MailboxKey = string;
+
+/** Builds the key of one of an account's mailboxes. */
+export function mailboxKey(accountId: string, which: "primary" | "archive"): MailboxKey {
+  return `${accountId}~${which}`;
+}
+
+export interface FolderCheckpoint {
+  readonly sourceFolderId: string;
+  readonly targetFolderId: string;
+  /** Display path from the mailbox root, e.g. `Inbox/Projects`; never mail content. */
+  readonly path: string;
+  /** The nextLink to continue, or the deltaLink of the last finished pass. */
+  readonly cursor?: string;
+  /** True when the last pass reached a deltaLink (the folder is current as of that pass). */
+  readonly passComplete: boolean;
+}
+
+export interface ItemRecord {
+  readonly sourceItemId: string;
+  readonly targetItemId: string;
+  readonly targetChangeKey?: string;
+  /** The source item's version when it was imported (lastModifiedDateTime or changeKey). */
+  readonly sourceVersion: string;
+  readonly sizeBytes: number;
+}
+
+export interface BadItemRecord {
+  readonly sourceItemId: string;
+  readonly folderPath: string;
+  readonly sizeBytes: number;
+  readonly kind: "failed" | "large";
+  readonly code: string;
+  readonly at: string;
+}
+
+/** Persistence for the transfer engine; the Tables adapter and the in-memory fake share a contract. */
+export interface TransferStateStore {
+  loadFolders(key: MailboxKey): Promise<FolderCheckpoint[]>;
+  saveFolder(key: MailboxKey, folder: FolderCheckpoint): Promise<void>;
+  deleteFolder(key: MailboxKey, sourceFolderId: string): Promise<void>;
+  getItems(key: MailboxKey, sourceItemIds: readonly string[]): Promise<Map<string, ItemRecord>>;
+  putItem(key: MailboxKey, record: ItemRecord): Promise<void>;
+  deleteItem(key: MailboxKey, sourceItemId: string): Promise<void>;
+  /** Records a bad or skipped item once, however often it is seen. */
+  putBadItem(key: MailboxKey, record: BadItemRecord): Promise<void>;
+  listBadItems(key: MailboxKey): Promise<BadItemRecord[]>;
+}
