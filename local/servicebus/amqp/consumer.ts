@@ -1,0 +1,76 @@
+import type { Delivery, Sender } from "rhea";
+import { deliveryTagFor } from "../codec/lock-token.js";
+import { encodeStoredMessage } from "../codec/outgoing.js";
+import type { StoredMessage } from "../store/message.js";
+import type { QueueEntity } from "../store/queue.js";
+import type { EntityDispatcher, MessageConsumer, ReceiveMode } from "./dispatcher.js";
+import { confirmationFor, rejectedOutcome, settlementFor, type DispositionEvent } from "./outcomes.js";
+import { creditLimit, forgetSettledDelivery } from "./rhea-internals.js";
+
+export const LOCK_LOST_CONDITION = "com.microsoft:message-lock-lost";
+export const LOCK_LOST_DESCRIPTION =
+  "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.";
+
+/**
+ * A client's receive link: takes messages from one entity while it has credit and turns the
+ * client's dispositions into settlements. Credit is counted here rather than read from rhea's
+ * `sendable()`, which stays true for every send queued within the same tick.
+ */
+export class LinkConsumer implements MessageConsumer {
+  private handedOut: number;
+  private readonly unsettled = new Map<Delivery, Buffer>();
+
+  constructor(
+    readonly sender: Sender,
+    readonly entity: QueueEntity,
+    readonly mode: ReceiveMode,
+    private readonly dispatcher: EntityDispatcher,
+  ) {
+    this.handedOut = creditLimit(sender);
+  }
+
+  capacity(): number {
+    return this.sender.is_open() ? creditLimit(this.sender) - this.handedOut : 0;
+  }
+
+  deliver(message: StoredMessage): void {
+    const lock = message.lock;
+    const payload = encodeStoredMessage(message, { lockedUntil: lock?.until });
+    const delivery = this.sender.send(payload, lock ? deliveryTagFor(lock.token) : undefined, 0);
+    this.handedOut += 1;
+    if (lock && this.mode === "peekLock") this.unsettled.set(delivery, lock.token);
+  }
+
+  /**
+   * Answers a drain request: hands over what it can while keeping one credit back, then echoes
+   * the drain. rhea only echoes a drain while some credit is left, and a receiver that never sees
+   * the echo gives up on the link.
+   */
+  drain(): void {
+    const left = this.capacity();
+    if (left <= 0) return;
+    this.dispatcher.serve(this, left - 1);
+    this.sender.set_drained(true);
+    this.handedOut = creditLimit(this.sender);
+  }
+
+  /** Settles the message behind `delivery` as the client asked, or reports the lock lost. */
+  onDisposition(event: DispositionEvent, delivery: Delivery): void {
+    const lockToken = this.unsettled.get(delivery);
+    if (!lockToken) return;
+    this.unsettled.delete(delivery);
+    const settlement = settlementFor(event, delivery.remote_state);
+    const settled = this.entity.settle(lockToken, settlement);
+    delivery.update(
+      true,
+      settled ? confirmationFor(settlement) : rejectedOutcome(LOCK_LOST_CONDITION, LOCK_LOST_DESCRIPTION),
+    );
+    forgetSettledDelivery(delivery);
+  }
+
+  /** Forgets the link; its messages stay locked until they are settled by token or the lock expires. */
+  close(): void {
+    this.unsettled.clear();
+    this.dispatcher.remove(this);
+  }
+}
