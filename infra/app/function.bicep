@@ -1,0 +1,113 @@
+// The function app on the Flex Consumption plan (Linux). It runs as the user-assigned identity:
+// the deployment package, host storage, Service Bus, tables and Key Vault references all sign in
+// with it, so the app holds no keys or connection strings.
+
+@description('Name of the function app.')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region of the plan and the app.')
+param location string
+
+@description('Tags applied to the plan and the app.')
+param tags object
+
+@description('azd service name in azure.yaml; azd finds the app to deploy to by this tag.')
+param serviceName string
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Blob endpoint of the storage account holding the deployment container.')
+param deploymentBlobEndpoint string
+
+@description('Blob container Flex Consumption deploys the app package into.')
+param deploymentContainerName string
+
+@description('Memory of each instance in MB; CPU and network grow with it.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@description('Upper bound on instances the platform may scale the app out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('App settings of the function app, built in main.bicep and checked against the settings catalog.')
+param appSettings object
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: union(tags, {
+    'azd-service-name': serviceName
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Key Vault references resolve with the user-assigned identity, not a system one.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${deploymentBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: appSettings
+}
+
+@description('Name of the function app.')
+output name string = site.name
+
+@description('Default host name of the function app (admin API and status page).')
+output defaultHostName string = site.properties.defaultHostName

@@ -1,0 +1,11 @@
+import { MailferryError } from "../shared/errors.js";
+
+/** A queue definition asks for something Service Bus cannot be configured to do. */
+export class QueueTopologyError extends MailferryError {
+  readonly queue: string;
+  constructor(queue: string, message: string, options?: { cause?: unknown }) {
+    super(`queue ${queue}: ${message}`, options);
+    this.name = "QueueTopologyError";
+    this.queue = queue;
+  }
+}

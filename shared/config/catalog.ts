@@ -1,0 +1,418 @@
+/**
+ * Every app setting mailferry or the Functions host reads on its behalf, with where it belongs.
+ * The infrastructure drift test compares this list with the function app's settings in the Bicep
+ * templates, and the catalog test compares it with the names the config modules read, so a new
+ * setting cannot reach production unset and a local-only one cannot leak into Azure.
+ */
+
+/** The config area a setting belongs to. */
+export type SettingSection =
+  | "serviceBus"
+  | "tables"
+  | "graph"
+  | "pipeline"
+  | "schedule"
+  | "alerts"
+  | "telemetry"
+  | "identity"
+  | "host";
+
+/**
+ * Where a setting belongs:
+ * - `azure`: must be set on the function app in Azure;
+ * - `optional`: may be set anywhere; absent means a default or "off";
+ * - `local`: only for the embedded stack; must never be set in Azure.
+ */
+export type SettingUse = "azure" | "optional" | "local";
+
+/** Who reads the setting: mailferry's code, or the Azure Functions host (triggers, storage, telemetry). */
+export type SettingReader = "app" | "functions-host";
+
+export interface SettingDefinition {
+  readonly name: string;
+  readonly section: SettingSection;
+  readonly use: SettingUse;
+  readonly readBy: SettingReader;
+  /** In Azure the value comes from Key Vault (an `@Microsoft.KeyVault(...)` reference), never plain text. */
+  readonly secret?: boolean;
+  /** In Azure at least one setting of the same group must be set (e.g. a client secret or a certificate). */
+  readonly oneOfGroup?: string;
+  /** Reserved for a module that does not read it yet; the templates may already set it. */
+  readonly planned?: boolean;
+  readonly description: string;
+}
+
+const graphApp = (side: "SOURCE" | "TARGET"): SettingDefinition[] => {
+  const tenant = side === "SOURCE" ? "the tenant mailboxes are exported from" : "the tenant they move into";
+  return [
+    {
+      name: `GRAPH_${side}_TENANT_ID`,
+      section: "graph",
+      use: "azure",
+      readBy: "app",
+      description: `Entra tenant id (or primary domain) of ${tenant}.`,
+    },
+    {
+      name: `GRAPH_${side}_CLIENT_ID`,
+      section: "graph",
+      use: "azure",
+      readBy: "app",
+      description: `Application (client) id of the app registration in ${tenant}.`,
+    },
+    {
+      name: `GRAPH_${side}_CLIENT_SECRET`,
+      section: "graph",
+      use: "optional",
+      readBy: "app",
+      secret: true,
+      oneOfGroup: `graph-${side.toLowerCase()}-credential`,
+      description: `Client secret of that app registration; a Key Vault reference in Azure.`,
+    },
+    {
+      name: `GRAPH_${side}_CERTIFICATE_PATH`,
+      section: "graph",
+      use: "optional",
+      readBy: "app",
+      oneOfGroup: `graph-${side.toLowerCase()}-credential`,
+      description: `Path of a PEM file with that app's certificate and private key, instead of a secret.`,
+    },
+  ];
+};
+
+/** The catalog, grouped by section. */
+export const SETTINGS: readonly SettingDefinition[] = [
+  // Service Bus: a connection string locally, the namespace plus the managed identity in Azure.
+  {
+    name: "ServiceBusConnection",
+    section: "serviceBus",
+    use: "local",
+    readBy: "app",
+    description: "Connection string (emulator or SAS). Azure disables SAS, so it must not be set there.",
+  },
+  {
+    name: "ServiceBusConnection__fullyQualifiedNamespace",
+    section: "serviceBus",
+    use: "azure",
+    readBy: "app",
+    description: "Host name of the Service Bus namespace, e.g. contoso.servicebus.windows.net.",
+  },
+  {
+    name: "ServiceBusConnection__credential",
+    section: "serviceBus",
+    use: "azure",
+    readBy: "functions-host",
+    description: "`managedidentity`: the Service Bus trigger signs in with the managed identity.",
+  },
+  {
+    name: "ServiceBusConnection__clientId",
+    section: "serviceBus",
+    use: "azure",
+    readBy: "functions-host",
+    description: "Client id of the user-assigned identity the Service Bus trigger uses.",
+  },
+  // Table Storage.
+  {
+    name: "MailferryTables",
+    section: "tables",
+    use: "local",
+    readBy: "app",
+    description: "Storage connection string (Azurite). Shared keys are disabled in Azure.",
+  },
+  {
+    name: "MailferryTables__tableServiceUri",
+    section: "tables",
+    use: "azure",
+    readBy: "app",
+    description: "Table service endpoint, e.g. https://account.table.core.windows.net/.",
+  },
+  {
+    name: "MailferryTablePrefix",
+    section: "tables",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Prefix of every table name (default `mailferry`); lets several deployments share an account.",
+  },
+  // Identity shared by the SDK clients.
+  {
+    name: "AZURE_CLIENT_ID",
+    section: "identity",
+    use: "azure",
+    readBy: "app",
+    description: "Client id of the user-assigned managed identity the SDK clients sign in with.",
+  },
+  // Microsoft Graph.
+  ...graphApp("SOURCE"),
+  ...graphApp("TARGET"),
+  {
+    name: "GRAPH_BASE_URL",
+    section: "graph",
+    use: "optional",
+    readBy: "app",
+    description: "Graph origin (default https://graph.microsoft.com); the simulator's URL locally.",
+  },
+  {
+    name: "GRAPH_AUTHORITY_HOST",
+    section: "graph",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Entra authority host for tokens (default the public cloud's); a national cloud or the simulator.",
+  },
+  {
+    name: "GRAPH_CA_CERT_PATH",
+    section: "graph",
+    use: "local",
+    readBy: "app",
+    description: "PEM CA certificate the local Graph simulator's TLS chains to. Never needed in Azure.",
+  },
+  // Timer schedules, resolved by the Functions host from `%NAME%` in the function definitions.
+  {
+    name: "MAILFERRY_SCHEDULER_SCHEDULE",
+    section: "schedule",
+    use: "azure",
+    readBy: "functions-host",
+    description: 'NCRONTAB schedule of the scheduler function ("0 * * * * *": every minute).',
+  },
+  {
+    name: "MAILFERRY_SWEEPER_SCHEDULE",
+    section: "schedule",
+    use: "azure",
+    readBy: "functions-host",
+    description: 'NCRONTAB schedule of the sweeper function ("30 */5 * * * *": every five minutes).',
+  },
+  // Pipeline knobs (all have production defaults).
+  {
+    name: "MAILFERRY_SLICE_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "How long one mover slice works before it checkpoints (default 240).",
+  },
+  {
+    name: "MAILFERRY_LEASE_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "How long a claim on an account lasts (default slice + 120).",
+  },
+  {
+    name: "MAILFERRY_REQUEUE_AFTER_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "A Queued account without progress for this long is re-sent by the sweeper (default 900).",
+  },
+  {
+    name: "MAILFERRY_RELEASE_MIN",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "Lowest adaptive release rate, accounts per scheduler run (default 50).",
+  },
+  {
+    name: "MAILFERRY_RELEASE_MAX",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "Highest adaptive release rate, accounts per scheduler run (default 2000).",
+  },
+  {
+    name: "MAILFERRY_RELEASE_STEP",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "Added to the release rate after a healthy run (default 100).",
+  },
+  {
+    name: "MAILFERRY_UNHEALTHY_SHARE",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Throttled or failed share of recent work above which the release rate backs off (default 0.05).",
+  },
+  {
+    name: "MAILFERRY_GRAPH_WINDOW_SCALE",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "Scales Graph throttle windows; 1 in Azure, smaller against the simulator.",
+  },
+  {
+    name: "MAILFERRY_PAGE_SIZE",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "Items per delta page (default 100).",
+  },
+  // Schedule.
+  {
+    name: "MAILFERRY_TIME_ZONE",
+    section: "schedule",
+    use: "optional",
+    readBy: "app",
+    planned: true,
+    description:
+      "Default IANA time zone (e.g. Europe/London) for new waves that name none; each wave keeps its own zone.",
+  },
+  {
+    name: "WEBSITE_TIME_ZONE",
+    section: "schedule",
+    use: "local",
+    readBy: "functions-host",
+    description:
+      "Time zone of NCRONTAB schedules in the local host. Unsupported on Flex Consumption, so never set in Azure.",
+  },
+  // Alerts.
+  {
+    name: "MAILFERRY_ALERT_WEBHOOK_URL",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    secret: true,
+    planned: true,
+    description: "Webhook the in-app alert rules post to; a Key Vault reference in Azure.",
+  },
+  {
+    name: "MAILFERRY_OPS_MAIL_ADDRESS",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    planned: true,
+    description: "Mailbox that receives the in-app alert mails.",
+  },
+  // Telemetry.
+  {
+    name: "MAILFERRY_LOG_LEVEL",
+    section: "telemetry",
+    use: "optional",
+    readBy: "app",
+    description: "debug, info, warn or error (default info).",
+  },
+  {
+    name: "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    section: "telemetry",
+    use: "optional",
+    readBy: "functions-host",
+    description: "Application Insights resource the host and the app send telemetry to.",
+  },
+  {
+    name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    section: "telemetry",
+    use: "optional",
+    readBy: "functions-host",
+    description:
+      "`ClientId=<identity>;Authorization=AAD`: Entra-authenticated ingestion (local auth is off).",
+  },
+  // Functions host storage and concurrency.
+  {
+    name: "AzureWebJobsStorage__accountName",
+    section: "host",
+    use: "azure",
+    readBy: "functions-host",
+    description: "Storage account of the Functions host (timer leases, keys), reached with the identity.",
+  },
+  {
+    name: "AzureWebJobsStorage__credential",
+    section: "host",
+    use: "azure",
+    readBy: "functions-host",
+    description: "`managedidentity`: the host signs in to its storage with the managed identity.",
+  },
+  {
+    name: "AzureWebJobsStorage__clientId",
+    section: "host",
+    use: "azure",
+    readBy: "functions-host",
+    description: "Client id of the user-assigned identity the host uses for its storage.",
+  },
+  {
+    name: "AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentCalls",
+    section: "host",
+    use: "optional",
+    readBy: "functions-host",
+    description:
+      "Overrides host.json: slices one instance runs at once (the main per-instance scaling knob).",
+  },
+];
+
+/** Names that must be set in Azure. */
+export function requiredInAzure(catalog: readonly SettingDefinition[] = SETTINGS): string[] {
+  return catalog.filter((setting) => setting.use === "azure").map((setting) => setting.name);
+}
+
+/** Groups of which at least one member must be set in Azure, keyed by group name. */
+export function oneOfGroups(catalog: readonly SettingDefinition[] = SETTINGS): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const setting of catalog) {
+    if (setting.oneOfGroup === undefined) continue;
+    groups.set(setting.oneOfGroup, [...(groups.get(setting.oneOfGroup) ?? []), setting.name]);
+  }
+  return groups;
+}
+
+/** Looks a setting up by its exact name. */
+export function findSetting(
+  name: string,
+  catalog: readonly SettingDefinition[] = SETTINGS,
+): SettingDefinition | undefined {
+  return catalog.find((setting) => setting.name === name);
+}
+
+/** The Azure resource a role is granted on. */
+export type RoleTarget = "serviceBus" | "storage" | "keyVault" | "appInsights";
+
+export interface RoleRequirement {
+  readonly role: string;
+  /** Built-in role definition id (the same in every tenant). */
+  readonly roleDefinitionId: string;
+  readonly target: RoleTarget;
+  readonly why: string;
+}
+
+/** Roles the function app's managed identity needs, and nothing more. */
+export const REQUIRED_ROLES: readonly RoleRequirement[] = [
+  {
+    role: "Azure Service Bus Data Sender",
+    roleDefinitionId: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+    target: "serviceBus",
+    why: "The scheduler releases accounts, the mover schedules continuations, replay re-sends.",
+  },
+  {
+    role: "Azure Service Bus Data Receiver",
+    roleDefinitionId: "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
+    target: "serviceBus",
+    why: "The queue trigger receives moves; replay reads the dead-letter sub-queue.",
+  },
+  {
+    role: "Storage Table Data Contributor",
+    roleDefinitionId: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+    target: "storage",
+    why: "The store creates its tables at start and reads and writes accounts, waves and audit records.",
+  },
+  {
+    role: "Storage Blob Data Owner",
+    roleDefinitionId: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+    target: "storage",
+    why: "The host keeps timer leases and keys in blobs; Flex Consumption reads the deployment package.",
+  },
+  {
+    role: "Storage Queue Data Contributor",
+    roleDefinitionId: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+    target: "storage",
+    why: "The Functions host uses storage queues for its own bookkeeping.",
+  },
+  {
+    role: "Key Vault Secrets User",
+    roleDefinitionId: "4633458b-17de-408a-b874-0445c86b69e6",
+    target: "keyVault",
+    why: "Key Vault references resolve the Graph credentials and the alert webhook.",
+  },
+  {
+    role: "Monitoring Metrics Publisher",
+    roleDefinitionId: "3913510d-42f4-4e42-8a64-420c390055eb",
+    target: "appInsights",
+    why: "Telemetry is ingested with Entra authentication; local authentication is disabled.",
+  },
+];
