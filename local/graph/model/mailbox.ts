@@ -1,0 +1,302 @@
+/**
+ * Operations on one mailbox. Every change takes the next value of the mailbox's change sequence so
+ * delta queries can report exactly what happened after a given point.
+ */
+import { GraphApiError } from "../errors.js";
+import { changeKeyFor, folderIdFor, itemIdFor } from "./ids.js";
+import type {
+  Folder,
+  FolderClass,
+  Item,
+  ItemClass,
+  ItemOrigin,
+  ItemTrouble,
+  Mailbox,
+  MailboxKind,
+  TenantSide,
+} from "./types.js";
+
+export const PATH_SEPARATOR = "/";
+
+/** Creates an empty mailbox with its hidden root folder. */
+export function createMailbox(init: {
+  id: string;
+  tenantId: string;
+  side: TenantSide;
+  ownerUpn: string;
+  kind: MailboxKind;
+}): Mailbox {
+  const rootId = folderIdFor(init.id, 0);
+  const root: Folder = {
+    id: rootId,
+    parentId: undefined,
+    displayName: "Top of Information Store",
+    folderClass: "IPF.Note",
+    changedSeq: 0,
+    childIds: [],
+    itemIds: new Set(),
+    itemTombstones: new Map(),
+  };
+  return {
+    ...init,
+    rootId,
+    folders: new Map([[rootId, root]]),
+    items: new Map(),
+    seq: 0,
+    folderTombstones: new Map(),
+    nextLocalId: 1,
+  };
+}
+
+function nextSeq(mailbox: Mailbox): number {
+  mailbox.seq += 1;
+  return mailbox.seq;
+}
+
+/** The folder with this id, or a 404-shaped error. */
+export function getFolder(mailbox: Mailbox, folderId: string): Folder {
+  const folder = mailbox.folders.get(folderId);
+  if (!folder || folder.parentId === undefined) {
+    throw new GraphApiError(
+      404,
+      "ErrorItemNotFound",
+      "The specified folder could not be found in the store.",
+    );
+  }
+  return folder;
+}
+
+/** The folder, or the hidden root when `folderId` is the root's id. */
+function getFolderOrRoot(mailbox: Mailbox, folderId: string): Folder {
+  return folderId === mailbox.rootId
+    ? (mailbox.folders.get(mailbox.rootId) as Folder)
+    : getFolder(mailbox, folderId);
+}
+
+/** The item with this id, or a 404-shaped error. */
+export function getItem(mailbox: Mailbox, itemId: string): Item {
+  const item = mailbox.items.get(itemId);
+  if (!item) {
+    throw new GraphApiError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+  }
+  return item;
+}
+
+/** Adds a folder under `parentId` (the root's id for a top-level folder). */
+export function addFolder(
+  mailbox: Mailbox,
+  parentId: string,
+  displayName: string,
+  folderClass: FolderClass,
+): Folder {
+  const parent = getFolderOrRoot(mailbox, parentId);
+  const name = displayName.trim();
+  if (name === "" || name.includes(PATH_SEPARATOR)) {
+    throw new GraphApiError(400, "ErrorInvalidFolderName", "The folder name is empty or not valid.");
+  }
+  if (
+    parent.childIds.some((id) => mailbox.folders.get(id)?.displayName.toLowerCase() === name.toLowerCase())
+  ) {
+    throw new GraphApiError(409, "ErrorFolderExists", "A folder with the specified name already exists.");
+  }
+  const folder: Folder = {
+    id: folderIdFor(mailbox.id, mailbox.nextLocalId++),
+    parentId: parent.id,
+    displayName: name,
+    folderClass,
+    changedSeq: nextSeq(mailbox),
+    childIds: [],
+    itemIds: new Set(),
+    itemTombstones: new Map(),
+  };
+  mailbox.folders.set(folder.id, folder);
+  parent.childIds.push(folder.id);
+  return folder;
+}
+
+export interface NewItem {
+  itemClass: ItemClass;
+  size: number;
+  receivedMs: number;
+  subject: string;
+  trouble?: ItemTrouble;
+  origin?: ItemOrigin;
+  /** Creation time; defaults to the received time. */
+  createdMs?: number;
+}
+
+/** Adds an item to a folder. */
+export function addItem(mailbox: Mailbox, folderId: string, init: NewItem): Item {
+  const folder = getFolder(mailbox, folderId);
+  const id = itemIdFor(mailbox.id, mailbox.nextLocalId++);
+  const createdMs = init.createdMs ?? init.receivedMs;
+  const item: Item = {
+    id,
+    folderId: folder.id,
+    itemClass: init.itemClass,
+    size: init.size,
+    receivedMs: init.receivedMs,
+    createdMs,
+    modifiedMs: createdMs,
+    version: 1,
+    changeKey: changeKeyFor(id, 1),
+    changedSeq: nextSeq(mailbox),
+    subject: init.subject,
+    ...(init.trouble ? { trouble: init.trouble } : {}),
+    ...(init.origin ? { origin: init.origin } : {}),
+  };
+  mailbox.items.set(id, item);
+  folder.itemIds.add(id);
+  folder.itemTombstones.delete(id);
+  return item;
+}
+
+/** Records a content change: new version, new change key. */
+export function touchItem(mailbox: Mailbox, itemId: string, nowMs: number, size?: number): Item {
+  const item = getItem(mailbox, itemId);
+  item.version += 1;
+  item.changeKey = changeKeyFor(item.id, item.version);
+  item.modifiedMs = Math.max(nowMs, item.modifiedMs + 1);
+  item.changedSeq = nextSeq(mailbox);
+  if (size !== undefined) item.size = size;
+  return item;
+}
+
+/** Moves an item to another folder of the same mailbox (the id stays, as with the import/export API). */
+export function moveItem(mailbox: Mailbox, itemId: string, toFolderId: string): Item {
+  const item = getItem(mailbox, itemId);
+  const target = getFolder(mailbox, toFolderId);
+  if (target.id === item.folderId) return item;
+  const source = getFolder(mailbox, item.folderId);
+  const seq = nextSeq(mailbox);
+  source.itemIds.delete(item.id);
+  source.itemTombstones.set(item.id, seq);
+  target.itemIds.add(item.id);
+  target.itemTombstones.delete(item.id);
+  item.folderId = target.id;
+  item.changedSeq = seq;
+  return item;
+}
+
+/** Deletes an item. */
+export function deleteItem(mailbox: Mailbox, itemId: string): void {
+  const item = getItem(mailbox, itemId);
+  const folder = getFolder(mailbox, item.folderId);
+  folder.itemIds.delete(item.id);
+  folder.itemTombstones.set(item.id, nextSeq(mailbox));
+  mailbox.items.delete(item.id);
+}
+
+/** Renames a folder. */
+export function renameFolder(mailbox: Mailbox, folderId: string, displayName: string): Folder {
+  const folder = getFolder(mailbox, folderId);
+  const name = displayName.trim();
+  const parent = getFolderOrRoot(mailbox, folder.parentId ?? mailbox.rootId);
+  if (name === "" || name.includes(PATH_SEPARATOR)) {
+    throw new GraphApiError(400, "ErrorInvalidFolderName", "The folder name is empty or not valid.");
+  }
+  const clash = parent.childIds.some(
+    (id) => id !== folder.id && mailbox.folders.get(id)?.displayName.toLowerCase() === name.toLowerCase(),
+  );
+  if (clash) {
+    throw new GraphApiError(409, "ErrorFolderExists", "A folder with the specified name already exists.");
+  }
+  folder.displayName = name;
+  folder.changedSeq = nextSeq(mailbox);
+  return folder;
+}
+
+function isDescendant(mailbox: Mailbox, folderId: string, ancestorId: string): boolean {
+  let current: string | undefined = folderId;
+  while (current !== undefined) {
+    if (current === ancestorId) return true;
+    current = mailbox.folders.get(current)?.parentId;
+  }
+  return false;
+}
+
+/** Moves a folder (with its subtree) under another parent. */
+export function moveFolder(mailbox: Mailbox, folderId: string, newParentId: string): Folder {
+  const folder = getFolder(mailbox, folderId);
+  const parent = getFolderOrRoot(mailbox, newParentId);
+  if (isDescendant(mailbox, parent.id, folder.id)) {
+    throw new GraphApiError(400, "ErrorMoveCopyFailed", "A folder cannot be moved into its own subtree.");
+  }
+  if (
+    parent.childIds.some(
+      (id) => mailbox.folders.get(id)?.displayName.toLowerCase() === folder.displayName.toLowerCase(),
+    )
+  ) {
+    throw new GraphApiError(409, "ErrorFolderExists", "A folder with the specified name already exists.");
+  }
+  const oldParent = getFolderOrRoot(mailbox, folder.parentId ?? mailbox.rootId);
+  oldParent.childIds.splice(oldParent.childIds.indexOf(folder.id), 1);
+  parent.childIds.push(folder.id);
+  folder.parentId = parent.id;
+  folder.changedSeq = nextSeq(mailbox);
+  return folder;
+}
+
+/** Deletes a folder, its subfolders and all their items. */
+export function deleteFolder(mailbox: Mailbox, folderId: string): void {
+  const folder = getFolder(mailbox, folderId);
+  const parent = getFolderOrRoot(mailbox, folder.parentId ?? mailbox.rootId);
+  parent.childIds.splice(parent.childIds.indexOf(folder.id), 1);
+  const doomed: Folder[] = [];
+  const walk = (current: Folder): void => {
+    doomed.push(current);
+    for (const childId of current.childIds) {
+      const child = mailbox.folders.get(childId);
+      if (child) walk(child);
+    }
+  };
+  walk(folder);
+  const seq = nextSeq(mailbox);
+  for (const gone of doomed) {
+    for (const itemId of gone.itemIds) mailbox.items.delete(itemId);
+    mailbox.folders.delete(gone.id);
+    mailbox.folderTombstones.set(gone.id, seq);
+  }
+}
+
+/** The folder's path of display names from the top of the mailbox, e.g. `Inbox/Projects`. */
+export function folderPath(mailbox: Mailbox, folderId: string): string {
+  const names: string[] = [];
+  let current = mailbox.folders.get(folderId);
+  while (current && current.parentId !== undefined) {
+    names.unshift(current.displayName);
+    current = mailbox.folders.get(current.parentId);
+  }
+  return names.join(PATH_SEPARATOR);
+}
+
+/** Finds a folder by its display-name path (case-insensitive), or undefined. */
+export function findFolderByPath(mailbox: Mailbox, path: string): Folder | undefined {
+  let current = mailbox.folders.get(mailbox.rootId);
+  for (const name of path.split(PATH_SEPARATOR).filter((part) => part !== "")) {
+    if (!current) return undefined;
+    const lower = name.toLowerCase();
+    const childId: string | undefined = current.childIds.find(
+      (id) => mailbox.folders.get(id)?.displayName.toLowerCase() === lower,
+    );
+    current = childId === undefined ? undefined : mailbox.folders.get(childId);
+  }
+  return current && current.parentId !== undefined ? current : undefined;
+}
+
+/** Every folder except the hidden root, parents before children. */
+export function listFolders(mailbox: Mailbox): Folder[] {
+  const out: Folder[] = [];
+  const walk = (folder: Folder): void => {
+    for (const childId of folder.childIds) {
+      const child = mailbox.folders.get(childId);
+      if (child) {
+        out.push(child);
+        walk(child);
+      }
+    }
+  };
+  const root = mailbox.folders.get(mailbox.rootId);
+  if (root) walk(root);
+  return out;
+}

@@ -1,0 +1,223 @@
+/** Mailbox import/export API: folders, child folders and folder delta. */
+import { z } from "zod";
+import {
+  type DeltaEntry,
+  type DeltaState,
+  deltaPage,
+  inRound,
+  readDeltaToken,
+  writeDeltaToken,
+} from "../delta.js";
+import { GraphApiError } from "../errors.js";
+import { decodeToken, encodeToken, pageSize, project, selected } from "../http/odata.js";
+import { ok } from "../http/respond.js";
+import type { GraphResponse, Route, RouteContext } from "../http/types.js";
+import { addFolder, deleteFolder, getFolder, listFolders, renameFolder } from "../model/mailbox.js";
+import type { Folder, FolderClass, Mailbox } from "../model/types.js";
+import { FOLDER_PROPERTIES, contextUrl, folderJson, mailboxParam, mailboxUrl } from "./resources.js";
+
+export const READ_FOLDERS = ["MailboxFolder.Read.All", "MailboxFolder.ReadWrite.All"];
+const WRITE_FOLDERS = ["MailboxFolder.ReadWrite.All"];
+const DEFAULT_PAGE = 10;
+const MAX_PAGE = 1000;
+
+const FOLDER_CLASSES: readonly FolderClass[] = ["IPF.Note", "IPF.Appointment", "IPF.Contact", "IPF.Task"];
+
+const newFolderBody = z.object({
+  displayName: z.string().min(1),
+  type: z.string().optional(),
+});
+
+const skipSchema = z.object({ offset: z.number().int().nonnegative() });
+
+function folderCollectionUrl(context: RouteContext, mailbox: Mailbox, parent: Folder | undefined): string {
+  const base = `${mailboxUrl(context, mailbox)}/folders`;
+  return parent ? `${base}/${encodeURIComponent(parent.id)}/childFolders` : base;
+}
+
+/** One page of a folder's children (the hidden root's children for the top level). */
+function listChildren(context: RouteContext, mailbox: Mailbox, parent: Folder | undefined): GraphResponse {
+  const select = selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES);
+  const { size, preferApplied } = pageSize(context.request, DEFAULT_PAGE, MAX_PAGE);
+  const skipRaw = context.request.query.get("$skiptoken");
+  const skip = skipRaw === null ? 0 : skipSchema.safeParse(decodeToken(skipRaw)).data?.offset;
+  if (skip === undefined) throw new GraphApiError(400, "BadRequest", "The skip token is not valid.");
+  const holder = parent ?? (mailbox.folders.get(mailbox.rootId) as Folder);
+  const children = holder.childIds
+    .map((id) => mailbox.folders.get(id))
+    .filter((folder): folder is Folder => folder !== undefined);
+  const page = children.slice(skip, skip + size);
+  const body: Record<string, unknown> = {
+    "@odata.context": contextUrl(context, "Collection(microsoft.graph.mailboxFolder)"),
+    value: page.map((folder) => project(folderJson(context, mailbox, folder), select)),
+  };
+  if (skip + size < children.length) {
+    const next = new URLSearchParams();
+    if (select) next.set("$select", select.join(","));
+    next.set("$top", String(size));
+    next.set("$skiptoken", encodeToken({ offset: skip + size }));
+    body["@odata.nextLink"] = `${folderCollectionUrl(context, mailbox, parent)}?${next.toString()}`;
+  }
+  return ok(body, 200, preferApplied ? { "Preference-Applied": preferApplied } : {});
+}
+
+function createChild(context: RouteContext, mailbox: Mailbox, parentId: string): GraphResponse {
+  const parsed = newFolderBody.safeParse(context.request.body);
+  if (!parsed.success) throw new GraphApiError(400, "ErrorInvalidRequest", "displayName is required.");
+  const type = parsed.data.type ?? "IPF.Note";
+  const folderClass = FOLDER_CLASSES.find((known) => known.toLowerCase() === type.toLowerCase());
+  if (!folderClass)
+    throw new GraphApiError(400, "ErrorInvalidRequest", `Folder type '${type}' is not supported.`);
+  const folder = addFolder(mailbox, parentId, parsed.data.displayName, folderClass);
+  return ok(
+    {
+      "@odata.context": contextUrl(context, `admin/exchange/mailboxes('${mailbox.id}')/folders/$entity`),
+      ...folderJson(context, mailbox, folder),
+    },
+    201,
+  );
+}
+
+function folderDelta(context: RouteContext, mailbox: Mailbox): GraphResponse {
+  const skip = context.request.query.get("$skiptoken");
+  const delta = context.request.query.get("$deltatoken");
+  const expected = { kind: "folders" as const, mailboxId: mailbox.id };
+  let state: DeltaState;
+  if (skip !== null) {
+    state = readDeltaToken(skip, expected);
+  } else if (delta !== null) {
+    state = { ...readDeltaToken(delta, expected), upto: mailbox.seq, after: undefined };
+  } else {
+    const select = selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES);
+    state = {
+      ...expected,
+      since: 0,
+      upto: mailbox.seq,
+      size: pageSize(context.request, DEFAULT_PAGE, MAX_PAGE).size,
+      ...(select ? { select } : {}),
+    };
+  }
+  const entries: DeltaEntry<Folder>[] = [];
+  for (const folder of listFolders(mailbox)) {
+    if (inRound(folder.changedSeq, state))
+      entries.push({ sortKey: folder.changedSeq, id: folder.id, value: folder });
+  }
+  if (state.since > 0) {
+    for (const [id, seq] of mailbox.folderTombstones) {
+      if (inRound(seq, state) && !mailbox.folders.has(id))
+        entries.push({ sortKey: seq, id, value: undefined });
+    }
+  }
+  const { page, last, cursor } = deltaPage(entries, state.after, state.size);
+  const base = `${mailboxUrl(context, mailbox)}/folders/delta`;
+  const body: Record<string, unknown> = {
+    "@odata.context": contextUrl(context, "Collection(microsoft.graph.mailboxFolder)"),
+    value: page.map((entry) =>
+      entry.value
+        ? project(folderJson(context, mailbox, entry.value), state.select)
+        : { id: entry.id, "@removed": { reason: "deleted" } },
+    ),
+  };
+  if (last) {
+    const next: DeltaState = { ...state, since: state.upto, after: undefined };
+    body["@odata.deltaLink"] = `${base}?$deltatoken=${writeDeltaToken(next)}`;
+  } else {
+    body["@odata.nextLink"] = `${base}?$skiptoken=${writeDeltaToken({ ...state, after: cursor })}`;
+  }
+  return ok(body);
+}
+
+const FOLDERS = "/admin/exchange/mailboxes/{mailboxId}/folders";
+
+export const folderRoutes: readonly Route[] = [
+  {
+    method: "GET",
+    pattern: FOLDERS,
+    permissions: READ_FOLDERS,
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => listChildren(context, mailboxParam(context), undefined),
+  },
+  {
+    method: "POST",
+    pattern: FOLDERS,
+    permissions: WRITE_FOLDERS,
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => {
+      const mailbox = mailboxParam(context);
+      return createChild(context, mailbox, mailbox.rootId);
+    },
+  },
+  {
+    method: "GET",
+    pattern: `${FOLDERS}/delta`,
+    permissions: READ_FOLDERS,
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => folderDelta(context, mailboxParam(context)),
+  },
+  {
+    method: "GET",
+    pattern: `${FOLDERS}/{folderId}`,
+    permissions: READ_FOLDERS,
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => {
+      const mailbox = mailboxParam(context);
+      const folder = getFolder(mailbox, context.params.folderId ?? "");
+      const select = selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES);
+      return ok({
+        "@odata.context": contextUrl(context, `admin/exchange/mailboxes('${mailbox.id}')/folders/$entity`),
+        ...project(folderJson(context, mailbox, folder), select),
+      });
+    },
+  },
+  {
+    method: "PATCH",
+    pattern: `${FOLDERS}/{folderId}`,
+    permissions: WRITE_FOLDERS,
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => {
+      const mailbox = mailboxParam(context);
+      const parsed = z.object({ displayName: z.string().min(1) }).safeParse(context.request.body);
+      if (!parsed.success) throw new GraphApiError(400, "ErrorInvalidRequest", "displayName is required.");
+      const folder = renameFolder(mailbox, context.params.folderId ?? "", parsed.data.displayName);
+      return ok(folderJson(context, mailbox, folder));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: `${FOLDERS}/{folderId}`,
+    permissions: WRITE_FOLDERS,
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => {
+      deleteFolder(mailboxParam(context), context.params.folderId ?? "");
+      return { status: 204 };
+    },
+  },
+  {
+    method: "GET",
+    pattern: `${FOLDERS}/{folderId}/childFolders`,
+    permissions: READ_FOLDERS,
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => {
+      const mailbox = mailboxParam(context);
+      return listChildren(context, mailbox, getFolder(mailbox, context.params.folderId ?? ""));
+    },
+  },
+  {
+    method: "POST",
+    pattern: `${FOLDERS}/{folderId}/childFolders`,
+    permissions: WRITE_FOLDERS,
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => {
+      const mailbox = mailboxParam(context);
+      return createChild(context, mailbox, getFolder(mailbox, context.params.folderId ?? "").id);
+    },
+  },
+];

@@ -1,0 +1,150 @@
+/**
+ * The Graph client factory, used by production code and tests alike: the official
+ * @microsoft/microsoft-graph-client with a TokenCredential from @azure/identity, sending through
+ * undici with an agent that trusts an extra CA when one is configured (the local simulator).
+ */
+import {
+  AuthenticationHandler,
+  Client,
+  type Context,
+  type Middleware,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
+} from "@microsoft/microsoft-graph-client";
+import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
+import type { TokenCredential } from "@azure/identity";
+import { Agent, type Dispatcher, fetch as undiciFetch } from "undici";
+import { type GraphConnection, createGraphCredential, trustingSecureContext } from "./credentials.js";
+import { GraphConnectionError } from "./errors.js";
+
+export { createGraphCredential, type GraphConnection } from "./credentials.js";
+export { GraphConnectionError } from "./errors.js";
+
+export interface GraphClientOptions {
+  version?: "v1.0" | "beta";
+  /**
+   * Retries the SDK makes on 429/503/504 before giving up (default 0): callers throttle and
+   * reschedule themselves rather than sleep inside a time-boxed invocation.
+   */
+  maxRetries?: number;
+  /** A credential to reuse (one per app keeps one token cache); made from the connection otherwise. */
+  credential?: TokenCredential;
+}
+
+const dispatchers = new Map<string, Dispatcher>();
+
+/** The undici dispatcher for a connection: one keep-alive agent per extra CA (or none). */
+export function graphDispatcher(connection: Pick<GraphConnection, "caCertPem">): Dispatcher {
+  const key = connection.caCertPem ?? "";
+  let dispatcher = dispatchers.get(key);
+  if (!dispatcher) {
+    dispatcher = new Agent(
+      connection.caCertPem ? { connect: { secureContext: trustingSecureContext(connection.caCertPem) } } : {},
+    );
+    dispatchers.set(key, dispatcher);
+  }
+  return dispatcher;
+}
+
+/** The token scope for a Graph host: `https://graph.microsoft.com/.default` for the public cloud. */
+export function graphScope(baseUrl: string): string {
+  return `${graphOrigin(baseUrl)}/.default`;
+}
+
+function graphOrigin(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch (error) {
+    throw new GraphConnectionError(`the Graph base URL ${JSON.stringify(baseUrl)} is not a URL`, {
+      cause: error,
+    });
+  }
+  if (url.protocol !== "https:") throw new GraphConnectionError("the Graph base URL must use https");
+  return url.origin;
+}
+
+/** Last link of the middleware chain: sends the request through undici with our dispatcher. */
+class UndiciFetchHandler implements Middleware {
+  constructor(private readonly dispatcher: Dispatcher) {}
+
+  async execute(context: Context): Promise<void> {
+    // The SDK passes a URL string; the declared type also allows a Request.
+    const request: unknown = context.request;
+    const url = typeof request === "string" ? request : (request as Request).url;
+    const options = context.options ?? {};
+    const response = await undiciFetch(url, {
+      method: options.method ?? "GET",
+      headers: options.headers as Record<string, string> | undefined,
+      body: options.body as string | Uint8Array | null | undefined,
+      redirect: options.redirect ?? "follow",
+      signal: options.signal ?? null,
+      dispatcher: this.dispatcher,
+    });
+    // undici's Response implements the same WHATWG interface as Node's global one.
+    context.response = response as unknown as Response;
+  }
+}
+
+/**
+ * A Graph client for the connection. The base URL and its host are registered (`customHosts`) so
+ * the SDK attaches tokens to a non-Microsoft host such as the simulator's.
+ */
+export function createGraphClient(connection: GraphConnection, options: GraphClientOptions = {}): Client {
+  const origin = graphOrigin(connection.baseUrl);
+  const credential = options.credential ?? createGraphCredential(connection);
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, {
+    scopes: [graphScope(origin)],
+  });
+  const authentication = new AuthenticationHandler(authProvider);
+  const retry = new RetryHandler(new RetryHandlerOptions(undefined, options.maxRetries ?? 0));
+  const telemetry = new TelemetryHandler();
+  const transport = new UndiciFetchHandler(graphDispatcher(connection));
+  authentication.setNext(retry);
+  retry.setNext(telemetry);
+  telemetry.setNext(transport);
+  return Client.initWithMiddleware({
+    baseUrl: origin,
+    defaultVersion: options.version ?? "v1.0",
+    customHosts: new Set([new URL(origin).hostname]),
+    middleware: authentication,
+  });
+}
+
+/** The answer of a plain HTTPS call (import URLs are not Graph URLs and carry their own credential). */
+export interface PlainResponse {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+/**
+ * Posts a JSON body to a pre-authenticated URL (an import session's `importUrl`) through the same
+ * trusted transport, without an Authorization header.
+ */
+export function createImportPoster(
+  connection: Pick<GraphConnection, "caCertPem">,
+): (url: string, body: string) => Promise<PlainResponse> {
+  const dispatcher = graphDispatcher(connection);
+  return async (url, body) => {
+    const response = await undiciFetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body,
+      dispatcher,
+    });
+    return {
+      status: response.status,
+      text: await response.text(),
+      headers: response.headers as unknown as Headers,
+    };
+  };
+}
+
+/** Closes the shared transports (for tests and clean shutdown of a process). */
+export async function closeGraphTransports(): Promise<void> {
+  const all = [...dispatchers.values()];
+  dispatchers.clear();
+  await Promise.all(all.map((dispatcher) => dispatcher.close()));
+}
