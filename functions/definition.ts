@@ -4,8 +4,7 @@
  * route or auth level can never differ between the two.
  */
 import { createRequire } from "node:module";
-import {
-  app,
+import functions, {
   type HttpFunctionOptions,
   type ServiceBusQueueFunctionOptions,
   type TimerFunctionOptions,
@@ -68,6 +67,8 @@ function insideFunctionsRuntime(): boolean {
 /** Registers a definition with the Azure Functions host (a no-op outside the host). */
 export function register(definition: FunctionDefinition): FunctionDefinition {
   if (!insideFunctionsRuntime()) return definition;
+  // The package is CommonJS; Node's ESM loader exposes `app` on the default export only.
+  const { app } = functions;
   switch (definition.kind) {
     case "timer":
       app.timer(definition.name, definition.options);

@@ -16,6 +16,7 @@ import { HttpTriggerServer } from "./http-trigger.js";
 import { ServiceBusTriggerRunner } from "./servicebus-trigger.js";
 import { TimerTriggerRunner } from "./timer-trigger.js";
 import { resolveTimeZone } from "./timezone.js";
+import { resolveBindingExpression } from "./app-settings.js";
 
 export interface LocalHostOptions {
   /** The functions to run: the same definitions the Azure registration uses. */
@@ -125,10 +126,15 @@ export class LocalHost {
     }
     // Build everything first so that a bad definition fails before anything fires.
     for (const definition of timers)
-      this.timers.push(new TimerTriggerRunner(definition, clock, timeZone, this.logger));
+      this.timers.push(new TimerTriggerRunner(definition, clock, timeZone, this.logger, env));
     for (const definition of this.serviceBusDefinitions()) {
-      const client = this.clientFor(definition.options.connection, env);
-      this.queues.push(new ServiceBusTriggerRunner(definition, client, hostJson.serviceBus, this.logger));
+      const client = this.clientFor(
+        resolveBindingExpression(definition.options.connection, env, definition.name),
+        env,
+      );
+      this.queues.push(
+        new ServiceBusTriggerRunner(definition, client, hostJson.serviceBus, this.logger, env),
+      );
     }
     if (https.length > 0) {
       this.http = new HttpTriggerServer(

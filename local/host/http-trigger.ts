@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { HttpRequest, HttpResponse, type HttpResponseInit } from "@azure/functions";
+import functions, { type HttpResponse, type HttpResponseInit } from "@azure/functions";
+
+// The package is CommonJS; Node's ESM loader exposes its classes on the default export only.
+const { HttpRequest, HttpResponse: HttpResponseClass } = functions;
 import type { HttpFunctionDefinition } from "../../functions/definition.js";
 import type { Logger } from "../../shared/telemetry/logger.js";
 import { createInvocationContext } from "./invocation.js";
@@ -207,7 +210,7 @@ export class HttpTriggerServer {
       });
       return;
     }
-    const reply = result instanceof HttpResponse ? result : new HttpResponse(result ?? {});
+    const reply = result instanceof HttpResponseClass ? result : new HttpResponseClass(result ?? {});
     const payload = Buffer.from(await reply.arrayBuffer());
     const outHeaders: Record<string, string> = {};
     reply.headers.forEach((value, name) => {

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { InvocationContext, type FunctionTrigger, type TriggerMetadata } from "@azure/functions";
+import functions, {
+  type FunctionTrigger,
+  type InvocationContext,
+  type TriggerMetadata,
+} from "@azure/functions";
+
+// The package is CommonJS; Node's ESM loader exposes its classes on the default export only.
+const { InvocationContext: InvocationContextClass } = functions;
 import type { Logger } from "../../shared/telemetry/logger.js";
 
 /**
@@ -14,7 +21,7 @@ export function createInvocationContext(
 ): InvocationContext {
   const invocationId = randomUUID();
   const log = logger.child({ functionName, invocationId });
-  return new InvocationContext({
+  return new InvocationContextClass({
     invocationId,
     functionName,
     triggerMetadata,

@@ -9,6 +9,8 @@ import type { Logger } from "../../shared/telemetry/logger.js";
 import { HostConfigurationError } from "./errors.js";
 import type { HostJsonSettings } from "./host-json.js";
 import { createInvocationContext } from "./invocation.js";
+import { resolveBindingExpression } from "./app-settings.js";
+import type { Env } from "../../shared/config/index.js";
 
 /**
  * The trigger metadata the Functions host passes for a Service Bus message (camelCased). The
@@ -44,12 +46,16 @@ export class ServiceBusTriggerRunner {
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
 
+  private readonly queueName: string;
+
   constructor(
     private readonly definition: ServiceBusQueueFunctionDefinition,
     private readonly client: ServiceBusClient,
     private readonly settings: HostJsonSettings["serviceBus"],
     private readonly logger: Logger,
+    env: Env = {},
   ) {
+    this.queueName = resolveBindingExpression(definition.options.queueName, env, definition.name);
     if (definition.options.cardinality === "many") {
       throw new HostConfigurationError(
         `function ${definition.name}: cardinality "many" is not supported by the local host`,
@@ -69,7 +75,7 @@ export class ServiceBusTriggerRunner {
 
   /** Starts receiving. */
   start(): void {
-    const receiver = this.client.createReceiver(this.definition.options.queueName, {
+    const receiver = this.client.createReceiver(this.queueName, {
       receiveMode: "peekLock",
       maxAutoLockRenewalDurationInMs: this.settings.maxAutoLockRenewalDurationMs,
     });
@@ -124,7 +130,7 @@ export class ServiceBusTriggerRunner {
       {
         type: "serviceBusTrigger",
         name: "message",
-        queueName: options.queueName,
+        queueName: this.queueName,
         connection: options.connection,
       },
       this.logger,

@@ -5,6 +5,8 @@ import type { Logger } from "../../shared/telemetry/logger.js";
 import type { Clock } from "./clock.js";
 import { HostConfigurationError } from "./errors.js";
 import { createInvocationContext } from "./invocation.js";
+import { resolveBindingExpression } from "./app-settings.js";
+import type { Env } from "../../shared/config/index.js";
 
 /** A run that starts this late after its scheduled instant is reported as past due. */
 const PAST_DUE_AFTER_MS = 1_000;
@@ -39,13 +41,17 @@ export class TimerTriggerRunner {
   private loop: Promise<void> | undefined;
   private lastRun: Date | undefined;
 
+  private readonly schedule: string;
+
   constructor(
     private readonly definition: TimerFunctionDefinition,
     private readonly clock: Clock,
     timeZone: string,
     private readonly logger: Logger,
+    env: Env = {},
   ) {
-    this.cron = parseSchedule(definition.options.schedule, timeZone, definition.name);
+    this.schedule = resolveBindingExpression(definition.options.schedule, env, definition.name);
+    this.cron = parseSchedule(this.schedule, timeZone, definition.name);
   }
 
   /** Starts firing; returns at once. */
@@ -85,7 +91,7 @@ export class TimerTriggerRunner {
     this.lastRun = scheduled;
     const context = createInvocationContext(
       this.definition.name,
-      { type: "timerTrigger", name: "timer", schedule: this.definition.options.schedule },
+      { type: "timerTrigger", name: "timer", schedule: this.schedule },
       this.logger,
     );
     try {

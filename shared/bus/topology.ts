@@ -23,7 +23,9 @@ const DAY = 24 * 60 * 60;
 /** Account moves: one message per slice of one account's transfer. */
 export const MOVES_QUEUE: QueueDefinition = {
   name: "moves",
-  lockDurationSeconds: 60,
+  // Short, because the host renews the lock while a slice runs; after a crashed instance the
+  // message comes back this soon.
+  lockDurationSeconds: 30,
   maxDeliveryCount: 5,
   duplicateDetectionWindowSeconds: 60 * 60,
   defaultMessageTtlSeconds: 14 * DAY,

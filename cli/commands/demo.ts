@@ -1,0 +1,66 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { runDemo } from "../../local/demo/run.js";
+import { EXIT } from "../output.js";
+
+function number(min: number, max: number, integer: boolean) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
+      throw new InvalidArgumentError(
+        `must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}`,
+      );
+    }
+    return parsed;
+  };
+}
+
+/** `mailferry demo`: the main job that `npm start` runs. */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command("demo")
+    .description("migrate a simulated tenant end to end on the embedded stack and verify every mailbox")
+    .option("--mailboxes <n>", "accounts in the simulated tenant", number(1, 100_000, true), 200)
+    .option("--items-per-mailbox <n>", "mean items per mailbox (long-tailed)", number(1, 10_000, true), 40)
+    .option("--seed <n>", "seed of the simulated tenant", number(0, 2 ** 31, true), 1)
+    .option(
+      "--fault-rate <share>",
+      "share of Graph requests that fail (500/503/504/reset)",
+      number(0, 0.5, false),
+      0,
+    )
+    .option(
+      "--throttle <scale>",
+      "Graph throttle window scale: 1 = published limits, 0.01 = 100x faster",
+      number(0.0001, 1, false),
+      0.01,
+    )
+    .option("--clock <factor>", "run timers this many times faster than real time", number(1, 3600, false), 1)
+    .option("--report <path>", "where to write the CSV report", ".artifacts/demo-report.csv")
+    .option("--timeout <seconds>", "give up after this long", number(10, 86_400, true), 1800)
+    .action(
+      async (options: {
+        mailboxes: number;
+        itemsPerMailbox: number;
+        seed: number;
+        faultRate: number;
+        throttle: number;
+        clock: number;
+        report: string;
+        timeout: number;
+      }) => {
+        const result = await runDemo({
+          mailboxes: options.mailboxes,
+          itemsPerMailbox: options.itemsPerMailbox,
+          seed: options.seed,
+          faultRate: options.faultRate,
+          throttle: options.throttle,
+          clockFactor: options.clock,
+          reportPath: options.report,
+          timeoutSeconds: options.timeout,
+          interactive: process.stdout.isTTY,
+          write: (line) => process.stdout.write(`${line}\n`),
+        });
+        process.exitCode = result.verification.passed ? EXIT.ok : EXIT.failure;
+      },
+    );
+}

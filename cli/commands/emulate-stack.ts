@@ -1,0 +1,42 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { startStack } from "../../local/stack.js";
+import { createLogger } from "../../shared/telemetry/logger.js";
+import { printJsonLine, waitForStopSignal } from "../output.js";
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError("must be a whole number of 1 or more");
+  return Number(value);
+}
+
+/**
+ * `mailferry emulate stack`: Azurite, the Service Bus emulator, the Graph simulator and the local
+ * Functions host with every function, on 127.0.0.1; prints one JSON line with the settings a
+ * client needs and stops everything on SIGINT or SIGTERM.
+ */
+export function addEmulateStackCommand(emulate: Command): void {
+  emulate
+    .command("stack")
+    .description("run the whole embedded Azure (tables, Service Bus, Graph, functions) until interrupted")
+    .option("--persist <dir>", "keep Table Storage in this folder instead of memory")
+    .option("--mailboxes <n>", "accounts in the simulated tenant", parseCount, 20)
+    .option("--seed <n>", "seed of the simulated tenant", parseCount, 1)
+    .option("--http-port <port>", "port of the functions' HTTP endpoint (default: any free port)", parseCount)
+    .action(async (options: { persist?: string; mailboxes: number; seed: number; httpPort?: number }) => {
+      const stack = await startStack({
+        logger: createLogger(),
+        graph: { mailboxes: options.mailboxes, seed: options.seed },
+        ...(options.persist !== undefined ? { persistDir: options.persist } : {}),
+        ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
+      });
+      printJsonLine({
+        ready: true,
+        settings: stack.settings,
+        tableEndpoint: stack.azurite.tableEndpoint,
+        apiBaseUrl: stack.host.apiBaseUrl ?? null,
+        functionKey: stack.host.functionKey,
+      });
+      await waitForStopSignal();
+      await stack.close();
+    });
+}

@@ -1,0 +1,14 @@
+/**
+ * Every function of the app. The Azure Functions host loads each file in this folder (package.json
+ * `main`), and each registers itself; the local host runs this list.
+ */
+import type { FunctionDefinition } from "./definition.js";
+import { moverFunction } from "./mover.js";
+import { schedulerFunction } from "./scheduler.js";
+import { sweeperFunction } from "./sweeper.js";
+
+export const ALL_FUNCTIONS: readonly FunctionDefinition[] = [
+  schedulerFunction,
+  moverFunction,
+  sweeperFunction,
+];

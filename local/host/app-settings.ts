@@ -1,0 +1,16 @@
+import type { Env } from "../../shared/config/index.js";
+import { HostConfigurationError } from "./errors.js";
+
+/**
+ * Resolves `%Name%` binding expressions from app settings, as the Functions host does for
+ * schedules, queue names and connections, so one definition can take its value from settings.
+ */
+export function resolveBindingExpression(value: string, env: Env, functionName: string): string {
+  return value.replace(/%([^%]+)%/g, (_match, name: string) => {
+    const setting = env[name];
+    if (setting === undefined || setting.trim() === "") {
+      throw new HostConfigurationError(`function ${functionName}: app setting ${name} is not set`);
+    }
+    return setting.trim();
+  });
+}

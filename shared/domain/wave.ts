@@ -1,0 +1,227 @@
+import { z } from "zod";
+import { ValidationError } from "../errors.js";
+import { IllegalTransitionError } from "./errors.js";
+import { parseWaveId } from "./ids.js";
+import { type IsoTime } from "./account.js";
+import {
+  CLOCK_PATTERN,
+  END_PATTERN,
+  findOverlap,
+  type WaveWindow,
+  WEEKDAYS,
+  windowProblem,
+} from "./windows.js";
+
+export const WAVE_STATUSES = ["Scheduled", "Active", "Paused", "Completed", "Cancelled"] as const;
+export type WaveStatus = (typeof WAVE_STATUSES)[number];
+
+/**
+ * Allowed wave status changes. The scheduler activates a scheduled wave; operators pause, resume
+ * and cancel; Completed and Cancelled are final.
+ */
+export const WAVE_TRANSITIONS: Readonly<Record<WaveStatus, readonly WaveStatus[]>> = {
+  Scheduled: ["Active", "Paused", "Cancelled"],
+  Active: ["Paused", "Completed", "Cancelled"],
+  Paused: ["Active", "Cancelled"],
+  Completed: [],
+  Cancelled: [],
+};
+
+/** A group of accounts moved together within recurring cutover windows. */
+export interface WaveRecord {
+  readonly id: string;
+  readonly description: string;
+  /** IANA time zone the windows are written in, e.g. `Europe/London`. */
+  readonly timeZone: string;
+  readonly windows: readonly WaveWindow[];
+  /** Most accounts of the wave that may be Queued, Syncing or Completing at once. */
+  readonly inFlightCap: number;
+  /** Bad items an account may skip and still complete (with warnings). */
+  readonly badItemLimit: number;
+  /** Items larger than this are skipped and counted. */
+  readonly largeItemLimitBytes: number;
+  readonly status: WaveStatus;
+  /** Accounts may start their final cutover only after this instant, when set. */
+  readonly completeAfter?: IsoTime;
+  readonly createdAt: IsoTime;
+  readonly updatedAt: IsoTime;
+}
+
+/** A wave as read from a store, with the version its next write must match. */
+export type Wave = WaveRecord & { readonly etag: string };
+
+/** What an operator chooses when defining a wave; everything but id and time zone has a default. */
+export interface WaveSettings {
+  readonly id: string;
+  readonly description?: string;
+  readonly timeZone: string;
+  readonly windows?: readonly WaveWindow[];
+  readonly inFlightCap?: number;
+  readonly badItemLimit?: number;
+  readonly largeItemLimitBytes?: number;
+  readonly completeAfter?: string;
+}
+
+/** The example the README uses: 22,000 accounts per weekday evening, 83,000 per weekend. */
+export const DEFAULT_WINDOWS: readonly WaveWindow[] = [
+  { days: ["Mon", "Tue", "Wed", "Thu"], start: "19:00", end: "07:00", capacity: 22_000 },
+  { days: ["Fri"], start: "19:00", end: "Mon 07:00", capacity: 83_000 },
+];
+export const DEFAULT_IN_FLIGHT_CAP = 2_000;
+export const DEFAULT_BAD_ITEM_LIMIT = 10;
+/** The largest message the Graph import path accepts in one upload. */
+export const DEFAULT_LARGE_ITEM_LIMIT_BYTES = 150 * 1024 * 1024;
+
+/** Whether the runtime knows `zone` as an IANA time zone. */
+export function isTimeZone(zone: string): boolean {
+  if (zone.trim() === "" || zone !== zone.trim()) return false;
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const windowSchema = z
+  .object({
+    days: z
+      .array(z.enum(WEEKDAYS, { message: `must be one of ${WEEKDAYS.join(", ")}` }))
+      .min(1, "needs at least one day")
+      .refine((days) => new Set(days).size === days.length, "lists a day twice"),
+    start: z.string().regex(CLOCK_PATTERN, "must be a time of day HH:MM"),
+    end: z.string().regex(END_PATTERN, 'must be HH:MM, 24:00, or a weekday and a time such as "Mon 07:00"'),
+    capacity: z.number().int("must be a whole number").positive("must be at least 1").max(10_000_000),
+  })
+  .strict();
+
+const settingsShape = {
+  description: z.string().max(500, "must be at most 500 characters"),
+  timeZone: z.string().refine(isTimeZone, "is not an IANA time zone such as Europe/London"),
+  windows: z
+    .array(windowSchema)
+    .min(1, "needs at least one window")
+    .max(28, "has more than 28 windows")
+    .superRefine((windows, context) => {
+      // Refinements run even when a window failed its own checks; overlaps need valid times.
+      if (windows.some((window) => windowProblem(window) !== undefined)) return;
+      const overlap = findOverlap(windows);
+      if (overlap !== undefined) context.addIssue({ code: "custom", message: overlap });
+    }),
+  inFlightCap: z.number().int("must be a whole number").positive("must be at least 1").max(1_000_000),
+  badItemLimit: z.number().int("must be a whole number").min(0, "must be at least 0").max(1_000_000),
+  largeItemLimitBytes: z
+    .number()
+    .int("must be a whole number")
+    .min(1024, "must be at least 1 KiB")
+    .max(10 * 1024 ** 3, "must be at most 10 GiB"),
+  completeAfter: z.iso
+    .datetime({ offset: true, message: "must be an ISO 8601 time with a zone, e.g. 2025-03-01T19:00:00Z" })
+    .optional(),
+};
+
+const settingsSchema = z.object(settingsShape).strict();
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, key) =>
+      typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    "",
+  );
+}
+
+function invalid(where: string, error: z.ZodError): ValidationError {
+  const problems = error.issues.map((issue) => {
+    const path = pathText(issue.path);
+    return path && !issue.message.startsWith(path) ? `${path} ${issue.message}` : issue.message;
+  });
+  return new ValidationError(where, problems.join("; "));
+}
+
+type SettingsValues = z.infer<typeof settingsSchema>;
+
+function checkSettings(values: SettingsValues, where: string): SettingsValues {
+  const result = settingsSchema.safeParse(values);
+  if (!result.success) throw invalid(where, result.error);
+  return result.data;
+}
+
+/** Validates a wave definition, fills in defaults and returns a Scheduled wave. */
+export function defineWave(settings: WaveSettings, now: Date): WaveRecord {
+  const id = parseWaveId(settings.id, "wave.id");
+  const values = checkSettings(
+    {
+      description: settings.description ?? "",
+      timeZone: settings.timeZone,
+      windows: (settings.windows ?? DEFAULT_WINDOWS).map((window) => ({ ...window, days: [...window.days] })),
+      inFlightCap: settings.inFlightCap ?? DEFAULT_IN_FLIGHT_CAP,
+      badItemLimit: settings.badItemLimit ?? DEFAULT_BAD_ITEM_LIMIT,
+      largeItemLimitBytes: settings.largeItemLimitBytes ?? DEFAULT_LARGE_ITEM_LIMIT_BYTES,
+      completeAfter: settings.completeAfter,
+    },
+    `wave ${id}`,
+  );
+  const at = now.toISOString();
+  return {
+    id,
+    description: values.description,
+    timeZone: values.timeZone,
+    windows: values.windows,
+    inFlightCap: values.inFlightCap,
+    badItemLimit: values.badItemLimit,
+    largeItemLimitBytes: values.largeItemLimitBytes,
+    status: "Scheduled",
+    ...(values.completeAfter === undefined
+      ? {}
+      : { completeAfter: new Date(values.completeAfter).toISOString() }),
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Settings that may change after a wave was defined. */
+export type WavePatch = Partial<Omit<WaveSettings, "id">>;
+
+/** Applies and re-validates a change of a wave's settings. */
+export function applyWavePatch(wave: WaveRecord, patch: WavePatch, now: Date): WaveRecord {
+  const merged = defineWave(
+    {
+      id: wave.id,
+      description: patch.description ?? wave.description,
+      timeZone: patch.timeZone ?? wave.timeZone,
+      windows: patch.windows ?? wave.windows,
+      inFlightCap: patch.inFlightCap ?? wave.inFlightCap,
+      badItemLimit: patch.badItemLimit ?? wave.badItemLimit,
+      largeItemLimitBytes: patch.largeItemLimitBytes ?? wave.largeItemLimitBytes,
+      ...((patch.completeAfter ?? wave.completeAfter) === undefined
+        ? {}
+        : { completeAfter: patch.completeAfter ?? wave.completeAfter }),
+    },
+    now,
+  );
+  return { ...merged, status: wave.status, createdAt: wave.createdAt };
+}
+
+/** Whether `from` → `to` is allowed for a wave. */
+export function canChangeWaveStatus(from: WaveStatus, to: WaveStatus): boolean {
+  return WAVE_TRANSITIONS[from].includes(to);
+}
+
+/** Changes a wave's status, or throws IllegalTransitionError. */
+export function applyWaveStatus(wave: WaveRecord, to: WaveStatus, now: Date): WaveRecord {
+  if (!canChangeWaveStatus(wave.status, to)) {
+    const hint =
+      wave.status === to
+        ? `it is already ${to}`
+        : WAVE_TRANSITIONS[wave.status].length === 0
+          ? `${wave.status} is final`
+          : `allowed from ${wave.status}: ${WAVE_TRANSITIONS[wave.status].join(", ")}`;
+    throw new IllegalTransitionError("wave", wave.id, wave.status, to, hint);
+  }
+  return { ...wave, status: to, updatedAt: now.toISOString() };
+}
+
+/** Narrows a string to a wave status. */
+export function isWaveStatus(value: string): value is WaveStatus {
+  return (WAVE_STATUSES as readonly string[]).includes(value);
+}

@@ -1,0 +1,293 @@
+/**
+ * The mover: runs one time-boxed slice of one account's move per `moves` message. It claims the
+ * account, copies what fits in the slice, checkpoints, and hands the rest to a continuation
+ * message. A message for an account that has moved on (late, duplicate, older attempt) is
+ * acknowledged without effect; permanent problems end the account as Failed; anything else is
+ * thrown so the platform redelivers and, in the end, dead-letters the message.
+ */
+import { LeaseHeldError } from "../domain/errors.js";
+import type { Account, AccountStatus, Progress } from "../domain/index.js";
+import { parseMoveMessage, type MoveMessage, type Pass } from "../bus/messages.js";
+import type { Services } from "../runtime/services.js";
+import { runTransferSlice, type SliceOutcome, type SliceProgress } from "../transfer/engine.js";
+import { PermanentTransferError } from "../transfer/errors.js";
+import { mailboxKey } from "../transfer/state/port.js";
+import { readCheckpoint } from "./checkpoint.js";
+import { preflight } from "./preflight.js";
+import type { Logger } from "../telemetry/logger.js";
+
+export interface MoveInvocation {
+  readonly invocationId: string;
+  readonly deliveryCount: number;
+}
+
+export type MoveResult = "stale" | "busy" | "continued" | "scheduled" | "synced" | "completed" | "failed";
+
+const STATUSES_FOR_PASS: Record<Pass, readonly AccountStatus[]> = {
+  initial: ["Queued", "Syncing"],
+  incremental: ["Synced"],
+  cutover: ["Synced", "Completing"],
+};
+
+/** Whether a message is the next piece of work for the account as it stands now. */
+function isCurrent(account: Account, message: MoveMessage): boolean {
+  return (
+    account.attempt === message.attempt &&
+    message.slice === account.slice + 1 &&
+    STATUSES_FOR_PASS[message.pass].includes(account.status)
+  );
+}
+
+function addProgress(base: Progress, slice: SliceProgress): Progress {
+  return {
+    folders: base.folders + slice.foldersCreated,
+    items: base.items + slice.itemsCopied,
+    bytes: base.bytes + slice.bytesCopied,
+    badItems: base.badItems + slice.badItems,
+    largeItemsSkipped: base.largeItemsSkipped + slice.largeItems,
+  };
+}
+
+/** Handles one `moves` message. */
+export async function runMove(
+  services: Services,
+  body: unknown,
+  invocation: MoveInvocation,
+): Promise<MoveResult> {
+  const message = parseMoveMessage(body);
+  const log = services.logger.child({
+    accountId: message.accountId,
+    waveId: message.waveId,
+    slice: message.slice,
+    pass: message.pass,
+    invocationId: invocation.invocationId,
+  });
+  const accounts = services.store.accounts;
+  const found = await accounts.find(message.accountId);
+  if (!found || !isCurrent(found, message)) {
+    log.info("message is stale; nothing to do", { status: found?.status, accountSlice: found?.slice });
+    return "stale";
+  }
+  let account: Account;
+  try {
+    account = await accounts.claim(
+      message.accountId,
+      invocation.invocationId,
+      services.pipeline.leaseMs,
+      services.now(),
+    );
+  } catch (error) {
+    if (error instanceof LeaseHeldError) {
+      log.info("another worker holds the account; leaving it to them");
+      return "busy";
+    }
+    throw error;
+  }
+  if (!isCurrent(account, message)) {
+    await accounts.release(account.id, invocation.invocationId, services.now());
+    return "stale";
+  }
+  try {
+    return await moveSlice(services, account, message, invocation, log);
+  } catch (error) {
+    if (error instanceof PermanentTransferError)
+      return await failAccount(services, message, invocation, error, log);
+    // Let the next delivery claim the account at once instead of waiting for the lease to lapse.
+    await accounts.release(message.accountId, invocation.invocationId, services.now()).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function moveSlice(
+  services: Services,
+  claimed: Account,
+  message: MoveMessage,
+  invocation: MoveInvocation,
+  log: Logger,
+): Promise<MoveResult> {
+  const accounts = services.store.accounts;
+  const actor = invocation.invocationId;
+  let account = claimed;
+  const wave = await services.store.waves.get(account.waveId);
+  let checkpoint = readCheckpoint(account.checkpoint);
+  if (!checkpoint) {
+    checkpoint = await preflight(account, services.source.api, services.target.api);
+    account = await accounts.updateProgress(account.id, account.etag, {
+      checkpoint: JSON.stringify(checkpoint),
+      at: services.now(),
+    });
+  }
+  if (account.status === "Queued") {
+    account = await accounts.transition(account.id, account.etag, "Syncing", {
+      reason: "initial copy started",
+      actor,
+      at: services.now(),
+    });
+  } else if (account.status === "Synced" && message.pass === "cutover") {
+    // Mark the final pass before the status change, so a crash in between cannot skip it.
+    checkpoint = { ...checkpoint, pendingPass: true };
+    account = await accounts.updateProgress(account.id, account.etag, {
+      checkpoint: JSON.stringify(checkpoint),
+      at: services.now(),
+    });
+    account = await accounts.transition(account.id, account.etag, "Completing", {
+      reason: "cutover started",
+      actor,
+      at: services.now(),
+    });
+  }
+
+  const sourceGovernor = services.source.governors.for(checkpoint.sourceMailboxId);
+  const targetGovernor = services.target.governors.for(checkpoint.targetMailboxId);
+  const requestsBefore = sourceGovernor.snapshot().requests + targetGovernor.snapshot().requests;
+  const startedAt = Date.now();
+  const outcome = await runTransferSlice({
+    source: { api: services.source.api, mailboxId: checkpoint.sourceMailboxId, governor: sourceGovernor },
+    target: { api: services.target.api, mailboxId: checkpoint.targetMailboxId, governor: targetGovernor },
+    key: mailboxKey(account.id, "primary"),
+    state: services.transferState,
+    deadline: startedAt + services.pipeline.sliceMs,
+    newPass: checkpoint.pendingPass,
+    largeItemBytes: wave.largeItemLimitBytes,
+    pageSize: services.pipeline.pageSize,
+    logger: log,
+  });
+  const requests = sourceGovernor.snapshot().requests + targetGovernor.snapshot().requests - requestsBefore;
+  await services.activity.record({
+    id: `${account.id}:${account.attempt}:${message.slice}`,
+    waveId: account.waveId,
+    accountId: account.id,
+    kind: "slice",
+    at: services.now().getTime(),
+    requests,
+    throttled: outcome.kind === "throttled" ? 1 : 0,
+    items: outcome.progress.itemsCopied + outcome.progress.itemsUpdated,
+    bytes: outcome.progress.bytesCopied,
+    durationMs: Date.now() - startedAt,
+    detail: outcome.kind,
+  });
+  const progress = addProgress(account.progress, outcome.progress);
+  const nextCheckpoint = JSON.stringify({ ...checkpoint, pendingPass: false });
+  account = await accounts.updateProgress(account.id, account.etag, {
+    slice: message.slice,
+    progress,
+    checkpoint: nextCheckpoint,
+    at: services.now(),
+  });
+  return await afterSlice(services, account, message, outcome, invocation, log);
+}
+
+async function afterSlice(
+  services: Services,
+  account: Account,
+  message: MoveMessage,
+  outcome: SliceOutcome,
+  invocation: MoveInvocation,
+  log: Logger,
+): Promise<MoveResult> {
+  const accounts = services.store.accounts;
+  const next: MoveMessage = { ...message, slice: message.slice + 1 };
+  if (outcome.kind === "more" || outcome.kind === "throttled") {
+    await accounts.release(account.id, invocation.invocationId, services.now());
+    if (outcome.kind === "more") {
+      await services.moves.send([next]);
+      return "continued";
+    }
+    log.info("throttled; continuing at Retry-After", { retryAt: outcome.retryAt.toISOString() });
+    await services.moves.schedule(next, outcome.retryAt);
+    return "scheduled";
+  }
+  if (account.status === "Syncing") {
+    await accounts.transition(account.id, account.etag, "Synced", {
+      reason: "initial copy finished",
+      actor: invocation.invocationId,
+      at: services.now(),
+    });
+    await services.moves.send([{ ...next, pass: "cutover" }]);
+    return "synced";
+  }
+  return await complete(services, account, invocation);
+}
+
+async function complete(
+  services: Services,
+  account: Account,
+  invocation: MoveInvocation,
+): Promise<MoveResult> {
+  const wave = await services.store.waves.get(account.waveId);
+  const bad = await services.transferState.listBadItems(mailboxKey(account.id, "primary"));
+  const failedItems = bad.filter((item) => item.kind === "failed").length;
+  const largeItems = bad.filter((item) => item.kind === "large").length;
+  let current = await services.store.accounts.updateProgress(account.id, account.etag, {
+    progress: { badItems: failedItems, largeItemsSkipped: largeItems },
+    at: services.now(),
+  });
+  const at = services.now();
+  if (failedItems > wave.badItemLimit) {
+    current = await services.store.accounts.transition(current.id, current.etag, "Failed", {
+      reason: `${failedItems} bad items, over the wave's limit of ${wave.badItemLimit}`,
+      actor: invocation.invocationId,
+      at,
+      error: {
+        class: "BadItemLimitExceeded",
+        code: "BadItemLimitExceeded",
+        message: `${failedItems} items could not be copied`,
+      },
+    });
+    await recordOutcome(services, current, "failed", "BadItemLimitExceeded");
+    return "failed";
+  }
+  const warnings = failedItems + largeItems > 0;
+  current = await services.store.accounts.transition(
+    current.id,
+    current.etag,
+    warnings ? "CompletedWithWarnings" : "Completed",
+    {
+      reason: warnings ? `${failedItems} bad and ${largeItems} large items skipped` : "cutover finished",
+      actor: invocation.invocationId,
+      at,
+    },
+  );
+  await recordOutcome(services, current, "completed", current.status);
+  return "completed";
+}
+
+async function failAccount(
+  services: Services,
+  message: MoveMessage,
+  invocation: MoveInvocation,
+  error: PermanentTransferError,
+  log: Logger,
+): Promise<MoveResult> {
+  log.warn("account failed", { failureClass: error.failureClass, code: error.code });
+  const account = await services.store.accounts.get(message.accountId);
+  const failed = await services.store.accounts.transition(account.id, account.etag, "Failed", {
+    reason: error.message,
+    actor: invocation.invocationId,
+    at: services.now(),
+    error: { class: error.failureClass, code: error.code ?? error.failureClass, message: error.message },
+  });
+  await recordOutcome(services, failed, "failed", error.failureClass);
+  return "failed";
+}
+
+async function recordOutcome(
+  services: Services,
+  account: Account,
+  kind: "completed" | "failed",
+  detail: string,
+): Promise<void> {
+  await services.activity.record({
+    id: `${account.id}:${account.attempt}:${kind}`,
+    waveId: account.waveId,
+    accountId: account.id,
+    kind,
+    at: services.now().getTime(),
+    requests: 0,
+    throttled: 0,
+    items: 0,
+    bytes: 0,
+    durationMs: 0,
+    detail,
+  });
+}

@@ -1,0 +1,59 @@
+import type { Account } from "../domain/index.js";
+import { PermanentTransferError } from "../transfer/errors.js";
+import type { MailboxApi } from "../transfer/mailbox-api.js";
+import type { MoveCheckpoint } from "./checkpoint.js";
+
+/**
+ * Checks an account before any content moves: both users exist, the target is licensed, and both
+ * have mailboxes. Problems are permanent failures with a class operators can act on.
+ */
+export async function preflight(
+  account: Account,
+  source: MailboxApi,
+  target: MailboxApi,
+): Promise<MoveCheckpoint> {
+  const [sourceUser, targetUser] = await Promise.all([
+    source.findUser(account.source.objectId ?? account.source.upn),
+    target.findUser(account.target.objectId ?? account.target.upn),
+  ]);
+  if (!sourceUser) {
+    throw new PermanentTransferError(
+      "SourceUserNotFound",
+      "the source tenant has no such user",
+      "Request_ResourceNotFound",
+    );
+  }
+  if (!targetUser) {
+    throw new PermanentTransferError(
+      "TargetUserNotFound",
+      "the target tenant has no such user",
+      "Request_ResourceNotFound",
+    );
+  }
+  if ((targetUser.assignedLicenses ?? []).length === 0) {
+    throw new PermanentTransferError(
+      "TargetNotLicensed",
+      "the target user has no licence, so Exchange Online gives it no mailbox",
+      "NoLicense",
+    );
+  }
+  const [sourceMailbox, targetMailbox] = await Promise.all([
+    source.mailboxIds(sourceUser.id, false),
+    target.mailboxIds(targetUser.id, false),
+  ]);
+  if (!sourceMailbox?.primaryMailboxId) {
+    throw new PermanentTransferError("MailboxNotFound", "the source user has no mailbox", "MailboxNotFound");
+  }
+  if (!targetMailbox?.primaryMailboxId) {
+    throw new PermanentTransferError("MailboxNotFound", "the target user has no mailbox", "MailboxNotFound");
+  }
+  return {
+    v: 1,
+    sourceUserId: sourceUser.id,
+    targetUserId: targetUser.id,
+    sourceMailboxId: sourceMailbox.primaryMailboxId,
+    targetMailboxId: targetMailbox.primaryMailboxId,
+    round: 0,
+    pendingPass: false,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Builds the production services from settings: Table Storage, Service Bus and Graph through
+ * their official SDKs. The same code serves Azure (identity-based settings) and the embedded stack
+ * (connection strings and the simulator's settings).
+ */
+import { TablesActivityLog } from "../activity/tables.js";
+import { createServiceBusClient } from "../bus/client.js";
+import { ServiceBusMoveQueue } from "../bus/servicebus.js";
+import { MOVES_QUEUE } from "../bus/topology.js";
+import {
+  readPipelineSettings,
+  readServiceBusSettings,
+  readTablesSettings,
+  type Env,
+} from "../config/index.js";
+import { readGraphSettings } from "../config/graph.js";
+import {
+  closeGraphTransports,
+  createGraphClient,
+  createGraphCredential,
+  createImportPoster,
+} from "../graph/client.js";
+import type { GraphConnection } from "../graph/credentials.js";
+import { GovernorRegistry, PUBLISHED_LIMITS, scaleLimits } from "../graph/governor.js";
+import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
+import { createStore } from "../store/index.js";
+import { createTableClient } from "../tables/client.js";
+import { createLogger, type Logger } from "../telemetry/logger.js";
+import { MailboxApi } from "../transfer/mailbox-api.js";
+import { TablesTransferState } from "../transfer/state/tables.js";
+import type { GraphSide, Services } from "./services.js";
+
+export interface CreateServicesOptions {
+  readonly logger?: Logger;
+  /** The time source (an accelerated clock in demos). */
+  readonly now?: () => Date;
+}
+
+function graphSide(connection: GraphConnection, limitsScale: number): GraphSide {
+  const credential = createGraphCredential(connection);
+  const api = new MailboxApi(
+    createGraphClient(connection, { credential }),
+    createGraphClient(connection, { credential, version: "beta" }),
+    createImportPoster(connection),
+  );
+  return { api, governors: new GovernorRegistry(scaleLimits(PUBLISHED_LIMITS, limitsScale)) };
+}
+
+/** Creates every service from the environment; the tables are created when missing. */
+export async function createServices(env: Env, options: CreateServicesOptions = {}): Promise<Services> {
+  const logger = options.logger ?? createLogger();
+  const pipeline = readPipelineSettings(env);
+  const tables = readTablesSettings(env);
+  const graph = readGraphSettings(env);
+  const serviceBus = createServiceBusClient(readServiceBusSettings(env));
+  const store = await createStore(tables);
+  const transferTable = createTableClient(tables, "transfer");
+  const activityTable = createTableClient(tables, "activity");
+  const releasesTable = createTableClient(tables, "releases");
+  await Promise.all([transferTable.createTable(), activityTable.createTable(), releasesTable.createTable()]);
+  const moves = new ServiceBusMoveQueue(serviceBus, MOVES_QUEUE.name);
+  return {
+    store,
+    moves,
+    transferState: new TablesTransferState(transferTable),
+    activity: new TablesActivityLog(activityTable),
+    releases: new TablesReleaseLedger(releasesTable),
+    source: graphSide(graph.source, pipeline.graphWindowScale),
+    target: graphSide(graph.target, pipeline.graphWindowScale),
+    pipeline,
+    logger,
+    now: options.now ?? (() => new Date()),
+    async close() {
+      await moves.close();
+      await serviceBus.close();
+      await store.close();
+      await closeGraphTransports();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Everything a function handler works with, built once per process from settings. Handlers ask
+ * for it with `services()`; the local host and tests install their own with `useServices()`.
+ */
+import type { ActivityLog } from "../activity/port.js";
+import type { MoveQueue } from "../bus/port.js";
+import type { PipelineSettings } from "../config/index.js";
+import type { GovernorRegistry } from "../graph/governor.js";
+import type { ReleaseLedger } from "../scheduler/ledger.js";
+import type { MigrationStore } from "../store/port.js";
+import type { Logger } from "../telemetry/logger.js";
+import type { MailboxApi } from "../transfer/mailbox-api.js";
+import type { TransferStateStore } from "../transfer/state/port.js";
+
+/** One tenant's Graph access and the governors of its mailboxes. */
+export interface GraphSide {
+  readonly api: MailboxApi;
+  readonly governors: GovernorRegistry;
+}
+
+export interface Services {
+  readonly store: MigrationStore;
+  readonly moves: MoveQueue;
+  readonly transferState: TransferStateStore;
+  readonly activity: ActivityLog;
+  readonly releases: ReleaseLedger;
+  readonly source: GraphSide;
+  readonly target: GraphSide;
+  readonly pipeline: PipelineSettings;
+  readonly logger: Logger;
+  /** The current time (a test or demo may run faster than the wall clock). */
+  now(): Date;
+  close(): Promise<void>;
+}
+
+type Factory = () => Promise<Services>;
+
+let factory: Factory | undefined;
+let current: Promise<Services> | undefined;
+
+/** Installs how services are built (the production factory, the local stack, or a test). */
+export function useServices(next: Factory): void {
+  factory = next;
+  current = undefined;
+}
+
+/** The process's services, built on first use. */
+export function services(): Promise<Services> {
+  if (!factory) throw new Error("no services factory installed: call useServices() at start-up");
+  current ??= factory();
+  return current;
+}
+
+/** Closes the services if they were built, so the next call builds them again. */
+export async function closeServices(): Promise<void> {
+  const built = current;
+  current = undefined;
+  if (built) await (await built).close();
+}

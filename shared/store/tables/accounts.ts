@@ -1,0 +1,401 @@
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import {
+  type Account,
+  type AccountRecord,
+  type AccountStatus,
+  applyClaim,
+  applyProgress,
+  applyRelease,
+  applyTransition,
+  type AuditRecord,
+  countAccounts,
+  type CountsDelta,
+  countsDelta,
+  type ImportedAccount,
+  mergeDeltas,
+  newAccount,
+  parseAccountId,
+  planReimport,
+  type ProgressUpdate,
+  type WaveCounts,
+} from "../../domain/index.js";
+import { mapLimit } from "../concurrency.js";
+import {
+  ConcurrencyConflictError,
+  ContentionError,
+  NotFoundError,
+  StoreUnavailableError,
+} from "../errors.js";
+import { decodeToken, encodeToken, idFromListingKey, listingPrefix, pageLimit } from "../listing.js";
+import type {
+  AccountRepository,
+  ImportOutcome,
+  ImportResult,
+  Page,
+  PageRequest,
+  TransitionRequest,
+} from "../port.js";
+import { retrying, statusOf } from "../retry.js";
+import { checkImportBatch } from "../validation.js";
+import { failedAction, isRowConflict, storageFailure, submitBatch } from "./batch.js";
+import { type CounterAction, CounterShards } from "./counters.js";
+import { accountEntity, accountFrom, auditEntity, auditFrom } from "./entities.js";
+import {
+  accountRowKey,
+  ACCOUNT_PREFIX,
+  allPartitions,
+  auditPrefix,
+  INDEX_PREFIX,
+  indexRowKey,
+  MAX_BATCH_ACTIONS,
+  partitionOf,
+  prefixEnd,
+} from "./keys.js";
+
+type Row = Record<string, unknown>;
+/** What each action of a transaction touches, to tell whose conflict a refusal was. */
+type ActionKind = "account" | "audit" | "index" | "counter";
+
+const READ_CONCURRENCY = 16;
+const IMPORT_BATCH_CONCURRENCY = 8;
+
+interface PlannedRow {
+  readonly index: number;
+  readonly id: string;
+  readonly input: ImportedAccount;
+}
+
+export class TablesAccounts implements AccountRepository {
+  /** Whether recent imports met existing accounts: then rows are read before writing. */
+  private importReadsFirst = false;
+
+  constructor(
+    private readonly table: TableClient,
+    private readonly counters: CounterShards,
+  ) {}
+
+  private async read(accountId: string): Promise<Account | undefined> {
+    try {
+      return accountFrom(await this.table.getEntity<Row>(partitionOf(accountId), accountRowKey(accountId)));
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw storageFailure(`reading account ${accountId}`, error);
+    }
+  }
+
+  async find(accountId: string): Promise<Account | undefined> {
+    return this.read(parseAccountId(accountId));
+  }
+
+  async get(accountId: string): Promise<Account> {
+    const account = await this.find(accountId);
+    if (account === undefined) throw new NotFoundError("account", accountId);
+    return account;
+  }
+
+  /**
+   * Commits `actions` plus the counter writes for `deltas` in one transaction. A refused counter
+   * write becomes ContentionError (retried by the caller's loop); a refused account or audit
+   * write means someone else changed the account first.
+   */
+  private async commit(
+    accountId: string,
+    actions: TransactionAction[],
+    kinds: ActionKind[],
+    deltas: readonly CountsDelta[],
+    useCache: boolean,
+  ): Promise<(string | undefined)[]> {
+    const partition = partitionOf(accountId);
+    const counterActions: CounterAction[] = await this.counters.prepare(partition, deltas, useCache);
+    const all = [...actions, ...counterActions.map((prepared) => prepared.action)];
+    const allKinds: ActionKind[] = [...kinds, ...counterActions.map((): ActionKind => "counter")];
+    try {
+      const etags = await submitBatch(this.table, all);
+      this.counters.committed(counterActions, etags.slice(actions.length));
+      return etags;
+    } catch (error) {
+      this.counters.forget(counterActions);
+      if (!isRowConflict(error)) throw storageFailure(`writing account ${accountId}`, error);
+      const index = failedAction(error);
+      const kind = index === undefined ? undefined : allKinds[index];
+      if (kind === "account" || kind === "audit")
+        throw new ConcurrencyConflictError("account", accountId, { cause: error });
+      if (kind === "index") {
+        throw new StoreUnavailableError(
+          `the listing row of account ${accountId} is out of step with the account`,
+          {
+            cause: error,
+          },
+        );
+      }
+      // A counter shard moved on (or the refusal named no action): read again and retry.
+      throw new ContentionError(`wave counters changed while writing account ${accountId}`, { cause: error });
+    }
+  }
+
+  private async readForUpdate(accountId: string, expectedEtag: string): Promise<Account> {
+    const current = await this.read(accountId);
+    if (current === undefined) throw new NotFoundError("account", accountId);
+    if (current.etag !== expectedEtag) throw new ConcurrencyConflictError("account", accountId);
+    return current;
+  }
+
+  async transition(
+    accountId: string,
+    expectedEtag: string,
+    to: AccountStatus,
+    request: TransitionRequest,
+  ): Promise<Account> {
+    parseAccountId(accountId);
+    return retrying(`transition of account ${accountId}`, async () => {
+      const current = await this.readForUpdate(accountId, expectedEtag);
+      const { next, audit } = applyTransition(current, to, request);
+      const partitionKey = partitionOf(accountId);
+      const actions: TransactionAction[] = [
+        ["update", accountEntity(next), "Replace", { etag: expectedEtag }],
+        ["create", auditEntity(audit)],
+      ];
+      const kinds: ActionKind[] = ["account", "audit"];
+      const before = indexRowKey(current);
+      const after = indexRowKey(next);
+      if (before !== after) {
+        actions.push(
+          ["delete", { partitionKey, rowKey: before }],
+          ["create", { partitionKey, rowKey: after }],
+        );
+        kinds.push("index", "index");
+      }
+      const etags = await this.commit(accountId, actions, kinds, countsDelta(current, next), false);
+      return { ...next, etag: etags[0] ?? "" };
+    });
+  }
+
+  private async replaceIfUnchanged(current: Account, next: AccountRecord): Promise<Account> {
+    try {
+      const response = await this.table.updateEntity(accountEntity(next), "Replace", { etag: current.etag });
+      return { ...next, etag: response.etag ?? "" };
+    } catch (error) {
+      if (statusOf(error) === 412)
+        throw new ContentionError(`account ${current.id} changed`, { cause: error });
+      if (statusOf(error) === 404) throw new NotFoundError("account", current.id, { cause: error });
+      throw storageFailure(`writing account ${current.id}`, error);
+    }
+  }
+
+  async claim(accountId: string, owner: string, leaseMs: number, now: Date): Promise<Account> {
+    let current = await this.get(accountId);
+    return retrying(`claim of account ${accountId}`, async (attempt) => {
+      if (attempt > 1) current = await this.get(accountId);
+      return this.replaceIfUnchanged(current, applyClaim(current, owner, leaseMs, now));
+    });
+  }
+
+  async release(accountId: string, owner: string, now: Date): Promise<Account> {
+    let current = await this.get(accountId);
+    return retrying(`release of account ${accountId}`, async (attempt) => {
+      if (attempt > 1) current = await this.get(accountId);
+      const next = applyRelease(current, owner, now);
+      return next === undefined ? current : this.replaceIfUnchanged(current, next);
+    });
+  }
+
+  async updateProgress(accountId: string, expectedEtag: string, update: ProgressUpdate): Promise<Account> {
+    parseAccountId(accountId);
+    return retrying(`progress of account ${accountId}`, async () => {
+      const current = await this.readForUpdate(accountId, expectedEtag);
+      const next = applyProgress(current, update);
+      const deltas = countsDelta(current, next);
+      const actions: TransactionAction[] = [
+        ["update", accountEntity(next), "Replace", { etag: expectedEtag }],
+      ];
+      const etags = await this.commit(accountId, actions, ["account"], deltas, false);
+      return { ...next, etag: etags[0] ?? "" };
+    });
+  }
+
+  async history(accountId: string): Promise<AuditRecord[]> {
+    parseAccountId(accountId);
+    const prefix = auditPrefix(accountId);
+    const filter = odata`PartitionKey eq ${partitionOf(accountId)} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`;
+    const records: AuditRecord[] = [];
+    try {
+      for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } }))
+        records.push(auditFrom(row));
+    } catch (error) {
+      throw storageFailure(`reading the history of account ${accountId}`, error);
+    }
+    return records.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Up to `limit` listing keys of one partition after `after`, in key order. */
+  private async listingKeys(
+    partition: string,
+    lower: string,
+    inclusive: boolean,
+    upper: string,
+    limit: number,
+  ) {
+    const filter = inclusive
+      ? odata`PartitionKey eq ${partition} and RowKey ge ${lower} and RowKey lt ${upper}`
+      : odata`PartitionKey eq ${partition} and RowKey gt ${lower} and RowKey lt ${upper}`;
+    const keys: string[] = [];
+    const pages = this.table
+      .listEntities<Row>({ queryOptions: { filter, select: ["RowKey"] } })
+      .byPage({ maxPageSize: Math.min(limit, 1000) });
+    for await (const page of pages) {
+      for (const row of page) if (row.rowKey !== undefined) keys.push(row.rowKey);
+      if (keys.length >= limit) break;
+    }
+    return keys.slice(0, limit);
+  }
+
+  async listByStatus(waveId: string, status: AccountStatus, page?: PageRequest): Promise<Page<Account>> {
+    const limit = pageLimit(page);
+    const prefix = listingPrefix(waveId, status);
+    const after = decodeToken(page?.continuationToken, prefix);
+    const lower = `${INDEX_PREFIX}${after ?? prefix}`;
+    const upper = `${INDEX_PREFIX}${prefixEnd(prefix)}`;
+    let keys: string[];
+    try {
+      // One more than a page from each partition tells exactly whether anything follows the page.
+      const perPartition = await mapLimit(allPartitions(), READ_CONCURRENCY, (partition) =>
+        this.listingKeys(partition, lower, after === undefined, upper, limit + 1),
+      );
+      keys = perPartition.flat().sort();
+    } catch (error) {
+      throw storageFailure(`listing ${status} accounts of wave ${waveId}`, error);
+    }
+    const pageKeys = keys.slice(0, limit);
+    const accounts = await mapLimit(pageKeys, READ_CONCURRENCY, (key) => this.read(idFromListingKey(key)));
+    const items = accounts.filter(
+      (account): account is Account => account?.status === status && account.waveId === waveId,
+    );
+    const last = pageKeys[pageKeys.length - 1];
+    return keys.length > limit && last !== undefined
+      ? { items, continuationToken: encodeToken(last.slice(INDEX_PREFIX.length)) }
+      : { items };
+  }
+
+  /** Totals of one wave's accounts in one partition, counted row by row (for repairs). */
+  async recount(partition: string, waveId: string): Promise<WaveCounts> {
+    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${ACCOUNT_PREFIX} and RowKey lt ${prefixEnd(ACCOUNT_PREFIX)} and waveId eq ${waveId}`;
+    const accounts: Account[] = [];
+    try {
+      for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } }))
+        accounts.push(accountFrom(row));
+    } catch (error) {
+      throw storageFailure(`recounting wave ${waveId}`, error);
+    }
+    return countAccounts(waveId, accounts);
+  }
+
+  async upsertImported(accounts: readonly ImportedAccount[], now: Date): Promise<ImportResult[]> {
+    const ids = checkImportBatch(accounts);
+    const byPartition = new Map<string, PlannedRow[]>();
+    accounts.forEach((input, index) => {
+      const id = ids[index] ?? "";
+      const rows = byPartition.get(partitionOf(id)) ?? [];
+      rows.push({ index, id, input });
+      byPartition.set(partitionOf(id), rows);
+    });
+    // Sized for new accounts (account and listing row each, one counter write per wave); a chunk
+    // whose plan turns out larger (re-imports moving waves) is split when it is written.
+    const chunks: PlannedRow[][] = [];
+    for (const rows of byPartition.values()) {
+      let chunk: PlannedRow[] = [];
+      let waves = new Set<string>();
+      for (const row of rows) {
+        const waveCount = waves.has(row.input.waveId) ? waves.size : waves.size + 1;
+        if (chunk.length > 0 && 2 * (chunk.length + 1) + waveCount > MAX_BATCH_ACTIONS) {
+          chunks.push(chunk);
+          chunk = [];
+          waves = new Set();
+        }
+        chunk.push(row);
+        waves.add(row.input.waveId);
+      }
+      if (chunk.length > 0) chunks.push(chunk);
+    }
+    const results = new Array<ImportResult>(accounts.length);
+    await mapLimit(chunks, IMPORT_BATCH_CONCURRENCY, async (chunk) => {
+      const outcomes = await this.importChunk(chunk, now);
+      chunk.forEach((row, i) => {
+        results[row.index] = { accountId: row.id, outcome: outcomes[i] ?? "unchanged" };
+      });
+    });
+    return results;
+  }
+
+  /** Writes one partition's share of an import in one transaction; retried whole on collision. */
+  private async importChunk(chunk: readonly PlannedRow[], now: Date): Promise<ImportOutcome[]> {
+    const first = chunk[0];
+    if (first === undefined) return [];
+    return retrying(`import into ${partitionOf(first.id)}`, async (attempt) => {
+      const readFirst = this.importReadsFirst || attempt > 1;
+      const existing = readFirst
+        ? await mapLimit(chunk, READ_CONCURRENCY, (row) => this.read(row.id))
+        : chunk.map((): Account | undefined => undefined);
+      if (readFirst) this.importReadsFirst = existing.some((account) => account !== undefined);
+      const plan = planImportChunk(chunk, existing, now);
+      if (plan.actions.length === 0) return plan.outcomes;
+      if (plan.actions.length + plan.deltas.length > MAX_BATCH_ACTIONS) {
+        const half = Math.ceil(chunk.length / 2);
+        return [
+          ...(await this.importChunk(chunk.slice(0, half), now)),
+          ...(await this.importChunk(chunk.slice(half), now)),
+        ];
+      }
+      try {
+        await this.commit(
+          first.id,
+          plan.actions,
+          plan.actions.map((): ActionKind => "account"),
+          plan.deltas,
+          true,
+        );
+      } catch (error) {
+        // Another writer got to one of these accounts first: read them all and plan again.
+        if (error instanceof ConcurrencyConflictError) {
+          this.importReadsFirst = true;
+          throw new ContentionError("accounts of an import batch changed", { cause: error });
+        }
+        throw error;
+      }
+      return plan.outcomes;
+    });
+  }
+}
+
+/** The writes an import chunk needs, given what exists already. */
+function planImportChunk(
+  chunk: readonly PlannedRow[],
+  existing: readonly (Account | undefined)[],
+  now: Date,
+): { actions: TransactionAction[]; deltas: CountsDelta[]; outcomes: ImportOutcome[] } {
+  const actions: TransactionAction[] = [];
+  const deltas: CountsDelta[] = [];
+  const outcomes = chunk.map((row, i): ImportOutcome => {
+    const partitionKey = partitionOf(row.id);
+    const current = existing[i];
+    if (current === undefined) {
+      const created = newAccount(row.input, now);
+      actions.push(
+        ["create", accountEntity(created)],
+        ["create", { partitionKey, rowKey: indexRowKey(created) }],
+      );
+      deltas.push(...countsDelta(undefined, created));
+      return "created";
+    }
+    const plan = planReimport(current, row.input, now);
+    if (plan.outcome !== "updated") return plan.outcome;
+    actions.push(["update", accountEntity(plan.next), "Replace", { etag: current.etag }]);
+    const before = indexRowKey(current);
+    const after = indexRowKey(plan.next);
+    if (before !== after) {
+      actions.push(["delete", { partitionKey, rowKey: before }], ["create", { partitionKey, rowKey: after }]);
+    }
+    deltas.push(...countsDelta(current, plan.next));
+    return "updated";
+  });
+  return { actions, deltas: mergeDeltas(deltas), outcomes };
+}

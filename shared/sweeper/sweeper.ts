@@ -1,0 +1,60 @@
+/**
+ * The sweeper (a timer): repairs what a crash can leave behind. An account that is Queued,
+ * Syncing, Synced or Completing, holds no live lease, and has not been written for a while has lost its
+ * message (a crash between the write and the send, or a message that expired): its next slice
+ * is sent again. Duplicates are harmless: MessageId dedup drops them inside the window, and the
+ * mover ignores a slice the account has already passed.
+ */
+import type { MoveMessage, Pass } from "../bus/messages.js";
+import { hasLiveLease, type Account, type AccountStatus } from "../domain/index.js";
+import type { Services } from "../runtime/services.js";
+
+const SWEPT: readonly { status: AccountStatus; pass: Pass }[] = [
+  { status: "Queued", pass: "initial" },
+  { status: "Syncing", pass: "initial" },
+  // Finished its initial copy but its cutover message was lost.
+  { status: "Synced", pass: "cutover" },
+  { status: "Completing", pass: "cutover" },
+];
+
+/** Re-sends the next slice of every stuck account; returns how many were re-sent. */
+export async function runSweeper(services: Services): Promise<number> {
+  const now = services.now();
+  const cutoff = now.getTime() - services.pipeline.requeueAfterMs;
+  let resent = 0;
+  for (const wave of await services.store.waves.list()) {
+    if (wave.status === "Completed" || wave.status === "Cancelled") continue;
+    for (const { status, pass } of SWEPT) {
+      const stuck: Account[] = [];
+      let token: string | undefined;
+      do {
+        const page = await services.store.accounts.listByStatus(wave.id, status, {
+          limit: 500,
+          ...(token ? { continuationToken: token } : {}),
+        });
+        for (const account of page.items) {
+          if (!hasLiveLease(account, now) && Date.parse(account.updatedAt) < cutoff) stuck.push(account);
+        }
+        token = page.continuationToken;
+      } while (token);
+      if (stuck.length === 0) continue;
+      const messages: MoveMessage[] = stuck.map((account) => ({
+        v: 1,
+        waveId: wave.id,
+        accountId: account.id,
+        attempt: account.attempt,
+        slice: account.slice + 1,
+        pass,
+        round: 0,
+      }));
+      await services.moves.send(messages);
+      resent += messages.length;
+      services.logger.warn("sweeper re-sent stuck accounts", {
+        waveId: wave.id,
+        status,
+        count: messages.length,
+      });
+    }
+  }
+  return resent;
+}

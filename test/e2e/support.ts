@@ -1,0 +1,59 @@
+import { startStack, type EmbeddedStack, type StackOptions } from "../../local/stack.js";
+import { createOpenWave, importInventory, waitForWave } from "../../local/demo/wave.js";
+import { verifyMigration, type Verification } from "../../local/demo/verify.js";
+import { services } from "../../shared/runtime/services.js";
+import { silentLogger } from "../../shared/telemetry/logger.js";
+import type { GraphSimulatorOptions } from "../../local/graph/index.js";
+
+/** Pipeline settings that make a small wave finish in seconds. */
+export const FAST_PIPELINE: Readonly<Record<string, string>> = {
+  MAILFERRY_SCHEDULER_SCHEDULE: "* * * * * *",
+  MAILFERRY_SWEEPER_SCHEDULE: "*/3 * * * * *",
+  MAILFERRY_SLICE_SECONDS: "2",
+  MAILFERRY_LEASE_SECONDS: "8",
+  MAILFERRY_REQUEUE_AFTER_SECONDS: "10",
+  MAILFERRY_RELEASE_MIN: "10",
+  MAILFERRY_RELEASE_MAX: "200",
+  MAILFERRY_PAGE_SIZE: "25",
+};
+
+/** A stack with a small simulated tenant and fast pipeline settings. */
+export function startSmallStack(
+  graph: GraphSimulatorOptions,
+  options: Omit<StackOptions, "graph"> = {},
+): Promise<EmbeddedStack> {
+  return startStack({
+    logger: silentLogger,
+    stopGraceMs: 5_000,
+    ...options,
+    graph: { scaleWindows: 0.01, ...graph },
+    settings: {
+      ...FAST_PIPELINE,
+      MAILFERRY_GRAPH_WINDOW_SCALE: String(graph.scaleWindows ?? 0.01),
+      ...options.settings,
+    },
+  });
+}
+
+/** Creates an open wave, imports the tenant, waits until every account settles, and verifies. */
+export async function migrateAll(
+  stack: EmbeddedStack,
+  waveId = "e2e",
+  timeoutMs = 120_000,
+): Promise<Verification> {
+  const graph = stack.graph;
+  if (!graph) throw new Error("the stack has no Graph simulator");
+  const { store } = await services();
+  const inventory = graph.inventory();
+  await createOpenWave(store, { waveId, capacity: inventory.length }, new Date());
+  await importInventory(store, waveId, inventory, new Date());
+  await waitForWave(store, waveId, inventory.length, { timeoutMs });
+  return verifyMigration(store, graph, inventory);
+}
+
+/** Describes failed verdicts for an assertion message. */
+export function problems(verification: Verification): string[] {
+  return verification.verdicts
+    .filter((verdict) => !verdict.passed)
+    .map((verdict) => `${verdict.sourceUpn} (${verdict.expectation}): ${verdict.problem ?? "?"}`);
+}
