@@ -3,6 +3,8 @@
  * `main`), and each registers itself; the local host runs this list.
  */
 import type { FunctionDefinition } from "./definition.js";
+import { ADMIN_FUNCTIONS } from "./admin.js";
+import { alertsFunction } from "./alerts.js";
 import { moverFunction } from "./mover.js";
 import { schedulerFunction } from "./scheduler.js";
 import { sweeperFunction } from "./sweeper.js";
@@ -11,4 +13,6 @@ export const ALL_FUNCTIONS: readonly FunctionDefinition[] = [
   schedulerFunction,
   moverFunction,
   sweeperFunction,
+  alertsFunction,
+  ...ADMIN_FUNCTIONS,
 ];

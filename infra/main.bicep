@@ -62,6 +62,9 @@ param timeZone string = 'UTC'
 @description('Email address for Azure Monitor alerts and mailferry\'s operations mail; empty for none.')
 param alertEmail string = ''
 
+@description('Licensed mailbox in the target tenant that mailferry\'s alert mails are sent from; empty sends no in-app mail.')
+param alertMailSender string = ''
+
 @description('HTTPS webhook for Azure Monitor alerts and mailferry\'s in-app alerts; empty for none.')
 @secure()
 param alertWebhookUrl string = ''
@@ -232,8 +235,11 @@ var appSettings = {
   GRAPH_TARGET_CLIENT_SECRET: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${graphTargetSecretName})'
   MAILFERRY_SCHEDULER_SCHEDULE: '0 * * * * *'
   MAILFERRY_SWEEPER_SCHEDULE: '30 */5 * * * *'
+  MAILFERRY_ALERTS_SCHEDULE: '0 */5 * * * *'
   MAILFERRY_TIME_ZONE: timeZone
-  MAILFERRY_OPS_MAIL_ADDRESS: alertEmail
+  // In-app alert mail needs a sender mailbox as well as the address; without one it stays off.
+  MAILFERRY_OPS_MAIL_ADDRESS: empty(alertMailSender) ? '' : alertEmail
+  MAILFERRY_ALERT_MAIL_FROM: alertMailSender
   MAILFERRY_ALERT_WEBHOOK_URL: empty(alertWebhookUrl) ? '' : '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${keyVault.outputs.webhookSecretName})'
 }
 

@@ -13,6 +13,7 @@ import { startAzurite, type AzuriteInstance } from "./azurite/index.js";
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from "./graph/index.js";
 import { LocalHost, systemClock, type Clock } from "./host/index.js";
 import { startServiceBusEmulator, type ServiceBusEmulator } from "./servicebus/index.js";
+import { startWebhookReceiver, type WebhookReceiver } from "./webhook/index.js";
 
 export interface StackOptions {
   /** Keep Table Storage in this folder instead of memory (a demo that is stopped and resumed). */
@@ -39,6 +40,8 @@ export interface EmbeddedStack {
   readonly azurite: AzuriteInstance;
   readonly serviceBus: ServiceBusEmulator;
   readonly graph: GraphSimulator | undefined;
+  /** Receives the alert webhook (MAILFERRY_ALERT_WEBHOOK_URL points at it). */
+  readonly webhook: WebhookReceiver;
   readonly host: LocalHost;
   readonly clock: Clock;
   /** Stops the host first (so nothing runs against a closed emulator), then the emulators. */
@@ -65,10 +68,21 @@ export async function startStack(options: StackOptions = {}): Promise<EmbeddedSt
     const graph =
       options.graph === false ? undefined : await startGraphSimulator({ logger, ...options.graph });
     if (graph) cleanup.push(() => graph.close());
+    const webhook = await startWebhookReceiver({ logger });
+    cleanup.push(() => webhook.close());
     const scale = options.graph === false ? undefined : options.graph?.scaleWindows;
     const settings: Record<string, string> = {
       MAILFERRY_SCHEDULER_SCHEDULE: "0 * * * * *",
       MAILFERRY_SWEEPER_SCHEDULE: "30 */5 * * * *",
+      MAILFERRY_ALERTS_SCHEDULE: "0 */5 * * * *",
+      MAILFERRY_ALERT_WEBHOOK_URL: webhook.url,
+      // Alert mail goes from the simulated target tenant's notices mailbox to an operations address.
+      ...(graph
+        ? {
+            MAILFERRY_OPS_MAIL_ADDRESS: `operations@${graph.target.domain}`,
+            MAILFERRY_ALERT_MAIL_FROM: graph.target.serviceUpn,
+          }
+        : {}),
       MailferryTables: azurite.connectionString,
       ServiceBusConnection: serviceBus.connectionString,
       ...(graph ? graph.settings() : {}),
@@ -91,7 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<EmbeddedSt
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });
     cleanup.push(() => host.stop());
-    return { settings, azurite, serviceBus, graph, host, clock, close: stopAll };
+    return { settings, azurite, serviceBus, graph, webhook, host, clock, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

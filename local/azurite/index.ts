@@ -97,9 +97,12 @@ function launchOnce(script: string, port: number, options: AzuriteOptions, logge
     "--silent",
     ...(options.persistDir === undefined ? ["--inMemoryPersistence"] : ["--location", options.persistDir]),
   ];
+  // The caller's NODE_OPTIONS (a heap cap, a test runner's loader) are meant for the caller.
+  const { NODE_OPTIONS: _callerOptions, ...env } = process.env;
   const child = spawn(process.execPath, args, {
     // In-memory mode writes nothing; the temp folder keeps anything unexpected out of the caller's cwd.
     cwd: options.persistDir ?? tmpdir(),
+    env,
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true,
   });

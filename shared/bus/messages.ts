@@ -20,6 +20,11 @@ export const moveMessageV1 = z.strictObject({
   pass: z.enum(PASSES),
   /** Which incremental pass this is (0 for the initial copy and the cutover). */
   round: z.number().int().min(0),
+  /**
+   * Set when the sweeper re-sends a slice whose message was lost (dead-lettered, expired): a new
+   * MessageId, or the broker would drop the re-send as a duplicate of the lost message.
+   */
+  resend: z.number().int().min(1).optional(),
 });
 
 export type MoveMessage = z.infer<typeof moveMessageV1>;

@@ -181,6 +181,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
     readBy: "functions-host",
     description: 'NCRONTAB schedule of the sweeper function ("30 */5 * * * *": every five minutes).',
   },
+  {
+    name: "MAILFERRY_ALERTS_SCHEDULE",
+    section: "schedule",
+    use: "azure",
+    readBy: "functions-host",
+    description: 'NCRONTAB schedule of the alerts function ("0 */5 * * * *": every five minutes).',
+  },
   // Pipeline knobs (all have production defaults).
   {
     name: "MAILFERRY_SLICE_SECONDS",
@@ -271,16 +278,87 @@ export const SETTINGS: readonly SettingDefinition[] = [
     use: "optional",
     readBy: "app",
     secret: true,
-    planned: true,
     description: "Webhook the in-app alert rules post to; a Key Vault reference in Azure.",
+  },
+  {
+    name: "MAILFERRY_ALERT_WEBHOOK_FORMAT",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description:
+      "`json` (mailferry's alert object, default) or `chat` (a `text` body Teams and Slack accept).",
   },
   {
     name: "MAILFERRY_OPS_MAIL_ADDRESS",
     section: "alerts",
     use: "optional",
     readBy: "app",
-    planned: true,
-    description: "Mailbox that receives the in-app alert mails.",
+    description: "Mailbox that receives the in-app alert mails (needs MAILFERRY_ALERT_MAIL_FROM).",
+  },
+  {
+    name: "MAILFERRY_ALERT_MAIL_FROM",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description: "Licensed mailbox in the target tenant the alert mails are sent from (Graph sendMail).",
+  },
+  {
+    name: "MAILFERRY_ALERT_WINDOW_MINUTES",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description: "Sliding window of the failure-rate and throttling rules, in minutes (default 15).",
+  },
+  {
+    name: "MAILFERRY_ALERT_FAILURE_PERCENT",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description: "Failure rate per wave, in percent, above which the failure-rate rule fires (default 5).",
+  },
+  {
+    name: "MAILFERRY_ALERT_MIN_SAMPLE",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description: "Fewest finished accounts in the window before the failure rate counts (default 20).",
+  },
+  {
+    name: "MAILFERRY_ALERT_STALL_MINUTES",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description: "Minutes without progress after which a wave with an open window is stalled (default 30).",
+  },
+  {
+    name: "MAILFERRY_ALERT_THROTTLED_PERCENT",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Share of Graph requests throttled, in percent, above which the throttling rule fires (default 5).",
+  },
+  {
+    name: "MAILFERRY_ALERT_MIN_REQUESTS",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description: "Fewest Graph requests in the window before the throttled share counts (default 200).",
+  },
+  {
+    name: "MAILFERRY_ALERT_MUTE_MINUTES",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description: "A rule that fired is not announced again within this many minutes (default 60).",
+  },
+  {
+    name: "MAILFERRY_DLQ_DEPTH_SOURCE",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description:
+      "`admin` (Service Bus administration API), `peek` (count by peeking; the emulator) or `auto` (default: by connection kind).",
   },
   // Telemetry.
   {

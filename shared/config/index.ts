@@ -14,6 +14,12 @@ export type { TablesSettings } from "./tables.js";
 export { readServiceBusSettings } from "./servicebus.js";
 export { readTablesSettings } from "./tables.js";
 export { readPipelineSettings, type PipelineSettings } from "./pipeline.js";
+export {
+  readAlertSettings,
+  type AlertSettings,
+  type DeadLetterDepthSource,
+  type WebhookFormat,
+} from "./alerts.js";
 
 const cache = new Map<string, unknown>();
 

@@ -38,7 +38,14 @@ export interface GovernorStats {
   readonly uploadedBytes: number;
   readonly waitedMs: number;
   readonly retryAfterPauses: number;
+  /** 429 answers reported back with pauseUntil. */
+  readonly throttled: number;
+  /** Requests allowed in flight now (lowered after a 429, raised again as requests succeed). */
+  readonly concurrency: number;
 }
+
+/** Successful requests after which a lowered concurrency is raised by one again. */
+const RAISE_AFTER_SUCCESSES = 50;
 
 interface Stamp {
   readonly at: number;
@@ -111,13 +118,17 @@ export class MailboxGovernor {
   private readonly waiters: (() => void)[] = [];
   private active = 0;
   private pausedUntil = 0;
-  private stats = { requests: 0, uploadedBytes: 0, waitedMs: 0, retryAfterPauses: 0 };
+  private stats = { requests: 0, uploadedBytes: 0, waitedMs: 0, retryAfterPauses: 0, throttled: 0 };
+  /** Additive increase, multiplicative decrease on concurrency: the service's own limit wins. */
+  private concurrency: number;
+  private successes = 0;
 
   constructor(
     readonly limits: GovernorLimits = PUBLISHED_LIMITS,
     private readonly now: () => number = Date.now,
     private readonly sleep: Sleep = defaultSleep,
   ) {
+    this.concurrency = limits.maxConcurrent;
     this.requests = new SlidingWindow(
       Math.floor(limits.requestsPerWindow * limits.headroom),
       limits.requestWindowMs,
@@ -155,7 +166,14 @@ export class MailboxGovernor {
       }
       this.stats.requests += 1;
       this.stats.uploadedBytes += uploadBytes;
-      return await request();
+      const result = await request();
+      this.successes += 1;
+      if (this.successes >= RAISE_AFTER_SUCCESSES && this.concurrency < this.limits.maxConcurrent) {
+        this.successes = 0;
+        this.concurrency += 1;
+        this.releaseWaiters();
+      }
+      return result;
     } finally {
       this.releaseSlot();
     }
@@ -163,6 +181,9 @@ export class MailboxGovernor {
 
   /** Holds every request until `untilMs` (epoch ms): the service asked us to wait. */
   pauseUntil(untilMs: number): void {
+    this.stats.throttled += 1;
+    this.successes = 0;
+    this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
     if (untilMs > this.pausedUntil) {
       this.pausedUntil = untilMs;
       this.stats.retryAfterPauses += 1;
@@ -176,11 +197,11 @@ export class MailboxGovernor {
 
   /** Counters since creation. */
   snapshot(): GovernorStats {
-    return { ...this.stats };
+    return { ...this.stats, concurrency: this.concurrency };
   }
 
   private acquireSlot(): Promise<void> {
-    if (this.active < this.limits.maxConcurrent) {
+    if (this.active < this.concurrency) {
       this.active += 1;
       return Promise.resolve();
     }
@@ -194,7 +215,11 @@ export class MailboxGovernor {
 
   private releaseSlot(): void {
     this.active -= 1;
-    this.waiters.shift()?.();
+    this.releaseWaiters();
+  }
+
+  private releaseWaiters(): void {
+    while (this.active < this.concurrency && this.waiters.length > 0) this.waiters.shift()?.();
   }
 }
 

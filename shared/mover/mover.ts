@@ -15,6 +15,8 @@ import { mailboxKey } from "../transfer/state/port.js";
 import { readCheckpoint } from "./checkpoint.js";
 import { preflight } from "./preflight.js";
 import type { Logger } from "../telemetry/logger.js";
+import { metrics } from "../telemetry/metrics.js";
+import type { ActivityRecord } from "../activity/port.js";
 
 export interface MoveInvocation {
   readonly invocationId: string;
@@ -139,7 +141,11 @@ async function moveSlice(
 
   const sourceGovernor = services.source.governors.for(checkpoint.sourceMailboxId);
   const targetGovernor = services.target.governors.for(checkpoint.targetMailboxId);
-  const requestsBefore = sourceGovernor.snapshot().requests + targetGovernor.snapshot().requests;
+  const tally = (): { requests: number; throttled: number } => {
+    const [a, b] = [sourceGovernor.snapshot(), targetGovernor.snapshot()];
+    return { requests: a.requests + b.requests, throttled: a.throttled + b.throttled };
+  };
+  const before = tally();
   const startedAt = Date.now();
   const outcome = await runTransferSlice({
     source: { api: services.source.api, mailboxId: checkpoint.sourceMailboxId, governor: sourceGovernor },
@@ -152,20 +158,22 @@ async function moveSlice(
     pageSize: services.pipeline.pageSize,
     logger: log,
   });
-  const requests = sourceGovernor.snapshot().requests + targetGovernor.snapshot().requests - requestsBefore;
-  await services.activity.record({
+  const after = tally();
+  const sliceRecord: ActivityRecord = {
     id: `${account.id}:${account.attempt}:${message.slice}`,
     waveId: account.waveId,
     accountId: account.id,
     kind: "slice",
     at: services.now().getTime(),
-    requests,
-    throttled: outcome.kind === "throttled" ? 1 : 0,
+    requests: after.requests - before.requests,
+    throttled: after.throttled - before.throttled,
     items: outcome.progress.itemsCopied + outcome.progress.itemsUpdated,
     bytes: outcome.progress.bytesCopied,
     durationMs: Date.now() - startedAt,
     detail: outcome.kind,
-  });
+  };
+  await services.activity.record(sliceRecord);
+  metrics().slice({ ...sliceRecord, outcome: outcome.kind });
   const progress = addProgress(account.progress, outcome.progress);
   const nextCheckpoint = JSON.stringify({ ...checkpoint, pendingPass: false });
   account = await accounts.updateProgress(account.id, account.etag, {
@@ -186,7 +194,9 @@ async function afterSlice(
   log: Logger,
 ): Promise<MoveResult> {
   const accounts = services.store.accounts;
-  const next: MoveMessage = { ...message, slice: message.slice + 1 };
+  // A continuation is an ordinary message again, whatever re-send brought this slice here.
+  const { resend: _resend, ...ordinary } = message;
+  const next: MoveMessage = { ...ordinary, slice: message.slice + 1 };
   if (outcome.kind === "more" || outcome.kind === "throttled") {
     await accounts.release(account.id, invocation.invocationId, services.now());
     if (outcome.kind === "more") {
@@ -290,4 +300,5 @@ async function recordOutcome(
     durationMs: 0,
     detail,
   });
+  metrics().accountOutcome(account.waveId, account.status);
 }

@@ -4,6 +4,9 @@
  * (connection strings and the simulator's settings).
  */
 import { TablesActivityLog } from "../activity/tables.js";
+import { createAlertPorts, type AlertPorts } from "../alerts/create.js";
+import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "../admin/actions/tables.js";
+import { ServiceBusDeadLetterQueue } from "../bus/deadletter.js";
 import { createServiceBusClient } from "../bus/client.js";
 import { ServiceBusMoveQueue } from "../bus/servicebus.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
@@ -26,6 +29,7 @@ import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
 import { createStore } from "../store/index.js";
 import { createTableClient } from "../tables/client.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
+import { startTelemetry } from "../telemetry/export.js";
 import { MailboxApi } from "../transfer/mailbox-api.js";
 import { TablesTransferState } from "../transfer/state/tables.js";
 import type { GraphSide, Services } from "./services.js";
@@ -57,20 +61,48 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
   const transferTable = createTableClient(tables, "transfer");
   const activityTable = createTableClient(tables, "activity");
   const releasesTable = createTableClient(tables, "releases");
-  await Promise.all([transferTable.createTable(), activityTable.createTable(), releasesTable.createTable()]);
+  const actionsTable = createTableClient(tables, OPERATOR_ACTIONS_TABLE);
+  await Promise.all([
+    transferTable.createTable(),
+    activityTable.createTable(),
+    releasesTable.createTable(),
+    actionsTable.createTable(),
+  ]);
   const moves = new ServiceBusMoveQueue(serviceBus, MOVES_QUEUE.name);
+  const deadLetters = new ServiceBusDeadLetterQueue(serviceBus, MOVES_QUEUE.name);
+  // Metrics go to Application Insights only when its connection string is set.
+  await startTelemetry(env, logger);
+  // Built on first use, so a bad alert setting fails the alerts function alone.
+  let alerts: Promise<AlertPorts> | undefined;
+  const alertPorts = (): Promise<AlertPorts> => {
+    alerts ??= createAlertPorts(env, {
+      tables,
+      serviceBus: readServiceBusSettings(env),
+      graphTarget: graph.target,
+      logger,
+    }).catch((error: unknown) => {
+      alerts = undefined;
+      throw error;
+    });
+    return alerts;
+  };
   return {
     store,
     moves,
     transferState: new TablesTransferState(transferTable),
     activity: new TablesActivityLog(activityTable),
     releases: new TablesReleaseLedger(releasesTable),
+    deadLetters,
+    operatorActions: new TablesOperatorActionLog(actionsTable),
     source: graphSide(graph.source, pipeline.graphWindowScale),
     target: graphSide(graph.target, pipeline.graphWindowScale),
     pipeline,
     logger,
+    alerts: alertPorts,
     now: options.now ?? (() => new Date()),
     async close() {
+      await (await alerts?.catch(() => undefined))?.close();
+      await deadLetters.close();
       await moves.close();
       await serviceBus.close();
       await store.close();

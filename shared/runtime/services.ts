@@ -3,6 +3,9 @@
  * for it with `services()`; the local host and tests install their own with `useServices()`.
  */
 import type { ActivityLog } from "../activity/port.js";
+import type { AlertPorts } from "../alerts/create.js";
+import type { OperatorActionLog } from "../admin/actions/port.js";
+import type { DeadLetterQueue } from "../bus/deadletter.js";
 import type { MoveQueue } from "../bus/port.js";
 import type { PipelineSettings } from "../config/index.js";
 import type { GovernorRegistry } from "../graph/governor.js";
@@ -24,10 +27,16 @@ export interface Services {
   readonly transferState: TransferStateStore;
   readonly activity: ActivityLog;
   readonly releases: ReleaseLedger;
+  /** The `moves` queue's dead-letter sub-queue (operators list, replay and purge it). */
+  readonly deadLetters: DeadLetterQueue;
+  /** Who changed what through the admin API. */
+  readonly operatorActions: OperatorActionLog;
   readonly source: GraphSide;
   readonly target: GraphSide;
   readonly pipeline: PipelineSettings;
   readonly logger: Logger;
+  /** The alert rules' states, dead-letter depths and notification channels, built on first use. */
+  alerts(): Promise<AlertPorts>;
   /** The current time (a test or demo may run faster than the wall clock). */
   now(): Date;
   close(): Promise<void>;

@@ -14,7 +14,7 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const COUNTER_RETRY: RetryPolicy = { attempts: 12, baseDelayMs: 5, maxDelayMs: 400 };
+export const COUNTER_RETRY: RetryPolicy = { attempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 };
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TRANSIENT_NETWORK = new Set([

@@ -46,6 +46,8 @@ export async function runSweeper(services: Services): Promise<number> {
         slice: account.slice + 1,
         pass,
         round: 0,
+        // One id per sweep interval: re-sends within an interval still deduplicate.
+        resend: Math.max(1, Math.floor(now.getTime() / services.pipeline.requeueAfterMs)),
       }));
       await services.moves.send(messages);
       resent += messages.length;

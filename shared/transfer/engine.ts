@@ -13,7 +13,7 @@ import {
   ThrottledError,
 } from "./errors.js";
 import { mapFolders, type FolderSide } from "./folders.js";
-import type { ImportSession, MailboxItem } from "./mailbox-api.js";
+import type { ExportedItem, ImportSession, MailboxItem } from "./mailbox-api.js";
 import { withTransientRetry } from "./retry.js";
 import type { FolderCheckpoint, ItemRecord, MailboxKey, TransferStateStore } from "./state/port.js";
 
@@ -48,6 +48,26 @@ export interface SliceRequest {
 }
 
 const EXPORT_CHUNK = 20;
+const FOLDER_PARALLELISM = 3;
+
+/** The slice's import session, shared by its folders and renewed once when it expires. */
+class ImportSessions {
+  private current: Promise<ImportSession> | undefined;
+
+  constructor(private readonly open: () => Promise<ImportSession>) {}
+
+  get(): Promise<ImportSession> {
+    this.current ??= this.open();
+    return this.current;
+  }
+
+  async renew(stale: ImportSession): Promise<ImportSession> {
+    const latest = await this.get();
+    if (latest !== stale) return latest;
+    this.current = this.open();
+    return this.current;
+  }
+}
 
 function emptyProgress(): SliceProgress {
   return {
@@ -70,20 +90,24 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
   const progress = emptyProgress();
   const { source, target, key, state, logger } = request;
   try {
-    const { folders, created } = await withTransientRetry(
-      () => mapFolders(source, target, key, state, logger),
+    const { folders, created } = await mapFolders(
+      source,
+      target,
+      key,
+      state,
+      logger,
+      request.newPass,
       request.deadline,
     );
     progress.foldersCreated += created;
     if (request.newPass) await startPass(folders, key, state);
-    let session: ImportSession | undefined;
-    const openSession = async (): Promise<ImportSession> => {
+    const sessions = new ImportSessions(async () => {
       try {
-        session = await withTransientRetry(
+        return await withTransientRetry(
           () => target.api.createImportSession(target.mailboxId, target.governor),
           request.deadline,
+          target.governor,
         );
-        return session;
       } catch (error) {
         if (error instanceof ItemRejectedError) {
           throw new PermanentTransferError(
@@ -97,19 +121,44 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
         }
         throw error;
       }
-    };
-    for (const folder of folders) {
-      let current = folder;
-      while (!current.passComplete) {
-        if (Date.now() >= request.deadline) return { kind: "more", progress };
-        const activeSession = session ?? (await openSession());
-        current = await copyPage(request, current, activeSession, openSession, progress);
+    });
+    const pending = folders.filter((folder) => !folder.passComplete);
+    let next = 0;
+    let outOfTime = false;
+    let failed = false;
+    // A few folders at once, so one folder's delta read or export overlaps another's imports.
+    const worker = async (): Promise<void> => {
+      while (next < pending.length && !failed) {
+        let current = pending[next++];
+        while (current && !current.passComplete) {
+          if (failed) return;
+          if (Date.now() >= request.deadline) {
+            outOfTime = true;
+            return;
+          }
+          current = await copyPage(request, current, sessions, progress);
+        }
       }
-    }
-    return { kind: "done", progress };
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: FOLDER_PARALLELISM }, async () => {
+        try {
+          await worker();
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }),
+    );
+    const errors = results.flatMap((result) =>
+      result.status === "rejected" ? [result.reason as unknown] : [],
+    );
+    const throttled = errors.find((error): error is ThrottledError => error instanceof ThrottledError);
+    if (throttled) throw throttled;
+    if (errors.length > 0) throw asError(errors[0]);
+    return { kind: outOfTime ? "more" : "done", progress };
   } catch (error) {
     if (error instanceof ThrottledError) {
-      target.governor.pauseUntil(error.retryAt.getTime());
       return { kind: "throttled", retryAt: error.retryAt, progress };
     }
     throw error;
@@ -135,8 +184,7 @@ async function startPass(
 async function copyPage(
   request: SliceRequest,
   folder: FolderCheckpoint,
-  session: ImportSession,
-  renewSession: () => Promise<ImportSession>,
+  sessions: ImportSessions,
   progress: SliceProgress,
 ): Promise<FolderCheckpoint> {
   const { source, target, key, state } = request;
@@ -150,15 +198,17 @@ async function copyPage(
         source.governor,
       ),
     request.deadline,
+    source.governor,
   );
   const known = await state.getItems(
     key,
     page.items.map((item) => item.id),
   );
+  if ([...known.values()].some((record) => record.pending)) await reconcile(request, folder, known);
   const todo: MailboxItem[] = [];
   for (const item of page.items) {
     const record = known.get(item.id);
-    if (record && record.sourceVersion === versionOf(item)) continue;
+    if (record && !record.pending && record.sourceVersion === versionOf(item)) continue;
     if ((item.size ?? 0) > request.largeItemBytes) {
       await state.putBadItem(key, {
         sourceItemId: item.id,
@@ -173,10 +223,11 @@ async function copyPage(
     }
     todo.push(item);
   }
-  let currentSession = session;
-  for (let start = 0; start < todo.length; start += EXPORT_CHUNK) {
-    const chunk = todo.slice(start, start + EXPORT_CHUNK);
-    const exported = await withTransientRetry(
+  const chunks: MailboxItem[][] = [];
+  for (let start = 0; start < todo.length; start += EXPORT_CHUNK)
+    chunks.push(todo.slice(start, start + EXPORT_CHUNK));
+  const exportChunk = (chunk: readonly MailboxItem[]): Promise<ExportedItem[]> =>
+    withTransientRetry(
       () =>
         source.api.exportItems(
           source.mailboxId,
@@ -184,8 +235,37 @@ async function copyPage(
           source.governor,
         ),
       request.deadline,
+      source.governor,
     );
+  // The next chunk is exported while this one is imported: the two mailboxes have separate
+  // budgets, so the target's imports never wait for the source's export.
+  let prefetch: Promise<ExportedItem[]> | undefined = chunks[0] ? exportChunk(chunks[0]) : undefined;
+  for (const [index, chunk] of chunks.entries()) {
+    if (!prefetch) break;
+    const current = prefetch;
+    const following = chunks[index + 1];
+    prefetch = following ? exportChunk(following) : undefined;
+    // A prefetch abandoned by an error below must not surface as an unhandled rejection.
+    prefetch?.catch(() => undefined);
+    const exported = await current;
     const byId = new Map(chunk.map((item) => [item.id, item]));
+    // Intents first: should this process die between an import and its record, the next
+    // attempt finds the copy in the target instead of importing the item a second time.
+    const intents: ItemRecord[] = [];
+    for (const entry of exported) {
+      const item = byId.get(entry.itemId);
+      const record = item ? known.get(item.id) : undefined;
+      if (!item || entry.error || entry.data === undefined || (record && !record.pending)) continue;
+      intents.push({
+        sourceItemId: item.id,
+        targetItemId: "",
+        pending: true,
+        sourceVersion: versionOf(item),
+        sizeBytes: item.size ?? 0,
+        ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
+      });
+    }
+    if (intents.length > 0) await state.putItems(key, intents);
     const results = await Promise.allSettled(
       exported.map(async (entry) => {
         const item = byId.get(entry.itemId);
@@ -195,7 +275,8 @@ async function copyPage(
           return;
         }
         const data = entry.data;
-        const previous = known.get(item.id);
+        const found = known.get(item.id);
+        const previous = found && !found.pending ? found : undefined;
         const importOnce = (active: ImportSession): Promise<{ itemId: string; changeKey?: string }> =>
           withTransientRetry(
             () =>
@@ -216,14 +297,15 @@ async function copyPage(
                 target.governor,
               ),
             request.deadline,
+            target.governor,
           );
+        const session = await sessions.get();
         let imported;
         try {
-          imported = await importOnce(currentSession);
+          imported = await importOnce(session);
         } catch (error) {
           if (!(error instanceof ImportSessionExpiredError)) throw error;
-          currentSession = await renewSession();
-          imported = await importOnce(currentSession);
+          imported = await importOnce(await sessions.renew(session));
         }
         const record: ItemRecord = {
           sourceItemId: item.id,
@@ -231,6 +313,7 @@ async function copyPage(
           ...(imported.changeKey ? { targetChangeKey: imported.changeKey } : {}),
           sourceVersion: versionOf(item),
           sizeBytes: item.size ?? Math.floor((data.length * 3) / 4),
+          ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
         };
         await state.putItem(key, record);
         if (previous) progress.itemsUpdated += 1;
@@ -254,6 +337,51 @@ async function copyPage(
   };
   await state.saveFolder(key, next);
   return next;
+}
+
+/**
+ * Settles intents left by an attempt that died mid-import: an item whose copy is in the target
+ * folder (same creation time and size, not claimed by another item) is recorded as copied; the
+ * others are imported as if new. Only runs after a crash, so the folder listing it costs is rare.
+ */
+async function reconcile(
+  request: SliceRequest,
+  folder: FolderCheckpoint,
+  known: Map<string, ItemRecord>,
+): Promise<void> {
+  const { target, state, key } = request;
+  const claimed = new Set(
+    [...known.values()].filter((record) => !record.pending).map((record) => record.targetItemId),
+  );
+  const candidates = new Map<string, MailboxItem[]>();
+  let cursor: string | undefined;
+  do {
+    const page = await withTransientRetry(
+      () => target.api.itemDelta(target.mailboxId, folder.targetFolderId, cursor, 200, target.governor),
+      request.deadline,
+      target.governor,
+    );
+    for (const item of page.items) {
+      if (claimed.has(item.id)) continue;
+      const fingerprint = `${item.createdDateTime ?? ""}|${item.size ?? 0}`;
+      candidates.set(fingerprint, [...(candidates.get(fingerprint) ?? []), item]);
+    }
+    cursor = page.nextLink;
+  } while (cursor);
+  for (const [sourceItemId, record] of known) {
+    if (!record.pending) continue;
+    const match = candidates.get(`${record.createdDateTime ?? ""}|${record.sizeBytes}`)?.shift();
+    if (!match) continue;
+    const settled: ItemRecord = {
+      ...record,
+      pending: false,
+      targetItemId: match.id,
+      ...(match.changeKey ? { targetChangeKey: match.changeKey } : {}),
+    };
+    await state.putItem(key, settled);
+    known.set(sourceItemId, settled);
+    request.logger.info("found the copy of an item whose import was interrupted", { mailboxKey: key });
+  }
 }
 
 /** Item-level rejections become bad items; throttling and other failures end the slice. */

@@ -1,6 +1,7 @@
 import type { Logger } from "../telemetry/logger.js";
 import type { MailboxGovernor } from "../graph/governor.js";
 import type { MailboxFolder, MailboxOperations } from "./mailbox-api.js";
+import { withTransientRetry } from "./retry.js";
 import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "./state/port.js";
 
 export interface FolderSide {
@@ -16,8 +17,12 @@ interface PlacedFolder {
 }
 
 /** Lists a mailbox's folders with their paths, parents before children. */
-async function placedFolders(side: FolderSide): Promise<PlacedFolder[]> {
-  const folders = await side.api.listFolders(side.mailboxId, side.governor);
+async function placedFolders(side: FolderSide, deadline: number): Promise<PlacedFolder[]> {
+  const folders = await withTransientRetry(
+    () => side.api.listFolders(side.mailboxId, side.governor),
+    deadline,
+    side.governor,
+  );
   const byId = new Map(folders.map((folder) => [folder.id, folder]));
   const placed = new Map<string, PlacedFolder>();
   const place = (folder: MailboxFolder): PlacedFolder => {
@@ -37,7 +42,8 @@ async function placedFolders(side: FolderSide): Promise<PlacedFolder[]> {
 }
 
 /**
- * Makes sure every source folder has its counterpart in the target and is checkpointed.
+ * Makes sure every source folder has its counterpart in the target and is checkpointed (when a
+ * pass starts, or when nothing is checkpointed yet).
  * Existing target folders are matched by parent and name (well-known folders such as Inbox
  * already exist), so re-running after a crash never creates a folder twice.
  */
@@ -47,43 +53,65 @@ export async function mapFolders(
   key: MailboxKey,
   state: TransferStateStore,
   logger: Logger,
+  refresh: boolean,
+  deadline: number,
 ): Promise<{ folders: FolderCheckpoint[]; created: number }> {
   const known = new Map((await state.loadFolders(key)).map((folder) => [folder.sourceFolderId, folder]));
-  const sourceFolders = await placedFolders(source);
+  // Mid-pass the checkpointed folders are the plan; the tree is read again when a pass starts.
+  if (!refresh && known.size > 0) return { folders: [...known.values()], created: 0 };
+  const sourceFolders = await placedFolders(source, deadline);
   const missing = sourceFolders.filter((placed) => !known.has(placed.folder.id));
   let created = 0;
   if (missing.length > 0) {
-    const targetFolders = await placedFolders(target);
+    const targetFolders = await placedFolders(target, deadline);
     const targetByPath = new Map(
       targetFolders.map((placed) => [placed.path.toLowerCase(), placed.folder.id]),
     );
     const sourceToTarget = new Map<string, string>();
     for (const folder of known.values()) sourceToTarget.set(folder.sourceFolderId, folder.targetFolderId);
-    for (const placed of sourceFolders) {
-      if (known.has(placed.folder.id)) continue;
-      let targetId = targetByPath.get(placed.path.toLowerCase());
-      if (targetId === undefined) {
-        const parentTarget = placed.parentId === undefined ? undefined : sourceToTarget.get(placed.parentId);
-        const made = await target.api.createFolder(
-          target.mailboxId,
-          parentTarget,
-          placed.folder.displayName,
-          placed.folder.type,
-          target.governor,
-        );
-        targetId = made.id;
-        targetByPath.set(placed.path.toLowerCase(), targetId);
-        created += 1;
+    // Parents before children: one depth at a time, the folders of a depth in parallel.
+    const byDepth = new Map<number, PlacedFolder[]>();
+    for (const placed of missing) {
+      const depth = placed.path.split("/").length;
+      byDepth.set(depth, [...(byDepth.get(depth) ?? []), placed]);
+    }
+    for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
+      const made = await Promise.all(
+        (byDepth.get(depth) ?? []).map(async (placed) => {
+          let targetId = targetByPath.get(placed.path.toLowerCase());
+          if (targetId === undefined) {
+            const parentTarget =
+              placed.parentId === undefined ? undefined : sourceToTarget.get(placed.parentId);
+            const folder = await withTransientRetry(
+              () =>
+                target.api.createFolder(
+                  target.mailboxId,
+                  parentTarget,
+                  placed.folder.displayName,
+                  placed.folder.type,
+                  target.governor,
+                ),
+              deadline,
+              target.governor,
+            );
+            targetId = folder.id;
+            created += 1;
+          }
+          const checkpoint: FolderCheckpoint = {
+            sourceFolderId: placed.folder.id,
+            targetFolderId: targetId,
+            path: placed.path,
+            passComplete: false,
+          };
+          await state.saveFolder(key, checkpoint);
+          return checkpoint;
+        }),
+      );
+      for (const checkpoint of made) {
+        sourceToTarget.set(checkpoint.sourceFolderId, checkpoint.targetFolderId);
+        targetByPath.set(checkpoint.path.toLowerCase(), checkpoint.targetFolderId);
+        known.set(checkpoint.sourceFolderId, checkpoint);
       }
-      sourceToTarget.set(placed.folder.id, targetId);
-      const checkpoint: FolderCheckpoint = {
-        sourceFolderId: placed.folder.id,
-        targetFolderId: targetId,
-        path: placed.path,
-        passComplete: false,
-      };
-      await state.saveFolder(key, checkpoint);
-      known.set(checkpoint.sourceFolderId, checkpoint);
     }
     logger.debug("folders mapped", { mailboxKey: key, folders: known.size, created });
   }

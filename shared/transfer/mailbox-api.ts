@@ -154,28 +154,41 @@ export class MailboxApi implements MailboxOperations {
   /** Every folder of a mailbox, parents before children. */
   async listFolders(mailboxId: string, governor: MailboxGovernor): Promise<MailboxFolder[]> {
     const all: MailboxFolder[] = [];
-    const pending: (string | undefined)[] = [undefined];
-    while (pending.length > 0) {
-      const parent = pending.shift();
-      const path =
-        parent === undefined
-          ? `${MAILBOXES}/${encode(mailboxId)}/folders`
-          : `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(parent)}/childFolders`;
-      let url: string | undefined = path;
-      while (url !== undefined) {
-        const target: string = url;
-        const page = await this.governed(governor, "listing folders", () =>
-          target === path ? this.client.api(target).top(100).get() : this.client.api(target).get(),
-        );
-        const typed = page as Paged<MailboxFolder>;
-        for (const folder of typed.value ?? []) {
-          all.push(folder);
-          if ((folder.childFolderCount ?? 1) > 0) pending.push(folder.id);
-        }
-        url = typed["@odata.nextLink"];
+    // Level by level, each level's listings in parallel (the governor caps what is in flight).
+    let level: (string | undefined)[] = [undefined];
+    while (level.length > 0) {
+      const listings = await Promise.all(
+        level.map((parent) => this.listChildren(mailboxId, parent, governor)),
+      );
+      level = [];
+      for (const folder of listings.flat()) {
+        all.push(folder);
+        if ((folder.childFolderCount ?? 1) > 0) level.push(folder.id);
       }
     }
     return all;
+  }
+
+  private async listChildren(
+    mailboxId: string,
+    parent: string | undefined,
+    governor: MailboxGovernor,
+  ): Promise<MailboxFolder[]> {
+    const path =
+      parent === undefined
+        ? `${MAILBOXES}/${encode(mailboxId)}/folders`
+        : `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(parent)}/childFolders`;
+    const out: MailboxFolder[] = [];
+    let url: string | undefined = path;
+    while (url !== undefined) {
+      const target: string = url;
+      const page = (await this.governed(governor, "listing folders", () =>
+        target === path ? this.client.api(target).top(100).get() : this.client.api(target).get(),
+      )) as Paged<MailboxFolder>;
+      out.push(...(page.value ?? []));
+      url = page["@odata.nextLink"];
+    }
+    return out;
   }
 
   /** Creates a folder at the root (no parent) or under a parent folder. */

@@ -25,25 +25,29 @@ describe("pipeline end to end", () => {
     }
   });
 
-  it("still verifies every account under a 10 % Graph fault rate and heavy throttling", async () => {
-    const stack = await startSmallStack({
-      mailboxes: 6,
-      itemsPerMailbox: 30,
-      seed: 11,
-      faults: { status500Rate: 0.04, status503Rate: 0.03, status504Rate: 0.02, resetRate: 0.01 },
-      // A tenth of the published request budget: the simulator answers 429 often.
-      limits: { requestsPerWindow: 1_000, concurrentRequests: 2 },
-    });
-    try {
-      const verification = await migrateAll(stack, "faulty", 180_000);
-      expect(problems(verification)).toEqual([]);
-      const counters = stack.graph?.counters();
-      expect(counters?.totals.throttled ?? 0).toBeGreaterThan(0);
-      expect(verification.verdicts.every((verdict) => verdict.duplicated === 0)).toBe(true);
-    } finally {
-      await stack.close();
-    }
-  });
+  it(
+    "still verifies every account under a 10 % Graph fault rate and heavy throttling",
+    { timeout: 240_000 },
+    async () => {
+      const stack = await startSmallStack({
+        mailboxes: 6,
+        itemsPerMailbox: 30,
+        seed: 11,
+        faults: { status500Rate: 0.04, status503Rate: 0.03, status504Rate: 0.02, resetRate: 0.01 },
+        // A tenth of the published request budget: the simulator answers 429 often.
+        limits: { requestsPerWindow: 1_000, concurrentRequests: 2 },
+      });
+      try {
+        const verification = await migrateAll(stack, "faulty", 180_000);
+        expect(problems(verification)).toEqual([]);
+        const counters = stack.graph?.counters();
+        expect(counters?.totals.throttled ?? 0).toBeGreaterThan(0);
+        expect(verification.verdicts.every((verdict) => verdict.duplicated === 0)).toBe(true);
+      } finally {
+        await stack.close();
+      }
+    },
+  );
 
   it("absorbs every message delivered twice, during the run and again after it", async () => {
     const duplicate = (built: Services): Services => ({

@@ -47,7 +47,24 @@ export async function migrateAll(
   const inventory = graph.inventory();
   await createOpenWave(store, { waveId, capacity: inventory.length }, new Date());
   await importInventory(store, waveId, inventory, new Date());
-  await waitForWave(store, waveId, inventory.length, { timeoutMs });
+  try {
+    await waitForWave(store, waveId, inventory.length, { timeoutMs });
+  } catch (error) {
+    // Say where the stragglers stand, so a timeout explains itself.
+    const stragglers: string[] = [];
+    for (const status of ["Queued", "Syncing", "Synced", "Completing"] as const) {
+      const page = await store.accounts.listByStatus(waveId, status, { limit: 50 });
+      for (const account of page.items) {
+        stragglers.push(
+          `${account.id} ${account.status} attempt ${account.attempt} slice ${account.slice} lease ${account.lease?.expiresAt ?? "-"} updated ${account.updatedAt}`,
+        );
+      }
+    }
+    const queue = JSON.stringify(stack.serviceBus.queueStats("moves"));
+    throw new Error(`${(error as Error).message}\nqueue ${queue}\n${stragglers.join("\n")}`, {
+      cause: error,
+    });
+  }
   return verifyMigration(store, graph, inventory);
 }
 

@@ -118,15 +118,12 @@ export class TablesAccounts implements AccountRepository {
       if (!isRowConflict(error)) throw storageFailure(`writing account ${accountId}`, error);
       const index = failedAction(error);
       const kind = index === undefined ? undefined : allKinds[index];
-      if (kind === "account" || kind === "audit")
+      if (kind === "account" || kind === "audit") {
         throw new ConcurrencyConflictError("account", accountId, { cause: error });
+      }
       if (kind === "index") {
-        throw new StoreUnavailableError(
-          `the listing row of account ${accountId} is out of step with the account`,
-          {
-            cause: error,
-          },
-        );
+        const message = `the listing row of account ${accountId} is out of step with the account`;
+        throw new StoreUnavailableError(message, { cause: error });
       }
       // A counter shard moved on (or the refusal named no action): read again and retry.
       throw new ContentionError(`wave counters changed while writing account ${accountId}`, { cause: error });
@@ -300,8 +297,10 @@ export class TablesAccounts implements AccountRepository {
     });
     // Sized for new accounts (account and listing row each, one counter write per wave); a chunk
     // whose plan turns out larger (re-imports moving waves) is split when it is written.
-    const chunks: PlannedRow[][] = [];
+    const perPartition: PlannedRow[][][] = [];
     for (const rows of byPartition.values()) {
+      const chunks: PlannedRow[][] = [];
+      perPartition.push(chunks);
       let chunk: PlannedRow[] = [];
       let waves = new Set<string>();
       for (const row of rows) {
@@ -315,6 +314,14 @@ export class TablesAccounts implements AccountRepository {
         waves.add(row.input.waveId);
       }
       if (chunk.length > 0) chunks.push(chunk);
+    }
+    // Round-robin over partitions, so the chunks written at the same time rarely share counter rows.
+    const chunks: PlannedRow[][] = [];
+    for (let round = 0; chunks.length < perPartition.reduce((sum, list) => sum + list.length, 0); round++) {
+      for (const list of perPartition) {
+        const chunk = list[round];
+        if (chunk !== undefined) chunks.push(chunk);
+      }
     }
     const results = new Array<ImportResult>(accounts.length);
     await mapLimit(chunks, IMPORT_BATCH_CONCURRENCY, async (chunk) => {
@@ -330,8 +337,10 @@ export class TablesAccounts implements AccountRepository {
   private async importChunk(chunk: readonly PlannedRow[], now: Date): Promise<ImportOutcome[]> {
     const first = chunk[0];
     if (first === undefined) return [];
-    return retrying(`import into ${partitionOf(first.id)}`, async (attempt) => {
-      const readFirst = this.importReadsFirst || attempt > 1;
+    // Set once a write met an account it did not expect; a counter collision needs no reads.
+    let mustRead = false;
+    return retrying(`import into ${partitionOf(first.id)}`, async () => {
+      const readFirst = this.importReadsFirst || mustRead;
       const existing = readFirst
         ? await mapLimit(chunk, READ_CONCURRENCY, (row) => this.read(row.id))
         : chunk.map((): Account | undefined => undefined);
@@ -356,6 +365,7 @@ export class TablesAccounts implements AccountRepository {
       } catch (error) {
         // Another writer got to one of these accounts first: read them all and plan again.
         if (error instanceof ConcurrencyConflictError) {
+          mustRead = true;
           this.importReadsFirst = true;
           throw new ContentionError("accounts of an import batch changed", { cause: error });
         }

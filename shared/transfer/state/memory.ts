@@ -44,6 +44,11 @@ export class InMemoryTransferState implements TransferStateStore {
     return Promise.resolve();
   }
 
+  putItems(key: MailboxKey, records: readonly ItemRecord[]): Promise<void> {
+    for (const record of records) this.bucket(this.items, key).set(record.sourceItemId, { ...record });
+    return Promise.resolve();
+  }
+
   deleteItem(key: MailboxKey, sourceItemId: string): Promise<void> {
     this.bucket(this.items, key).delete(sourceItemId);
     return Promise.resolve();

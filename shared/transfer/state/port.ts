@@ -25,7 +25,15 @@ export interface FolderCheckpoint {
 
 export interface ItemRecord {
   readonly sourceItemId: string;
+  /**
+   * Empty while the import is only intended: written just before the import, so that after a
+   * crash the engine knows to look in the target before importing again.
+   */
   readonly targetItemId: string;
+  /** True for an intent whose import may or may not have happened. */
+  readonly pending?: boolean;
+  /** The source item's creation time, which an import keeps: with the size, it finds the copy. */
+  readonly createdDateTime?: string;
   readonly targetChangeKey?: string;
   /** The source item's version when it was imported (lastModifiedDateTime or changeKey). */
   readonly sourceVersion: string;
@@ -48,6 +56,8 @@ export interface TransferStateStore {
   deleteFolder(key: MailboxKey, sourceFolderId: string): Promise<void>;
   getItems(key: MailboxKey, sourceItemIds: readonly string[]): Promise<Map<string, ItemRecord>>;
   putItem(key: MailboxKey, record: ItemRecord): Promise<void>;
+  /** Records intents for several items of one mailbox in one write. */
+  putItems(key: MailboxKey, records: readonly ItemRecord[]): Promise<void>;
   deleteItem(key: MailboxKey, sourceItemId: string): Promise<void>;
   /** Records a bad or skipped item once, however often it is seen. */
   putBadItem(key: MailboxKey, record: BadItemRecord): Promise<void>;

@@ -1,4 +1,4 @@
-import { RestError, type TableClient } from "@azure/data-tables";
+import { RestError, type TableClient, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { decodeKey, encodeKey } from "../../tables/client.js";
 import type { BadItemRecord, FolderCheckpoint, ItemRecord, MailboxKey, TransferStateStore } from "./port.js";
 
@@ -20,6 +20,19 @@ function isNotFound(error: unknown): boolean {
 function rangeFilter(partition: string, prefix: string): string {
   const escaped = partition.replace(/'/g, "''");
   return `PartitionKey eq '${escaped}' and RowKey ge '${prefix}' and RowKey lt '${prefix.slice(0, -1)}\u007f'`;
+}
+
+function itemEntity(key: MailboxKey, record: ItemRecord): TableEntity {
+  return {
+    partitionKey: encodeKey(key),
+    rowKey: ITEM + encodeKey(record.sourceItemId),
+    targetItemId: record.targetItemId,
+    targetChangeKey: record.targetChangeKey ?? "",
+    sourceVersion: record.sourceVersion,
+    sizeBytes: record.sizeBytes,
+    pending: record.pending === true,
+    createdDateTime: record.createdDateTime ?? "",
+  };
 }
 
 /** TransferStateStore on Azure Table Storage. */
@@ -81,10 +94,14 @@ export class TablesTransferState implements TransferStateStore {
               targetChangeKey?: string;
               sourceVersion: string;
               sizeBytes: number;
+              pending?: boolean;
+              createdDateTime?: string;
             }>(partition, ITEM + encodeKey(id));
             found.set(id, {
               sourceItemId: id,
               targetItemId: row.targetItemId,
+              ...(row.pending ? { pending: true } : {}),
+              ...(row.createdDateTime ? { createdDateTime: row.createdDateTime } : {}),
               ...(row.targetChangeKey ? { targetChangeKey: row.targetChangeKey } : {}),
               sourceVersion: row.sourceVersion,
               sizeBytes: row.sizeBytes,
@@ -99,17 +116,17 @@ export class TablesTransferState implements TransferStateStore {
   }
 
   async putItem(key: MailboxKey, record: ItemRecord): Promise<void> {
-    await this.table.upsertEntity(
-      {
-        partitionKey: encodeKey(key),
-        rowKey: ITEM + encodeKey(record.sourceItemId),
-        targetItemId: record.targetItemId,
-        targetChangeKey: record.targetChangeKey ?? "",
-        sourceVersion: record.sourceVersion,
-        sizeBytes: record.sizeBytes,
-      },
-      "Replace",
-    );
+    await this.table.upsertEntity(itemEntity(key, record), "Replace");
+  }
+
+  async putItems(key: MailboxKey, records: readonly ItemRecord[]): Promise<void> {
+    // One entity-group transaction per 100 rows: they share the mailbox's partition.
+    for (let start = 0; start < records.length; start += 100) {
+      const actions = records
+        .slice(start, start + 100)
+        .map((record): TransactionAction => ["upsert", itemEntity(key, record), "Replace"]);
+      if (actions.length > 0) await this.table.submitTransaction(actions);
+    }
   }
 
   async deleteItem(key: MailboxKey, sourceItemId: string): Promise<void> {

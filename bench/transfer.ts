@@ -1,0 +1,225 @@
+/**
+ * Transfer benchmark: copies 1, 4 and 16 mailboxes in parallel for a fixed time under scaled
+ * Graph limits, once with mailferry's engine (governed, 4 in flight, paced) and once with a naive
+ * copier (one request at a time, no pacing, waiting out each 429), and compares both with the
+ * simulator's theoretical ceiling. Run: `npx tsx bench/transfer.ts [--seconds 30]`.
+ */
+import { parseArgs } from "node:util";
+import { startGraphSimulator, type GraphSimulator } from "../local/graph/index.js";
+import { readGraphSettings } from "../shared/config/graph.js";
+import {
+  closeGraphTransports,
+  createGraphClient,
+  createGraphCredential,
+  createImportPoster,
+} from "../shared/graph/client.js";
+import type { GraphConnection } from "../shared/graph/credentials.js";
+import { MailboxGovernor, type GovernorLimits } from "../shared/graph/governor.js";
+import { silentLogger } from "../shared/telemetry/logger.js";
+import { runTransferSlice } from "../shared/transfer/engine.js";
+import { ThrottledError } from "../shared/transfer/errors.js";
+import { MailboxApi } from "../shared/transfer/mailbox-api.js";
+import { InMemoryTransferState } from "../shared/transfer/state/memory.js";
+import { printFigures } from "./lib/report.js";
+
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "30" } } });
+const seconds = Number(values.seconds);
+
+// Budgets scaled down so the limits, not this machine's two cores, bind: 200 requests per 10 s
+// and 15 MB per 5 s per mailbox, 4 in flight.
+const SCALE = 1 / 60;
+const SIM_LIMITS = { requestsPerWindow: 200, uploadBytesPerWindow: 15 * 1024 * 1024, concurrentRequests: 4 };
+const GOVERNOR: GovernorLimits = {
+  maxConcurrent: 4,
+  requestsPerWindow: 200,
+  requestWindowMs: 600_000 * SCALE,
+  uploadBytesPerWindow: 15 * 1024 * 1024,
+  uploadWindowMs: 300_000 * SCALE,
+  headroom: 0.97,
+};
+const UNLIMITED: GovernorLimits = {
+  ...GOVERNOR,
+  maxConcurrent: 1,
+  requestsPerWindow: 1e12,
+  uploadBytesPerWindow: 1e15,
+};
+
+function api(connection: GraphConnection): MailboxApi {
+  const credential = createGraphCredential(connection);
+  return new MailboxApi(
+    createGraphClient(connection, { credential }),
+    createGraphClient(connection, { credential, version: "beta" }),
+    createImportPoster(connection),
+  );
+}
+
+interface Pair {
+  sourceMailboxId: string;
+  targetMailboxId: string;
+}
+
+async function pairsFor(
+  graph: GraphSimulator,
+  source: MailboxApi,
+  target: MailboxApi,
+  count: number,
+): Promise<Pair[]> {
+  const largest = [...graph.inventory()]
+    .filter((entry) => entry.expectation === "ok")
+    .sort((a, b) => b.itemCount - a.itemCount)
+    .slice(0, count);
+  return Promise.all(
+    largest.map(async (entry) => {
+      const su = await source.findUser(entry.sourceUpn);
+      const tu = await target.findUser(entry.targetUpn);
+      const sm = su && (await source.mailboxIds(su.id, false));
+      const tm = tu && (await target.mailboxIds(tu.id, false));
+      if (!sm || !tm) throw new Error(`no mailbox for ${entry.sourceUpn}`);
+      return { sourceMailboxId: sm.primaryMailboxId, targetMailboxId: tm.primaryMailboxId };
+    }),
+  );
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** mailferry's engine: slices until the time is up, waiting out Retry-After between slices. */
+async function engineCopy(
+  pair: Pair,
+  source: MailboxApi,
+  target: MailboxApi,
+  until: number,
+): Promise<{ items: number; bytes: number }> {
+  const state = new InMemoryTransferState();
+  const sourceGovernor = new MailboxGovernor(GOVERNOR);
+  const targetGovernor = new MailboxGovernor(GOVERNOR);
+  let items = 0;
+  let bytes = 0;
+  while (Date.now() < until) {
+    const outcome = await runTransferSlice({
+      source: { api: source, mailboxId: pair.sourceMailboxId, governor: sourceGovernor },
+      target: { api: target, mailboxId: pair.targetMailboxId, governor: targetGovernor },
+      key: pair.sourceMailboxId,
+      state,
+      deadline: Math.min(until, Date.now() + 5_000),
+      newPass: false,
+      largeItemBytes: 150 * 1024 * 1024,
+      pageSize: 100,
+      logger: silentLogger,
+    });
+    items += outcome.progress.itemsCopied;
+    bytes += outcome.progress.bytesCopied;
+    if (outcome.kind === "done") break;
+    if (outcome.kind === "throttled")
+      await sleep(Math.max(0, Math.min(outcome.retryAt.getTime(), until) - Date.now()));
+  }
+  return { items, bytes };
+}
+
+/** A naive copier: one item at a time, one request at a time, sleeping through every 429. */
+async function naiveCopy(
+  pair: Pair,
+  source: MailboxApi,
+  target: MailboxApi,
+  until: number,
+): Promise<{ items: number; bytes: number }> {
+  const governor = new MailboxGovernor(UNLIMITED);
+  const retrying = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+    while (Date.now() < until) {
+      try {
+        return await call();
+      } catch (error) {
+        if (error instanceof ThrottledError)
+          await sleep(Math.max(0, Math.min(error.retryAt.getTime(), until) - Date.now()));
+        else throw error;
+      }
+    }
+    return undefined;
+  };
+  let items = 0;
+  let bytes = 0;
+  const session = await retrying(() => target.createImportSession(pair.targetMailboxId, governor));
+  const folders = (await retrying(() => source.listFolders(pair.sourceMailboxId, governor))) ?? [];
+  const targetFolders = (await retrying(() => target.listFolders(pair.targetMailboxId, governor))) ?? [];
+  const inbox = targetFolders[0];
+  if (!session || !inbox) return { items, bytes };
+  for (const folder of folders) {
+    let cursor: string | undefined;
+    do {
+      const page = await retrying(() =>
+        source.itemDelta(pair.sourceMailboxId, folder.id, cursor, 100, governor),
+      );
+      if (!page) return { items, bytes };
+      for (const item of page.items) {
+        const [exported] =
+          (await retrying(() => source.exportItems(pair.sourceMailboxId, [item.id], governor))) ?? [];
+        if (!exported?.data) continue;
+        const data = exported.data;
+        const done = await retrying(() => target.importItem(session, { folderId: inbox.id, data }, governor));
+        if (!done) return { items, bytes };
+        items += 1;
+        bytes += item.size ?? 0;
+      }
+      cursor = page.nextLink;
+    } while (cursor && Date.now() < until);
+  }
+  return { items, bytes };
+}
+
+async function run(mailboxes: number, copier: "engine" | "naive"): Promise<Record<string, number>> {
+  const graph = await startGraphSimulator({
+    mailboxes: mailboxes * 3,
+    itemsPerMailbox: 1_500,
+    seed: 42,
+    plantTrouble: false,
+    scaleWindows: SCALE,
+    limits: SIM_LIMITS,
+    // Round trips of a quarter second, typical of Graph import calls.
+    latency: { perRequestMs: 250 },
+    logger: silentLogger,
+  });
+  try {
+    const settings = readGraphSettings(graph.settings());
+    const source = api(settings.source);
+    const target = api(settings.target);
+    const pairs = await pairsFor(graph, source, target, mailboxes);
+    graph.resetCounters();
+    const started = Date.now();
+    const until = started + seconds * 1000;
+    const copy = copier === "engine" ? engineCopy : naiveCopy;
+    const results = await Promise.all(pairs.map((pair) => copy(pair, source, target, until)));
+    const elapsed = (Date.now() - started) / 1000;
+    const counters = graph.counters();
+    const items = results.reduce((sum, result) => sum + result.items, 0);
+    const bytes = results.reduce((sum, result) => sum + result.bytes, 0);
+    return {
+      itemsPerSecondPerMailbox: items / elapsed / mailboxes,
+      megabytesPerSecondPerMailbox: bytes / elapsed / 1_048_576 / mailboxes,
+      ceilingItemsPerSecond: counters.ceiling.itemsPerSecond,
+      ceilingMegabytesPerSecond: counters.ceiling.megabytesPerSecond,
+      ratio: items / elapsed / mailboxes / counters.ceiling.itemsPerSecond,
+      throttledShare: counters.totals.requests > 0 ? counters.totals.throttled / counters.totals.requests : 0,
+    };
+  } finally {
+    await graph.close();
+    await closeGraphTransports();
+  }
+}
+
+const figures: Record<string, number | string> = { secondsPerRun: seconds };
+for (const mailboxes of [1, 4, 16]) {
+  const engine = await run(mailboxes, "engine");
+  const naive = await run(mailboxes, "naive");
+  const p = `m${mailboxes}`;
+  figures[`${p}.engine.itemsPerSecPerMailbox`] = Number(engine.itemsPerSecondPerMailbox?.toFixed(2));
+  figures[`${p}.engine.MBPerSecPerMailbox`] = Number(engine.megabytesPerSecondPerMailbox?.toFixed(3));
+  figures[`${p}.ceiling.itemsPerSec`] = Number(engine.ceilingItemsPerSecond?.toFixed(2));
+  figures[`${p}.ceiling.MBPerSec`] = Number(engine.ceilingMegabytesPerSecond?.toFixed(3));
+  figures[`${p}.engine.ratioToCeiling`] = Number(engine.ratio?.toFixed(3));
+  figures[`${p}.engine.throttledShare`] = Number(engine.throttledShare?.toFixed(4));
+  figures[`${p}.naive.itemsPerSecPerMailbox`] = Number(naive.itemsPerSecondPerMailbox?.toFixed(2));
+  figures[`${p}.naive.throttledShare`] = Number(naive.throttledShare?.toFixed(4));
+  figures[`${p}.engineOverNaive`] = Number(
+    ((engine.itemsPerSecondPerMailbox ?? 0) / Math.max(1e-9, naive.itemsPerSecondPerMailbox ?? 0)).toFixed(2),
+  );
+}
+printFigures("transfer", figures);

@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { registerAccountCommand } from "./account.js";
+import { registerActionsCommand } from "./admin-actions.js";
+import { registerWaveCompleteCommand } from "./admin-wave-complete.js";
+import { registerDlqCommands } from "./dlq.js";
+import { registerFailuresCommand } from "./failures.js";
+import { registerReportCommand } from "./report.js";
+import { registerRetryCommand } from "./retry.js";
+import { registerStatusCommand } from "./status.js";
+
+/**
+ * The operator commands: status, account, failures, retry, dlq, report, actions and
+ * `wave complete`. Register after the `wave` command so `complete` joins it.
+ */
+export function registerAdminCommands(program: Command): void {
+  registerStatusCommand(program);
+  registerAccountCommand(program);
+  registerFailuresCommand(program);
+  registerRetryCommand(program);
+  registerDlqCommands(program);
+  registerReportCommand(program);
+  registerActionsCommand(program);
+  registerWaveCompleteCommand(program);
+}

@@ -1,0 +1,173 @@
+/**
+ * What the operator commands share: opening the ports from settings (the environment, as printed
+ * by `mailferry emulate stack` or set for Azure), validating options with the admin API's zod
+ * schemas, mapping refusals to exit codes, and progress on stderr.
+ */
+import { userInfo } from "node:os";
+import { SingleBar, Presets } from "cli-progress";
+import type { z } from "zod";
+import type { Operator } from "../../shared/admin/actions/record.js";
+import { createAdminPorts } from "../../shared/admin/create.js";
+import { RequestValidationError } from "../../shared/admin/errors.js";
+import type { AdminPorts } from "../../shared/admin/ports.js";
+import { parseInput } from "../../shared/admin/requests.js";
+import { createLogger } from "../../shared/telemetry/logger.js";
+import { EXIT, printJsonLine } from "../output.js";
+
+/** Errors that mean the arguments named something that is not there or not as stated. */
+const INPUT_ERRORS = new Set([
+  "RequestValidationError",
+  "ValidationError",
+  "NotFoundError",
+  "DeadLetterNotFoundError",
+  "ConfirmationMismatchError",
+]);
+
+/** Errors that are a refusal of the operation as the world stands (not a crash). */
+const REFUSALS = new Set([
+  "IllegalTransitionError",
+  "ConcurrencyConflictError",
+  "WaveClosedError",
+  "ConfigError",
+  "UnauthenticatedError",
+  "ForbiddenError",
+]);
+
+/** The operator as recorded: the local user, marked as the CLI. */
+export function cliOperator(): Operator {
+  let name = "unknown";
+  try {
+    name = userInfo().username;
+  } catch {
+    // Some containers have no passwd entry; the record still says it came from the CLI.
+  }
+  return { actor: `cli:${name}`, via: "cli" };
+}
+
+/** Schema fields whose option is not simply the field in kebab case. */
+const FLAGS: Readonly<Record<string, string>> = {
+  waveId: "--wave",
+  accountIds: "--account",
+  accountId: "--account",
+  failureClass: "--class",
+  ratePerSecond: "--rate",
+  sequenceNumber: "--sequence",
+  expectedCount: "--expect",
+  at: "--after",
+};
+
+/** Names a rejected field as the option (or argument) the operator typed. */
+function optionNamer(overrides: Readonly<Record<string, string>>): (path: readonly PropertyKey[]) => string {
+  return (path) => {
+    const [first, ...rest] = path.map(String);
+    const key = first ?? "";
+    const flag =
+      overrides[key] ?? FLAGS[key] ?? `--${key.replace(/[A-Z]/g, (char) => `-${char.toLowerCase()}`)}`;
+    return rest.length === 0 ? flag : `${flag}[${rest.join(".")}]`;
+  };
+}
+
+/**
+ * Validates command options with the same schema the HTTP API uses; `overrides` names fields
+ * given as arguments, e.g. `{ waveId: "<wave>" }`.
+ */
+export function parseOptions<T>(
+  schema: z.ZodType<T>,
+  raw: Record<string, unknown>,
+  overrides: Readonly<Record<string, string>> = {},
+): T {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
+  return parseInput(schema, defined, optionNamer(overrides));
+}
+
+/** Opens the ports for `work` and closes them afterwards. */
+export async function withPorts(work: (ports: AdminPorts) => Promise<void>): Promise<void> {
+  const ports = await createAdminPorts(process.env, { logger: createLogger({ level: "warn" }) });
+  try {
+    await work(ports);
+  } finally {
+    await ports.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs a command body and maps refusals to exit codes: 2 when the input was refused (invalid
+ * options or settings, unknown wave or account, an unconfirmed count), 1 when the operation was
+ * refused as things stand (e.g. an illegal wave transition). Anything else reaches reportFatal.
+ */
+export async function guarded(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    report(error);
+  }
+}
+
+function report(error: unknown): void {
+  const name = error instanceof Error ? error.name : "";
+  if (error instanceof RequestValidationError) {
+    process.stderr.write("mailferry: invalid options:\n");
+    for (const field of error.fields) process.stderr.write(`  ${field.path} ${field.message}\n`);
+    process.exitCode = EXIT.invalidInput;
+    return;
+  }
+  if (INPUT_ERRORS.has(name) || REFUSALS.has(name)) {
+    process.stderr.write(`mailferry: ${(error as Error).message}\n`);
+    process.exitCode = INPUT_ERRORS.has(name) || name === "ConfigError" ? EXIT.invalidInput : EXIT.failure;
+    return;
+  }
+  throw error;
+}
+
+/** Prints JSON (one line) or a human rendering. */
+export function output(json: boolean | undefined, value: unknown, human: () => string): void {
+  if (json === true) printJsonLine(value);
+  else process.stdout.write(`${human()}\n`);
+}
+
+/** Progress of a long operation on stderr: a bar on a terminal, a line every few seconds otherwise. */
+export function progress(label: string, total: number): { update(done: number): void; stop(): void } {
+  if (process.stderr.isTTY && total > 0) {
+    const bar = new SingleBar(
+      {
+        stream: process.stderr,
+        format: `${label} [{bar}] {value}/{total}`,
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0);
+    return { update: (done) => bar.update(done), stop: () => bar.stop() };
+  }
+  let last = 0;
+  return {
+    update: (done) => {
+      if (Date.now() - last < 2_000) return;
+      last = Date.now();
+      process.stderr.write(`${label}: ${done}${total > 0 ? ` of ${total}` : ""}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+/**
+ * An AbortSignal that the first SIGINT or SIGTERM raises, so a long operation stops after the
+ * message in hand instead of being killed in the middle of it.
+ */
+export function stopOnSignal(what: string): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    process.stderr.write(`\nstopping ${what} after the message in hand...\n`);
+    controller.abort();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}

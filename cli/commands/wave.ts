@@ -1,0 +1,312 @@
+import { type Command, InvalidArgumentError } from "commander";
+import { tablesSettings } from "../../shared/config/index.js";
+import {
+  ACCOUNT_STATUSES,
+  type AccountStatus,
+  defineWave,
+  formatWindow,
+  isAccountStatus,
+  nextWindow,
+  openWindow,
+  parseWaveId,
+  parseWindowSpec,
+  type Wave,
+  type WaveCounts,
+  type WaveStatus,
+  type WaveWindow,
+} from "../../shared/domain/index.js";
+import { type MigrationStore, createStore } from "../../shared/store/index.js";
+import { mapLimit } from "../../shared/store/concurrency.js";
+import { createLogger } from "../../shared/telemetry/logger.js";
+import { printJsonLine } from "../output.js";
+
+function wholeNumber(name: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return Number(value);
+  };
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+/** Reads a size such as `150MB`, `1GiB` or `157286400`. */
+function size(value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = SIZE_UNITS[(match?.[2] ?? "?").toLowerCase()];
+  if (match === null || unit === undefined) {
+    throw new InvalidArgumentError("must be a size such as 150MB, 1GiB or a number of bytes");
+  }
+  return Math.round(Number(match[1]) * unit);
+}
+
+function windowOption(value: string, previous: WaveWindow[]): WaveWindow[] {
+  const parsed = parseWindowSpec(value);
+  if (typeof parsed === "string") throw new InvalidArgumentError(parsed);
+  return [...previous, parsed];
+}
+
+function accountStatus(value: string): AccountStatus {
+  const match = ACCOUNT_STATUSES.find((status) => status.toLowerCase() === value.trim().toLowerCase());
+  if (match === undefined || !isAccountStatus(match)) {
+    throw new InvalidArgumentError(`must be one of ${ACCOUNT_STATUSES.join(", ")}`);
+  }
+  return match;
+}
+
+function humanBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit] ?? "B"}`;
+}
+
+/** Left-aligned columns separated by two spaces. */
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+async function withStore<T>(work: (store: MigrationStore) => Promise<T>): Promise<T> {
+  const store = await createStore(tablesSettings(), { logger: createLogger() });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function windowState(wave: Wave, now: Date): string {
+  const open = openWindow(wave, now);
+  if (open !== undefined) return `open: ${formatWindow(open.window)} until ${open.end.toISOString()}`;
+  const next = nextWindow(wave, now);
+  return next === undefined
+    ? "no window ahead"
+    : `next: ${formatWindow(next.window)} from ${next.start.toISOString()}`;
+}
+
+function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Date): string {
+  const lines = [
+    `wave ${wave.id}: ${wave.status}${wave.description ? ` (${wave.description})` : ""}`,
+    `  time zone        ${wave.timeZone}`,
+    ...wave.windows.map((window, i) => `  window ${String(i).padEnd(9)} ${formatWindow(window)}`),
+    `  windows          ${windowState(wave, now)}`,
+    `  in flight cap    ${wave.inFlightCap}`,
+    `  bad item limit   ${wave.badItemLimit}`,
+    `  large item limit ${humanBytes(wave.largeItemLimitBytes)}`,
+    ...(wave.completeAfter === undefined ? [] : [`  complete after   ${wave.completeAfter}`]),
+  ];
+  if (counts !== undefined) {
+    lines.push(`  accounts         ${counts.accounts}`);
+    for (const status of ACCOUNT_STATUSES) {
+      if (counts.byStatus[status] > 0) lines.push(`    ${status.padEnd(22)} ${counts.byStatus[status]}`);
+    }
+    lines.push(
+      `  copied           ${counts.items} items, ${humanBytes(counts.bytes)}, ${counts.folders} folders`,
+      `  skipped          ${counts.badItems} bad items, ${counts.largeItemsSkipped} large items`,
+    );
+  }
+  return lines.join("\n");
+}
+
+interface CreateOptions {
+  timeZone: string;
+  description?: string;
+  window: WaveWindow[];
+  inFlightCap?: number;
+  badItemLimit?: number;
+  largeItemLimit?: number;
+  completeAfter?: string;
+}
+
+function registerStatusCommand(wave: Command, name: string, to: WaveStatus, summary: string): void {
+  wave
+    .command(name)
+    .description(summary)
+    .argument("<wave>", "wave id")
+    .action(async (id: string) => {
+      const updated = await withStore((store) =>
+        store.waves.updateStatus(parseWaveId(id, "wave"), to, new Date()),
+      );
+      process.stdout.write(`wave ${updated.id} is ${updated.status}\n`);
+    });
+}
+
+/** `mailferry wave create|list|show|pause|resume|cancel|repair`. */
+export function registerWaveCommands(program: Command): void {
+  const wave = program.command("wave").description("define and steer migration waves");
+
+  wave
+    .command("create")
+    .description(
+      "define a wave (Scheduled); default windows: Mon-Thu 19:00-07:00 x22000, Fri 19:00-Mon 07:00 x83000",
+    )
+    .argument("<wave>", "wave id: lower-case letters, digits and hyphens")
+    .requiredOption("--time-zone <zone>", "IANA time zone of the windows, e.g. Europe/London")
+    .option("--description <text>", "what the wave is")
+    .option(
+      "--window <spec>",
+      'cutover window, repeatable: "<days> <start>-<end> <capacity>", e.g. "Mon-Thu 19:00-07:00 22000"',
+      windowOption,
+      [],
+    )
+    .option("--in-flight-cap <n>", "most accounts in flight at once", wholeNumber("--in-flight-cap"))
+    .option("--bad-item-limit <n>", "bad items an account may skip", wholeNumber("--bad-item-limit"))
+    .option("--large-item-limit <size>", "items above this size are skipped, e.g. 150MB", size)
+    .option("--complete-after <time>", "earliest final cutover, ISO 8601 with a zone")
+    .action(async (id: string, options: CreateOptions) => {
+      const now = new Date();
+      const record = defineWave(
+        {
+          id,
+          timeZone: options.timeZone,
+          ...(options.description === undefined ? {} : { description: options.description }),
+          ...(options.window.length === 0 ? {} : { windows: options.window }),
+          ...(options.inFlightCap === undefined ? {} : { inFlightCap: options.inFlightCap }),
+          ...(options.badItemLimit === undefined ? {} : { badItemLimit: options.badItemLimit }),
+          ...(options.largeItemLimit === undefined ? {} : { largeItemLimitBytes: options.largeItemLimit }),
+          ...(options.completeAfter === undefined ? {} : { completeAfter: options.completeAfter }),
+        },
+        now,
+      );
+      const created = await withStore((store) => store.waves.create(record));
+      process.stdout.write(`created ${describeWave(created, undefined, now)}\n`);
+    });
+
+  wave
+    .command("list")
+    .description("list waves with their status and account totals")
+    .option("--json", "one JSON line per wave")
+    .action(async (options: { json?: boolean }) => {
+      const now = new Date();
+      const rows = await withStore(async (store) => {
+        const waves = await store.waves.list();
+        const counts = await mapLimit(waves, 4, (w) => store.counters.waveCounts(w.id));
+        return waves.map((w, i) => ({ wave: w, counts: counts[i] }));
+      });
+      if (options.json === true) {
+        for (const row of rows) printJsonLine(row);
+        return;
+      }
+      if (rows.length === 0) {
+        process.stdout.write("no waves yet: create one with mailferry wave create\n");
+        return;
+      }
+      const lines = [["WAVE", "STATUS", "TIME ZONE", "ACCOUNTS", "DONE", "FAILED", "WINDOW"]];
+      for (const { wave: w, counts } of rows) {
+        const done = (counts?.byStatus.Completed ?? 0) + (counts?.byStatus.CompletedWithWarnings ?? 0);
+        lines.push([
+          w.id,
+          w.status,
+          w.timeZone,
+          String(counts?.accounts ?? 0),
+          String(done),
+          String(counts?.byStatus.Failed ?? 0),
+          windowState(w, now),
+        ]);
+      }
+      process.stdout.write(`${table(lines)}\n`);
+    });
+
+  wave
+    .command("show")
+    .description("show a wave's settings and totals, or its accounts in one status")
+    .argument("<wave>", "wave id")
+    .option(
+      "--status <status>",
+      `list the accounts in this status (${ACCOUNT_STATUSES.join(", ")})`,
+      accountStatus,
+    )
+    .option("--limit <n>", "accounts per page (1-1000)", wholeNumber("--limit"), 50)
+    .option("--page <token>", "continuation token printed by the previous page")
+    .option("--json", "print JSON")
+    .action(
+      async (
+        id: string,
+        options: { status?: AccountStatus; limit: number; page?: string; json?: boolean },
+      ) => {
+        const waveId = parseWaveId(id, "wave");
+        const now = new Date();
+        await withStore(async (store) => {
+          const found = await store.waves.get(waveId);
+          if (options.status === undefined) {
+            const counts = await store.counters.waveCounts(waveId);
+            if (options.json === true) printJsonLine({ wave: found, counts });
+            else process.stdout.write(`${describeWave(found, counts, now)}\n`);
+            return;
+          }
+          const page = await store.accounts.listByStatus(waveId, options.status, {
+            limit: options.limit,
+            ...(options.page === undefined ? {} : { continuationToken: options.page }),
+          });
+          if (options.json === true) {
+            printJsonLine(page);
+            return;
+          }
+          const lines = [["ACCOUNT", "TARGET", "PRIORITY", "ATTEMPT", "SINCE", "LAST ERROR"]];
+          for (const account of page.items) {
+            lines.push([
+              account.source.upn,
+              account.target.upn,
+              String(account.priority),
+              String(account.attempt),
+              account.statusSince,
+              account.lastError === undefined
+                ? ""
+                : `${account.lastError.class}: ${account.lastError.message}`,
+            ]);
+          }
+          process.stdout.write(`${table(lines)}\n`);
+          if (page.continuationToken !== undefined) {
+            process.stdout.write(`more: --page ${page.continuationToken}\n`);
+          }
+        });
+      },
+    );
+
+  registerStatusCommand(
+    wave,
+    "pause",
+    "Paused",
+    "stop releasing accounts of a wave (accounts in flight finish)",
+  );
+  registerStatusCommand(wave, "resume", "Active", "release accounts of a paused or scheduled wave again");
+  registerStatusCommand(wave, "cancel", "Cancelled", "cancel a wave for good");
+
+  wave
+    .command("repair")
+    .description("recount a wave's accounts and fix its counters if they drifted")
+    .argument("<wave>", "wave id")
+    .action(async (id: string) => {
+      const waveId = parseWaveId(id, "wave");
+      const repair = await withStore(async (store) => {
+        await store.waves.get(waveId);
+        return store.counters.repairCounters(waveId);
+      });
+      process.stdout.write(
+        repair.drifted
+          ? `wave ${waveId}: counters had drifted (${repair.before.accounts} accounts counted, ${repair.after.accounts} found) and were rewritten\n`
+          : `wave ${waveId}: counters were exact (${repair.after.accounts} accounts)\n`,
+      );
+    });
+}

@@ -1,0 +1,174 @@
+/**
+ * Where every wave stands: account counts per status from the wave counters (one read per wave,
+ * however large), what was copied, the last hour's pace and failure rate from the activity log,
+ * and when the wave's and the open window's remaining work should be done at that pace.
+ */
+import { summarise, type ActivityRecord } from "../activity/port.js";
+import { nextWindow, openWindow, type AccountStatus, type Wave, type WaveCounts } from "../domain/index.js";
+import { mapLimit } from "../store/concurrency.js";
+import type { AdminPorts } from "./ports.js";
+
+const HOUR_MS = 60 * 60 * 1000;
+const PARALLEL_WAVES = 4;
+
+/** Statuses an account does not leave without an operator. */
+export const SETTLED_STATUSES: readonly AccountStatus[] = [
+  "Completed",
+  "CompletedWithWarnings",
+  "Failed",
+  "Stopped",
+  "Skipped",
+];
+
+/** Statuses in which an account occupies the wave's in-flight capacity. */
+export const IN_FLIGHT_STATUSES: readonly AccountStatus[] = ["Queued", "Syncing", "Completing"];
+
+export interface LastHour {
+  readonly items: number;
+  readonly bytes: number;
+  readonly slices: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly requests: number;
+  readonly throttled: number;
+}
+
+export interface WindowStatus {
+  readonly open: boolean;
+  /** The open occurrence, or the next one when none is open. */
+  readonly start?: string;
+  readonly end?: string;
+  readonly capacity?: number;
+  /** Accounts released in the open occurrence so far. */
+  readonly released?: number;
+  readonly capacityLeft?: number;
+}
+
+export interface WaveStatusReport {
+  readonly waveId: string;
+  readonly status: string;
+  readonly description: string;
+  readonly timeZone: string;
+  readonly completeAfter?: string;
+  readonly counts: WaveCounts;
+  readonly inFlight: number;
+  readonly settled: number;
+  readonly remaining: number;
+  readonly lastHour: LastHour;
+  /** Failed share of the accounts that ended in the last hour; null when none ended. */
+  readonly failureRate: number | null;
+  /** Accounts ending per hour at the last hour's pace. */
+  readonly accountsPerHour: number;
+  readonly window: WindowStatus;
+  readonly eta: {
+    /** When every remaining account should have ended at the last hour's pace; null without pace. */
+    readonly wave: string | null;
+    /** When the open window's work (in flight plus what it may still release) should be done. */
+    readonly window: string | null;
+    /** Whether that is before the window closes; null when no window is open or there is no pace. */
+    readonly windowWorkFits: boolean | null;
+  };
+}
+
+export interface StatusReport {
+  readonly at: string;
+  readonly waves: readonly WaveStatusReport[];
+}
+
+function sum(counts: WaveCounts, statuses: readonly AccountStatus[]): number {
+  return statuses.reduce((total, status) => total + counts.byStatus[status], 0);
+}
+
+function later(now: Date, accounts: number, perHour: number): string | null {
+  if (accounts === 0) return now.toISOString();
+  if (perHour <= 0) return null;
+  return new Date(now.getTime() + (accounts / perHour) * HOUR_MS).toISOString();
+}
+
+async function windowStatus(ports: AdminPorts, wave: Wave, now: Date): Promise<WindowStatus> {
+  const open = openWindow(wave, now);
+  if (open === undefined) {
+    const next = nextWindow(wave, now);
+    return next === undefined
+      ? { open: false }
+      : {
+          open: false,
+          start: next.start.toISOString(),
+          end: next.end.toISOString(),
+          capacity: next.window.capacity,
+        };
+  }
+  const ledger = await ports.releases.get(wave.id, open.start.toISOString());
+  const released = ledger?.released ?? 0;
+  return {
+    open: true,
+    start: open.start.toISOString(),
+    end: open.end.toISOString(),
+    capacity: open.window.capacity,
+    released,
+    capacityLeft: Math.max(0, open.window.capacity - released),
+  };
+}
+
+async function reportWave(
+  ports: AdminPorts,
+  wave: Wave,
+  recent: readonly ActivityRecord[],
+  now: Date,
+): Promise<WaveStatusReport> {
+  const [counts, window] = await Promise.all([
+    ports.store.counters.waveCounts(wave.id),
+    windowStatus(ports, wave, now),
+  ]);
+  const activity = summarise(recent);
+  const ended = activity.completed + activity.failed;
+  const inFlight = sum(counts, IN_FLIGHT_STATUSES);
+  const settled = sum(counts, SETTLED_STATUSES);
+  const remaining = Math.max(0, counts.accounts - settled);
+  const perHour = ended;
+  let windowEta: string | null = null;
+  let fits: boolean | null = null;
+  if (window.open && window.end !== undefined) {
+    const releasable = Math.min(counts.byStatus.Pending, window.capacityLeft ?? 0);
+    windowEta = later(now, inFlight + releasable, perHour);
+    fits = windowEta === null ? null : Date.parse(windowEta) <= Date.parse(window.end);
+  }
+  return {
+    waveId: wave.id,
+    status: wave.status,
+    description: wave.description,
+    timeZone: wave.timeZone,
+    ...(wave.completeAfter !== undefined ? { completeAfter: wave.completeAfter } : {}),
+    counts,
+    inFlight,
+    settled,
+    remaining,
+    lastHour: {
+      items: activity.items,
+      bytes: activity.bytes,
+      slices: activity.slices,
+      completed: activity.completed,
+      failed: activity.failed,
+      requests: activity.requests,
+      throttled: activity.throttled,
+    },
+    failureRate: ended === 0 ? null : activity.failed / ended,
+    accountsPerHour: perHour,
+    window,
+    eta: { wave: later(now, remaining, perHour), window: windowEta, windowWorkFits: fits },
+  };
+}
+
+/** The status of one wave, or of every wave (by id). */
+export async function waveStatus(ports: AdminPorts, waveId?: string): Promise<StatusReport> {
+  const now = ports.now();
+  const waves = waveId === undefined ? await ports.store.waves.list() : [await ports.store.waves.get(waveId)];
+  // One read of the last hour for all waves, split by wave afterwards.
+  const recent = await ports.activity.between(now.getTime() - HOUR_MS, now.getTime() + 1, waveId);
+  const byWave = new Map<string, ActivityRecord[]>();
+  for (const record of recent) byWave.set(record.waveId, [...(byWave.get(record.waveId) ?? []), record]);
+  const reports = await mapLimit(waves, PARALLEL_WAVES, (wave) =>
+    reportWave(ports, wave, byWave.get(wave.id) ?? [], now),
+  );
+  return { at: now.toISOString(), waves: reports };
+}

@@ -1,0 +1,148 @@
+/**
+ * What each rule sees, computed from figures the evaluation has read. Pure, so thresholds, minimum
+ * samples and edge cases are tested without storage.
+ */
+import { summarise, type ActivityRecord } from "../activity/port.js";
+import type { AlertSettings } from "../config/index.js";
+import { openWindow, type Wave, type WaveCounts } from "../domain/index.js";
+import type { Observation } from "./rules.js";
+import type { RuleState } from "./state/machine.js";
+
+/** `12.5 %`. */
+export function percent(share: number): string {
+  return `${(share * 100).toFixed(1)} %`;
+}
+
+/** `1 message`, `3 messages`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** `15 min`, `90 s`: a duration as people read it. */
+export function duration(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = ms / 60_000;
+  return `${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
+}
+
+/** Failure rate of a wave: failed ÷ (failed + completed) of the records in the window. */
+export function observeFailureRate(
+  waveId: string,
+  records: readonly ActivityRecord[],
+  settings: AlertSettings,
+): Observation & { readonly sample: number } {
+  const { failed, completed } = summarise(records);
+  const sample = failed + completed;
+  const rate = sample === 0 ? 0 : failed / sample;
+  const window = duration(settings.windowMs);
+  const enough = sample >= settings.minimumSample;
+  return {
+    rule: "failure-rate",
+    subject: waveId,
+    sample,
+    value: rate,
+    breached: enough && rate > settings.failureRate,
+    summary: enough
+      ? `${failed} of ${count(sample, "finished account")} failed (${percent(rate)}) in the last ${window}; the threshold is ${percent(settings.failureRate)}`
+      : `${count(sample, "account")} finished in the last ${window}, fewer than the ${settings.minimumSample} the rate needs`,
+  };
+}
+
+/** Throttled share of a wave's Graph requests in the window. */
+export function observeThrottling(
+  waveId: string,
+  records: readonly ActivityRecord[],
+  settings: AlertSettings,
+): Observation {
+  const { requests, throttled } = summarise(records);
+  const share = requests === 0 ? 0 : throttled / requests;
+  const enough = requests >= settings.minimumRequests;
+  return {
+    rule: "throttling",
+    subject: waveId,
+    value: share,
+    breached: enough && share > settings.throttledShare,
+    summary: enough
+      ? `${throttled} of ${count(requests, "Graph request")} throttled (${percent(share)}) in the last ${duration(settings.windowMs)}; the release rate backs off meanwhile`
+      : `${count(requests, "Graph request")} in the last ${duration(settings.windowMs)}, fewer than the ${settings.minimumRequests} the share needs`,
+  };
+}
+
+/** What the stall rule needs to know about a wave besides its activity. */
+export interface StallFacts {
+  readonly wave: Wave;
+  /** The wave's totals; only read when the rule could fire. */
+  readonly counts: () => Promise<WaveCounts>;
+  /** Accounts released so far in the open window occurrence (capacity used). */
+  readonly released: (windowStart: Date) => Promise<number>;
+  /** The wave's activity records within the stall period. */
+  readonly recent: readonly ActivityRecord[];
+}
+
+const IN_FLIGHT = ["Queued", "Syncing", "Synced", "Completing"] as const;
+
+/**
+ * A wave has stalled when it is Active, a window has been open for the whole stall period,
+ * accounts wait (in flight, or Pending with window capacity left) and nothing progressed. Pending
+ * accounts behind a used-up window are expected to wait, so they do not count.
+ */
+export async function observeStall(
+  facts: StallFacts,
+  now: Date,
+  settings: AlertSettings,
+): Promise<Observation> {
+  const { wave } = facts;
+  const quiet = (summary: string): Observation => ({
+    rule: "stalled-wave",
+    subject: wave.id,
+    value: 0,
+    breached: false,
+    summary,
+  });
+  if (wave.status !== "Active") return quiet(`the wave is ${wave.status}`);
+  const window = openWindow(wave, now);
+  if (!window) return quiet("no window is open");
+  const period = duration(settings.stallMs);
+  if (now.getTime() - window.start.getTime() < settings.stallMs) {
+    return quiet(`the window opened less than ${period} ago`);
+  }
+  if (facts.recent.length > 0) return quiet(`accounts progressed within the last ${period}`);
+  const counts = await facts.counts();
+  const inFlight = IN_FLIGHT.reduce((sum, status) => sum + counts.byStatus[status], 0);
+  const capacityLeft = window.window.capacity - (await facts.released(window.start));
+  const pending = capacityLeft > 0 ? counts.byStatus.Pending : 0;
+  const waiting = inFlight + pending;
+  if (waiting === 0) return quiet("no account is waiting");
+  return {
+    rule: "stalled-wave",
+    subject: wave.id,
+    value: waiting,
+    breached: true,
+    summary: `${count(waiting, "account")} waiting (${inFlight} in flight, ${pending} pending) and none progressed in the last ${period}, although a window is open`,
+  };
+}
+
+/**
+ * Dead-letter growth: the depth rose since the previous evaluation. A depth that stays high keeps
+ * the alert open without new notices; a further rise while open is announced again (outside the
+ * mute period); a falling depth (messages replayed or purged) resolves it.
+ */
+export function observeDeadLetters(
+  queue: string,
+  depth: number,
+  previous: RuleState | undefined,
+): Observation {
+  const before = previous?.value ?? 0;
+  const firing = previous?.status === "firing";
+  const rose = depth > before;
+  const change = rose ? `up from ${before}` : depth < before ? `down from ${before}` : "unchanged";
+  return {
+    rule: "dead-letters",
+    subject: queue,
+    value: depth,
+    breached: rose || (firing && depth >= before && depth > 0),
+    again: firing && rose,
+    summary:
+      depth === 0 ? "no dead-lettered messages" : `${count(depth, "dead-lettered message")} (${change})`,
+  };
+}

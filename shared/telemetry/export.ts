@@ -1,0 +1,68 @@
+/**
+ * Where metrics go: Application Insights through @azure/monitor-opentelemetry when
+ * `APPLICATIONINSIGHTS_CONNECTION_STRING` is set, and nowhere otherwise (the OpenTelemetry API
+ * then stays a no-op). Azure disables local authentication on the resource, so ingestion signs in
+ * with the managed identity named by `APPLICATIONINSIGHTS_AUTHENTICATION_STRING`.
+ */
+import { ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
+import type { Env } from "../config/index.js";
+import { optional } from "../config/env.js";
+import { ConfigError } from "../config/errors.js";
+import type { Logger } from "./logger.js";
+
+export interface TelemetryExport {
+  /** Whether metrics are being sent to Application Insights. */
+  readonly exporting: boolean;
+  /** Flushes what is buffered and stops exporting. */
+  shutdown(): Promise<void>;
+}
+
+const NOT_EXPORTING: TelemetryExport = { exporting: false, shutdown: () => Promise.resolve() };
+
+let started: Promise<TelemetryExport> | undefined;
+
+/** The Entra credential an authentication string (`ClientId=<id>;Authorization=AAD`) asks for. */
+export function ingestionCredential(
+  authentication: string | undefined,
+  name = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+): TokenCredential | undefined {
+  if (authentication === undefined) return undefined;
+  const parts = new Map<string, string>();
+  for (const part of authentication.split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0) parts.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  if (parts.get("authorization")?.toUpperCase() !== "AAD") {
+    throw new ConfigError(name, "must read Authorization=AAD (optionally with ClientId=<identity>)");
+  }
+  const clientId = parts.get("clientid");
+  return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+}
+
+async function start(env: Env, logger: Logger): Promise<TelemetryExport> {
+  const connectionString = optional(env, "APPLICATIONINSIGHTS_CONNECTION_STRING");
+  if (connectionString === undefined) return NOT_EXPORTING;
+  const credential = ingestionCredential(optional(env, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"));
+  // Loaded only when used: the distribution registers instrumentations as it loads.
+  const monitor = await import("@azure/monitor-opentelemetry");
+  monitor.useAzureMonitor({
+    azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) },
+    // The Functions host already reports requests and dependencies; the app adds its metrics.
+    instrumentationOptions: { http: { enabled: false }, azureSdk: { enabled: false } },
+    enableLiveMetrics: false,
+  });
+  logger.info("exporting metrics to Application Insights");
+  return { exporting: true, shutdown: () => monitor.shutdownAzureMonitor() };
+}
+
+/**
+ * Starts exporting metrics if the settings ask for it; once per process (later calls get the same
+ * handle). Safe to call from every entry point.
+ */
+export function startTelemetry(env: Env, logger: Logger): Promise<TelemetryExport> {
+  started ??= start(env, logger).catch((error: unknown) => {
+    started = undefined;
+    throw error;
+  });
+  return started;
+}

@@ -1,0 +1,123 @@
+/**
+ * The operator commands as scripts run them: the `mailferry` process with the settings the
+ * embedded stack prints, JSON on stdout and exit codes that say what happened.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import type { ServiceBusClient } from "@azure/service-bus";
+import { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { registerAdminCommands } from "../../../cli/commands/admin-commands.js";
+import { registerWaveCommands } from "../../../cli/commands/wave.js";
+import { startStack, type EmbeddedStack } from "../../../local/stack.js";
+import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "../../../shared/admin/actions/tables.js";
+import { MOVES_QUEUE } from "../../../shared/bus/topology.js";
+import { readTablesSettings } from "../../../shared/config/index.js";
+import { defineWave } from "../../../shared/domain/index.js";
+import { createStore } from "../../../shared/store/index.js";
+import { createTableClient } from "../../../shared/tables/client.js";
+import { silentLogger } from "../../../shared/telemetry/logger.js";
+import { connect, sendToDeadLetter } from "../../fixtures/admin/bus.js";
+import { moveMessage } from "../../fixtures/admin/ports.js";
+
+const main = fileURLToPath(new URL("../../../cli/main.ts", import.meta.url));
+
+let stack: EmbeddedStack;
+let client: ServiceBusClient;
+
+beforeAll(async () => {
+  stack = await startStack({ graph: false, functions: [], logger: silentLogger, stopGraceMs: 1_000 });
+  client = connect(stack.settings.ServiceBusConnection ?? "");
+  const store = await createStore(readTablesSettings(stack.settings));
+  await store.waves.create(defineWave({ id: "cli", timeZone: "UTC" }, new Date()));
+  await store.close();
+  await sendToDeadLetter(
+    client,
+    MOVES_QUEUE.name,
+    [1, 2].map((n) => ({ body: moveMessage({ accountId: `user${n}@x.com` }), messageId: `m${n}` })),
+    "Poison",
+    "the handler threw",
+  );
+});
+
+afterAll(async () => {
+  await client.close();
+  await stack.close();
+});
+
+async function mailferry(
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", main, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      MailferryTables: stack.settings.MailferryTables,
+      ServiceBusConnection: stack.settings.ServiceBusConnection,
+      MAILFERRY_LOG_LEVEL: "warn",
+    },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  return { code, stdout, stderr };
+}
+
+describe("mailferry operator commands", () => {
+  it("refuse an unconfirmed purge with exit code 2 and remove nothing", async () => {
+    const purge = await mailferry("dlq", "purge", "--all");
+    expect(purge.code).toBe(2);
+    expect(purge.stdout).toContain("dry run: 2 messages would be purged");
+    expect(stack.serviceBus.queueStats(MOVES_QUEUE.name).deadLetter).toBe(2);
+  });
+
+  it("replay with exit code 0, JSON output, and a record naming the CLI user", async () => {
+    const replay = await mailferry("dlq", "replay", "--reason", "Poison", "--json");
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ dryRun: false, done: 2, stopped: false });
+    expect(stack.serviceBus.queueStats(MOVES_QUEUE.name)).toMatchObject({ deadLetter: 0, active: 2 });
+
+    const log = new TablesOperatorActionLog(
+      createTableClient(readTablesSettings(stack.settings), OPERATOR_ACTIONS_TABLE),
+    );
+    const actions = await log.list(10);
+    expect(actions.map((action) => [action.action, action.via, action.count, action.outcome])).toEqual([
+      ["deadletter.replay", "cli", 2, "completed"],
+    ]);
+    expect(actions.every((action) => action.actor.startsWith("cli:"))).toBe(true);
+  });
+
+  it("adds complete to the wave command, which sets the wave's completion time and is recorded", async () => {
+    const program = new Command("mailferry").exitOverride();
+    registerWaveCommands(program);
+    registerAdminCommands(program);
+    const wave = program.commands.find((command) => command.name() === "wave");
+    expect(wave?.commands.map((command) => command.name())).toContain("complete");
+    const saved = { tables: process.env.MailferryTables, bus: process.env.ServiceBusConnection };
+    process.env.MailferryTables = stack.settings.MailferryTables;
+    process.env.ServiceBusConnection = stack.settings.ServiceBusConnection;
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    let printed = "";
+    try {
+      await program.parseAsync(["wave", "complete", "cli", "--after", "2030-01-01T00:00:00Z", "--json"], {
+        from: "user",
+      });
+      printed = out.mock.calls.map(([chunk]) => String(chunk)).join("");
+    } finally {
+      out.mockRestore();
+      process.env.MailferryTables = saved.tables;
+      process.env.ServiceBusConnection = saved.bus;
+    }
+    expect(process.exitCode ?? 0).toBe(0);
+    expect(JSON.parse(printed)).toMatchObject({
+      wave: { id: "cli", completeAfter: "2030-01-01T00:00:00.000Z" },
+    });
+    const log = new TablesOperatorActionLog(
+      createTableClient(readTablesSettings(stack.settings), OPERATOR_ACTIONS_TABLE),
+    );
+    expect((await log.list(1))[0]).toMatchObject({ action: "wave.complete", via: "cli", target: "wave cli" });
+  });
+});
