@@ -7,18 +7,13 @@
 import { parseArgs } from "node:util";
 import { startGraphSimulator, type GraphSimulator } from "../local/graph/index.js";
 import { readGraphSettings } from "../shared/config/graph.js";
-import {
-  closeGraphTransports,
-  createGraphClient,
-  createGraphCredential,
-  createImportPoster,
-} from "../shared/graph/client.js";
-import type { GraphConnection } from "../shared/graph/credentials.js";
+import { closeGraphTransports } from "../shared/graph/client.js";
+import { createMailboxApi } from "../shared/runtime/create.js";
 import { MailboxGovernor, type GovernorLimits } from "../shared/graph/governor.js";
 import { silentLogger } from "../shared/telemetry/logger.js";
 import { runTransferSlice } from "../shared/transfer/engine.js";
 import { ThrottledError } from "../shared/transfer/errors.js";
-import { MailboxApi } from "../shared/transfer/mailbox-api.js";
+import type { MailboxApi } from "../shared/transfer/mailbox-api.js";
 import { InMemoryTransferState } from "../shared/transfer/state/memory.js";
 import { printFigures } from "./lib/report.js";
 
@@ -44,14 +39,7 @@ const UNLIMITED: GovernorLimits = {
   uploadBytesPerWindow: 1e15,
 };
 
-function api(connection: GraphConnection): MailboxApi {
-  const credential = createGraphCredential(connection);
-  return new MailboxApi(
-    createGraphClient(connection, { credential }),
-    createGraphClient(connection, { credential, version: "beta" }),
-    createImportPoster(connection),
-  );
-}
+const api = createMailboxApi;
 
 interface Pair {
   sourceMailboxId: string;

@@ -40,14 +40,21 @@ export interface CreateServicesOptions {
   readonly now?: () => Date;
 }
 
-function graphSide(connection: GraphConnection, limitsScale: number): GraphSide {
+/** The mailbox API of one tenant: v1.0 and beta clients sharing one credential, and the import poster. */
+export function createMailboxApi(connection: GraphConnection): MailboxApi {
   const credential = createGraphCredential(connection);
-  const api = new MailboxApi(
+  return new MailboxApi(
     createGraphClient(connection, { credential }),
     createGraphClient(connection, { credential, version: "beta" }),
     createImportPoster(connection),
   );
-  return { api, governors: new GovernorRegistry(scaleLimits(PUBLISHED_LIMITS, limitsScale)) };
+}
+
+function graphSide(connection: GraphConnection, limitsScale: number): GraphSide {
+  return {
+    api: createMailboxApi(connection),
+    governors: new GovernorRegistry(scaleLimits(PUBLISHED_LIMITS, limitsScale)),
+  };
 }
 
 /** Creates every service from the environment; the tables are created when missing. */
