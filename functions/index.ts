@@ -5,6 +5,7 @@
 import type { FunctionDefinition } from "./definition.js";
 import { ADMIN_FUNCTIONS } from "./admin.js";
 import { alertsFunction } from "./alerts.js";
+import { DASHBOARD_FUNCTIONS } from "./dashboard.js";
 import { moverFunction } from "./mover.js";
 import { schedulerFunction } from "./scheduler.js";
 import { sweeperFunction } from "./sweeper.js";
@@ -15,4 +16,5 @@ export const ALL_FUNCTIONS: readonly FunctionDefinition[] = [
   sweeperFunction,
   alertsFunction,
   ...ADMIN_FUNCTIONS,
+  ...DASHBOARD_FUNCTIONS,
 ];

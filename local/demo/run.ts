@@ -10,7 +10,10 @@ import { startStack, type EmbeddedStack } from "../stack.js";
 import { WaveProgress } from "./progress.js";
 import { formatTable, writeReport } from "./report.js";
 import { verifyMigration, type Verification } from "./verify.js";
-import { createOpenWave, importInventory, waitForWave } from "./wave.js";
+import { createOpenWave, inventoryCsv, waitForWave } from "./wave.js";
+import { importInventory } from "../../shared/inventory/index.js";
+import { watchAlerts, DEMO_ALERT_SETTINGS } from "../webhook/index.js";
+import { Readable } from "node:stream";
 
 export interface DemoOptions {
   readonly mailboxes: number;
@@ -62,6 +65,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       faults: faultsFor(options.faultRate),
     },
     settings: {
+      ...DEMO_ALERT_SETTINGS,
       MAILFERRY_SCHEDULER_SCHEDULE: "*/2 * * * * *",
       MAILFERRY_SWEEPER_SCHEDULE: "*/15 * * * * *",
       MAILFERRY_SLICE_SECONDS: "5",
@@ -73,6 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       MAILFERRY_GRAPH_WINDOW_SCALE: String(options.throttle),
     },
   });
+  const cleanup: (() => void)[] = [];
   try {
     const graph = stack.graph;
     if (!graph) throw new Error("the demo needs the Graph simulator");
@@ -80,10 +85,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const inventory = graph.inventory();
     const started = Date.now();
     await createOpenWave(store, { waveId: "demo", capacity: inventory.length, inFlightCap: 200 }, new Date());
-    await importInventory(store, "demo", inventory, new Date());
+    // Through the same importer as `mailferry import inventory.csv --wave demo`.
+    const imported = await importInventory(Readable.from([inventoryCsv(inventory)]), {
+      store,
+      waveId: "demo",
+    });
+    if (imported.rejected > 0) throw new Error(`${imported.rejected} inventory rows were rejected`);
     options.write(
-      `imported ${inventory.length} accounts into wave "demo" (window open now); the scheduler releases them every 2 s`,
+      `imported ${imported.accepted} accounts into wave "demo" (window open now); the scheduler releases them every 2 s`,
     );
+    const stopWatching = watchAlerts(stack.webhook, (alert) => options.write(`ALERT ${alert.line}`));
+    cleanup.push(stopWatching);
     const progress = new WaveProgress(inventory.length, options.write, options.interactive);
     try {
       await waitForWave(store, "demo", inventory.length, {
@@ -108,6 +120,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     options.write(`report: ${options.reportPath}`);
     return { verification, seconds };
   } finally {
+    for (const stop of cleanup) stop();
     await stack.close();
   }
 }

@@ -3,6 +3,7 @@
  * benchmarks: a wave whose window is open now, the simulated tenant's inventory imported into it,
  * and a wait until every account has reached an end state.
  */
+import { stringify } from "csv-stringify/sync";
 import type { SimulatedAccount } from "../graph/index.js";
 import {
   defineWave,
@@ -42,7 +43,15 @@ export async function createOpenWave(
   await store.waves.updateStatus(options.waveId, "Active", now);
 }
 
-/** Imports the simulated tenant's accounts into a wave. */
+/** The simulated tenant's inventory as the CSV an operator would import. */
+export function inventoryCsv(inventory: readonly SimulatedAccount[]): string {
+  return stringify(
+    inventory.map((entry) => ({ sourceUpn: entry.sourceUpn, targetUpn: entry.targetUpn })),
+    { header: true },
+  );
+}
+
+/** Imports the simulated tenant's accounts into a wave (straight into the store). */
 export async function importInventory(
   store: MigrationStore,
   waveId: string,

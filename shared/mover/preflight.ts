@@ -2,6 +2,10 @@ import type { Account } from "../domain/index.js";
 import { PermanentTransferError } from "../transfer/errors.js";
 import type { MailboxApi } from "../transfer/mailbox-api.js";
 import type { MoveCheckpoint } from "./checkpoint.js";
+import { withTransientRetry } from "../transfer/retry.js";
+
+/** Time pre-flight's Graph reads may spend on retries of transient failures. */
+const PREFLIGHT_BUDGET_MS = 30_000;
 
 /**
  * Checks an account before any content moves: both users exist, the target is licensed, and both
@@ -12,9 +16,10 @@ export async function preflight(
   source: MailboxApi,
   target: MailboxApi,
 ): Promise<MoveCheckpoint> {
+  const deadline = Date.now() + PREFLIGHT_BUDGET_MS;
   const [sourceUser, targetUser] = await Promise.all([
-    source.findUser(account.source.objectId ?? account.source.upn),
-    target.findUser(account.target.objectId ?? account.target.upn),
+    withTransientRetry(() => source.findUser(account.source.objectId ?? account.source.upn), deadline),
+    withTransientRetry(() => target.findUser(account.target.objectId ?? account.target.upn), deadline),
   ]);
   if (!sourceUser) {
     throw new PermanentTransferError(
@@ -38,8 +43,8 @@ export async function preflight(
     );
   }
   const [sourceMailbox, targetMailbox] = await Promise.all([
-    source.mailboxIds(sourceUser.id, false),
-    target.mailboxIds(targetUser.id, false),
+    withTransientRetry(() => source.mailboxIds(sourceUser.id, false), deadline),
+    withTransientRetry(() => target.mailboxIds(targetUser.id, false), deadline),
   ]);
   if (!sourceMailbox?.primaryMailboxId) {
     throw new PermanentTransferError("MailboxNotFound", "the source user has no mailbox", "MailboxNotFound");

@@ -268,9 +268,15 @@ export class MailboxApi implements MailboxOperations {
       ...(request.update ? { ItemId: request.update.itemId } : {}),
       ...(request.update?.changeKey ? { ChangeKey: request.update.changeKey } : {}),
     });
-    const reply = await governor.run(() => this.postImport(session.importUrl, body), {
-      uploadBytes: Buffer.byteLength(body),
-    });
+    let reply: { status: number; text: string; headers: Headers };
+    try {
+      reply = await governor.run(() => this.postImport(session.importUrl, body), {
+        uploadBytes: Buffer.byteLength(body),
+      });
+    } catch (error) {
+      // No answer at all (reset, timeout): nothing says the item was refused, so try again.
+      throw new TransientTransferError("importing an item failed with a network error", 0, { cause: error });
+    }
     if (reply.status >= 200 && reply.status < 300) {
       const parsed = JSON.parse(reply.text) as {
         itemId?: string;

@@ -1,0 +1,425 @@
+// The dashboard: reads the admin API (ops/...) and dash/data, draws them, refreshes by itself.
+// The page's own address carries the function key (`code`); every call passes it on. Refresh
+// every `refresh` seconds (query parameter, default 15).
+/* global document, location, fetch, setTimeout, clearTimeout, URLSearchParams */
+"use strict";
+
+(function (dash) {
+  const { el, fill, table, count, percent, bytes, time } = dash;
+
+  const STATUSES = [
+    "Pending",
+    "Queued",
+    "Syncing",
+    "Synced",
+    "Completing",
+    "Completed",
+    "CompletedWithWarnings",
+    "Failed",
+    "Stopped",
+    "Skipped",
+  ];
+
+  const params = new URLSearchParams(location.search);
+  const key = params.get("code");
+  const refreshSeconds = Math.max(1, Number(params.get("refresh") ?? "15") || 15);
+  const chartMinutes = Math.max(5, Number(params.get("minutes") ?? "60") || 60);
+  // `/api/dash` → `/api/`: the admin API lives beside the page.
+  const apiBase = location.pathname.replace(/dash\/?$/, "");
+
+  let viewer = { name: "", canOperate: false };
+  let timer;
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super(body?.error?.message ?? `the API answered ${status}`);
+      this.name = "ApiError";
+      this.status = status;
+    }
+  }
+
+  /** Calls the app's API with the function key; JSON in, JSON out. */
+  async function api(path, body) {
+    const headers = { accept: "application/json" };
+    if (key) headers["x-functions-key"] = key;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`${apiBase}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ApiError(response.status, json);
+    return json;
+  }
+
+  function showNotice(message) {
+    const node = document.getElementById("notice");
+    node.textContent = message ?? "";
+    node.hidden = !message;
+  }
+
+  function showProblem(message) {
+    const node = document.getElementById("problem");
+    node.textContent = message ?? "";
+    node.hidden = !message;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Programme overview
+
+  function progressBar(wave) {
+    const total = wave.counts.accounts || 1;
+    return el(
+      "div",
+      { class: "bar", role: "img", "aria-label": `progress of wave ${wave.waveId}` },
+      STATUSES.filter((status) => wave.counts.byStatus[status] > 0).map((status) =>
+        el("span", {
+          class: `s-${status}`,
+          style: `width: ${(wave.counts.byStatus[status] / total) * 100}%`,
+          title: `${status}: ${wave.counts.byStatus[status]}`,
+        }),
+      ),
+    );
+  }
+
+  function legend(wave) {
+    return el(
+      "div",
+      { class: "legend" },
+      STATUSES.filter((status) => wave.counts.byStatus[status] > 0 || status === "Completed").map((status) =>
+        el(
+          "span",
+          {},
+          el("i", { class: `s-${status}` }),
+          `${status} `,
+          el("strong", { "data-status": status }, count(wave.counts.byStatus[status])),
+        ),
+      ),
+    );
+  }
+
+  function windowFacts(window) {
+    if (!window.open) {
+      return [
+        el("dt", {}, "Window"),
+        el(
+          "dd",
+          {},
+          window.start ? `closed; next ${time(window.start)} – ${time(window.end)}` : "none ahead",
+        ),
+      ];
+    }
+    return [
+      el("dt", {}, "Window (open)"),
+      el("dd", {}, `${time(window.start)} – ${time(window.end)}`),
+      el("dt", {}, "Capacity used / left"),
+      el(
+        "dd",
+        { "data-testid": "capacity" },
+        `${count(window.released)} of ${count(window.capacity)} / ${count(window.capacityLeft)} left`,
+      ),
+    ];
+  }
+
+  function waveCard(wave) {
+    const eta = wave.eta.wave ? time(wave.eta.wave) : "no pace yet";
+    const fits =
+      wave.eta.windowWorkFits === null
+        ? ""
+        : wave.eta.windowWorkFits
+          ? " (fits the window)"
+          : " (runs past the window)";
+    return el(
+      "article",
+      { class: "wave", "data-wave": wave.waveId },
+      el("h3", {}, `${wave.waveId} `, el("span", { class: "state" }, `${wave.status} · ${wave.description}`)),
+      progressBar(wave),
+      legend(wave),
+      el(
+        "dl",
+        { class: "facts" },
+        el("dt", {}, "Accounts settled"),
+        el("dd", { "data-testid": "settled" }, `${count(wave.settled)} of ${count(wave.counts.accounts)}`),
+        el("dt", {}, "In flight"),
+        el("dd", { "data-testid": "in-flight" }, count(wave.inFlight)),
+        el("dt", {}, "Copied"),
+        el("dd", {}, `${count(wave.counts.items)} items, ${bytes(wave.counts.bytes)}`),
+        el("dt", {}, "Pace (last hour)"),
+        el("dd", {}, `${count(wave.accountsPerHour)} accounts/h, failure rate ${percent(wave.failureRate)}`),
+        ...windowFacts(wave.window),
+        el("dt", {}, "ETA (wave)"),
+        el("dd", { "data-testid": "eta" }, eta),
+        el("dt", {}, "ETA (window's work)"),
+        el("dd", {}, `${wave.eta.window ? time(wave.eta.window) : "–"}${fits}`),
+      ),
+    );
+  }
+
+  function renderWaves(status) {
+    if (status.waves.length === 0) fill("waves", el("p", { class: "empty" }, "No waves yet."));
+    else fill("waves", status.waves.map(waveCard));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Failures, dead letters, alerts
+
+  /** Asks for confirmation in the page's dialog; resolves true when confirmed. */
+  function confirmAction(text) {
+    const dialog = document.getElementById("confirm");
+    document.getElementById("confirm-text").textContent = text;
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+      dialog.returnValue = "";
+      dialog.showModal();
+    });
+  }
+
+  async function act(question, path, body, done) {
+    if (!(await confirmAction(question))) return;
+    try {
+      const result = await api(path, body);
+      showProblem("");
+      showNotice(done(result));
+    } catch (error) {
+      showProblem(`${question} — refused: ${error.message}`);
+    }
+    await refresh();
+  }
+
+  function renderFailures(report) {
+    if (report.groups.length === 0) {
+      fill("failures", el("p", { class: "empty" }, "No failed accounts."));
+      return;
+    }
+    const rows = report.groups.map((group) =>
+      el(
+        "tr",
+        { "data-group": group.id },
+        el("td", {}, group.failureClass),
+        el("td", {}, group.reason),
+        el("td", {}, group.waves.join(", ")),
+        el("td", { class: "count" }, count(group.count)),
+        viewer.canOperate
+          ? el(
+              "td",
+              {},
+              el(
+                "button",
+                {
+                  type: "button",
+                  class: "danger",
+                  "data-action": "retry",
+                  onclick: () =>
+                    act(
+                      `Retry ${group.count} failed account(s) of "${group.failureClass}: ${group.reason}"?`,
+                      "ops/retry",
+                      { group: group.id },
+                      (result) => `Retried ${result.retried.length} of ${result.matched} account(s).`,
+                    ),
+                },
+                "Retry",
+              ),
+            )
+          : null,
+      ),
+    );
+    const headings = ["Class", "Reason", "Waves", "Accounts", ...(viewer.canOperate ? [""] : [])];
+    fill("failures", el("p", {}, `${count(report.total)} failed account(s)`), table(headings, rows));
+  }
+
+  function renderDeadLetters(listing) {
+    if (listing.groups.length === 0) {
+      fill(
+        "deadletters",
+        el("p", { class: "empty", "data-testid": "dlq-empty" }, "The dead-letter queue is empty."),
+      );
+      return;
+    }
+    const rows = listing.groups.map((group) =>
+      el(
+        "tr",
+        { "data-group": group.key },
+        el("td", {}, group.reason ?? ""),
+        el("td", {}, group.description ?? ""),
+        el("td", {}, `${time(group.firstAt)} – ${time(group.lastAt)}`),
+        el("td", { class: "count", "data-testid": "dlq-count" }, count(group.count)),
+        viewer.canOperate
+          ? el(
+              "td",
+              {},
+              el(
+                "button",
+                {
+                  type: "button",
+                  class: "danger",
+                  "data-action": "replay",
+                  onclick: () =>
+                    act(
+                      `Replay ${group.count} dead-lettered message(s) of "${group.reason ?? group.key}"?`,
+                      "ops/deadletters/replay",
+                      { group: group.key },
+                      (result) => `Replayed ${result.done} of ${result.matched} message(s).`,
+                    ),
+                },
+                "Replay",
+              ),
+            )
+          : null,
+      ),
+    );
+    const headings = [
+      "Reason",
+      "Description",
+      "First – last",
+      "Messages",
+      ...(viewer.canOperate ? [""] : []),
+    ];
+    fill(
+      "deadletters",
+      el(
+        "p",
+        {},
+        `${count(listing.matched)} message(s) in ${listing.queue}${listing.truncated ? " (more not read)" : ""}`,
+      ),
+      table(headings, rows),
+    );
+  }
+
+  function alertRow(alert) {
+    return el(
+      "tr",
+      { "data-rule": alert.rule },
+      el("td", { class: `alert-${alert.severity}` }, alert.severity),
+      el("td", {}, alert.title),
+      el("td", {}, alert.summary),
+      el(
+        "td",
+        {},
+        alert.status === "firing" ? `since ${time(alert.since)}` : `resolved ${time(alert.changedAt)}`,
+      ),
+    );
+  }
+
+  function renderAlerts(alerts) {
+    if (!alerts.available) {
+      fill("alerts", el("p", { class: "empty" }, `Alert states unavailable: ${alerts.error ?? "unknown"}`));
+      return;
+    }
+    const headings = ["Severity", "Alert", "Last evaluation", "When"];
+    fill(
+      "alerts",
+      el("h3", {}, `Open (${alerts.open.length})`),
+      alerts.open.length
+        ? table(headings, alerts.open.map(alertRow))
+        : el("p", { class: "empty" }, "None firing."),
+      el("h3", {}, `Resolved in the last day (${alerts.recent.length})`),
+      alerts.recent.length
+        ? table(headings, alerts.recent.map(alertRow))
+        : el("p", { class: "empty" }, "None."),
+    );
+  }
+
+  function renderData(data) {
+    viewer = data.viewer;
+    document.getElementById("viewer").textContent =
+      `${data.viewer.name} (${data.viewer.canOperate ? "Operator" : "Reader"})`;
+    document.getElementById("throttled-share").textContent = percent(data.series.total.throttledShare);
+    document.getElementById("chart-span").textContent =
+      ` over the last ${chartMinutes} min (${count(data.series.total.requests)} calls)`;
+    dash.drawCharts(data.series, data.thresholds);
+    renderAlerts(data.alerts);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Account search
+
+  async function showAccount(upn) {
+    try {
+      const detail = await api(`ops/accounts/${encodeURIComponent(upn.trim())}`);
+      const account = detail.account;
+      const history = detail.history.map((record) =>
+        el(
+          "tr",
+          {},
+          el("td", {}, time(record.at)),
+          el("td", {}, `${record.from} → ${record.to}`),
+          el("td", {}, record.reason),
+          el("td", {}, record.actor),
+        ),
+      );
+      fill(
+        "account",
+        el(
+          "dl",
+          { class: "facts" },
+          el("dt", {}, "Account"),
+          el("dd", {}, `${account.source.upn} → ${account.target.upn}`),
+          el("dt", {}, "Wave"),
+          el("dd", {}, account.waveId),
+          el("dt", {}, "Status"),
+          el(
+            "dd",
+            { "data-testid": "account-status" },
+            `${account.status} since ${time(account.statusSince)}`,
+          ),
+          el("dt", {}, "Progress"),
+          el(
+            "dd",
+            {},
+            `${count(account.progress.items)} items, ${bytes(account.progress.bytes)}, ${count(account.progress.folders)} folders, ${count(account.progress.badItems)} bad items`,
+          ),
+          el("dt", {}, "Attempt / slice"),
+          el("dd", {}, `${account.attempt} / ${account.slice}`),
+          account.lastError
+            ? [
+                el("dt", {}, "Last error"),
+                el("dd", {}, `${account.lastError.class}: ${account.lastError.message}`),
+              ]
+            : [],
+        ),
+        table(["When", "Change", "Reason", "By"], history, { "data-testid": "account-history" }),
+      );
+    } catch (error) {
+      fill(
+        "account",
+        el("p", { class: "problem" }, error.status === 404 ? `No account ${upn}.` : error.message),
+      );
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Refresh
+
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      // The viewer's role decides which buttons the tables get, so it is read first.
+      renderData(await api(`dash/data?minutes=${chartMinutes}`));
+      const [status, failures, deadLetters] = await Promise.all([
+        api("ops/status"),
+        api("ops/failures"),
+        api("ops/deadletters"),
+      ]);
+      renderWaves(status);
+      renderFailures(failures);
+      renderDeadLetters(deadLetters);
+      const updated = document.getElementById("updated");
+      updated.textContent = new Date(status.at).toLocaleTimeString();
+      updated.setAttribute("datetime", status.at);
+      showProblem("");
+    } catch (error) {
+      showProblem(`Could not refresh: ${error.message}`);
+    } finally {
+      timer = setTimeout(() => void refresh(), refreshSeconds * 1000);
+    }
+  }
+
+  document.getElementById("refresh").addEventListener("click", () => void refresh());
+  document.getElementById("account-search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    void showAccount(document.getElementById("upn").value);
+  });
+  void refresh();
+})((globalThis.mailferry ??= {}));

@@ -1,0 +1,65 @@
+// Formatting and small DOM helpers the dashboard's scripts share (loaded first, as a plain script).
+/* global document, Node */
+"use strict";
+
+(function (dash) {
+  const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+  /** A whole number with thousands separators. */
+  dash.count = (value) => numberFormat.format(value ?? 0);
+
+  /** A share 0..1 as a percentage; a dash when unknown. */
+  dash.percent = (share, digits = 1) =>
+    share === null || share === undefined ? "–" : `${(share * 100).toFixed(digits)} %`;
+
+  /** Bytes in binary units. */
+  dash.bytes = (value) => {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let amount = value ?? 0;
+    let unit = 0;
+    while (amount >= 1024 && unit < units.length - 1) {
+      amount /= 1024;
+      unit += 1;
+    }
+    return `${amount.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+  };
+
+  /** An ISO time as local date and time; a dash when absent. */
+  dash.time = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
+
+  /** Creates an element with attributes and children (strings become text, never HTML). */
+  dash.el = (tag, attributes = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === "class") node.className = value;
+      else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  };
+
+  /** Replaces an element's children. */
+  dash.fill = (id, ...children) => document.getElementById(id).replaceChildren(...children.flat());
+
+  /** A table with a header row; `rows` are arrays of cells (a cell may be a node). */
+  dash.table = (headings, rows, attributes = {}) =>
+    dash.el(
+      "table",
+      attributes,
+      dash.el(
+        "thead",
+        {},
+        dash.el(
+          "tr",
+          {},
+          headings.map((heading) => dash.el("th", { scope: "col" }, heading)),
+        ),
+      ),
+      dash.el("tbody", {}, rows),
+    );
+})((globalThis.mailferry ??= {}));
