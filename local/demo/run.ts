@@ -14,6 +14,8 @@ import { createOpenWave, inventoryCsv, waitForWave } from "./wave.js";
 import { importInventory } from "../../shared/inventory/index.js";
 import { watchAlerts, DEMO_ALERT_SETTINGS } from "../webhook/index.js";
 import { Readable } from "node:stream";
+import { dashboardUrl } from "../../shared/dashboard/index.js";
+import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
 
 export interface DemoOptions {
   readonly mailboxes: number;
@@ -57,6 +59,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const stack: EmbeddedStack = await startStack({
     logger,
     clock,
+    // The local front end signs every browser request in as a demo operator, as App Service
+    // authentication would sign in a real one.
+    devPrincipal: encodePrincipal("demo-operator", [ROLES.operator]),
     graph: {
       mailboxes: options.mailboxes,
       itemsPerMailbox: options.itemsPerMailbox,
@@ -94,6 +99,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     options.write(
       `imported ${imported.accepted} accounts into wave "demo" (window open now); the scheduler releases them every 2 s`,
     );
+    const api = stack.host.apiBaseUrl;
+    if (api) {
+      options.write(
+        `dashboard (dev sign-in with the Operator role): ${dashboardUrl(api, stack.host.functionKey)}`,
+      );
+    }
     const stopWatching = watchAlerts(stack.webhook, (alert) => options.write(`ALERT ${alert.line}`));
     cleanup.push(stopWatching);
     const progress = new WaveProgress(inventory.length, options.write, options.interactive);

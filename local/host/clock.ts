@@ -9,6 +9,8 @@ export interface Clock {
   sleepUntil(instant: Date, signal: AbortSignal): Promise<void>;
 }
 
+const MAX_TIMER_MS = 60_000;
+
 /** Wall-clock time. */
 export const systemClock: Clock = acceleratedClock(1);
 
@@ -42,7 +44,11 @@ export function acceleratedClock(factor: number, start: Date = new Date()): Cloc
             return;
           }
           // Real timers are coarse; re-check after waking so a fast clock never fires early.
-          timer = setTimeout(check, Math.max(1, Math.ceil(remainingVirtualMs / factor)));
+          // Capped: Node timers overflow past about 24.8 days, and waking once a minute is cheap.
+          timer = setTimeout(
+            check,
+            Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(remainingVirtualMs / factor))),
+          );
         };
         const onAbort = (): void => {
           clearTimeout(timer);
