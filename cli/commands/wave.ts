@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
+import { bytes, table } from "./admin-output.js";
 import { tablesSettings } from "../../shared/config/index.js";
 import {
   ACCOUNT_STATUSES,
@@ -62,31 +63,6 @@ function accountStatus(value: string): AccountStatus {
   return match;
 }
 
-function humanBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit] ?? "B"}`;
-}
-
-/** Left-aligned columns separated by two spaces. */
-function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
 async function withStore<T>(work: (store: MigrationStore) => Promise<T>): Promise<T> {
   const store = await createStore(tablesSettings(), { logger: createLogger() });
   try {
@@ -113,7 +89,7 @@ function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Date): st
     `  windows          ${windowState(wave, now)}`,
     `  in flight cap    ${wave.inFlightCap}`,
     `  bad item limit   ${wave.badItemLimit}`,
-    `  large item limit ${humanBytes(wave.largeItemLimitBytes)}`,
+    `  large item limit ${bytes(wave.largeItemLimitBytes)}`,
     ...(wave.completeAfter === undefined ? [] : [`  complete after   ${wave.completeAfter}`]),
   ];
   if (counts !== undefined) {
@@ -122,7 +98,7 @@ function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Date): st
       if (counts.byStatus[status] > 0) lines.push(`    ${status.padEnd(22)} ${counts.byStatus[status]}`);
     }
     lines.push(
-      `  copied           ${counts.items} items, ${humanBytes(counts.bytes)}, ${counts.folders} folders`,
+      `  copied           ${counts.items} items, ${bytes(counts.bytes)}, ${counts.folders} folders`,
       `  skipped          ${counts.badItems} bad items, ${counts.largeItemsSkipped} large items`,
     );
   }

@@ -9,6 +9,7 @@ import type { HttpFunctionDefinition } from "../../functions/definition.js";
 import type { Logger } from "../../shared/telemetry/logger.js";
 import { createInvocationContext } from "./invocation.js";
 import { compileRoute, type CompiledRoute } from "./routes.js";
+import { readBody } from "../http/body.js";
 
 /** Keys and the development principal the HTTP front end applies, as App Service would. */
 export interface HttpHostOptions {
@@ -37,24 +38,6 @@ function keyMatches(offered: string | null, expected: string): boolean {
   const a = Buffer.from(offered);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RangeError("request body too large"));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on("end", () => resolve(chunks.length ? Buffer.concat(chunks) : undefined));
-    request.on("error", reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -162,7 +145,8 @@ export class HttpTriggerServer {
     }
     let body: Buffer | undefined;
     try {
-      body = await readBody(request);
+      const raw = await readBody(request, MAX_BODY_BYTES);
+      body = raw.length > 0 ? raw : undefined;
     } catch {
       sendJson(response, 413, {
         error: { code: "PayloadTooLarge", message: `request body over ${MAX_BODY_BYTES} bytes` },

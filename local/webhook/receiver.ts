@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { silentLogger, type Logger } from "../../shared/telemetry/logger.js";
+import { readBody } from "../http/body.js";
 
 /** One request the receiver accepted (or refused on purpose). */
 export interface ReceivedWebhook {
@@ -41,24 +42,6 @@ export interface WebhookReceiver {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RangeError("webhook body too large"));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
 function parse(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -83,7 +66,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     }
     let text: string;
     try {
-      text = await readBody(request);
+      text = (await readBody(request, MAX_BODY_BYTES)).toString("utf8");
     } catch {
       response.writeHead(413).end();
       return;
