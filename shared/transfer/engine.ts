@@ -136,6 +136,12 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
             outOfTime = true;
             return;
           }
+          if (current.cursor === undefined && current.sourceItemCount === 0) {
+            // Never read and empty when listed: nothing to copy; the next pass reads it in full.
+            current = { ...current, passComplete: true };
+            await state.saveFolder(key, current);
+            continue;
+          }
           current = await copyPage(request, current, sessions, progress);
         }
       }

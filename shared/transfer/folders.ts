@@ -60,6 +60,16 @@ export async function mapFolders(
   // Mid-pass the checkpointed folders are the plan; the tree is read again when a pass starts.
   if (!refresh && known.size > 0) return { folders: [...known.values()], created: 0 };
   const sourceFolders = await placedFolders(source, deadline);
+  // Refresh what each known folder holds now, so a pass can skip the empty ones.
+  for (const placed of sourceFolders) {
+    const folder = known.get(placed.folder.id);
+    const count = placed.folder.totalItemCount;
+    if (folder && count !== undefined && folder.sourceItemCount !== count) {
+      const updated = { ...folder, sourceItemCount: count };
+      await state.saveFolder(key, updated);
+      known.set(updated.sourceFolderId, updated);
+    }
+  }
   const missing = sourceFolders.filter((placed) => !known.has(placed.folder.id));
   let created = 0;
   if (missing.length > 0) {
@@ -102,6 +112,9 @@ export async function mapFolders(
             targetFolderId: targetId,
             path: placed.path,
             passComplete: false,
+            ...(placed.folder.totalItemCount !== undefined
+              ? { sourceItemCount: placed.folder.totalItemCount }
+              : {}),
           };
           await state.saveFolder(key, checkpoint);
           return checkpoint;

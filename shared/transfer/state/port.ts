@@ -21,6 +21,8 @@ export interface FolderCheckpoint {
   readonly cursor?: string;
   /** True when the last pass reached a deltaLink (the folder is current as of that pass). */
   readonly passComplete: boolean;
+  /** Items in the source folder when the pass started; 0 lets a first pass skip the folder. */
+  readonly sourceItemCount?: number;
 }
 
 export interface ItemRecord {

@@ -47,6 +47,7 @@ export class TablesTransferState implements TransferStateStore {
       path: string;
       cursor?: string;
       passComplete: boolean;
+      sourceItemCount?: number;
     }>({ queryOptions: { filter: rangeFilter(encodeKey(key), FOLDER) } });
     for await (const row of rows) {
       out.push({
@@ -55,6 +56,9 @@ export class TablesTransferState implements TransferStateStore {
         path: row.path,
         ...(row.cursor ? { cursor: row.cursor } : {}),
         passComplete: row.passComplete,
+        ...(typeof row.sourceItemCount === "number" && row.sourceItemCount >= 0
+          ? { sourceItemCount: row.sourceItemCount }
+          : {}),
       });
     }
     return out;
@@ -69,6 +73,7 @@ export class TablesTransferState implements TransferStateStore {
         path: folder.path,
         cursor: folder.cursor ?? "",
         passComplete: folder.passComplete,
+        sourceItemCount: folder.sourceItemCount ?? -1,
       },
       "Replace",
     );
