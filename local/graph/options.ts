@@ -35,6 +35,11 @@ export interface FaultOptions {
   status504Rate: number;
   /** The connection is destroyed without a response. */
   resetRate: number;
+  /**
+   * The request is carried out, then the connection is destroyed before the answer: the caller
+   * cannot tell whether its import happened (the case that tests exactly-once imports).
+   */
+  lostResponseRate?: number;
   /** The response is delayed by `slowMs` but otherwise normal. */
   slowRate: number;
   slowMs: number;
@@ -79,7 +84,12 @@ export function scaleWindows(limits: ThrottleLimits, scale: number): ScaledWindo
 /** Rejects fault rates that are negative or add up to more than 1. */
 export function checkRates(faults: FaultOptions): void {
   const total =
-    faults.status500Rate + faults.status503Rate + faults.status504Rate + faults.resetRate + faults.slowRate;
+    faults.status500Rate +
+    faults.status503Rate +
+    faults.status504Rate +
+    faults.resetRate +
+    (faults.lostResponseRate ?? 0) +
+    faults.slowRate;
   for (const [name, value] of Object.entries(faults)) {
     if (!Number.isFinite(value) || value < 0)
       throw new SimulatorInputError(`faults.${name} must be a number >= 0`);

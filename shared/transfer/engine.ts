@@ -11,9 +11,10 @@ import {
   ItemRejectedError,
   PermanentTransferError,
   ThrottledError,
+  TransientTransferError,
 } from "./errors.js";
 import { mapFolders, type FolderSide } from "./folders.js";
-import type { ExportedItem, ImportSession, MailboxItem } from "./mailbox-api.js";
+import type { ExportedItem, ImportedItem, ImportSession, MailboxItem } from "./mailbox-api.js";
 import { withTransientRetry } from "./retry.js";
 import type { FolderCheckpoint, ItemRecord, MailboxKey, TransferStateStore } from "./state/port.js";
 
@@ -211,6 +212,10 @@ async function copyPage(
     page.items.map((item) => item.id),
   );
   if ([...known.values()].some((record) => record.pending)) await reconcile(request, folder, known);
+  // Target items already accounted for on this page; a lookup for a lost answer skips them.
+  const claimed = new Set(
+    [...known.values()].filter((record) => !record.pending).map((record) => record.targetItemId),
+  );
   const todo: MailboxItem[] = [];
   for (const item of page.items) {
     const record = known.get(item.id);
@@ -283,25 +288,36 @@ async function copyPage(
         const data = entry.data;
         const found = known.get(item.id);
         const previous = found && !found.pending ? found : undefined;
-        const importOnce = (active: ImportSession): Promise<{ itemId: string; changeKey?: string }> =>
+        const post = (active: ImportSession): Promise<ImportedItem> =>
+          target.api.importItem(
+            active,
+            {
+              folderId: folder.targetFolderId,
+              data,
+              ...(previous
+                ? {
+                    update: {
+                      itemId: previous.targetItemId,
+                      ...(previous.targetChangeKey ? { changeKey: previous.targetChangeKey } : {}),
+                    },
+                  }
+                : {}),
+            },
+            target.governor,
+          );
+        const importOnce = (active: ImportSession): Promise<ImportedItem> =>
           withTransientRetry(
-            () =>
-              target.api.importItem(
-                active,
-                {
-                  folderId: folder.targetFolderId,
-                  data,
-                  ...(previous
-                    ? {
-                        update: {
-                          itemId: previous.targetItemId,
-                          ...(previous.targetChangeKey ? { changeKey: previous.targetChangeKey } : {}),
-                        },
-                      }
-                    : {}),
-                },
-                target.governor,
-              ),
+            async () => {
+              try {
+                return await post(active);
+              } catch (error) {
+                // No answer: the import may have happened. Look before posting it again.
+                if (previous || !(error instanceof TransientTransferError) || error.status !== 0) throw error;
+                const copy = await findCopy(request, folder, item, claimed);
+                if (copy) return copy;
+                throw error;
+              }
+            },
             request.deadline,
             target.governor,
           );
@@ -313,6 +329,7 @@ async function copyPage(
           if (!(error instanceof ImportSessionExpiredError)) throw error;
           imported = await importOnce(await sessions.renew(session));
         }
+        claimed.add(imported.itemId);
         const record: ItemRecord = {
           sourceItemId: item.id,
           targetItemId: imported.itemId,
@@ -388,6 +405,41 @@ async function reconcile(
     known.set(sourceItemId, settled);
     request.logger.info("found the copy of an item whose import was interrupted", { mailboxKey: key });
   }
+}
+
+/**
+ * After an import went unanswered: the copy of `item` in the target folder (same creation time
+ * and size, not one this page already accounts for), if the import did happen.
+ */
+async function findCopy(
+  request: SliceRequest,
+  folder: FolderCheckpoint,
+  item: MailboxItem,
+  claimed: ReadonlySet<string>,
+): Promise<ImportedItem | undefined> {
+  const { target } = request;
+  let cursor: string | undefined;
+  do {
+    const page = await withTransientRetry(
+      () => target.api.itemDelta(target.mailboxId, folder.targetFolderId, cursor, 200, target.governor),
+      request.deadline,
+      target.governor,
+    );
+    const match = page.items.find(
+      (candidate) =>
+        !claimed.has(candidate.id) &&
+        candidate.createdDateTime === item.createdDateTime &&
+        (candidate.size ?? 0) === (item.size ?? 0),
+    );
+    if (match) {
+      request.logger.info("an unanswered import had happened; recorded its copy", {
+        mailboxKey: request.key,
+      });
+      return { itemId: match.id, ...(match.changeKey ? { changeKey: match.changeKey } : {}) };
+    }
+    cursor = page.nextLink;
+  } while (cursor);
+  return undefined;
 }
 
 /** Item-level rejections become bad items; throttling and other failures end the slice. */

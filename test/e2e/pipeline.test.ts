@@ -33,7 +33,14 @@ describe("pipeline end to end", () => {
         mailboxes: 6,
         itemsPerMailbox: 30,
         seed: 11,
-        faults: { status500Rate: 0.04, status503Rate: 0.03, status504Rate: 0.02, resetRate: 0.01 },
+        // lostResponse: the import happens but its answer never arrives.
+        faults: {
+          status500Rate: 0.04,
+          status503Rate: 0.03,
+          status504Rate: 0.02,
+          resetRate: 0.005,
+          lostResponseRate: 0.005,
+        },
         // A tenth of the published request budget: the simulator answers 429 often.
         limits: { requestsPerWindow: 1_000, concurrentRequests: 2 },
       });
@@ -48,6 +55,24 @@ describe("pipeline end to end", () => {
       }
     },
   );
+
+  it("imports nothing twice when answers to imports that did happen are lost", async () => {
+    const stack = await startSmallStack({
+      mailboxes: 6,
+      itemsPerMailbox: 30,
+      seed: 11,
+      faults: { lostResponseRate: 0.05 },
+    });
+    try {
+      const verification = await migrateAll(stack, "lost");
+      expect(problems(verification)).toEqual([]);
+      // The fault did strike: some requests were carried out and their answers dropped.
+      const faults = stack.graph?.counters().totals.faults ?? 0;
+      expect(faults).toBeGreaterThan(0);
+    } finally {
+      await stack.close();
+    }
+  });
 
   it("absorbs every message delivered twice, during the run and again after it", async () => {
     const duplicate = (built: Services): Services => ({

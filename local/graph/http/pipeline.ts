@@ -114,6 +114,10 @@ export function guarded(
       const downloaded = response.text === undefined ? 0 : Buffer.byteLength(response.text);
       await waitLatency(state.latency, downloaded, false);
       state.counters.request(mailbox, options.bodyBytes, downloaded);
+      if (fault === "lostResponse" && options.transportFaults) {
+        state.counters.fault(mailbox);
+        return RESET;
+      }
       return response;
     } finally {
       release();

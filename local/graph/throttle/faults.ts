@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { MEGABYTE, type FaultOptions, type LatencyOptions } from "../options.js";
 import { Random } from "../random.js";
 
-export type Fault = "status500" | "status503" | "status504" | "reset" | "slow";
+export type Fault = "status500" | "status503" | "status504" | "reset" | "lostResponse" | "slow";
 
 export class FaultInjector {
   private readonly rng: Random;
@@ -21,13 +21,16 @@ export class FaultInjector {
   /** The fault this request suffers, if any. */
   draw(): Fault | undefined {
     const { status500Rate, status503Rate, status504Rate, resetRate, slowRate } = this.options;
-    if (status500Rate + status503Rate + status504Rate + resetRate + slowRate === 0) return undefined;
+    const lostResponseRate = this.options.lostResponseRate ?? 0;
+    if (status500Rate + status503Rate + status504Rate + resetRate + lostResponseRate + slowRate === 0)
+      return undefined;
     let roll = this.rng.next();
     const table: readonly (readonly [Fault, number])[] = [
       ["status500", status500Rate],
       ["status503", status503Rate],
       ["status504", status504Rate],
       ["reset", resetRate],
+      ["lostResponse", lostResponseRate],
       ["slow", slowRate],
     ];
     for (const [fault, rate] of table) {
