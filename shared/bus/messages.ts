@@ -34,9 +34,10 @@ export type MoveMessage = z.infer<typeof moveMessageV1>;
  * inside its duplicate-detection window, so a re-sent slice is delivered once.
  */
 export function moveMessageId(
-  message: Pick<MoveMessage, "accountId" | "attempt" | "slice" | "pass">,
+  message: Pick<MoveMessage, "accountId" | "attempt" | "slice" | "pass" | "round" | "resend">,
 ): string {
-  return `${message.accountId}:${message.attempt}:${message.pass}:${message.slice}`;
+  const id = `${message.accountId}:${message.attempt}:${message.pass}${message.round}:${message.slice}`;
+  return message.resend === undefined ? id : `${id}:r${message.resend}`;
 }
 
 /** Validates a `moves` message body; the error names the field and what is wrong with it. */

@@ -190,7 +190,13 @@ describe("replay of a replay", () => {
     const id = ids[1] ?? "";
     failing.add(id);
     const queued = await release(id);
-    const original = moveMessageId({ accountId: id, attempt: queued.attempt, pass: "initial", slice: 1 });
+    const original = moveMessageId({
+      accountId: id,
+      attempt: queued.attempt,
+      pass: "initial",
+      round: 0,
+      slice: 1,
+    });
     await until(async () => (await deadLettered()) === 1, "the dead-lettered first slice");
 
     // 1. Replayed while the fault persists: the copy is dead-lettered again under its new id.

@@ -101,8 +101,8 @@ describe("replay and purge", () => {
     expect(done.done).toBe(2);
     expect(ports.deadLetters.size).toBe(3);
     expect(ports.deadLetters.resent.map((m) => m.messageId)).toEqual([
-      "a1@x.com:1:initial:1:replay:1",
-      "a2@x.com:1:initial:1:replay:2",
+      "a1@x.com:1:initial0:1:replay:1",
+      "a2@x.com:1:initial0:1:replay:2",
     ]);
     const [action] = await ports.operatorActions.list(1);
     expect(action).toMatchObject({
