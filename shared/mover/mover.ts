@@ -10,7 +10,7 @@ import type { Account, AccountStatus, Progress } from "../domain/index.js";
 import { parseMoveMessage, type MoveMessage, type Pass } from "../bus/messages.js";
 import type { Services } from "../runtime/services.js";
 import { runTransferSlice, type SliceOutcome, type SliceProgress } from "../transfer/engine.js";
-import { PermanentTransferError } from "../transfer/errors.js";
+import { PermanentTransferError, ThrottledError } from "../transfer/errors.js";
 import { mailboxKey } from "../transfer/state/port.js";
 import { readCheckpoint } from "./checkpoint.js";
 import { preflight } from "./preflight.js";
@@ -94,6 +94,16 @@ export async function runMove(
   } catch (error) {
     if (error instanceof PermanentTransferError)
       return await failAccount(services, message, invocation, error, log);
+    if (error instanceof ThrottledError) {
+      // Throttled before the copy began (pre-flight): the same slice again at Retry-After, under
+      // a new MessageId, instead of burning deliveries towards the dead-letter queue.
+      await accounts.release(message.accountId, invocation.invocationId, services.now());
+      await services.moves.schedule(
+        { ...message, resend: Math.max(1, Math.floor(error.retryAt.getTime() / 1000)) },
+        error.retryAt,
+      );
+      return "scheduled";
+    }
     // Let the next delivery claim the account at once instead of waiting for the lease to lapse.
     await accounts.release(message.accountId, invocation.invocationId, services.now()).catch(() => undefined);
     throw error;

@@ -56,7 +56,14 @@ export function useServices(next: Factory): void {
 /** The process's services, built on first use. */
 export function services(): Promise<Services> {
   if (!factory) throw new Error("no services factory installed: call useServices() at start-up");
-  current ??= factory();
+  if (!current) {
+    const building = factory();
+    current = building;
+    // A failed start is not kept: the next invocation tries again.
+    building.catch(() => {
+      if (current === building) current = undefined;
+    });
+  }
   return current;
 }
 

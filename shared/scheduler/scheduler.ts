@@ -123,9 +123,11 @@ async function releasePending(
           }
         }),
       );
+      // Sent batch by batch: a failure later in the run leaves few Queued accounts for the sweeper.
+      const batchMessages: MoveMessage[] = [];
       for (const account of queued) {
         if (!account) continue;
-        messages.push({
+        batchMessages.push({
           v: 1,
           waveId: wave.id,
           accountId: account.id,
@@ -135,10 +137,11 @@ async function releasePending(
           round: 0,
         });
       }
+      if (batchMessages.length > 0) await services.moves.send(batchMessages);
+      messages.push(...batchMessages);
     }
     token = page.continuationToken;
     if (!token || page.items.length === 0) break;
   }
-  if (messages.length > 0) await services.moves.send(messages);
   return messages.length;
 }

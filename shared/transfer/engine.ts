@@ -63,10 +63,11 @@ class ImportSessions {
   }
 
   async renew(stale: ImportSession): Promise<ImportSession> {
-    const latest = await this.get();
-    if (latest !== stale) return latest;
-    this.current = this.open();
-    return this.current;
+    const pending = this.get();
+    if ((await pending) !== stale) return pending;
+    // Only the first caller to see the stale session replaces it; the others share the new one.
+    if (this.current === pending) this.current = this.open();
+    return this.get();
   }
 }
 
@@ -253,6 +254,12 @@ async function copyPage(
   let prefetch: Promise<ExportedItem[]> | undefined = chunks[0] ? exportChunk(chunks[0]) : undefined;
   for (const [index, chunk] of chunks.entries()) {
     if (!prefetch) break;
+    // Past the deadline no new chunk starts; the page is left unfinished and replayed next slice
+    // (the item map skips what this one copied), so a slice cannot outlive its lease by much.
+    if (index > 0 && Date.now() >= request.deadline) {
+      prefetch.catch(() => undefined);
+      return folder;
+    }
     const current = prefetch;
     const following = chunks[index + 1];
     prefetch = following ? exportChunk(following) : undefined;
@@ -483,5 +490,8 @@ async function recordBadItem(
     code,
     at: new Date().toISOString(),
   });
+  // An intent for an import that was refused must not send later attempts looking for a copy.
+  const record = (await request.state.getItems(request.key, [item.id])).get(item.id);
+  if (record?.pending) await request.state.deleteItem(request.key, item.id);
   progress.badItems += 1;
 }
