@@ -157,6 +157,21 @@ async function moveSlice(
   };
   const before = tally();
   const startedAt = Date.now();
+  // Renew the claim as pages go by (a page can wait on the upload budget), one renewal at a time.
+  let renewedAt = Date.now();
+  let renewing: Promise<void> | undefined;
+  const heartbeat = (): Promise<void> => {
+    if (Date.now() - renewedAt < services.pipeline.leaseMs / 3) return Promise.resolve();
+    renewing ??= (async () => {
+      try {
+        account = await accounts.claim(account.id, actor, services.pipeline.leaseMs, services.now());
+        renewedAt = Date.now();
+      } finally {
+        renewing = undefined;
+      }
+    })();
+    return renewing;
+  };
   const outcome = await runTransferSlice({
     source: { api: services.source.api, mailboxId: checkpoint.sourceMailboxId, governor: sourceGovernor },
     target: { api: services.target.api, mailboxId: checkpoint.targetMailboxId, governor: targetGovernor },
@@ -167,6 +182,7 @@ async function moveSlice(
     largeItemBytes: wave.largeItemLimitBytes,
     pageSize: services.pipeline.pageSize,
     logger: log,
+    heartbeat,
   });
   const after = tally();
   const sliceRecord: ActivityRecord = {

@@ -46,6 +46,11 @@ export interface SliceRequest {
   readonly largeItemBytes: number;
   readonly pageSize?: number;
   readonly logger: Logger;
+  /**
+   * Called before each page: keeps the caller's claim on the account alive, and throws when the
+   * claim was lost, which ends the slice before another worker's copy could overlap it.
+   */
+  readonly heartbeat?: () => Promise<void>;
 }
 
 const EXPORT_CHUNK = 20;
@@ -196,6 +201,7 @@ async function copyPage(
   progress: SliceProgress,
 ): Promise<FolderCheckpoint> {
   const { source, target, key, state } = request;
+  await request.heartbeat?.();
   const page = await withTransientRetry(
     () =>
       source.api.itemDelta(

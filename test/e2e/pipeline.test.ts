@@ -29,21 +29,25 @@ describe("pipeline end to end", () => {
     "still verifies every account under a 10 % Graph fault rate and heavy throttling",
     { timeout: 240_000 },
     async () => {
-      const stack = await startSmallStack({
-        mailboxes: 6,
-        itemsPerMailbox: 30,
-        seed: 11,
-        // lostResponse: the import happens but its answer never arrives.
-        faults: {
-          status500Rate: 0.04,
-          status503Rate: 0.03,
-          status504Rate: 0.02,
-          resetRate: 0.005,
-          lostResponseRate: 0.005,
+      const stack = await startSmallStack(
+        {
+          mailboxes: 6,
+          itemsPerMailbox: 30,
+          seed: 11,
+          // lostResponse: the import happens but its answer never arrives.
+          faults: {
+            status500Rate: 0.04,
+            status503Rate: 0.03,
+            status504Rate: 0.02,
+            resetRate: 0.005,
+            lostResponseRate: 0.005,
+          },
+          // A tenth of the published request budget: the simulator answers 429 often.
+          limits: { requestsPerWindow: 1_000, concurrentRequests: 2 },
         },
-        // A tenth of the published request budget: the simulator answers 429 often.
-        limits: { requestsPerWindow: 1_000, concurrentRequests: 2 },
-      });
+        // A lease barely longer than a slice: the mover must renew it as pages go by.
+        { settings: { MAILFERRY_SLICE_SECONDS: "3", MAILFERRY_LEASE_SECONDS: "4" } },
+      );
       try {
         const verification = await migrateAll(stack, "faulty", 180_000);
         expect(problems(verification)).toEqual([]);
