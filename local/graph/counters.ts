@@ -6,11 +6,8 @@ import { MEGABYTE, type LatencyOptions, type ScaledWindows, type ThrottleLimits 
 import type { Mailbox } from "./model/types.js";
 import type { ThrottleReason } from "./throttle/mailboxThrottle.js";
 
-export interface MailboxCounters {
-  readonly mailboxId: string;
-  readonly upn: string;
-  readonly side: "source" | "target";
-  readonly kind: "primary" | "archive";
+/** What is counted for each mailbox, and in total. */
+export interface TrafficCounters {
   requests: number;
   throttled: number;
   faults: number;
@@ -20,14 +17,14 @@ export interface MailboxCounters {
   itemsImported: number;
 }
 
-export interface CounterTotals {
-  requests: number;
-  throttled: number;
-  faults: number;
-  bytesUploaded: number;
-  bytesDownloaded: number;
-  itemsExported: number;
-  itemsImported: number;
+export interface MailboxCounters extends TrafficCounters {
+  readonly mailboxId: string;
+  readonly upn: string;
+  readonly side: "source" | "target";
+  readonly kind: "primary" | "archive";
+}
+
+export interface CounterTotals extends TrafficCounters {
   tokensIssued: number;
   throttledBy: Record<ThrottleReason, number>;
 }

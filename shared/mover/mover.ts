@@ -6,7 +6,7 @@
  * thrown so the platform redelivers and, in the end, dead-letters the message.
  */
 import { LeaseHeldError } from "../domain/errors.js";
-import type { Account, AccountStatus, Progress } from "../domain/index.js";
+import type { Account, AccountStatus, Progress, Wave } from "../domain/index.js";
 import { parseMoveMessage, type MoveMessage, type Pass } from "../bus/messages.js";
 import type { Services } from "../runtime/services.js";
 import { runTransferSlice, type SliceOutcome, type SliceProgress } from "../transfer/engine.js";
@@ -208,12 +208,13 @@ async function moveSlice(
     checkpoint: nextCheckpoint,
     at: services.now(),
   });
-  return await afterSlice(services, account, message, outcome, invocation, log);
+  return await afterSlice(services, account, wave, message, outcome, invocation, log);
 }
 
 async function afterSlice(
   services: Services,
   account: Account,
+  wave: Wave,
   message: MoveMessage,
   outcome: SliceOutcome,
   invocation: MoveInvocation,
@@ -242,15 +243,15 @@ async function afterSlice(
     await services.moves.send([{ ...next, pass: "cutover" }]);
     return "synced";
   }
-  return await complete(services, account, invocation);
+  return await complete(services, account, wave, invocation);
 }
 
 async function complete(
   services: Services,
   account: Account,
+  wave: Wave,
   invocation: MoveInvocation,
 ): Promise<MoveResult> {
-  const wave = await services.store.waves.get(account.waveId);
   const bad = await services.transferState.listBadItems(mailboxKey(account.id, "primary"));
   const failedItems = bad.filter((item) => item.kind === "failed").length;
   const largeItems = bad.filter((item) => item.kind === "large").length;

@@ -375,20 +375,18 @@ async function copyPage(
   return next;
 }
 
-/**
- * Settles intents left by an attempt that died mid-import: an item whose copy is in the target
- * folder (same creation time and size, not claimed by another item) is recorded as copied; the
- * others are imported as if new. Only runs after a crash, so the folder listing it costs is rare.
- */
-async function reconcile(
+/** What identifies an imported copy: the import keeps the item's creation time and size. */
+function fingerprint(createdDateTime: string | undefined, size: number | undefined): string {
+  return `${createdDateTime ?? ""}|${size ?? 0}`;
+}
+
+/** The target folder's items not already accounted for, by fingerprint. */
+async function unclaimedCopies(
   request: SliceRequest,
   folder: FolderCheckpoint,
-  known: Map<string, ItemRecord>,
-): Promise<void> {
-  const { target, state, key } = request;
-  const claimed = new Set(
-    [...known.values()].filter((record) => !record.pending).map((record) => record.targetItemId),
-  );
+  claimed: ReadonlySet<string>,
+): Promise<Map<string, MailboxItem[]>> {
+  const { target } = request;
   const candidates = new Map<string, MailboxItem[]>();
   let cursor: string | undefined;
   do {
@@ -399,14 +397,32 @@ async function reconcile(
     );
     for (const item of page.items) {
       if (claimed.has(item.id)) continue;
-      const fingerprint = `${item.createdDateTime ?? ""}|${item.size ?? 0}`;
-      candidates.set(fingerprint, [...(candidates.get(fingerprint) ?? []), item]);
+      const key = fingerprint(item.createdDateTime, item.size);
+      candidates.set(key, [...(candidates.get(key) ?? []), item]);
     }
     cursor = page.nextLink;
   } while (cursor);
+  return candidates;
+}
+
+/**
+ * Settles intents left by an attempt that died mid-import: an item whose copy is in the target
+ * folder (same fingerprint, not claimed by another item of the page) is recorded as copied; the
+ * others are imported as if new. Only pages with pending intents pay for the folder listing.
+ */
+async function reconcile(
+  request: SliceRequest,
+  folder: FolderCheckpoint,
+  known: Map<string, ItemRecord>,
+): Promise<void> {
+  const { state, key } = request;
+  const claimed = new Set(
+    [...known.values()].filter((record) => !record.pending).map((record) => record.targetItemId),
+  );
+  const candidates = await unclaimedCopies(request, folder, claimed);
   for (const [sourceItemId, record] of known) {
     if (!record.pending) continue;
-    const match = candidates.get(`${record.createdDateTime ?? ""}|${record.sizeBytes}`)?.shift();
+    const match = candidates.get(fingerprint(record.createdDateTime, record.sizeBytes))?.shift();
     if (!match) continue;
     const settled: ItemRecord = {
       ...record,
@@ -420,39 +436,18 @@ async function reconcile(
   }
 }
 
-/**
- * After an import went unanswered: the copy of `item` in the target folder (same creation time
- * and size, not one this page already accounts for), if the import did happen.
- */
+/** After an import went unanswered: its copy in the target folder, if the import did happen. */
 async function findCopy(
   request: SliceRequest,
   folder: FolderCheckpoint,
   item: MailboxItem,
   claimed: ReadonlySet<string>,
 ): Promise<ImportedItem | undefined> {
-  const { target } = request;
-  let cursor: string | undefined;
-  do {
-    const page = await withTransientRetry(
-      () => target.api.itemDelta(target.mailboxId, folder.targetFolderId, cursor, 200, target.governor),
-      request.deadline,
-      target.governor,
-    );
-    const match = page.items.find(
-      (candidate) =>
-        !claimed.has(candidate.id) &&
-        candidate.createdDateTime === item.createdDateTime &&
-        (candidate.size ?? 0) === (item.size ?? 0),
-    );
-    if (match) {
-      request.logger.info("an unanswered import had happened; recorded its copy", {
-        mailboxKey: request.key,
-      });
-      return { itemId: match.id, ...(match.changeKey ? { changeKey: match.changeKey } : {}) };
-    }
-    cursor = page.nextLink;
-  } while (cursor);
-  return undefined;
+  const candidates = await unclaimedCopies(request, folder, claimed);
+  const match = candidates.get(fingerprint(item.createdDateTime, item.size))?.[0];
+  if (!match) return undefined;
+  request.logger.info("an unanswered import had happened; recorded its copy", { mailboxKey: request.key });
+  return { itemId: match.id, ...(match.changeKey ? { changeKey: match.changeKey } : {}) };
 }
 
 /** Item-level rejections become bad items; throttling and other failures end the slice. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import {
   ServiceBusClient,
   type ServiceBusReceivedMessage,
@@ -6,6 +7,24 @@ import {
 } from "@azure/service-bus";
 import { startServiceBusEmulator, type ServiceBusEmulator } from "../../../local/servicebus/index.js";
 import type { QueueDefinition } from "../../../shared/bus/topology.js";
+
+/** A queue with nothing left in it, as `queueStats` reports it. */
+export const EMPTY_QUEUE = { active: 0, scheduled: 0, deferred: 0, locked: 0, deadLetter: 0 } as const;
+
+/** One emulator for a test file: started before its tests, closed after them. */
+export function useEmulator(): () => ServiceBusEmulator {
+  let emulator: ServiceBusEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  return () => {
+    if (!emulator) throw new Error("the emulator has not started");
+    return emulator;
+  };
+}
 
 /** Starts an emulator with no queues; each test adds its own. */
 export function startEmulator(): Promise<ServiceBusEmulator> {

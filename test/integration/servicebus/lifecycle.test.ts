@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ServiceBusEmulatorError, startServiceBusEmulator } from "../../../local/servicebus/index.js";
-import { connect, freshQueue, sleep } from "./harness.js";
+import { EMPTY_QUEUE, connect, freshQueue, sleep } from "./harness.js";
 
 function resources(): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -46,13 +46,7 @@ describe("emulator lifecycle", () => {
   it("starts with the shared topology and refuses a second queue of the same name", async () => {
     const emulator = await startServiceBusEmulator();
     try {
-      expect(emulator.queueStats("moves")).toEqual({
-        active: 0,
-        scheduled: 0,
-        deferred: 0,
-        locked: 0,
-        deadLetter: 0,
-      });
+      expect(emulator.queueStats("moves")).toEqual(EMPTY_QUEUE);
       expect(emulator.queueStats("cutovers").active).toBe(0);
       expect(() => freshQueue(emulator)).not.toThrow();
       expect(() =>

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isServiceBusError, type ServiceBusReceivedMessage } from "@azure/service-bus";
-import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
-import { connect, freshQueue, sleep, startEmulator } from "./harness.js";
+import { EMPTY_QUEUE, connect, freshQueue, sleep, useEmulator } from "./harness.js";
 
-let emulator: ServiceBusEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulatorOf = useEmulator();
 
 function only(messages: ServiceBusReceivedMessage[]): ServiceBusReceivedMessage {
   expect(messages).toHaveLength(1);
@@ -27,8 +20,8 @@ async function failureCode(operation: Promise<unknown>): Promise<string | undefi
 
 describe("locks", () => {
   it("redelivers an unsettled message after the lock duration, and a late complete loses the lock", async () => {
-    const queue = freshQueue(emulator, { lockDurationSeconds: 1 });
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf(), { lockDurationSeconds: 1 });
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages({ body: "slow", messageId: "slow" });
       const receiver = client.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0 });
@@ -42,15 +35,15 @@ describe("locks", () => {
       expect(second.deliveryCount).toBe(1);
       expect(await failureCode(receiver.completeMessage(first))).toBe("MessageLockLost");
       await receiver.completeMessage(second);
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
     } finally {
       await client.close();
     }
   });
 
   it("renewMessageLock keeps the lock past its original expiry", async () => {
-    const queue = freshQueue(emulator, { lockDurationSeconds: 1 });
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf(), { lockDurationSeconds: 1 });
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages({ body: "kept" });
       const receiver = client.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0 });
@@ -60,17 +53,17 @@ describe("locks", () => {
       const renewed = await receiver.renewMessageLock(message);
       expect(renewed.getTime()).toBeGreaterThan(original);
       await sleep(Math.max(original - Date.now() + 200, 0));
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 1 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 1 });
       await receiver.completeMessage(message);
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
     } finally {
       await client.close();
     }
   });
 
   it("dead-letters with MaxDeliveryCountExceeded once maxDeliveryCount deliveries failed", async () => {
-    const queue = freshQueue(emulator, { maxDeliveryCount: 3 });
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf(), { maxDeliveryCount: 3 });
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages({ body: "poison", messageId: "poison" });
       const receiver = client.createReceiver(queue);
@@ -80,7 +73,7 @@ describe("locks", () => {
         await receiver.abandonMessage(message);
       }
       expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual([]);
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0, deadLetter: 1 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0, deadLetter: 1 });
 
       const deadLetters = client.createReceiver(queue, { subQueueType: "deadLetter" });
       const dead = only(await deadLetters.receiveMessages(1));
@@ -89,15 +82,15 @@ describe("locks", () => {
       expect(dead.deadLetterErrorDescription).toContain("3 delivery attempts");
       expect(dead.deliveryCount).toBe(3);
       await deadLetters.completeMessage(dead);
-      expect(emulator.queueStats(queue).deadLetter).toBe(0);
+      expect(emulatorOf().queueStats(queue).deadLetter).toBe(0);
     } finally {
       await client.close();
     }
   });
 
   it("receives, abandons and completes in the dead-letter sub-queue like any queue", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages([{ body: 1 }, { body: 2 }]);
       const receiver = client.createReceiver(queue);
@@ -110,13 +103,7 @@ describe("locks", () => {
       const both = await deadLetters.receiveMessages(2);
       expect(both.map((message) => message.body as number).sort()).toEqual([1, 2]);
       for (const message of both) await deadLetters.completeMessage(message);
-      expect(emulator.queueStats(queue)).toEqual({
-        active: 0,
-        scheduled: 0,
-        deferred: 0,
-        locked: 0,
-        deadLetter: 0,
-      });
+      expect(emulatorOf().queueStats(queue)).toEqual(EMPTY_QUEUE);
     } finally {
       await client.close();
     }

@@ -1,16 +1,9 @@
 import { createServer, connect as connectTcp, type Server, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ServiceBusReceivedMessage } from "@azure/service-bus";
-import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
-import { connect, freshQueue, receiveAll, startEmulator, until } from "./harness.js";
+import { connect, freshQueue, receiveAll, until, useEmulator } from "./harness.js";
 
-let emulator: ServiceBusEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulatorOf = useEmulator();
 
 /** A TCP relay to the emulator whose connections can be cut, like a network failure. */
 async function startRelay(
@@ -44,9 +37,9 @@ async function startRelay(
 
 describe("resilience", () => {
   it("returns a message locked by a client that closed, once its lock expires", async () => {
-    const queue = freshQueue(emulator, { lockDurationSeconds: 1 });
-    const leaving = connect(emulator.connectionString);
-    const staying = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf(), { lockDurationSeconds: 1 });
+    const leaving = connect(emulatorOf().connectionString);
+    const staying = connect(emulatorOf().connectionString);
     try {
       await staying.createSender(queue).sendMessages({ body: "orphan" });
       const [taken] = await leaving
@@ -54,7 +47,7 @@ describe("resilience", () => {
         .receiveMessages(1);
       expect(taken?.body).toBe("orphan");
       await leaving.close();
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 1 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 1 });
       const [again] = await receiveAll(staying.createReceiver(queue), 1);
       expect(again?.body).toBe("orphan");
       expect(again?.deliveryCount).toBe(1);
@@ -65,12 +58,12 @@ describe("resilience", () => {
   });
 
   it("keeps serving after a client's connection is cut mid-delivery", async () => {
-    const queue = freshQueue(emulator, { lockDurationSeconds: 1 });
-    const relay = await startRelay(emulator.port);
+    const queue = freshQueue(emulatorOf(), { lockDurationSeconds: 1 });
+    const relay = await startRelay(emulatorOf().port);
     const cutOff = connect(
-      emulator.connectionString.replace(`localhost:${emulator.port}`, `localhost:${relay.port}`),
+      emulatorOf().connectionString.replace(`localhost:${emulatorOf().port}`, `localhost:${relay.port}`),
     );
-    const other = connect(emulator.connectionString);
+    const other = connect(emulatorOf().connectionString);
     try {
       await other.createSender(queue).sendMessages([{ body: "in flight" }, { body: "next" }]);
       const receiver = cutOff.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0 });
@@ -90,9 +83,9 @@ describe("resilience", () => {
   });
 
   it("never hands one message to two of 16 concurrent receivers", async () => {
-    const queue = freshQueue(emulator);
+    const queue = freshQueue(emulatorOf());
     const total = 400;
-    const clients = Array.from({ length: 4 }, () => connect(emulator.connectionString));
+    const clients = Array.from({ length: 4 }, () => connect(emulatorOf().connectionString));
     try {
       const sender = clients[0]?.createSender(queue);
       if (!sender) throw new Error("no client");
@@ -127,8 +120,8 @@ describe("resilience", () => {
       );
       expect(seen.size).toBe(total);
       expect([...seen.values()].every((count) => count === 1)).toBe(true);
-      await until(() => emulator.queueStats(queue).locked === 0, "no locks left");
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0, deadLetter: 0 });
+      await until(() => emulatorOf().queueStats(queue).locked === 0, "no locks left");
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0, deadLetter: 0 });
     } finally {
       await Promise.all(clients.map((client) => client.close()));
     }

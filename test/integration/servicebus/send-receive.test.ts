@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isServiceBusError, type ServiceBusReceivedMessage } from "@azure/service-bus";
-import { MAX_MESSAGE_SIZE_BYTES, type ServiceBusEmulator } from "../../../local/servicebus/index.js";
-import { connect, freshQueue, receiveAll, startEmulator, until } from "./harness.js";
+import { MAX_MESSAGE_SIZE_BYTES } from "../../../local/servicebus/index.js";
+import { EMPTY_QUEUE, connect, freshQueue, receiveAll, until, useEmulator } from "./harness.js";
 
-let emulator: ServiceBusEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulatorOf = useEmulator();
 
 describe("sending", () => {
   it("accepts single messages, arrays and createMessageBatch batches, in order", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       const sender = client.createSender(queue);
       await sender.sendMessages({
@@ -28,7 +22,7 @@ describe("sending", () => {
       for (let n = 4; n <= 53; n += 1)
         expect(batch.tryAddMessage({ body: { n }, contentType: "application/json" })).toBe(true);
       await sender.sendMessages(batch);
-      expect(emulator.queueStats(queue).active).toBe(53);
+      expect(emulatorOf().queueStats(queue).active).toBe(53);
 
       const receiver = client.createReceiver(queue, { receiveMode: "receiveAndDelete" });
       const received = await receiveAll(receiver, 53);
@@ -41,21 +35,15 @@ describe("sending", () => {
       expect(first.sequenceNumber?.toNumber()).toBe(1);
       expect(first.enqueuedTimeUtc).toBeInstanceOf(Date);
       expect(received[10]?.contentType).toBe("application/json");
-      expect(emulator.queueStats(queue)).toEqual({
-        active: 0,
-        scheduled: 0,
-        deferred: 0,
-        locked: 0,
-        deadLetter: 0,
-      });
+      expect(emulatorOf().queueStats(queue)).toEqual(EMPTY_QUEUE);
     } finally {
       await client.close();
     }
   });
 
   it("refuses a message above the announced size limit", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       const sender = client.createSender(queue);
       const error: unknown = await sender
@@ -65,7 +53,7 @@ describe("sending", () => {
           (caught: unknown) => caught,
         );
       expect(isServiceBusError(error) && error.code).toBe("MessageSizeExceeded");
-      expect(emulator.queueStats(queue).active).toBe(0);
+      expect(emulatorOf().queueStats(queue).active).toBe(0);
     } finally {
       await client.close();
     }
@@ -74,8 +62,8 @@ describe("sending", () => {
 
 describe("receiving", () => {
   it("peek-locks with receiveMessages and hands the message out again only after it is settled", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages([{ body: "a" }, { body: "b" }]);
       const receiver = client.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0 });
@@ -84,20 +72,20 @@ describe("receiving", () => {
       expect(message?.deliveryCount).toBe(0);
       expect(message?.lockToken).toMatch(/^[0-9a-f-]{36}$/);
       expect(message?.lockedUntilUtc?.getTime()).toBeGreaterThan(Date.now() + 25_000);
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 1, locked: 1 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 1, locked: 1 });
       await receiver.completeMessage(message as ServiceBusReceivedMessage);
       const rest = await receiveAll(receiver, 1);
       expect(rest.map((m) => m.body as unknown)).toEqual(["b"]);
       await receiver.completeMessage(rest[0] as ServiceBusReceivedMessage);
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
     } finally {
       await client.close();
     }
   });
 
   it("streams with subscribe and completes each message after the handler returns", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       const bodies: string[] = [];
       const receiver = client.createReceiver(queue);
@@ -116,25 +104,25 @@ describe("receiving", () => {
       );
       await client.createSender(queue).sendMessages(["a", "b", "c", "d", "e", "f"].map((body) => ({ body })));
       await until(() => bodies.length >= 6, "six messages");
-      await until(() => emulator.queueStats(queue).locked === 0, "completions");
+      await until(() => emulatorOf().queueStats(queue).locked === 0, "completions");
       await subscription.close();
       expect([...bodies].sort()).toEqual(["a", "b", "c", "d", "e", "f"]);
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
     } finally {
       await client.close();
     }
   });
 
   it("removes messages as it hands them out in receiveAndDelete mode", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages([{ body: 1 }, { body: 2 }, { body: 3 }]);
       const receiver = client.createReceiver(queue, { receiveMode: "receiveAndDelete" });
       const received = await receiveAll(receiver, 3);
       expect(received.map((message) => message.body as number)).toEqual([1, 2, 3]);
       expect(received[0]?.lockToken).toBeUndefined();
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
     } finally {
       await client.close();
     }

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ServiceBusReceivedMessage } from "@azure/service-bus";
-import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
-import { connect, freshQueue, receiveAll, startEmulator } from "./harness.js";
+import { EMPTY_QUEUE, connect, freshQueue, receiveAll, useEmulator } from "./harness.js";
 
-let emulator: ServiceBusEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulatorOf = useEmulator();
 
 function only(messages: ServiceBusReceivedMessage[]): ServiceBusReceivedMessage {
   expect(messages).toHaveLength(1);
@@ -18,8 +11,8 @@ function only(messages: ServiceBusReceivedMessage[]): ServiceBusReceivedMessage 
 
 describe("settlement", () => {
   it("abandon hands the message out again with its delivery count raised by one", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages({ body: "retry me", messageId: "abandoned" });
       const receiver = client.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0 });
@@ -33,15 +26,15 @@ describe("settlement", () => {
       expect(second.lockToken).not.toBe(first.lockToken);
       expect(second.applicationProperties).toEqual({ attempt: 1 });
       await receiver.completeMessage(second);
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0 });
     } finally {
       await client.close();
     }
   });
 
   it("deadLetter moves the message to the dead-letter sub-queue with reason and description", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       await client
         .createSender(queue)
@@ -52,7 +45,7 @@ describe("settlement", () => {
         deadLetterReason: "MailboxMissing",
         deadLetterErrorDescription: "no mailbox for account 7",
       });
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0, deadLetter: 1 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, locked: 0, deadLetter: 1 });
 
       const deadLetters = client.createReceiver(queue, { subQueueType: "deadLetter" });
       const dead = only(await deadLetters.receiveMessages(1));
@@ -62,21 +55,21 @@ describe("settlement", () => {
       expect(dead.applicationProperties).toMatchObject({ wave: "w1", DeadLetterReason: "MailboxMissing" });
       expect(dead.sequenceNumber?.toNumber()).toBe(message.sequenceNumber?.toNumber());
       await deadLetters.completeMessage(dead);
-      expect(emulator.queueStats(queue).deadLetter).toBe(0);
+      expect(emulatorOf().queueStats(queue).deadLetter).toBe(0);
     } finally {
       await client.close();
     }
   });
 
   it("defer keeps the message out of normal receives until receiveDeferredMessages asks by number", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages([{ body: "later" }, { body: "now" }]);
       const receiver = client.createReceiver(queue);
       const deferred = only(await receiver.receiveMessages(1));
       await receiver.deferMessage(deferred);
-      expect(emulator.queueStats(queue)).toMatchObject({ active: 1, deferred: 1, locked: 0 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 1, deferred: 1, locked: 0 });
 
       const next = only(await receiver.receiveMessages(1));
       expect(next.body).toBe("now");
@@ -89,23 +82,17 @@ describe("settlement", () => {
       expect(again?.body).toBe("later");
       expect(again?.state).toBe("deferred");
       expect(again?.lockedUntilUtc?.getTime()).toBeGreaterThan(Date.now());
-      expect(emulator.queueStats(queue)).toMatchObject({ deferred: 0, locked: 1 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ deferred: 0, locked: 1 });
       await receiver.completeMessage(again as ServiceBusReceivedMessage);
-      expect(emulator.queueStats(queue)).toEqual({
-        active: 0,
-        scheduled: 0,
-        deferred: 0,
-        locked: 0,
-        deadLetter: 0,
-      });
+      expect(emulatorOf().queueStats(queue)).toEqual(EMPTY_QUEUE);
     } finally {
       await client.close();
     }
   });
 
   it("settles through $management once the receive link is gone", async () => {
-    const queue = freshQueue(emulator);
-    const client = connect(emulator.connectionString);
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
     try {
       await client.createSender(queue).sendMessages({ body: "x" });
       const receiver = client.createReceiver(queue);
@@ -116,7 +103,7 @@ describe("settlement", () => {
         deadLetterReason: "LinkGone",
         deadLetterErrorDescription: "settled by lock token",
       });
-      expect(emulator.queueStats(queue)).toMatchObject({ locked: 0, deadLetter: 1 });
+      expect(emulatorOf().queueStats(queue)).toMatchObject({ locked: 0, deadLetter: 1 });
     } finally {
       await client.close();
     }
