@@ -89,7 +89,7 @@ async function engineCopy(
       key: pair.sourceMailboxId,
       state,
       deadline: Math.min(until, Date.now() + 5_000),
-      newPass: false,
+      round: 0,
       largeItemBytes: 150 * 1024 * 1024,
       pageSize: 100,
       logger: silentLogger,

@@ -79,7 +79,7 @@ export async function verifyMigration(
     let extra = 0;
     const copied = account?.status === "Completed" || account?.status === "CompletedWithWarnings";
     if (copied) {
-      const report = graph.inspect(entry.sourceUpn, entry.targetUpn);
+      const report = graph.inspect(entry.sourceUpn, entry.targetUpn, { includeArchive: true });
       missing = report.missing.length;
       duplicated = report.duplicated.length;
       altered = report.altered.length;

@@ -35,6 +35,8 @@ export async function createOpenWave(
         timeZone: "UTC",
         windows: [{ days: [...WEEKDAYS], start: "00:00", end: "24:00", capacity: options.capacity }],
         inFlightCap: options.inFlightCap ?? Math.max(1, options.capacity),
+        // Copy and cut over in one go: each account is cut over as soon as its copy is done.
+        cutoverUnsynced: true,
         ...(options.badItemLimit !== undefined ? { badItemLimit: options.badItemLimit } : {}),
       },
       now,

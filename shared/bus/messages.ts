@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { passOf, type AccountRecord } from "../domain/index.js";
 import { MalformedMessageError } from "./errors.js";
 
 /**
@@ -18,7 +19,7 @@ export const moveMessageV1 = z.strictObject({
   attempt: z.number().int().min(1),
   slice: z.number().int().min(0),
   pass: z.enum(PASSES),
-  /** Which incremental pass this is (0 for the initial copy and the cutover). */
+  /** The account's pass number in this attempt: 0 for the initial copy, then one more per pass. */
   round: z.number().int().min(0),
   /**
    * Set when the sweeper re-sends a slice whose message was lost (dead-lettered, expired): a new
@@ -59,4 +60,21 @@ export function parseMoveMessage(body: unknown): MoveMessage {
     throw new MalformedMessageError("moves", reasons.join("; "));
   }
   return parsed.data;
+}
+
+/** The message for an account's next slice, as its status, attempt, slice and round stand. */
+export function nextMoveMessage(
+  account: Pick<AccountRecord, "id" | "waveId" | "status" | "attempt" | "slice" | "round">,
+  resend?: number,
+): MoveMessage {
+  return {
+    v: 1,
+    waveId: account.waveId,
+    accountId: account.id,
+    attempt: account.attempt,
+    slice: account.slice + 1,
+    pass: passOf(account),
+    round: account.round,
+    ...(resend === undefined ? {} : { resend }),
+  };
 }

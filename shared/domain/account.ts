@@ -1,7 +1,13 @@
 import { ValidationError } from "../errors.js";
 import { LeaseHeldError } from "./errors.js";
 import { accountIdFromUpn } from "./ids.js";
-import { type AccountStatus, assertTransition, LEASED_STATUSES, startsAttempt } from "./status.js";
+import {
+  type AccountStatus,
+  assertTransition,
+  LEASED_STATUSES,
+  startsAttempt,
+  startsPass,
+} from "./status.js";
 
 /** An ISO 8601 instant in UTC, e.g. `2025-03-01T19:00:00.000Z`; sorts in time order as text. */
 export type IsoTime = string;
@@ -49,6 +55,17 @@ export interface AccountRecord {
   readonly attempt: number;
   /** Last slice of the current attempt whose progress was recorded (0 before the first). */
   readonly slice: number;
+  /**
+   * Which pass over the mailbox the current attempt is on: 0 is the initial copy, and every
+   * incremental pass or cutover started from Synced adds one.
+   */
+  readonly round: number;
+  /** When the account first finished its initial copy; a cutover window needs it to be earlier. */
+  readonly syncedAt?: IsoTime;
+  /** The account may be cut over only after this instant (overrides the wave's). */
+  readonly completeAfter?: IsoTime;
+  /** An operator asked at this instant to cut the account over now, window or not. */
+  readonly completeNow?: IsoTime;
   readonly lease?: Lease;
   readonly progress: Progress;
   /** Opaque resume point of the transfer engine. */
@@ -104,6 +121,9 @@ export interface ProgressUpdate {
   readonly slice?: number;
   /** A string replaces the checkpoint, `null` clears it. */
   readonly checkpoint?: string | null;
+  /** Per-account cutover timing; a string sets it, `null` clears it. */
+  readonly completeAfter?: IsoTime | null;
+  readonly completeNow?: IsoTime | null;
   readonly at: Date;
 }
 
@@ -129,6 +149,7 @@ export function newAccount(input: ImportedAccount, now: Date): AccountRecord {
     status: "Pending",
     attempt: 0,
     slice: 0,
+    round: 0,
     progress: ZERO_PROGRESS,
     transitions: 0,
     createdAt: at,
@@ -206,6 +227,8 @@ export function applyTransition(
     status: to,
     attempt: newAttempt ? account.attempt + 1 : account.attempt,
     slice: newAttempt ? 0 : account.slice,
+    round: newAttempt ? 0 : startsPass(account.status, to) ? account.round + 1 : account.round,
+    ...(to === "Synced" && account.syncedAt === undefined ? { syncedAt: at } : {}),
     transitions: account.transitions + 1,
     updatedAt: at,
     statusSince: at,
@@ -277,15 +300,32 @@ export function applyProgress(account: AccountRecord, update: ProgressUpdate): A
   if (typeof update.checkpoint === "string" && update.checkpoint.length > MAX_CHECKPOINT_CHARS) {
     throw new ValidationError("checkpoint", `must be at most ${MAX_CHECKPOINT_CHARS} characters`);
   }
-  const { checkpoint: _checkpoint, ...rest } = account;
+  const { checkpoint: _checkpoint, completeAfter: _after, completeNow: _now, ...rest } = account;
   const checkpoint = update.checkpoint === undefined ? account.checkpoint : (update.checkpoint ?? undefined);
+  const completeAfter = instantOrKept(update.completeAfter, account.completeAfter, "completeAfter");
+  const completeNow = instantOrKept(update.completeNow, account.completeNow, "completeNow");
   return {
     ...rest,
     progress,
     slice: update.slice === undefined ? account.slice : checkCount(update.slice, "slice"),
     updatedAt: update.at.toISOString(),
     ...(checkpoint === undefined ? {} : { checkpoint }),
+    ...(completeAfter === undefined ? {} : { completeAfter }),
+    ...(completeNow === undefined ? {} : { completeNow }),
   };
+}
+
+function instantOrKept(
+  update: IsoTime | null | undefined,
+  kept: IsoTime | undefined,
+  where: string,
+): IsoTime | undefined {
+  if (update === undefined) return kept;
+  if (update === null) return undefined;
+  const ms = Date.parse(update);
+  if (Number.isNaN(ms))
+    throw new ValidationError(where, `must be an ISO 8601 time, got ${JSON.stringify(update)}`);
+  return new Date(ms).toISOString();
 }
 
 /** Keeps a priority inside 0..999 or throws a ValidationError. */

@@ -4,6 +4,7 @@
  */
 export * from "./account.js";
 export * from "./counts.js";
+export * from "./cutover.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./status.js";

@@ -18,7 +18,9 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 /**
  * The one table of allowed status changes. The main path is Pending → Queued → Syncing → Synced →
- * Completing → Completed | CompletedWithWarnings; Failed, Stopped and Skipped are off the path.
+ * Completing → Completed | CompletedWithWarnings, with Synced → Syncing → Synced for every
+ * incremental pass while a pre-staged account waits for its window; Failed, Stopped and Skipped
+ * are off the path.
  * Queued → Queued (a re-send) and Syncing → Syncing (a new slice) are deliberately absent: they
  * change no status and are progress updates, not transitions.
  */
@@ -26,7 +28,8 @@ export const ACCOUNT_TRANSITIONS: Readonly<Record<AccountStatus, readonly Accoun
   Pending: ["Queued", "Skipped", "Stopped"],
   Queued: ["Syncing", "Failed", "Stopped"],
   Syncing: ["Synced", "Failed", "Stopped"],
-  Synced: ["Completing", "Failed", "Stopped"],
+  // Back to Syncing is an incremental pass that keeps a pre-staged account current.
+  Synced: ["Syncing", "Completing", "Failed", "Stopped"],
   Completing: ["Completed", "CompletedWithWarnings", "Failed", "Stopped"],
   Completed: [],
   CompletedWithWarnings: [],
@@ -56,6 +59,11 @@ export function canTransition(from: AccountStatus, to: AccountStatus): boolean {
 /** Whether `from` → `to` starts a new attempt (the first release, or a retry after Failed/Stopped). */
 export function startsAttempt(from: AccountStatus, to: AccountStatus): boolean {
   return to === "Queued" && from !== "Queued";
+}
+
+/** Whether `from` → `to` starts a new pass over a synced mailbox (incremental, or the cutover's final one). */
+export function startsPass(from: AccountStatus, to: AccountStatus): boolean {
+  return from === "Synced" && (to === "Syncing" || to === "Completing");
 }
 
 /** Throws IllegalTransitionError unless the table allows `from` → `to`. */

@@ -43,8 +43,39 @@ export interface WaveRecord {
   readonly status: WaveStatus;
   /** Accounts may start their final cutover only after this instant, when set. */
   readonly completeAfter?: IsoTime;
+  /** An operator asked at this instant to cut every synced account over now, window or not. */
+  readonly completeNow?: IsoTime;
+  /** Whether the initial copy may start outside the cutover windows (pre-staging). */
+  readonly prestage: boolean;
+  /** Hours between incremental passes of a synced account; 0 turns them off. */
+  readonly incrementalHours: number;
+  /** Whether an account still copying when a window opens may be cut over in that window. */
+  readonly cutoverUnsynced: boolean;
+  /** Whether items and folders deleted at the source are deleted in the target too. */
+  readonly mirrorDeletions: boolean;
+  /** Items older than this many months go to the target's archive mailbox, when set. */
+  readonly archiveAgeMonths?: number;
+  readonly finalize: FinalizeActions;
   readonly createdAt: IsoTime;
   readonly updatedAt: IsoTime;
+}
+
+/** A notification mail sent to each user at cutover. */
+export interface CutoverNotice {
+  /** Mailbox (UPN) in the target tenant the notice is sent from. */
+  readonly from: string;
+  /** `{displayName}`, `{upn}` and `{cutoverTime}` are replaced per user. */
+  readonly subject: string;
+  readonly body: string;
+}
+
+/** What the cutover does after the final pass, each step optional and safe to repeat. */
+export interface FinalizeActions {
+  /** Licence (SKU id) assigned to the target user, after checking its usage location. */
+  readonly licenseSkuId?: string;
+  readonly notify?: CutoverNotice;
+  /** Publish a message on the `cutovers` queue for routing changes made outside Graph. */
+  readonly announce: boolean;
 }
 
 /** A wave as read from a store, with the version its next write must match. */
@@ -60,6 +91,13 @@ export interface WaveSettings {
   readonly badItemLimit?: number;
   readonly largeItemLimitBytes?: number;
   readonly completeAfter?: string;
+  readonly completeNow?: string;
+  readonly prestage?: boolean;
+  readonly incrementalHours?: number;
+  readonly cutoverUnsynced?: boolean;
+  readonly mirrorDeletions?: boolean;
+  readonly archiveAgeMonths?: number;
+  readonly finalize?: Partial<FinalizeActions>;
 }
 
 /** The example the README uses: 22,000 accounts per weekday evening, 83,000 per weekend. */
@@ -71,6 +109,8 @@ export const DEFAULT_IN_FLIGHT_CAP = 2_000;
 export const DEFAULT_BAD_ITEM_LIMIT = 10;
 /** The largest message the Graph import path accepts in one upload. */
 export const DEFAULT_LARGE_ITEM_LIMIT_BYTES = 150 * 1024 * 1024;
+/** Exchange Online's own migration batches run an incremental sync once a day. */
+export const DEFAULT_INCREMENTAL_HOURS = 24;
 
 /** Whether the runtime knows `zone` as an IANA time zone. */
 export function isTimeZone(zone: string): boolean {
@@ -82,6 +122,11 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+const instant = z.iso.datetime({
+  offset: true,
+  message: "must be an ISO 8601 time with a zone, e.g. 2025-03-01T19:00:00Z",
+});
 
 const windowSchema = z
   .object({
@@ -115,9 +160,36 @@ const settingsShape = {
     .int("must be a whole number")
     .min(1024, "must be at least 1 KiB")
     .max(10 * 1024 ** 3, "must be at most 10 GiB"),
-  completeAfter: z.iso
-    .datetime({ offset: true, message: "must be an ISO 8601 time with a zone, e.g. 2025-03-01T19:00:00Z" })
+  completeAfter: instant.optional(),
+  completeNow: instant.optional(),
+  prestage: z.boolean(),
+  incrementalHours: z
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be at least 0")
+    .max(24 * 90),
+  cutoverUnsynced: z.boolean(),
+  mirrorDeletions: z.boolean(),
+  archiveAgeMonths: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1200, "must be at most 1200")
     .optional(),
+  finalize: z
+    .object({
+      licenseSkuId: z.uuid("must be a licence SKU id (a GUID)").optional(),
+      notify: z
+        .object({
+          from: z.email("must be the UPN of the mailbox that sends the notice"),
+          subject: z.string().min(1, "needs a subject").max(255, "must be at most 255 characters"),
+          body: z.string().min(1, "needs a body").max(20_000, "must be at most 20,000 characters"),
+        })
+        .strict()
+        .optional(),
+      announce: z.boolean(),
+    })
+    .strict(),
 };
 
 const settingsSchema = z.object(settingsShape).strict();
@@ -158,6 +230,19 @@ export function defineWave(settings: WaveSettings, now: Date): WaveRecord {
       badItemLimit: settings.badItemLimit ?? DEFAULT_BAD_ITEM_LIMIT,
       largeItemLimitBytes: settings.largeItemLimitBytes ?? DEFAULT_LARGE_ITEM_LIMIT_BYTES,
       completeAfter: settings.completeAfter,
+      completeNow: settings.completeNow,
+      prestage: settings.prestage ?? true,
+      incrementalHours: settings.incrementalHours ?? DEFAULT_INCREMENTAL_HOURS,
+      cutoverUnsynced: settings.cutoverUnsynced ?? false,
+      mirrorDeletions: settings.mirrorDeletions ?? false,
+      archiveAgeMonths: settings.archiveAgeMonths,
+      finalize: {
+        ...(settings.finalize?.licenseSkuId === undefined
+          ? {}
+          : { licenseSkuId: settings.finalize.licenseSkuId }),
+        ...(settings.finalize?.notify === undefined ? {} : { notify: { ...settings.finalize.notify } }),
+        announce: settings.finalize?.announce ?? false,
+      },
     },
     `wave ${id}`,
   );
@@ -174,6 +259,13 @@ export function defineWave(settings: WaveSettings, now: Date): WaveRecord {
     ...(values.completeAfter === undefined
       ? {}
       : { completeAfter: new Date(values.completeAfter).toISOString() }),
+    ...(values.completeNow === undefined ? {} : { completeNow: new Date(values.completeNow).toISOString() }),
+    prestage: values.prestage,
+    incrementalHours: values.incrementalHours,
+    cutoverUnsynced: values.cutoverUnsynced,
+    mirrorDeletions: values.mirrorDeletions,
+    ...(values.archiveAgeMonths === undefined ? {} : { archiveAgeMonths: values.archiveAgeMonths }),
+    finalize: values.finalize,
     createdAt: at,
     updatedAt: at,
   };
@@ -196,6 +288,17 @@ export function applyWavePatch(wave: WaveRecord, patch: WavePatch, now: Date): W
       ...((patch.completeAfter ?? wave.completeAfter) === undefined
         ? {}
         : { completeAfter: patch.completeAfter ?? wave.completeAfter }),
+      ...((patch.completeNow ?? wave.completeNow) === undefined
+        ? {}
+        : { completeNow: patch.completeNow ?? wave.completeNow }),
+      prestage: patch.prestage ?? wave.prestage,
+      incrementalHours: patch.incrementalHours ?? wave.incrementalHours,
+      cutoverUnsynced: patch.cutoverUnsynced ?? wave.cutoverUnsynced,
+      mirrorDeletions: patch.mirrorDeletions ?? wave.mirrorDeletions,
+      ...((patch.archiveAgeMonths ?? wave.archiveAgeMonths) === undefined
+        ? {}
+        : { archiveAgeMonths: patch.archiveAgeMonths ?? wave.archiveAgeMonths }),
+      finalize: { ...wave.finalize, ...patch.finalize },
     },
     now,
   );

@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+/** Finalize actions, in the order the cutover runs them. */
+export const FINALIZE_STEPS = ["licence", "notice", "announce"] as const;
+export type FinalizeStep = (typeof FINALIZE_STEPS)[number];
+
 /** What pre-flight resolved, kept on the account so later slices need not ask Graph again. */
 export const moveCheckpoint = z.object({
   v: z.literal(1),
@@ -9,10 +13,12 @@ export const moveCheckpoint = z.object({
   targetMailboxId: z.string(),
   sourceArchiveMailboxId: z.string().optional(),
   targetArchiveMailboxId: z.string().optional(),
-  /** Pass number of the last incremental pass started. */
-  round: z.number().int().min(0).default(0),
-  /** A new delta pass was decided but not yet started over the folders (survives a crash). */
-  pendingPass: z.boolean().default(false),
+  /** Items the source mailbox (and archive) held at pre-flight, from the folder listing. */
+  expectedItems: z.number().int().min(0).optional(),
+  /** Finalize actions already done for this attempt; each runs once. */
+  finalized: z.array(z.enum(FINALIZE_STEPS)).default([]),
+  /** A finalize action that failed without failing the account (e.g. the notice), for the report. */
+  warnings: z.array(z.string()).default([]),
 });
 
 export type MoveCheckpoint = z.infer<typeof moveCheckpoint>;

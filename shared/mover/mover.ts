@@ -6,13 +6,13 @@
  * thrown so the platform redelivers and, in the end, dead-letters the message.
  */
 import { LeaseHeldError } from "../domain/errors.js";
-import type { Account, AccountStatus, Progress, Wave } from "../domain/index.js";
-import { parseMoveMessage, type MoveMessage, type Pass } from "../bus/messages.js";
+import { passOf, type Account, type Progress, type Wave } from "../domain/index.js";
+import { nextMoveMessage, parseMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { Services } from "../runtime/services.js";
-import { runTransferSlice, type SliceOutcome, type SliceProgress } from "../transfer/engine.js";
 import { PermanentTransferError, ThrottledError } from "../transfer/errors.js";
-import { mailboxKey } from "../transfer/state/port.js";
-import { readCheckpoint } from "./checkpoint.js";
+import { readCheckpoint, type MoveCheckpoint } from "./checkpoint.js";
+import { finalizeCutover } from "./finalize.js";
+import { listBadItems, transferMailboxes, type MailboxesOutcome } from "./mailboxes.js";
 import { preflight } from "./preflight.js";
 import type { Logger } from "../telemetry/logger.js";
 import { metrics } from "../telemetry/metrics.js";
@@ -25,22 +25,18 @@ export interface MoveInvocation {
 
 export type MoveResult = "stale" | "busy" | "continued" | "scheduled" | "synced" | "completed" | "failed";
 
-const STATUSES_FOR_PASS: Record<Pass, readonly AccountStatus[]> = {
-  initial: ["Queued", "Syncing"],
-  incremental: ["Synced"],
-  cutover: ["Synced", "Completing"],
-};
-
 /** Whether a message is the next piece of work for the account as it stands now. */
 function isCurrent(account: Account, message: MoveMessage): boolean {
   return (
+    (account.status === "Queued" || account.status === "Syncing" || account.status === "Completing") &&
     account.attempt === message.attempt &&
+    account.round === message.round &&
     message.slice === account.slice + 1 &&
-    STATUSES_FOR_PASS[message.pass].includes(account.status)
+    passOf(account) === message.pass
   );
 }
 
-function addProgress(base: Progress, slice: SliceProgress): Progress {
+function addProgress(base: Progress, slice: MailboxesOutcome["progress"]): Progress {
   return {
     folders: base.folders + slice.foldersCreated,
     items: base.items + slice.itemsCopied,
@@ -123,7 +119,7 @@ async function moveSlice(
   const wave = await services.store.waves.get(account.waveId);
   let checkpoint = readCheckpoint(account.checkpoint);
   if (!checkpoint) {
-    checkpoint = await preflight(account, services.source.api, services.target.api);
+    checkpoint = await preflight(account, wave, services.source.api, services.target.api);
     account = await accounts.updateProgress(account.id, account.etag, {
       checkpoint: JSON.stringify(checkpoint),
       at: services.now(),
@@ -135,28 +131,8 @@ async function moveSlice(
       actor,
       at: services.now(),
     });
-  } else if (account.status === "Synced" && message.pass === "cutover") {
-    // Mark the final pass before the status change, so a crash in between cannot skip it.
-    checkpoint = { ...checkpoint, pendingPass: true };
-    account = await accounts.updateProgress(account.id, account.etag, {
-      checkpoint: JSON.stringify(checkpoint),
-      at: services.now(),
-    });
-    account = await accounts.transition(account.id, account.etag, "Completing", {
-      reason: "cutover started",
-      actor,
-      at: services.now(),
-    });
   }
 
-  const sourceGovernor = services.source.governors.for(checkpoint.sourceMailboxId);
-  const targetGovernor = services.target.governors.for(checkpoint.targetMailboxId);
-  const tally = (): { requests: number; throttled: number } => {
-    const [a, b] = [sourceGovernor.snapshot(), targetGovernor.snapshot()];
-    return { requests: a.requests + b.requests, throttled: a.throttled + b.throttled };
-  };
-  const before = tally();
-  const startedAt = Date.now();
   // Renew the claim as pages go by (a page can wait on the upload budget), one renewal at a time.
   let renewedAt = Date.now();
   let renewing: Promise<void> | undefined;
@@ -172,27 +148,20 @@ async function moveSlice(
     })();
     return renewing;
   };
-  const outcome = await runTransferSlice({
-    source: { api: services.source.api, mailboxId: checkpoint.sourceMailboxId, governor: sourceGovernor },
-    target: { api: services.target.api, mailboxId: checkpoint.targetMailboxId, governor: targetGovernor },
-    key: mailboxKey(account.id, "primary"),
-    state: services.transferState,
+  const startedAt = Date.now();
+  const outcome = await transferMailboxes(services, account, wave, checkpoint, {
     deadline: startedAt + services.pipeline.sliceMs,
-    newPass: checkpoint.pendingPass,
-    largeItemBytes: wave.largeItemLimitBytes,
-    pageSize: services.pipeline.pageSize,
     logger: log,
     heartbeat,
   });
-  const after = tally();
   const sliceRecord: ActivityRecord = {
     id: `${account.id}:${account.attempt}:${message.slice}`,
     waveId: account.waveId,
     accountId: account.id,
     kind: "slice",
     at: services.now().getTime(),
-    requests: after.requests - before.requests,
-    throttled: after.throttled - before.throttled,
+    requests: outcome.requests,
+    throttled: outcome.throttled,
     items: outcome.progress.itemsCopied + outcome.progress.itemsUpdated,
     bytes: outcome.progress.bytesCopied,
     durationMs: Date.now() - startedAt,
@@ -200,32 +169,30 @@ async function moveSlice(
   };
   await services.activity.record(sliceRecord);
   metrics().slice({ ...sliceRecord, outcome: outcome.kind });
-  const progress = addProgress(account.progress, outcome.progress);
-  const nextCheckpoint = JSON.stringify({ ...checkpoint, pendingPass: false });
+  if (outcome.sourceItems !== undefined) checkpoint = { ...checkpoint, expectedItems: outcome.sourceItems };
   account = await accounts.updateProgress(account.id, account.etag, {
     slice: message.slice,
-    progress,
-    checkpoint: nextCheckpoint,
+    progress: addProgress(account.progress, outcome.progress),
+    checkpoint: JSON.stringify(checkpoint),
     at: services.now(),
   });
-  return await afterSlice(services, account, wave, message, outcome, invocation, log);
+  return await afterSlice(services, account, wave, checkpoint, outcome, invocation, log);
 }
 
 async function afterSlice(
   services: Services,
   account: Account,
   wave: Wave,
-  message: MoveMessage,
-  outcome: SliceOutcome,
+  checkpoint: MoveCheckpoint,
+  outcome: MailboxesOutcome,
   invocation: MoveInvocation,
   log: Logger,
 ): Promise<MoveResult> {
   const accounts = services.store.accounts;
-  // A continuation is an ordinary message again, whatever re-send brought this slice here.
-  const { resend: _resend, ...ordinary } = message;
-  const next: MoveMessage = { ...ordinary, slice: message.slice + 1 };
   if (outcome.kind === "more" || outcome.kind === "throttled") {
-    await accounts.release(account.id, invocation.invocationId, services.now());
+    const released = await accounts.release(account.id, invocation.invocationId, services.now());
+    // A continuation is an ordinary message again, whatever re-send brought this slice here.
+    const next = nextMoveMessage(released);
     if (outcome.kind === "more") {
       await services.moves.send([next]);
       return "continued";
@@ -235,24 +202,32 @@ async function afterSlice(
     return "scheduled";
   }
   if (account.status === "Syncing") {
+    // Pre-staged: the scheduler starts the next incremental pass or the cutover when it is time.
     await accounts.transition(account.id, account.etag, "Synced", {
-      reason: "initial copy finished",
+      reason: account.round === 0 ? "initial copy finished" : `incremental pass ${account.round} finished`,
       actor: invocation.invocationId,
       at: services.now(),
     });
-    await services.moves.send([{ ...next, pass: "cutover" }]);
     return "synced";
   }
-  return await complete(services, account, wave, invocation);
+  let current = account;
+  const finalized = await finalizeCutover(services, account, wave, checkpoint, async (next) => {
+    current = await accounts.updateProgress(current.id, current.etag, {
+      checkpoint: JSON.stringify(next),
+      at: services.now(),
+    });
+  });
+  return await complete(services, current, wave, finalized.warnings, invocation);
 }
 
 async function complete(
   services: Services,
   account: Account,
   wave: Wave,
+  warnings: readonly string[],
   invocation: MoveInvocation,
 ): Promise<MoveResult> {
-  const bad = await services.transferState.listBadItems(mailboxKey(account.id, "primary"));
+  const bad = await listBadItems(services, account.id);
   const failedItems = bad.filter((item) => item.kind === "failed").length;
   const largeItems = bad.filter((item) => item.kind === "large").length;
   let current = await services.store.accounts.updateProgress(account.id, account.etag, {
@@ -274,13 +249,17 @@ async function complete(
     await recordOutcome(services, current, "failed", "BadItemLimitExceeded");
     return "failed";
   }
-  const warnings = failedItems + largeItems > 0;
+  const skipped = failedItems + largeItems > 0;
+  const notes = [
+    ...(skipped ? [`${failedItems} bad and ${largeItems} large items skipped`] : []),
+    ...warnings,
+  ];
   current = await services.store.accounts.transition(
     current.id,
     current.etag,
-    warnings ? "CompletedWithWarnings" : "Completed",
+    notes.length > 0 ? "CompletedWithWarnings" : "Completed",
     {
-      reason: warnings ? `${failedItems} bad and ${largeItems} large items skipped` : "cutover finished",
+      reason: notes.length > 0 ? notes.join("; ") : "cutover finished",
       actor: invocation.invocationId,
       at,
     },

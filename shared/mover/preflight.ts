@@ -1,4 +1,4 @@
-import type { Account } from "../domain/index.js";
+import type { Account, WaveRecord } from "../domain/index.js";
 import { PermanentTransferError } from "../transfer/errors.js";
 import type { MailboxApi } from "../transfer/mailbox-api.js";
 import type { MoveCheckpoint } from "./checkpoint.js";
@@ -8,11 +8,14 @@ import { withTransientRetry } from "../transfer/retry.js";
 const PREFLIGHT_BUDGET_MS = 30_000;
 
 /**
- * Checks an account before any content moves: both users exist, the target is licensed, and both
- * have mailboxes. Problems are permanent failures with a class operators can act on.
+ * Checks an account before any content moves: both users exist, the target is licensed, both
+ * have mailboxes, and the target has an archive when the source has one or the wave's age policy
+ * needs one. Problems are permanent failures with a class operators can act on, found before the
+ * cutover window. Archive mailbox ids come from beta, the only version that has them.
  */
 export async function preflight(
   account: Account,
+  wave: Pick<WaveRecord, "archiveAgeMonths">,
   source: MailboxApi,
   target: MailboxApi,
 ): Promise<MoveCheckpoint> {
@@ -43,8 +46,8 @@ export async function preflight(
     );
   }
   const [sourceMailbox, targetMailbox] = await Promise.all([
-    withTransientRetry(() => source.mailboxIds(sourceUser.id, false), deadline),
-    withTransientRetry(() => target.mailboxIds(targetUser.id, false), deadline),
+    withTransientRetry(() => source.mailboxIds(sourceUser.id, true), deadline),
+    withTransientRetry(() => target.mailboxIds(targetUser.id, true), deadline),
   ]);
   if (!sourceMailbox?.primaryMailboxId) {
     throw new PermanentTransferError("MailboxNotFound", "the source user has no mailbox", "MailboxNotFound");
@@ -52,13 +55,26 @@ export async function preflight(
   if (!targetMailbox?.primaryMailboxId) {
     throw new PermanentTransferError("MailboxNotFound", "the target user has no mailbox", "MailboxNotFound");
   }
+  const sourceArchive = sourceMailbox.inPlaceArchiveMailboxId ?? undefined;
+  const targetArchive = targetMailbox.inPlaceArchiveMailboxId ?? undefined;
+  if (targetArchive === undefined && (sourceArchive !== undefined || wave.archiveAgeMonths !== undefined)) {
+    throw new PermanentTransferError(
+      "TargetArchiveMissing",
+      sourceArchive !== undefined
+        ? "the source user has an archive but the target user has none; enable the target's archive first"
+        : "the wave moves old items to the archive but the target user has none; enable the target's archive first",
+      "ArchiveNotEnabled",
+    );
+  }
   return {
     v: 1,
     sourceUserId: sourceUser.id,
     targetUserId: targetUser.id,
     sourceMailboxId: sourceMailbox.primaryMailboxId,
     targetMailboxId: targetMailbox.primaryMailboxId,
-    round: 0,
-    pendingPass: false,
+    ...(sourceArchive === undefined ? {} : { sourceArchiveMailboxId: sourceArchive }),
+    ...(targetArchive === undefined ? {} : { targetArchiveMailboxId: targetArchive }),
+    finalized: [],
+    warnings: [],
   };
 }

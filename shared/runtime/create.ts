@@ -8,6 +8,7 @@ import { createAlertPorts, type AlertPorts } from "../alerts/create.js";
 import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "../admin/actions/tables.js";
 import { ServiceBusDeadLetterQueue } from "../bus/deadletter.js";
 import { createServiceBusClient } from "../bus/client.js";
+import { ServiceBusCutoverAnnouncer } from "../bus/cutovers.js";
 import { ServiceBusMoveQueue } from "../bus/servicebus.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
 import {
@@ -76,6 +77,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
     actionsTable.createTable(),
   ]);
   const moves = new ServiceBusMoveQueue(serviceBus, MOVES_QUEUE.name);
+  const cutovers = new ServiceBusCutoverAnnouncer(serviceBus);
   const deadLetters = new ServiceBusDeadLetterQueue(serviceBus, MOVES_QUEUE.name);
   // Metrics go to Application Insights only when its connection string is set.
   await startTelemetry(env, logger);
@@ -96,6 +98,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
   return {
     store,
     moves,
+    cutovers,
     transferState: new TablesTransferState(transferTable),
     activity: new TablesActivityLog(activityTable),
     releases: new TablesReleaseLedger(releasesTable),
@@ -111,6 +114,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
       await (await alerts?.catch(() => undefined))?.close();
       await deadLetters.close();
       await moves.close();
+      await cutovers.close();
       await serviceBus.close();
       await store.close();
       await closeGraphTransports();

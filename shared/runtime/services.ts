@@ -2,6 +2,7 @@
  * Everything a function handler works with, built once per process from settings. Handlers ask
  * for it with `services()`; the local host and tests install their own with `useServices()`.
  */
+import type { CutoverAnnouncer } from "../bus/cutovers.js";
 import type { ActivityLog } from "../activity/port.js";
 import type { AlertPorts } from "../alerts/create.js";
 import type { OperatorActionLog } from "../admin/actions/port.js";
@@ -24,6 +25,8 @@ export interface GraphSide {
 export interface Services {
   readonly store: MigrationStore;
   readonly moves: MoveQueue;
+  /** Cutover notices for systems outside Graph (`cutovers` queue). */
+  readonly cutovers: CutoverAnnouncer;
   readonly transferState: TransferStateStore;
   readonly activity: ActivityLog;
   readonly releases: ReleaseLedger;

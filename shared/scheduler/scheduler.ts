@@ -1,12 +1,26 @@
 /**
- * The scheduler (a timer, every minute): for each Active wave inside one of its windows, release
- * up to min(window capacity left, in-flight cap − in flight, adaptive rate) Pending accounts,
- * highest priority and oldest first. Each is marked Queued first and sent second, so a crash in
- * between leaves an account the sweeper re-sends, never one that is lost.
+ * The scheduler (a timer, every minute). For each Active wave it spends one budget,
+ * min(in-flight cap − in flight, adaptive rate), in this order:
+ * 1. cutovers of Synced accounts: inside a window up to the window's capacity, or at once when an
+ *    operator asked to complete now;
+ * 2. initial copies of Pending accounts, highest priority and oldest first: at any time when the
+ *    wave pre-stages, else only inside a window;
+ * 3. incremental passes of Synced accounts whose last pass is older than the wave's interval.
+ * Each account is marked first (one conditional write) and sent second, so a crash in between
+ * leaves an account the sweeper re-sends, never one that is lost.
  */
 import { summarise } from "../activity/port.js";
-import type { MoveMessage } from "../bus/messages.js";
-import { openWindow, type Wave } from "../domain/index.js";
+import { nextMoveMessage, type MoveMessage } from "../bus/messages.js";
+import {
+  cutoverDecision,
+  incrementalDue,
+  mayStartInitialCopy,
+  openWindow,
+  type Account,
+  type AccountStatus,
+  type Wave,
+  type WindowOccurrence,
+} from "../domain/index.js";
 import { ConcurrencyConflictError } from "../store/errors.js";
 import type { Services } from "../runtime/services.js";
 import { nextReleaseRate } from "./rate.js";
@@ -14,19 +28,36 @@ import { nextReleaseRate } from "./rate.js";
 /** How far back the scheduler looks to judge the health of recent work. */
 const HEALTH_WINDOW_MS = 5 * 60_000;
 const RELEASE_PARALLELISM = 16;
+const PAGE = 1000;
+/** Ledger row that carries the release rate while no window is open. */
+const OUTSIDE_WINDOWS = "none";
 
 export interface WaveRelease {
   readonly waveId: string;
+  /** Pending accounts whose initial copy started. */
   readonly released: number;
+  /** Synced accounts whose cutover started. */
+  readonly cutovers: number;
+  /** Synced accounts whose incremental pass started. */
+  readonly incremental: number;
   readonly rate: number;
+  /** Cutovers the open window may still start (0 when none is open). */
   readonly capacityLeft: number;
   readonly inFlight: number;
-  /** Why nothing (more) was released, for operators. */
+  /** Why nothing (more) was started, for operators. */
   readonly note?: string;
+  /** Synced accounts not cut over, by reason. */
+  readonly waiting?: Readonly<Record<string, number>>;
 }
 
+/** What the scheduler works with. */
+export type SchedulerPorts = Pick<
+  Services,
+  "store" | "moves" | "releases" | "activity" | "pipeline" | "logger" | "now"
+>;
+
 /** Runs one scheduler pass over every wave. */
-export async function runScheduler(services: Services, actor: string): Promise<WaveRelease[]> {
+export async function runScheduler(services: SchedulerPorts, actor: string): Promise<WaveRelease[]> {
   const now = services.now();
   const out: WaveRelease[] = [];
   for (const wave of await services.store.waves.list()) {
@@ -36,14 +67,16 @@ export async function runScheduler(services: Services, actor: string): Promise<W
   return out;
 }
 
-async function releaseWave(services: Services, wave: Wave, now: Date, actor: string): Promise<WaveRelease> {
+async function releaseWave(
+  services: SchedulerPorts,
+  wave: Wave,
+  now: Date,
+  actor: string,
+): Promise<WaveRelease> {
   const window = openWindow(wave, now);
   const counts = await services.store.counters.waveCounts(wave.id);
   const inFlight = counts.byStatus.Queued + counts.byStatus.Syncing + counts.byStatus.Completing;
-  if (!window) {
-    return { waveId: wave.id, released: 0, rate: 0, capacityLeft: 0, inFlight, note: "no window open" };
-  }
-  const windowStart = window.start.toISOString();
+  const windowStart = window?.start.toISOString() ?? OUTSIDE_WINDOWS;
   const ledger = await services.releases.get(wave.id, windowStart);
   const previousRate =
     ledger?.rate ?? (await services.releases.lastRate(wave.id)) ?? services.pipeline.releaseMin;
@@ -60,88 +93,162 @@ async function releaseWave(services: Services, wave: Wave, now: Date, actor: str
       unhealthyShare: services.pipeline.unhealthyShare,
     },
   );
-  const released = ledger?.released ?? 0;
-  const capacityLeft = Math.max(0, window.window.capacity - released);
+  const windowCutovers = ledger?.released ?? 0;
+  const capacityLeft = window ? Math.max(0, window.window.capacity - windowCutovers) : 0;
   const room = Math.max(0, wave.inFlightCap - inFlight);
-  const wanted = Math.min(capacityLeft, room, rate);
-  const sent = wanted > 0 ? await releasePending(services, wave, wanted, actor) : 0;
+  let budget = Math.min(room, rate);
+
+  const plan: SyncedPlan =
+    budget > 0 && counts.byStatus.Synced > 0
+      ? await planSynced(services, wave, window, now, budget, capacityLeft)
+      : { cutovers: [], forced: new Set(), due: [], waiting: {} };
+  const cutovers = await markAndSend(services, plan.cutovers, "Completing", "cutover started", actor);
+  const windowed = cutovers.filter((account) => !plan.forced.has(account.id)).length;
+  budget -= cutovers.length;
+  const initialAllowed = mayStartInitialCopy(wave, window);
+  const released = budget > 0 && initialAllowed ? await releasePending(services, wave, budget, actor) : 0;
+  budget -= released;
+  const incremental =
+    budget > 0
+      ? (await markAndSend(services, plan.due.slice(0, budget), "Syncing", "incremental pass started", actor))
+          .length
+      : 0;
+
   await services.releases.put({
     waveId: wave.id,
     windowStart,
-    released: released + sent,
+    released: windowCutovers + windowed,
     rate,
     ...(ledger?.etag ? { etag: ledger.etag } : {}),
   });
   const note =
-    capacityLeft === 0
-      ? "window capacity used"
-      : room === 0
-        ? "in-flight cap reached"
-        : sent < wanted
-          ? "no more Pending accounts"
+    room === 0
+      ? "in-flight cap reached"
+      : !initialAllowed && counts.byStatus.Pending > 0
+        ? "no window open; this wave copies only inside its windows"
+        : window && capacityLeft - windowed <= 0
+          ? "window capacity used"
           : undefined;
-  services.logger.info("scheduler released accounts", {
+  const result: WaveRelease = {
     waveId: wave.id,
-    released: sent,
+    released,
+    cutovers: cutovers.length,
+    incremental,
     rate,
-    capacityLeft,
+    capacityLeft: Math.max(0, capacityLeft - windowed),
     inFlight,
-    note,
-  });
-  return { waveId: wave.id, released: sent, rate, capacityLeft, inFlight, ...(note ? { note } : {}) };
+    ...(note ? { note } : {}),
+    ...(Object.keys(plan.waiting).length > 0 ? { waiting: plan.waiting } : {}),
+  };
+  services.logger.info("scheduler ran", { ...result, waiting: JSON.stringify(plan.waiting) });
+  return result;
+}
+
+interface SyncedPlan {
+  readonly cutovers: Account[];
+  /** Ids of cutovers an operator forced (they do not use the window's capacity). */
+  readonly forced: ReadonlySet<string>;
+  readonly due: Account[];
+  readonly waiting: Record<string, number>;
+}
+
+/** One read of the wave's Synced accounts: who is cut over, who is due a pass, who waits and why. */
+async function planSynced(
+  services: SchedulerPorts,
+  wave: Wave,
+  window: WindowOccurrence | undefined,
+  now: Date,
+  budget: number,
+  capacityLeft: number,
+): Promise<SyncedPlan> {
+  const plan = {
+    cutovers: [] as Account[],
+    forced: new Set<string>(),
+    due: [] as Account[],
+    waiting: {} as Record<string, number>,
+  };
+  let windowed = 0;
+  let token: string | undefined;
+  do {
+    const page = await services.store.accounts.listByStatus(wave.id, "Synced", {
+      limit: PAGE,
+      ...(token ? { continuationToken: token } : {}),
+    });
+    for (const account of page.items) {
+      const decision = cutoverDecision(account, wave, window, now);
+      if (decision.ready && plan.cutovers.length < budget && (decision.forced || windowed < capacityLeft)) {
+        plan.cutovers.push(account);
+        if (decision.forced) plan.forced.add(account.id);
+        else windowed += 1;
+        continue;
+      }
+      const reason = decision.ready ? "window capacity used" : decision.reason;
+      plan.waiting[reason] = (plan.waiting[reason] ?? 0) + 1;
+      if (plan.due.length < budget && incrementalDue(account, wave, now)) plan.due.push(account);
+    }
+    token = page.continuationToken;
+  } while (token);
+  return plan;
 }
 
 /** Marks up to `wanted` Pending accounts Queued, then sends their first slice. */
 async function releasePending(
-  services: Services,
+  services: SchedulerPorts,
   wave: Wave,
   wanted: number,
   actor: string,
 ): Promise<number> {
-  const accounts = services.store.accounts;
-  const messages: MoveMessage[] = [];
+  let released = 0;
   let token: string | undefined;
-  while (messages.length < wanted) {
-    const page = await accounts.listByStatus(wave.id, "Pending", {
-      limit: Math.min(1000, wanted - messages.length),
+  while (released < wanted) {
+    const page = await services.store.accounts.listByStatus(wave.id, "Pending", {
+      limit: Math.min(PAGE, wanted - released),
       ...(token ? { continuationToken: token } : {}),
     });
-    for (let start = 0; start < page.items.length; start += RELEASE_PARALLELISM) {
-      const batch = page.items.slice(start, start + RELEASE_PARALLELISM);
-      const queued = await Promise.all(
-        batch.map(async (account) => {
-          try {
-            return await accounts.transition(account.id, account.etag, "Queued", {
-              reason: "released by the scheduler",
-              actor,
-              at: services.now(),
-            });
-          } catch (error) {
-            // Someone else changed it (an operator, a concurrent release): skip it this time.
-            if (error instanceof ConcurrencyConflictError) return undefined;
-            throw error;
-          }
-        }),
-      );
-      // Sent batch by batch: a failure later in the run leaves few Queued accounts for the sweeper.
-      const batchMessages: MoveMessage[] = [];
-      for (const account of queued) {
-        if (!account) continue;
-        batchMessages.push({
-          v: 1,
-          waveId: wave.id,
-          accountId: account.id,
-          attempt: account.attempt,
-          slice: account.slice + 1,
-          pass: "initial",
-          round: 0,
-        });
-      }
-      if (batchMessages.length > 0) await services.moves.send(batchMessages);
-      messages.push(...batchMessages);
-    }
+    released += (await markAndSend(services, page.items, "Queued", "released by the scheduler", actor))
+      .length;
     token = page.continuationToken;
     if (!token || page.items.length === 0) break;
   }
-  return messages.length;
+  return released;
+}
+
+/**
+ * Moves each account to `to` (skipping any that someone else changed meanwhile), then sends the
+ * first slice of its new pass; batch by batch, so a failure leaves few marked accounts unsent.
+ */
+async function markAndSend(
+  services: SchedulerPorts,
+  accounts: readonly Account[],
+  to: AccountStatus,
+  reason: string,
+  actor: string,
+): Promise<Account[]> {
+  const started: Account[] = [];
+  for (let start = 0; start < accounts.length; start += RELEASE_PARALLELISM) {
+    const batch = accounts.slice(start, start + RELEASE_PARALLELISM);
+    const marked = await Promise.all(
+      batch.map(async (account) => {
+        try {
+          return await services.store.accounts.transition(account.id, account.etag, to, {
+            reason,
+            actor,
+            at: services.now(),
+          });
+        } catch (error) {
+          // An operator or a concurrent scheduler changed it: leave it for the next run.
+          if (error instanceof ConcurrencyConflictError) return undefined;
+          throw error;
+        }
+      }),
+    );
+    const messages: MoveMessage[] = [];
+    for (const account of marked) {
+      if (!account) continue;
+      messages.push(nextMoveMessage(account));
+      started.push(account);
+    }
+    if (messages.length > 0) await services.moves.send(messages);
+  }
+  return started;
 }

@@ -1,21 +1,16 @@
 /**
  * The sweeper (a timer): repairs what a crash can leave behind. An account that is Queued,
- * Syncing, Synced or Completing, holds no live lease, and has not been written for a while has lost its
+ * Syncing or Completing, holds no live lease, and has not been written for a while has lost its
  * message (a crash between the write and the send, or a message that expired): its next slice
  * is sent again. Duplicates are harmless: MessageId dedup drops them inside the window, and the
  * mover ignores a slice the account has already passed.
  */
-import type { MoveMessage, Pass } from "../bus/messages.js";
+import { nextMoveMessage } from "../bus/messages.js";
 import { hasLiveLease, type Account, type AccountStatus } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
 
-const SWEPT: readonly { status: AccountStatus; pass: Pass }[] = [
-  { status: "Queued", pass: "initial" },
-  { status: "Syncing", pass: "initial" },
-  // Finished its initial copy but its cutover message was lost.
-  { status: "Synced", pass: "cutover" },
-  { status: "Completing", pass: "cutover" },
-];
+/** Statuses in which an account waits for a message; Synced rests until the scheduler picks it. */
+const SWEPT: readonly AccountStatus[] = ["Queued", "Syncing", "Completing"];
 
 /** Re-sends the next slice of every stuck account; returns how many were re-sent. */
 export async function runSweeper(services: Services): Promise<number> {
@@ -24,7 +19,7 @@ export async function runSweeper(services: Services): Promise<number> {
   let resent = 0;
   for (const wave of await services.store.waves.list()) {
     if (wave.status === "Completed" || wave.status === "Cancelled") continue;
-    for (const { status, pass } of SWEPT) {
+    for (const status of SWEPT) {
       const stuck: Account[] = [];
       let token: string | undefined;
       do {
@@ -38,17 +33,9 @@ export async function runSweeper(services: Services): Promise<number> {
         token = page.continuationToken;
       } while (token);
       if (stuck.length === 0) continue;
-      const messages: MoveMessage[] = stuck.map((account) => ({
-        v: 1,
-        waveId: wave.id,
-        accountId: account.id,
-        attempt: account.attempt,
-        slice: account.slice + 1,
-        pass,
-        round: 0,
-        // One id per sweep interval: re-sends within an interval still deduplicate.
-        resend: Math.max(1, Math.floor(now.getTime() / services.pipeline.requeueAfterMs)),
-      }));
+      // One id per sweep interval: re-sends within an interval still deduplicate.
+      const resend = Math.max(1, Math.floor(now.getTime() / services.pipeline.requeueAfterMs));
+      const messages = stuck.map((account) => nextMoveMessage(account, resend));
       await services.moves.send(messages);
       resent += messages.length;
       services.logger.warn("sweeper re-sent stuck accounts", {

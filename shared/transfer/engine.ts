@@ -25,7 +25,16 @@ export interface SliceProgress {
   bytesCopied: number;
   badItems: number;
   largeItems: number;
+  /** Items the source reported gone from a folder (deleted, or moved to another folder). */
   removedAtSource: number;
+  /** Copies deleted in the target because their source item was deleted (mirroring only). */
+  deletedInTarget: number;
+  /** Copies moved in the target because their source item moved to another folder. */
+  itemsMoved: number;
+  /** Target folders renamed or moved, or source folders found deleted. */
+  foldersChanged: number;
+  /** Items the source's folders held when this slice listed them (only when it did). */
+  listedItems?: number;
 }
 
 export type SliceOutcome =
@@ -40,8 +49,15 @@ export interface SliceRequest {
   readonly state: TransferStateStore;
   /** Epoch ms after which no new page is started. */
   readonly deadline: number;
-  /** Start a new incremental pass over folders whose last pass finished. */
-  readonly newPass: boolean;
+  /**
+   * The account's pass. A higher number than the folders were last opened for starts a new pass:
+   * the folder tree is read again and every folder's item delta continues from its deltaLink.
+   */
+  readonly round: number;
+  /** Delete in the target what was deleted at the source (items and folders). */
+  readonly mirrorDeletions?: boolean;
+  /** Age policy: items received before `olderThanMs` go to the same folder path in `side`. */
+  readonly archive?: { readonly side: FolderSide; readonly olderThanMs: number };
   /** Items larger than this are skipped and recorded. */
   readonly largeItemBytes: number;
   readonly pageSize?: number;
@@ -85,11 +101,58 @@ function emptyProgress(): SliceProgress {
     badItems: 0,
     largeItems: 0,
     removedAtSource: 0,
+    deletedInTarget: 0,
+    itemsMoved: 0,
+    foldersChanged: 0,
   };
+}
+
+/** Most removals a folder remembers within one pass; more are reported but not mirrored. */
+const MAX_PENDING_REMOVALS = 1_000;
+
+/** Where an item's copy lives: the target mailbox, or the target archive under an age policy. */
+interface Destination {
+  readonly side: FolderSide;
+  readonly folderId: string;
+  readonly sessions: ImportSessions;
+  readonly inArchive: boolean;
+}
+
+function itemTime(item: MailboxItem): number {
+  return Date.parse(item.receivedDateTime ?? item.createdDateTime ?? "");
 }
 
 function versionOf(item: MailboxItem): string {
   return item.changeKey ?? item.lastModifiedDateTime ?? "";
+}
+
+/** Opens import sessions on one side, turning a refused session into a permanent failure. */
+function sessionsFor(side: FolderSide, deadline: number): ImportSessions {
+  return new ImportSessions(async () => {
+    try {
+      return await withTransientRetry(
+        () => side.api.createImportSession(side.mailboxId, side.governor),
+        deadline,
+        side.governor,
+      );
+    } catch (error) {
+      if (error instanceof ItemRejectedError) {
+        throw new PermanentTransferError(
+          "ImportRefused",
+          `the target refused an import session (${error.code})`,
+          error.code,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  });
+}
+
+/** The two places a slice may import into. */
+interface Targets {
+  readonly primary: ImportSessions;
+  readonly archive?: ImportSessions;
 }
 
 /** Runs one slice of a mailbox transfer. */
@@ -97,38 +160,22 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
   const progress = emptyProgress();
   const { source, target, key, state, logger } = request;
   try {
-    const { folders, created } = await mapFolders(
-      source,
-      target,
+    const { folders, changes } = await mapFolders(source, target, {
       key,
       state,
       logger,
-      request.newPass,
-      request.deadline,
-    );
-    progress.foldersCreated += created;
-    if (request.newPass) await startPass(folders, key, state);
-    const sessions = new ImportSessions(async () => {
-      try {
-        return await withTransientRetry(
-          () => target.api.createImportSession(target.mailboxId, target.governor),
-          request.deadline,
-          target.governor,
-        );
-      } catch (error) {
-        if (error instanceof ItemRejectedError) {
-          throw new PermanentTransferError(
-            "ImportRefused",
-            `the target refused an import session (${error.code})`,
-            error.code,
-            {
-              cause: error,
-            },
-          );
-        }
-        throw error;
-      }
+      round: request.round,
+      deadline: request.deadline,
+      mirrorDeletions: request.mirrorDeletions ?? false,
+      ...(request.archive ? { archive: request.archive.side } : {}),
     });
+    progress.foldersCreated += changes.created;
+    progress.foldersChanged += changes.restructured + changes.removed;
+    if (changes.listedItems !== undefined) progress.listedItems = changes.listedItems;
+    const targets: Targets = {
+      primary: sessionsFor(target, request.deadline),
+      ...(request.archive ? { archive: sessionsFor(request.archive.side, request.deadline) } : {}),
+    };
     const pending = folders.filter((folder) => !folder.passComplete);
     let next = 0;
     let outOfTime = false;
@@ -149,7 +196,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
             await state.saveFolder(key, current);
             continue;
           }
-          current = await copyPage(request, current, sessions, progress);
+          current = await copyPage(request, current, targets, progress);
         }
       }
     };
@@ -169,7 +216,9 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     const throttled = errors.find((error): error is ThrottledError => error instanceof ThrottledError);
     if (throttled) throw throttled;
     if (errors.length > 0) throw asError(errors[0]);
-    return { kind: outOfTime ? "more" : "done", progress };
+    if (outOfTime) return { kind: "more", progress };
+    if (request.mirrorDeletions) await settleRemovals(request, progress);
+    return { kind: "done", progress };
   } catch (error) {
     if (error instanceof ThrottledError) {
       return { kind: "throttled", retryAt: error.retryAt, progress };
@@ -178,18 +227,54 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
   }
 }
 
-async function startPass(
-  folders: FolderCheckpoint[],
-  key: MailboxKey,
-  state: TransferStateStore,
-): Promise<void> {
-  for (let index = 0; index < folders.length; index += 1) {
-    const folder = folders[index];
-    if (folder?.passComplete) {
-      const reopened = { ...folder, passComplete: false };
-      await state.saveFolder(key, reopened);
-      folders[index] = reopened;
+/**
+ * At the end of a pass, deletes the copies of items the source deleted. An item reported gone
+ * from a folder but seen in another folder during the pass was moved, not deleted: its record
+ * names the new folder, and its copy stays.
+ */
+async function settleRemovals(request: SliceRequest, progress: SliceProgress): Promise<void> {
+  const { state, key } = request;
+  for (const folder of await state.loadFolders(key)) {
+    if (!folder.removedIds || folder.removedIds.length === 0) continue;
+    const records = await state.getItems(key, folder.removedIds);
+    for (const record of records.values()) {
+      if (record.sourceFolderId !== folder.sourceFolderId) continue;
+      const side = record.inArchive ? request.archive?.side : request.target;
+      if (side && !record.pending && record.targetItemId !== "") {
+        await withTransientRetry(
+          () => side.api.deleteItem(side.mailboxId, record.targetItemId, side.governor),
+          request.deadline,
+          side.governor,
+        );
+      }
+      await state.deleteItem(key, record.sourceItemId);
+      progress.deletedInTarget += 1;
     }
+    const { removedIds: _settled, ...rest } = folder;
+    await state.saveFolder(key, rest);
+  }
+}
+
+/** Moves the copy of an item that moved to `folder` at the source; false when the copy is gone. */
+async function followMove(
+  request: SliceRequest,
+  record: ItemRecord,
+  folder: FolderCheckpoint,
+): Promise<boolean> {
+  const side = record.inArchive ? request.archive?.side : request.target;
+  const destination = record.inArchive ? folder.archiveFolderId : folder.targetFolderId;
+  if (!side || destination === undefined) return false;
+  try {
+    await withTransientRetry(
+      () => side.api.moveItem(side.mailboxId, record.targetItemId, destination, side.governor),
+      request.deadline,
+      side.governor,
+    );
+    return true;
+  } catch (error) {
+    // The copy is gone (deleted in the target by someone): import the item afresh.
+    if (error instanceof ItemRejectedError) return false;
+    throw error;
   }
 }
 
@@ -197,10 +282,10 @@ async function startPass(
 async function copyPage(
   request: SliceRequest,
   folder: FolderCheckpoint,
-  sessions: ImportSessions,
+  targets: Targets,
   progress: SliceProgress,
 ): Promise<FolderCheckpoint> {
-  const { source, target, key, state } = request;
+  const { source, key, state } = request;
   await request.heartbeat?.();
   const page = await withTransientRetry(
     () =>
@@ -219,6 +304,20 @@ async function copyPage(
     page.items.map((item) => item.id),
   );
   if ([...known.values()].some((record) => record.pending)) await reconcile(request, folder, known);
+  for (const item of page.items) {
+    const record = known.get(item.id);
+    if (!record || record.pending || record.sourceFolderId === folder.sourceFolderId) continue;
+    // Seen before in another folder: the user moved it, so its copy moves too.
+    if (record.sourceFolderId !== undefined && !(await followMove(request, record, folder))) {
+      await state.deleteItem(key, item.id);
+      known.delete(item.id);
+      continue;
+    }
+    const moved: ItemRecord = { ...record, sourceFolderId: folder.sourceFolderId };
+    await state.putItem(key, moved);
+    known.set(item.id, moved);
+    if (record.sourceFolderId !== undefined) progress.itemsMoved += 1;
+  }
   // Target items already accounted for on this page; a lookup for a lost answer skips them.
   const claimed = new Set(
     [...known.values()].filter((record) => !record.pending).map((record) => record.targetItemId),
@@ -273,6 +372,24 @@ async function copyPage(
     prefetch?.catch(() => undefined);
     const exported = await current;
     const byId = new Map(chunk.map((item) => [item.id, item]));
+    const destinationOf = (item: MailboxItem): Destination => {
+      const found = known.get(item.id);
+      const previous = found && !found.pending ? found : undefined;
+      const archive = request.archive;
+      const toArchive = previous
+        ? previous.inArchive === true
+        : archive !== undefined &&
+          folder.archiveFolderId !== undefined &&
+          itemTime(item) < archive.olderThanMs;
+      return toArchive && archive && targets.archive && folder.archiveFolderId !== undefined
+        ? { side: archive.side, folderId: folder.archiveFolderId, sessions: targets.archive, inArchive: true }
+        : {
+            side: request.target,
+            folderId: folder.targetFolderId,
+            sessions: targets.primary,
+            inArchive: false,
+          };
+    };
     // Intents first: should this process die between an import and its record, the next
     // attempt finds the copy in the target instead of importing the item a second time.
     const intents: ItemRecord[] = [];
@@ -286,6 +403,8 @@ async function copyPage(
         pending: true,
         sourceVersion: versionOf(item),
         sizeBytes: item.size ?? 0,
+        sourceFolderId: folder.sourceFolderId,
+        ...(destinationOf(item).inArchive ? { inArchive: true } : {}),
         ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
       });
     }
@@ -301,11 +420,12 @@ async function copyPage(
         const data = entry.data;
         const found = known.get(item.id);
         const previous = found && !found.pending ? found : undefined;
+        const destination = destinationOf(item);
         const post = (active: ImportSession): Promise<ImportedItem> =>
-          target.api.importItem(
+          destination.side.api.importItem(
             active,
             {
-              folderId: folder.targetFolderId,
+              folderId: destination.folderId,
               data,
               ...(previous
                 ? {
@@ -316,7 +436,7 @@ async function copyPage(
                   }
                 : {}),
             },
-            target.governor,
+            destination.side.governor,
           );
         const importOnce = (active: ImportSession): Promise<ImportedItem> =>
           withTransientRetry(
@@ -326,21 +446,21 @@ async function copyPage(
               } catch (error) {
                 // No answer: the import may have happened. Look before posting it again.
                 if (previous || !(error instanceof TransientTransferError) || error.status !== 0) throw error;
-                const copy = await findCopy(request, folder, item, claimed);
+                const copy = await findCopy(request, destination, item, claimed);
                 if (copy) return copy;
                 throw error;
               }
             },
             request.deadline,
-            target.governor,
+            destination.side.governor,
           );
-        const session = await sessions.get();
+        const session = await destination.sessions.get();
         let imported;
         try {
           imported = await importOnce(session);
         } catch (error) {
           if (!(error instanceof ImportSessionExpiredError)) throw error;
-          imported = await importOnce(await sessions.renew(session));
+          imported = await importOnce(await destination.sessions.renew(session));
         }
         claimed.add(imported.itemId);
         const record: ItemRecord = {
@@ -349,6 +469,8 @@ async function copyPage(
           ...(imported.changeKey ? { targetChangeKey: imported.changeKey } : {}),
           sourceVersion: versionOf(item),
           sizeBytes: item.size ?? Math.floor((data.length * 3) / 4),
+          sourceFolderId: folder.sourceFolderId,
+          ...(destination.inArchive ? { inArchive: true } : {}),
           ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
         };
         await state.putItem(key, record);
@@ -366,13 +488,35 @@ async function copyPage(
     );
   }
   progress.removedAtSource += page.removedIds.length;
+  const removedIds = request.mirrorDeletions ? pendingRemovals(request, folder, page.removedIds) : undefined;
   const next: FolderCheckpoint = {
     ...folder,
+    ...(removedIds ? { removedIds } : {}),
     ...(page.nextLink ? { cursor: page.nextLink } : page.deltaLink ? { cursor: page.deltaLink } : {}),
     passComplete: page.nextLink === undefined,
   };
   await state.saveFolder(key, next);
   return next;
+}
+
+/** The folder's removals so far this pass, settled when the pass ends (see settleRemovals). */
+function pendingRemovals(
+  request: SliceRequest,
+  folder: FolderCheckpoint,
+  removed: readonly string[],
+): string[] | undefined {
+  if (removed.length === 0) return folder.removedIds ? [...folder.removedIds] : undefined;
+  const all = [...new Set([...(folder.removedIds ?? []), ...removed])];
+  if (all.length > MAX_PENDING_REMOVALS) {
+    request.logger.warn(
+      "too many deletions in one folder to mirror in one pass; the rest are only reported",
+      {
+        mailboxKey: request.key,
+        dropped: all.length - MAX_PENDING_REMOVALS,
+      },
+    );
+  }
+  return all.slice(0, MAX_PENDING_REMOVALS);
 }
 
 /** What identifies an imported copy: the import keeps the item's creation time and size. */
@@ -383,17 +527,17 @@ function fingerprint(createdDateTime: string | undefined, size: number | undefin
 /** The target folder's items not already accounted for, by fingerprint. */
 async function unclaimedCopies(
   request: SliceRequest,
-  folder: FolderCheckpoint,
+  where: { readonly side: FolderSide; readonly folderId: string },
   claimed: ReadonlySet<string>,
 ): Promise<Map<string, MailboxItem[]>> {
-  const { target } = request;
+  const { side, folderId } = where;
   const candidates = new Map<string, MailboxItem[]>();
   let cursor: string | undefined;
   do {
     const page = await withTransientRetry(
-      () => target.api.itemDelta(target.mailboxId, folder.targetFolderId, cursor, 200, target.governor),
+      () => side.api.itemDelta(side.mailboxId, folderId, cursor, 200, side.governor),
       request.deadline,
-      target.governor,
+      side.governor,
     );
     for (const item of page.items) {
       if (claimed.has(item.id)) continue;
@@ -419,9 +563,21 @@ async function reconcile(
   const claimed = new Set(
     [...known.values()].filter((record) => !record.pending).map((record) => record.targetItemId),
   );
-  const candidates = await unclaimedCopies(request, folder, claimed);
+  const archive = request.archive;
+  const primaryCopies = await unclaimedCopies(
+    request,
+    { side: request.target, folderId: folder.targetFolderId },
+    claimed,
+  );
+  const archiveCopies =
+    archive &&
+    folder.archiveFolderId !== undefined &&
+    [...known.values()].some((record) => record.pending && record.inArchive)
+      ? await unclaimedCopies(request, { side: archive.side, folderId: folder.archiveFolderId }, claimed)
+      : new Map<string, MailboxItem[]>();
   for (const [sourceItemId, record] of known) {
     if (!record.pending) continue;
+    const candidates = record.inArchive ? archiveCopies : primaryCopies;
     const match = candidates.get(fingerprint(record.createdDateTime, record.sizeBytes))?.shift();
     if (!match) continue;
     const settled: ItemRecord = {
@@ -439,11 +595,11 @@ async function reconcile(
 /** After an import went unanswered: its copy in the target folder, if the import did happen. */
 async function findCopy(
   request: SliceRequest,
-  folder: FolderCheckpoint,
+  destination: Destination,
   item: MailboxItem,
   claimed: ReadonlySet<string>,
 ): Promise<ImportedItem | undefined> {
-  const candidates = await unclaimedCopies(request, folder, claimed);
+  const candidates = await unclaimedCopies(request, destination, claimed);
   const match = candidates.get(fingerprint(item.createdDateTime, item.size))?.[0];
   if (!match) return undefined;
   request.logger.info("an unanswered import had happened; recorded its copy", { mailboxKey: request.key });

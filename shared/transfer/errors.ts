@@ -6,7 +6,9 @@ export type FailureClass =
   | "TargetUserNotFound"
   | "TargetNotLicensed"
   | "MailboxNotFound"
-  | "ArchiveMissing"
+  | "TargetArchiveMissing"
+  | "UsageLocationMissing"
+  | "LicenceAssignmentFailed"
   | "ImportRefused"
   | "BadItemLimitExceeded"
   | "MalformedMessage";

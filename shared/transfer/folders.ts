@@ -16,6 +16,42 @@ interface PlacedFolder {
   readonly path: string;
 }
 
+/** What a pass start did to the folder tree. */
+export interface FolderChanges {
+  readonly created: number;
+  /** Target folders renamed or moved because the source's were. */
+  readonly restructured: number;
+  /** Source folders gone since the last pass (their target folders deleted only when mirroring). */
+  readonly removed: number;
+  /** Items the source folders held when listed; absent when the tree was not read. */
+  readonly listedItems?: number;
+}
+
+export interface FolderMapping {
+  readonly key: MailboxKey;
+  readonly state: TransferStateStore;
+  readonly logger: Logger;
+  /** The account's pass; folders last opened for an older one are read again from the source. */
+  readonly round: number;
+  readonly deadline: number;
+  /** Delete target folders whose source folder was deleted. */
+  readonly mirrorDeletions: boolean;
+  /** Age policy: the target archive gets the same folder paths. */
+  readonly archive?: FolderSide;
+}
+
+function depthOf(path: string): number {
+  return path.split("/").length;
+}
+
+function byDepth<T extends { path: string }>(list: readonly T[]): T[] {
+  return [...list].sort((a, b) => depthOf(a.path) - depthOf(b.path));
+}
+
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
 /** Lists a mailbox's folders with their paths, parents before children. */
 async function placedFolders(side: FolderSide, deadline: number): Promise<PlacedFolder[]> {
   const folders = await withTransientRetry(
@@ -38,95 +74,198 @@ async function placedFolders(side: FolderSide, deadline: number): Promise<Placed
     placed.set(folder.id, result);
     return result;
   };
-  return folders.map(place);
+  return byDepth(folders.map(place));
 }
 
 /**
- * Makes sure every source folder has its counterpart in the target and is checkpointed (when a
- * pass starts, or when nothing is checkpointed yet).
- * Existing target folders are matched by parent and name (well-known folders such as Inbox
- * already exist), so re-running after a crash never creates a folder twice.
+ * Folder paths of a target mailbox, created where missing, parents before children. Existing
+ * folders are matched by path (well-known folders such as Inbox exist already), so running it
+ * again after a crash never creates a folder twice.
+ */
+class TargetTree {
+  private byPath: Map<string, string> | undefined;
+  created = 0;
+
+  constructor(
+    private readonly side: FolderSide,
+    private readonly deadline: number,
+  ) {}
+
+  private async paths(): Promise<Map<string, string>> {
+    this.byPath ??= new Map(
+      (await placedFolders(this.side, this.deadline)).map((placed) => [
+        placed.path.toLowerCase(),
+        placed.folder.id,
+      ]),
+    );
+    return this.byPath;
+  }
+
+  /** The folder at `path`, created under `parentId` (undefined: top level) when missing. */
+  async ensure(path: string, parentId: string | undefined, type: string | undefined): Promise<string> {
+    const paths = await this.paths();
+    const existing = paths.get(path.toLowerCase());
+    if (existing !== undefined) return existing;
+    const folder = await withTransientRetry(
+      () => this.side.api.createFolder(this.side.mailboxId, parentId, nameOf(path), type, this.side.governor),
+      this.deadline,
+      this.side.governor,
+    );
+    paths.set(path.toLowerCase(), folder.id);
+    this.created += 1;
+    return folder.id;
+  }
+}
+
+/**
+ * The folders of this pass, checkpointed. Mid-pass the checkpoints are the plan. When a pass
+ * starts (or nothing is checkpointed yet) the source tree is read again and the target follows
+ * it: new folders are created, renamed and moved ones are renamed and moved, and deleted ones are
+ * dropped (and deleted in the target when mirroring). Every folder is then opened for the pass.
  */
 export async function mapFolders(
   source: FolderSide,
   target: FolderSide,
-  key: MailboxKey,
-  state: TransferStateStore,
-  logger: Logger,
-  refresh: boolean,
-  deadline: number,
-): Promise<{ folders: FolderCheckpoint[]; created: number }> {
+  mapping: FolderMapping,
+): Promise<{ folders: FolderCheckpoint[]; changes: FolderChanges }> {
+  const { key, state, round, deadline } = mapping;
   const known = new Map((await state.loadFolders(key)).map((folder) => [folder.sourceFolderId, folder]));
-  // Mid-pass the checkpointed folders are the plan; the tree is read again when a pass starts.
-  if (!refresh && known.size > 0) return { folders: [...known.values()], created: 0 };
-  const sourceFolders = await placedFolders(source, deadline);
-  // Refresh what each known folder holds now, so a pass can skip the empty ones.
-  for (const placed of sourceFolders) {
-    const folder = known.get(placed.folder.id);
-    const count = placed.folder.totalItemCount;
-    if (folder && count !== undefined && folder.sourceItemCount !== count) {
-      const updated = { ...folder, sourceItemCount: count };
-      await state.saveFolder(key, updated);
-      known.set(updated.sourceFolderId, updated);
-    }
+  const stale = [...known.values()].some((folder) => (folder.round ?? 0) < round);
+  if (known.size > 0 && !stale) {
+    return { folders: [...known.values()], changes: { created: 0, restructured: 0, removed: 0 } };
   }
-  const missing = sourceFolders.filter((placed) => !known.has(placed.folder.id));
-  let created = 0;
-  if (missing.length > 0) {
-    const targetFolders = await placedFolders(target, deadline);
-    const targetByPath = new Map(
-      targetFolders.map((placed) => [placed.path.toLowerCase(), placed.folder.id]),
-    );
-    const sourceToTarget = new Map<string, string>();
-    for (const folder of known.values()) sourceToTarget.set(folder.sourceFolderId, folder.targetFolderId);
-    // Parents before children: one depth at a time, the folders of a depth in parallel.
-    const byDepth = new Map<number, PlacedFolder[]>();
-    for (const placed of missing) {
-      const depth = placed.path.split("/").length;
-      byDepth.set(depth, [...(byDepth.get(depth) ?? []), placed]);
+  const sourceFolders = await placedFolders(source, deadline);
+  const targetTree = new TargetTree(target, deadline);
+  const archiveTree = mapping.archive ? new TargetTree(mapping.archive, deadline) : undefined;
+  const save = async (folder: FolderCheckpoint): Promise<FolderCheckpoint> => {
+    await state.saveFolder(key, folder);
+    known.set(folder.sourceFolderId, folder);
+    return folder;
+  };
+  let restructured = 0;
+  const seen = new Set<string>();
+  // Parents before children, so a folder's new parent is always mapped before the folder.
+  for (const placed of sourceFolders) {
+    seen.add(placed.folder.id);
+    const before = known.get(placed.folder.id);
+    const parent = placed.parentId === undefined ? undefined : known.get(placed.parentId);
+    const count = placed.folder.totalItemCount;
+    let next: FolderCheckpoint;
+    if (before === undefined) {
+      next = {
+        sourceFolderId: placed.folder.id,
+        targetFolderId: await targetTree.ensure(placed.path, parent?.targetFolderId, placed.folder.type),
+        path: placed.path,
+        passComplete: false,
+        round,
+        ...(placed.parentId === undefined ? {} : { sourceParentId: placed.parentId }),
+        ...(count === undefined ? {} : { sourceItemCount: count }),
+      };
+    } else {
+      if (before.path !== placed.path) {
+        await followRestructure(target, before, placed, parent?.targetFolderId, deadline);
+        restructured += 1;
+      }
+      next = {
+        ...before,
+        path: placed.path,
+        ...(count === undefined ? {} : { sourceItemCount: count }),
+        ...(placed.parentId === undefined ? {} : { sourceParentId: placed.parentId }),
+      };
+      if (placed.parentId === undefined) {
+        const { sourceParentId: _dropped, ...rest } = next;
+        next = rest;
+      }
+      // Open it for this pass: the item delta continues from the last pass's deltaLink.
+      if ((before.round ?? 0) < round) next = { ...next, round, passComplete: false };
     }
-    for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
-      const made = await Promise.all(
-        (byDepth.get(depth) ?? []).map(async (placed) => {
-          let targetId = targetByPath.get(placed.path.toLowerCase());
-          if (targetId === undefined) {
-            const parentTarget =
-              placed.parentId === undefined ? undefined : sourceToTarget.get(placed.parentId);
-            const folder = await withTransientRetry(
-              () =>
-                target.api.createFolder(
-                  target.mailboxId,
-                  parentTarget,
-                  placed.folder.displayName,
-                  placed.folder.type,
-                  target.governor,
-                ),
-              deadline,
-              target.governor,
-            );
-            targetId = folder.id;
-            created += 1;
-          }
-          const checkpoint: FolderCheckpoint = {
-            sourceFolderId: placed.folder.id,
-            targetFolderId: targetId,
-            path: placed.path,
-            passComplete: false,
-            ...(placed.folder.totalItemCount !== undefined
-              ? { sourceItemCount: placed.folder.totalItemCount }
-              : {}),
-          };
-          await state.saveFolder(key, checkpoint);
-          return checkpoint;
-        }),
-      );
-      for (const checkpoint of made) {
-        sourceToTarget.set(checkpoint.sourceFolderId, checkpoint.targetFolderId);
-        targetByPath.set(checkpoint.path.toLowerCase(), checkpoint.targetFolderId);
-        known.set(checkpoint.sourceFolderId, checkpoint);
+    if (mapping.archive && archiveTree) {
+      if (next.archiveFolderId === undefined) {
+        next = {
+          ...next,
+          archiveFolderId: await archiveTree.ensure(placed.path, parent?.archiveFolderId, placed.folder.type),
+        };
+      } else if (before !== undefined && before.path !== placed.path) {
+        await followRestructure(
+          mapping.archive,
+          { ...before, targetFolderId: next.archiveFolderId },
+          placed,
+          parent?.archiveFolderId,
+          deadline,
+        );
       }
     }
-    logger.debug("folders mapped", { mailboxKey: key, folders: known.size, created });
+    if (before === undefined || !sameCheckpoint(before, next)) await save(next);
   }
-  return { folders: [...known.values()], created };
+  let removed = 0;
+  // Deepest first, so a parent's deletion never precedes its child's.
+  for (const gone of byDepth(
+    [...known.values()].filter((folder) => !seen.has(folder.sourceFolderId)),
+  ).reverse()) {
+    if (mapping.mirrorDeletions) {
+      for (const [side, folderId] of [
+        [target, gone.targetFolderId],
+        [mapping.archive, gone.archiveFolderId],
+      ] as const) {
+        if (side === undefined || folderId === undefined) continue;
+        await withTransientRetry(
+          () => side.api.deleteFolder(side.mailboxId, folderId, side.governor),
+          deadline,
+          side.governor,
+        );
+      }
+    }
+    await state.deleteFolder(key, gone.sourceFolderId);
+    known.delete(gone.sourceFolderId);
+    removed += 1;
+  }
+  const changes = {
+    created: targetTree.created + (archiveTree?.created ?? 0),
+    restructured,
+    removed,
+    listedItems: sourceFolders.reduce((sum, placed) => sum + (placed.folder.totalItemCount ?? 0), 0),
+  };
+  if (changes.created + restructured + removed > 0) {
+    mapping.logger.info("folder tree followed the source", {
+      mailboxKey: key,
+      folders: known.size,
+      ...changes,
+    });
+  }
+  return { folders: [...known.values()], changes };
+}
+
+function sameCheckpoint(a: FolderCheckpoint, b: FolderCheckpoint): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof FolderCheckpoint>;
+  return [...keys].every((field) => a[field] === b[field]);
+}
+
+/** Renames and/or moves a target folder so its path matches the source folder's new path. */
+async function followRestructure(
+  side: FolderSide,
+  before: FolderCheckpoint,
+  placed: PlacedFolder,
+  newParentTargetId: string | undefined,
+  deadline: number,
+): Promise<void> {
+  if (before.sourceParentId !== placed.parentId) {
+    await withTransientRetry(
+      () => side.api.moveFolder(side.mailboxId, before.targetFolderId, newParentTargetId, side.governor),
+      deadline,
+      side.governor,
+    );
+  }
+  if (nameOf(before.path) !== placed.folder.displayName) {
+    await withTransientRetry(
+      () =>
+        side.api.renameFolder(
+          side.mailboxId,
+          before.targetFolderId,
+          placed.folder.displayName,
+          side.governor,
+        ),
+      deadline,
+      side.governor,
+    );
+  }
 }

@@ -28,6 +28,7 @@ export interface MailboxIds {
 
 export interface MailboxFolder {
   readonly id: string;
+  readonly "@removed"?: { reason?: string };
   readonly displayName: string;
   readonly parentFolderId?: string | null;
   readonly childFolderCount?: number;
@@ -38,6 +39,7 @@ export interface MailboxFolder {
 export interface MailboxItem {
   readonly id: string;
   readonly size?: number;
+  readonly receivedDateTime?: string;
   readonly createdDateTime?: string;
   readonly lastModifiedDateTime?: string;
   readonly changeKey?: string;
@@ -114,6 +116,24 @@ export interface MailboxOperations {
     request: { folderId: string; data: string; update?: { itemId: string; changeKey?: string } },
     governor: MailboxGovernor,
   ): Promise<ImportedItem>;
+  renameFolder(
+    mailboxId: string,
+    folderId: string,
+    displayName: string,
+    governor: MailboxGovernor,
+  ): Promise<void>;
+  /** Moves a folder under another, or to the top level when `parentFolderId` is undefined. */
+  moveFolder(
+    mailboxId: string,
+    folderId: string,
+    parentFolderId: string | undefined,
+    governor: MailboxGovernor,
+  ): Promise<void>;
+  /** Deletes a folder and what it holds; a folder already gone is not an error. */
+  deleteFolder(mailboxId: string, folderId: string, governor: MailboxGovernor): Promise<void>;
+  moveItem(mailboxId: string, itemId: string, folderId: string, governor: MailboxGovernor): Promise<void>;
+  /** Deletes an item; an item already gone is not an error. */
+  deleteItem(mailboxId: string, itemId: string, governor: MailboxGovernor): Promise<void>;
 }
 
 /** Typed, governed, classified access to one tenant's users and mailboxes. */
@@ -151,44 +171,25 @@ export class MailboxApi implements MailboxOperations {
     }
   }
 
-  /** Every folder of a mailbox, parents before children. */
+  /**
+   * Every folder of a mailbox, from one full read of the folder delta: a page holds many folders,
+   * where walking the tree would cost a request per parent.
+   */
   async listFolders(mailboxId: string, governor: MailboxGovernor): Promise<MailboxFolder[]> {
+    const first = `${MAILBOXES}/${encode(mailboxId)}/folders/delta`;
     const all: MailboxFolder[] = [];
-    // Level by level, each level's listings in parallel (the governor caps what is in flight).
-    let level: (string | undefined)[] = [undefined];
-    while (level.length > 0) {
-      const listings = await Promise.all(
-        level.map((parent) => this.listChildren(mailboxId, parent, governor)),
-      );
-      level = [];
-      for (const folder of listings.flat()) {
-        all.push(folder);
-        if ((folder.childFolderCount ?? 1) > 0) level.push(folder.id);
-      }
-    }
-    return all;
-  }
-
-  private async listChildren(
-    mailboxId: string,
-    parent: string | undefined,
-    governor: MailboxGovernor,
-  ): Promise<MailboxFolder[]> {
-    const path =
-      parent === undefined
-        ? `${MAILBOXES}/${encode(mailboxId)}/folders`
-        : `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(parent)}/childFolders`;
-    const out: MailboxFolder[] = [];
-    let url: string | undefined = path;
+    let url: string | undefined = first;
     while (url !== undefined) {
       const target: string = url;
       const page = (await this.governed(governor, "listing folders", () =>
-        target === path ? this.client.api(target).top(100).get() : this.client.api(target).get(),
+        target === first
+          ? this.client.api(target).header("Prefer", "odata.maxpagesize=250").get()
+          : this.client.api(target).get(),
       )) as Paged<MailboxFolder>;
-      out.push(...(page.value ?? []));
+      for (const folder of page.value ?? []) if (folder["@removed"] === undefined) all.push(folder);
       url = page["@odata.nextLink"];
     }
-    return out;
+    return all;
   }
 
   /** Creates a folder at the root (no parent) or under a parent folder. */
@@ -303,6 +304,99 @@ export class MailboxApi implements MailboxOperations {
     }
     const code = /"code"\s*:\s*"([^"]+)"/.exec(reply.text)?.[1] ?? `Http${reply.status}`;
     throw new ItemRejectedError(code, `importing an item failed with ${reply.status} ${code}`);
+  }
+
+  async renameFolder(
+    mailboxId: string,
+    folderId: string,
+    displayName: string,
+    governor: MailboxGovernor,
+  ): Promise<void> {
+    await this.governed(governor, "renaming a folder", () =>
+      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}`).patch({ displayName }),
+    );
+  }
+
+  async moveFolder(
+    mailboxId: string,
+    folderId: string,
+    parentFolderId: string | undefined,
+    governor: MailboxGovernor,
+  ): Promise<void> {
+    await this.governed(governor, "moving a folder", () =>
+      this.client
+        .api(`${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}/move`)
+        .post({ destinationId: parentFolderId ?? "msgfolderroot" }),
+    );
+  }
+
+  async deleteFolder(mailboxId: string, folderId: string, governor: MailboxGovernor): Promise<void> {
+    await this.ignoringGone(governor, "deleting a folder", () =>
+      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}`).delete(),
+    );
+  }
+
+  async moveItem(
+    mailboxId: string,
+    itemId: string,
+    folderId: string,
+    governor: MailboxGovernor,
+  ): Promise<void> {
+    await this.governed(governor, "moving an item", () =>
+      this.client
+        .api(`${MAILBOXES}/${encode(mailboxId)}/items/${encode(itemId)}/move`)
+        .post({ destinationId: folderId }),
+    );
+  }
+
+  async deleteItem(mailboxId: string, itemId: string, governor: MailboxGovernor): Promise<void> {
+    await this.ignoringGone(governor, "deleting an item", () =>
+      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/items/${encode(itemId)}`).delete(),
+    );
+  }
+
+  /** Assigns a licence (SKU) to a user, keeping the licences it has. */
+  async assignLicense(userId: string, skuId: string, governor?: MailboxGovernor): Promise<void> {
+    const call = (): Promise<unknown> =>
+      this.client.api(`/users/${encode(userId)}/assignLicense`).post({
+        addLicenses: [{ skuId, disabledPlans: [] }],
+        removeLicenses: [],
+      }) as Promise<unknown>;
+    try {
+      await (governor ? governor.run(call) : call());
+    } catch (error) {
+      throw classifyGraphError(error, "assigning a licence");
+    }
+  }
+
+  /** Sends a plain-text mail as `fromUpn` (a licensed mailbox of this tenant); not saved to Sent Items. */
+  async sendMail(fromUpn: string, to: string, subject: string, body: string): Promise<void> {
+    try {
+      await this.client.api(`/users/${encode(fromUpn)}/sendMail`).post({
+        message: {
+          subject,
+          body: { contentType: "Text", content: body },
+          toRecipients: [{ emailAddress: { address: to } }],
+        },
+        saveToSentItems: false,
+      });
+    } catch (error) {
+      throw classifyGraphError(error, "sending the cutover notice");
+    }
+  }
+
+  /** A delete that finds nothing to delete has the effect asked for (a replay, or deleted twice). */
+  private async ignoringGone(
+    governor: MailboxGovernor,
+    what: string,
+    call: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await governor.run(call);
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw classifyGraphError(error, what);
+    }
   }
 
   private async governed(

@@ -15,6 +15,7 @@ import {
   type WaveCounts,
   type Wave,
   type WaveRecord,
+  type FinalizeActions,
   type WaveWindow,
   type Identity,
   type AccountError,
@@ -129,6 +130,12 @@ export function accountEntity(account: AccountRecord): TableEntity<Row> {
     status: account.status,
     attempt: account.attempt,
     slice: account.slice,
+    round: account.round,
+    ...optionalTexts({
+      syncedAt: account.syncedAt,
+      completeAfter: account.completeAfter,
+      completeNow: account.completeNow,
+    }),
     ...(account.lease === undefined
       ? {}
       : { leaseOwner: account.lease.owner, leaseExpiresAt: account.lease.expiresAt }),
@@ -157,6 +164,8 @@ export function accountFrom(row: Row, etag = etagOf(row)): Account {
     status: statusOf(row, "status"),
     attempt: count(row, "attempt"),
     slice: count(row, "slice"),
+    round: count(row, "round", 0),
+    ...readTexts(row, ["syncedAt", "completeAfter", "completeNow"]),
     ...(leaseOwner !== undefined && leaseExpiresAt !== undefined
       ? { lease: { owner: leaseOwner, expiresAt: leaseExpiresAt } }
       : {}),
@@ -248,7 +257,13 @@ export function waveEntity(wave: WaveRecord): TableEntity<Row> {
     badItemLimit: wave.badItemLimit,
     largeItemLimitBytes: figure(wave.largeItemLimitBytes) ?? 0,
     status: wave.status,
-    ...(wave.completeAfter === undefined ? {} : { completeAfter: wave.completeAfter }),
+    ...optionalTexts({ completeAfter: wave.completeAfter, completeNow: wave.completeNow }),
+    prestage: wave.prestage,
+    incrementalHours: wave.incrementalHours,
+    cutoverUnsynced: wave.cutoverUnsynced,
+    mirrorDeletions: wave.mirrorDeletions,
+    ...(wave.archiveAgeMonths === undefined ? {} : { archiveAgeMonths: wave.archiveAgeMonths }),
+    finalize: JSON.stringify(wave.finalize),
     createdAt: wave.createdAt,
     updatedAt: wave.updatedAt,
   };
@@ -267,7 +282,7 @@ function windowsOf(row: Row): WaveWindow[] {
 export function waveFrom(row: Row): Wave {
   const status = text(row, "status");
   if (!isWaveStatus(status)) throw malformed(row, "status");
-  const completeAfter = optionalText(row, "completeAfter");
+  const archiveAgeMonths = row.archiveAgeMonths === undefined ? undefined : count(row, "archiveAgeMonths");
   return {
     id: text(row, "rowKey"),
     description: optionalText(row, "description") ?? "",
@@ -277,11 +292,52 @@ export function waveFrom(row: Row): Wave {
     badItemLimit: count(row, "badItemLimit"),
     largeItemLimitBytes: count(row, "largeItemLimitBytes"),
     status,
-    ...(completeAfter === undefined ? {} : { completeAfter }),
+    ...readTexts(row, ["completeAfter", "completeNow"]),
+    // Waves stored before pre-staging existed keep the old behaviour: copy inside windows only.
+    prestage: flag(row, "prestage", false),
+    incrementalHours: count(row, "incrementalHours", 0),
+    cutoverUnsynced: flag(row, "cutoverUnsynced", true),
+    mirrorDeletions: flag(row, "mirrorDeletions", false),
+    ...(archiveAgeMonths === undefined ? {} : { archiveAgeMonths }),
+    finalize: finalizeOf(row),
     createdAt: text(row, "createdAt"),
     updatedAt: text(row, "updatedAt"),
     etag: etagOf(row),
   };
+}
+
+function optionalTexts(values: Record<string, string | undefined>): Row {
+  const row: Row = {};
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) row[key] = value;
+  return row;
+}
+
+function readTexts<K extends string>(row: Row, keys: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = optionalText(row, key);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function flag(row: Row, field: string, fallback: boolean): boolean {
+  const value = row[field];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "boolean") throw malformed(row, field);
+  return value;
+}
+
+function finalizeOf(row: Row): FinalizeActions {
+  if (row.finalize === undefined) return { announce: false };
+  try {
+    const parsed: unknown = JSON.parse(text(row, "finalize"));
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      throw malformed(row, "finalize");
+    return parsed as FinalizeActions;
+  } catch (error) {
+    throw error instanceof StoreUnavailableError ? error : malformed(row, "finalize");
+  }
 }
 
 /** Narrows an SDK result to a plain row. */

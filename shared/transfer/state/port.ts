@@ -23,6 +23,17 @@ export interface FolderCheckpoint {
   readonly passComplete: boolean;
   /** Items in the source folder when the pass started; 0 lets a first pass skip the folder. */
   readonly sourceItemCount?: number;
+  /** The pass (the account's round) this folder was last opened for; absent means 0. */
+  readonly round?: number;
+  /** The source parent folder, absent at the top level: a new parent means the folder moved. */
+  readonly sourceParentId?: string;
+  /** Under an age policy: the folder with the same path in the target's archive mailbox. */
+  readonly archiveFolderId?: string;
+  /**
+   * Items the source reported deleted from this folder during the current pass, settled when the
+   * pass ends: only then is it certain they did not just move to a folder read later.
+   */
+  readonly removedIds?: readonly string[];
 }
 
 export interface ItemRecord {
@@ -40,6 +51,10 @@ export interface ItemRecord {
   /** The source item's version when it was imported (lastModifiedDateTime or changeKey). */
   readonly sourceVersion: string;
   readonly sizeBytes: number;
+  /** The source folder the item was last seen in; a delta from another folder means it moved. */
+  readonly sourceFolderId?: string;
+  /** The copy went to the target's archive mailbox (age policy). */
+  readonly inArchive?: boolean;
 }
 
 export interface BadItemRecord {

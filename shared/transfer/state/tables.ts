@@ -32,6 +32,8 @@ function itemEntity(key: MailboxKey, record: ItemRecord): TableEntity {
     sizeBytes: record.sizeBytes,
     pending: record.pending === true,
     createdDateTime: record.createdDateTime ?? "",
+    sourceFolderId: record.sourceFolderId ?? "",
+    inArchive: record.inArchive === true,
   };
 }
 
@@ -48,6 +50,10 @@ export class TablesTransferState implements TransferStateStore {
       cursor?: string;
       passComplete: boolean;
       sourceItemCount?: number;
+      round?: number;
+      sourceParentId?: string;
+      archiveFolderId?: string;
+      removedIds?: string;
     }>({ queryOptions: { filter: rangeFilter(encodeKey(key), FOLDER) } });
     for await (const row of rows) {
       out.push({
@@ -59,6 +65,10 @@ export class TablesTransferState implements TransferStateStore {
         ...(typeof row.sourceItemCount === "number" && row.sourceItemCount >= 0
           ? { sourceItemCount: row.sourceItemCount }
           : {}),
+        ...(typeof row.round === "number" && row.round > 0 ? { round: row.round } : {}),
+        ...(row.sourceParentId ? { sourceParentId: row.sourceParentId } : {}),
+        ...(row.archiveFolderId ? { archiveFolderId: row.archiveFolderId } : {}),
+        ...(row.removedIds ? { removedIds: JSON.parse(row.removedIds) as string[] } : {}),
       });
     }
     return out;
@@ -74,6 +84,10 @@ export class TablesTransferState implements TransferStateStore {
         cursor: folder.cursor ?? "",
         passComplete: folder.passComplete,
         sourceItemCount: folder.sourceItemCount ?? -1,
+        round: folder.round ?? 0,
+        sourceParentId: folder.sourceParentId ?? "",
+        archiveFolderId: folder.archiveFolderId ?? "",
+        removedIds: folder.removedIds?.length ? JSON.stringify(folder.removedIds) : "",
       },
       "Replace",
     );
@@ -101,6 +115,8 @@ export class TablesTransferState implements TransferStateStore {
               sizeBytes: number;
               pending?: boolean;
               createdDateTime?: string;
+              sourceFolderId?: string;
+              inArchive?: boolean;
             }>(partition, ITEM + encodeKey(id));
             found.set(id, {
               sourceItemId: id,
@@ -110,6 +126,8 @@ export class TablesTransferState implements TransferStateStore {
               ...(row.targetChangeKey ? { targetChangeKey: row.targetChangeKey } : {}),
               sourceVersion: row.sourceVersion,
               sizeBytes: row.sizeBytes,
+              ...(row.sourceFolderId ? { sourceFolderId: row.sourceFolderId } : {}),
+              ...(row.inArchive ? { inArchive: true } : {}),
             });
           } catch (error) {
             if (!isNotFound(error)) throw error;

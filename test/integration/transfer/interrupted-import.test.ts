@@ -57,7 +57,7 @@ describe("an import interrupted before it was recorded", () => {
       key: entry.sourceUpn,
       state,
       deadline,
-      newPass: false,
+      round: 0,
       largeItemBytes: 150 * 1024 * 1024,
       logger: silentLogger,
     });

@@ -37,8 +37,37 @@ describe("account transitions", () => {
     expect(canTransition("Pending", "Queued")).toBe(true);
     expect(canTransition("Completing", "CompletedWithWarnings")).toBe(true);
     expect(canTransition("Pending", "Syncing")).toBe(false);
-    expect(canTransition("Synced", "Syncing")).toBe(false);
+    expect(canTransition("Synced", "Queued")).toBe(false);
+    expect(canTransition("Syncing", "Completing")).toBe(false);
     expect(canTransition("Completed", "Failed")).toBe(false);
+  });
+
+  it("numbers passes: each incremental pass and the cutover add one, a retry starts again at 0", () => {
+    const synced = walk(["Queued", "Syncing", "Synced"]);
+    expect(synced).toMatchObject({ round: 0, syncedAt: T0.toISOString() });
+    const incremental = applyTransition(synced, "Syncing", { ...details, at: at(60) }).next;
+    expect(incremental.round).toBe(1);
+    const again = applyTransition(incremental, "Synced", { ...details, at: at(120) }).next;
+    // The first finish is what a window compares against; later passes do not move it.
+    expect(again).toMatchObject({ round: 1, syncedAt: T0.toISOString(), statusSince: at(120).toISOString() });
+    const cutover = applyTransition(again, "Completing", details).next;
+    expect(cutover.round).toBe(2);
+    const failed = applyTransition(cutover, "Failed", { ...details, error: failure }).next;
+    expect(failed.round).toBe(2);
+    expect(applyTransition(failed, "Queued", details).next.round).toBe(0);
+  });
+
+  it("keeps per-account cutover times as instants and clears them with null", () => {
+    const account = walk(["Queued", "Syncing", "Synced"]);
+    const set = applyProgress(account, {
+      completeAfter: "2030-01-01T19:00:00+01:00",
+      completeNow: null,
+      at: at(1),
+    });
+    expect(set.completeAfter).toBe("2030-01-01T18:00:00.000Z");
+    expect(set.completeNow).toBeUndefined();
+    expect(applyProgress(set, { completeAfter: null, at: at(2) }).completeAfter).toBeUndefined();
+    expect(() => applyProgress(account, { completeNow: "soon", at: at(1) })).toThrow(/completeNow/);
   });
 
   it("refuses same-status moves, explaining that they are progress updates", () => {

@@ -1,0 +1,76 @@
+/**
+ * When an account's next pass runs and when it may be cut over: pre-staging copies content before
+ * the cutover window, incremental passes keep a synced account current, and the cutover (a final
+ * pass, then the finalize actions) runs only inside a window unless an operator says "now".
+ */
+import type { AccountRecord } from "./account.js";
+import type { WaveRecord } from "./wave.js";
+import type { WindowOccurrence } from "./windows.js";
+
+/** The kind of pass an account's next slice belongs to. */
+export type PassKind = "initial" | "incremental" | "cutover";
+
+/** The pass an account in Queued, Syncing or Completing is on. */
+export function passOf(account: Pick<AccountRecord, "status" | "round">): PassKind {
+  if (account.status === "Completing") return "cutover";
+  return account.round === 0 ? "initial" : "incremental";
+}
+
+/** Whether a cutover may start now, and if not, why (for operators). */
+export type CutoverDecision =
+  | {
+      readonly ready: true;
+      /** Asked for by an operator: no window or capacity needed. */ readonly forced: boolean;
+    }
+  | { readonly ready: false; readonly reason: string };
+
+/**
+ * Decides whether a Synced account may be cut over at `now`. The account's own completeNow and
+ * completeAfter override the wave's; without "complete now" a window must be open, and an account
+ * whose initial copy finished after the window opened waits for the next one unless the wave
+ * allows it.
+ */
+export function cutoverDecision(
+  account: Pick<AccountRecord, "syncedAt" | "completeAfter" | "completeNow">,
+  wave: Pick<WaveRecord, "completeAfter" | "completeNow" | "cutoverUnsynced">,
+  window: WindowOccurrence | undefined,
+  now: Date,
+): CutoverDecision {
+  const completeNow = account.completeNow ?? wave.completeNow;
+  if (completeNow !== undefined && Date.parse(completeNow) <= now.getTime())
+    return { ready: true, forced: true };
+  const completeAfter = account.completeAfter ?? wave.completeAfter;
+  if (completeAfter !== undefined && Date.parse(completeAfter) > now.getTime()) {
+    return { ready: false, reason: `waits until ${completeAfter} (complete after)` };
+  }
+  if (window === undefined) return { ready: false, reason: "no cutover window is open" };
+  if (
+    !wave.cutoverUnsynced &&
+    account.syncedAt !== undefined &&
+    Date.parse(account.syncedAt) > window.start.getTime()
+  ) {
+    return {
+      ready: false,
+      reason: "initial copy finished after this window opened; the wave cuts it over in the next window",
+    };
+  }
+  return { ready: true, forced: false };
+}
+
+/** Whether a Synced account is due for an incremental pass (it entered Synced when its last pass ended). */
+export function incrementalDue(
+  account: Pick<AccountRecord, "statusSince">,
+  wave: Pick<WaveRecord, "incrementalHours">,
+  now: Date,
+): boolean {
+  if (wave.incrementalHours <= 0) return false;
+  return Date.parse(account.statusSince) + wave.incrementalHours * 3_600_000 <= now.getTime();
+}
+
+/** Whether Pending accounts may start their initial copy now: always when pre-staging, else in a window. */
+export function mayStartInitialCopy(
+  wave: Pick<WaveRecord, "prestage">,
+  window: WindowOccurrence | undefined,
+): boolean {
+  return wave.prestage || window !== undefined;
+}

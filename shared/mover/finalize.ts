@@ -1,0 +1,133 @@
+/**
+ * The cutover's finalize actions, run after the final pass, each at most once per attempt: the
+ * checkpoint records a step as soon as it is done, so a redelivered slice resumes after it.
+ * Assigning the licence is idempotent in Graph as well (an assigned SKU is seen and skipped); the
+ * notice is sent once unless the process dies between Graph accepting it and the checkpoint write;
+ * the `cutovers` message carries a MessageId the broker deduplicates.
+ */
+import type { Account, CutoverNotice as NoticeTemplate, WaveRecord } from "../domain/index.js";
+import type { Services } from "../runtime/services.js";
+import { ItemRejectedError, PermanentTransferError } from "../transfer/errors.js";
+import type { GraphUser } from "../transfer/mailbox-api.js";
+import { withTransientRetry } from "../transfer/retry.js";
+import type { FinalizeStep, MoveCheckpoint } from "./checkpoint.js";
+
+/** Time the finalize actions may spend retrying transient Graph failures within one slice. */
+const FINALIZE_BUDGET_MS = 30_000;
+
+/** Fills a notice template; unknown placeholders stay as written. */
+export function renderNotice(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/** Runs the wave's finalize actions not yet done; returns the checkpoint with them recorded. */
+export async function finalizeCutover(
+  services: Services,
+  account: Account,
+  wave: WaveRecord,
+  start: MoveCheckpoint,
+  save: (checkpoint: MoveCheckpoint) => Promise<void>,
+): Promise<MoveCheckpoint> {
+  const deadline = Date.now() + FINALIZE_BUDGET_MS;
+  const target = services.target.api;
+  let checkpoint = start;
+  let user: GraphUser | undefined;
+  const targetUser = async (): Promise<GraphUser> => {
+    user ??= await withTransientRetry(() => target.findUser(checkpoint.targetUserId), deadline);
+    if (!user) {
+      throw new PermanentTransferError(
+        "TargetUserNotFound",
+        "the target user is gone",
+        "Request_ResourceNotFound",
+      );
+    }
+    return user;
+  };
+  const done = async (step: FinalizeStep, warning?: string): Promise<void> => {
+    checkpoint = {
+      ...checkpoint,
+      finalized: [...checkpoint.finalized, step],
+      warnings: warning ? [...checkpoint.warnings, warning] : checkpoint.warnings,
+    };
+    await save(checkpoint);
+  };
+  const pending = (step: FinalizeStep): boolean => !checkpoint.finalized.includes(step);
+
+  const skuId = wave.finalize.licenseSkuId;
+  if (skuId !== undefined && pending("licence")) {
+    const current = await targetUser();
+    if (!(current.assignedLicenses ?? []).some((licence) => licence.skuId === skuId)) {
+      if (!current.usageLocation) {
+        throw new PermanentTransferError(
+          "UsageLocationMissing",
+          "the target user has no usage location, which a licence needs; set it and retry the account",
+          "UsageLocationMissing",
+        );
+      }
+      try {
+        await withTransientRetry(() => target.assignLicense(current.id, skuId), deadline);
+      } catch (error) {
+        if (!(error instanceof ItemRejectedError)) throw error;
+        throw new PermanentTransferError(
+          "LicenceAssignmentFailed",
+          `the target licence could not be assigned (${error.code})`,
+          error.code,
+          { cause: error },
+        );
+      }
+    }
+    await done("licence");
+  }
+
+  const notice = wave.finalize.notify;
+  if (notice !== undefined && pending("notice")) {
+    const warning = await sendNotice(services, account, notice, await targetUser(), deadline);
+    await done("notice", warning);
+  }
+
+  if (wave.finalize.announce && pending("announce")) {
+    await services.cutovers.announce({
+      v: 1,
+      waveId: account.waveId,
+      accountId: account.id,
+      attempt: account.attempt,
+      sourceUpn: account.source.upn,
+      targetUpn: account.target.upn,
+      targetUserId: checkpoint.targetUserId,
+      cutoverAt: services.now().toISOString(),
+    });
+    await done("announce");
+  }
+  return checkpoint;
+}
+
+/** Sends the user's cutover notice; a refusal is a warning on the account, not a failure. */
+async function sendNotice(
+  services: Services,
+  account: Account,
+  notice: NoticeTemplate,
+  user: GraphUser,
+  deadline: number,
+): Promise<string | undefined> {
+  const values = {
+    displayName: user.displayName ?? account.target.upn,
+    upn: account.target.upn,
+    cutoverTime: services.now().toISOString(),
+  };
+  try {
+    await withTransientRetry(
+      () =>
+        services.target.api.sendMail(
+          notice.from,
+          user.mail ?? account.target.upn,
+          renderNotice(notice.subject, values),
+          renderNotice(notice.body, values),
+        ),
+      deadline,
+    );
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ItemRejectedError)) throw error;
+    return `cutover notice not sent (${error.code})`;
+  }
+}

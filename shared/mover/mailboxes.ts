@@ -1,0 +1,138 @@
+/**
+ * One slice over an account's mailboxes: the primary first (with the wave's age policy sending
+ * old items to the target archive), then the in-place archive into the target archive. A pass is
+ * done when both are.
+ */
+import type { Account, WaveRecord } from "../domain/index.js";
+import type { Services } from "../runtime/services.js";
+import type { Logger } from "../telemetry/logger.js";
+import { runTransferSlice, type SliceOutcome, type SliceProgress } from "../transfer/engine.js";
+import type { FolderSide } from "../transfer/folders.js";
+import { type BadItemRecord, mailboxKey } from "../transfer/state/port.js";
+import type { MoveCheckpoint } from "./checkpoint.js";
+
+export type MailboxesOutcome = SliceOutcome & {
+  /** Graph requests and 429s of this slice, over every mailbox it touched. */
+  readonly requests: number;
+  readonly throttled: number;
+  /** Items the source held when its folders were last listed (primary and archive). */
+  readonly sourceItems?: number;
+};
+
+export interface MailboxesOptions {
+  readonly deadline: number;
+  readonly logger: Logger;
+  readonly heartbeat: () => Promise<void>;
+}
+
+function addSlice(total: SliceProgress, part: SliceProgress): SliceProgress {
+  const sum = { ...total };
+  for (const field of Object.keys(part) as (keyof SliceProgress)[]) {
+    const value = part[field];
+    if (typeof value === "number") sum[field] = (sum[field] ?? 0) + value;
+  }
+  return sum;
+}
+
+/** The instant `months` calendar months before `now`. */
+export function monthsBefore(now: Date, months: number): number {
+  const cutoff = new Date(now.getTime());
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - months);
+  return cutoff.getTime();
+}
+
+/** Runs one slice over the account's mailboxes and sums what it did. */
+export async function transferMailboxes(
+  services: Services,
+  account: Account,
+  wave: WaveRecord,
+  checkpoint: MoveCheckpoint,
+  options: MailboxesOptions,
+): Promise<MailboxesOutcome> {
+  const side = (graph: Services["source"], mailboxId: string): FolderSide => ({
+    api: graph.api,
+    mailboxId,
+    governor: graph.governors.for(mailboxId),
+  });
+  const targetArchive =
+    checkpoint.targetArchiveMailboxId === undefined
+      ? undefined
+      : side(services.target, checkpoint.targetArchiveMailboxId);
+  const pairs: {
+    which: "primary" | "archive";
+    source: FolderSide;
+    target: FolderSide;
+    ageArchive?: FolderSide;
+  }[] = [
+    {
+      which: "primary",
+      source: side(services.source, checkpoint.sourceMailboxId),
+      target: side(services.target, checkpoint.targetMailboxId),
+      ...(wave.archiveAgeMonths !== undefined && targetArchive ? { ageArchive: targetArchive } : {}),
+    },
+  ];
+  if (checkpoint.sourceArchiveMailboxId !== undefined && targetArchive) {
+    pairs.push({
+      which: "archive",
+      source: side(services.source, checkpoint.sourceArchiveMailboxId),
+      target: targetArchive,
+    });
+  }
+  const governors = [...new Set(pairs.flatMap((pair) => [pair.source.governor, pair.target.governor]))];
+  const tally = (): { requests: number; throttled: number } =>
+    governors.reduce(
+      (sum, governor) => {
+        const figures = governor.snapshot();
+        return { requests: sum.requests + figures.requests, throttled: sum.throttled + figures.throttled };
+      },
+      { requests: 0, throttled: 0 },
+    );
+  const before = tally();
+  let progress: SliceProgress | undefined;
+  let last: SliceOutcome | undefined;
+  let listed: number | undefined;
+  for (const pair of pairs) {
+    last = await runTransferSlice({
+      source: pair.source,
+      target: pair.target,
+      key: mailboxKey(account.id, pair.which),
+      state: services.transferState,
+      deadline: options.deadline,
+      round: account.round,
+      mirrorDeletions: wave.mirrorDeletions,
+      ...(pair.ageArchive && wave.archiveAgeMonths !== undefined
+        ? {
+            archive: {
+              side: pair.ageArchive,
+              olderThanMs: monthsBefore(services.now(), wave.archiveAgeMonths),
+            },
+          }
+        : {}),
+      largeItemBytes: wave.largeItemLimitBytes,
+      pageSize: services.pipeline.pageSize,
+      logger: options.logger,
+      heartbeat: options.heartbeat,
+    });
+    progress = progress ? addSlice(progress, last.progress) : last.progress;
+    if (last.progress.listedItems !== undefined) listed = (listed ?? 0) + last.progress.listedItems;
+    if (last.kind !== "done") break;
+  }
+  const after = tally();
+  const outcome = { ...(last as SliceOutcome), progress: progress as SliceProgress };
+  return {
+    ...outcome,
+    requests: after.requests - before.requests,
+    throttled: after.throttled - before.throttled,
+    ...(listed === undefined ? {} : { sourceItems: listed }),
+  };
+}
+
+/** Bad and too-large items of every mailbox of the account. */
+export async function listBadItems(services: Services, accountId: string): Promise<BadItemRecord[]> {
+  const lists = await Promise.all(
+    (["primary", "archive"] as const).map((which) =>
+      services.transferState.listBadItems(mailboxKey(accountId, which)),
+    ),
+  );
+  return lists.flat();
+}
