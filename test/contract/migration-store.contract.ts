@@ -408,6 +408,31 @@ export function migrationStoreContract(
         expect(await store.accounts.history(account.id)).toHaveLength(2);
       });
 
+      it("keeps pass numbers, the first sync time and per-account cutover times", async () => {
+        let account = await imported(2);
+        for (const to of ["Queued", "Syncing", "Synced", "Syncing", "Synced"] as const) {
+          account = await store.accounts.transition(account.id, account.etag, to, request({ at: at(10) }));
+        }
+        account = await store.accounts.updateProgress(account.id, account.etag, {
+          completeAfter: "2030-01-01T19:00:00Z",
+          completeNow: at(20).toISOString(),
+          at: at(20),
+        });
+        const read = await store.accounts.get(account.id);
+        expect(read).toMatchObject({
+          round: 1,
+          syncedAt: at(10).toISOString(),
+          completeAfter: "2030-01-01T19:00:00.000Z",
+          completeNow: at(20).toISOString(),
+        });
+        const cleared = await store.accounts.updateProgress(read.id, read.etag, {
+          completeNow: null,
+          at: at(21),
+        });
+        expect((await store.accounts.get(cleared.id)).completeNow).toBeUndefined();
+        expect((await store.accounts.get(cleared.id)).completeAfter).toBe("2030-01-01T19:00:00.000Z");
+      });
+
       it("rejects negative or fractional figures", async () => {
         const account = await imported(1);
         await expect(
@@ -511,6 +536,26 @@ export function migrationStoreContract(
         await store.waves.updateStatus("w1", "Cancelled", at(4), paused.etag);
         await expect(store.waves.updateStatus("w1", "Active", at(5))).rejects.toThrow(/final/);
         expect((await store.waves.get("w1")).updatedAt).toBe(at(4).toISOString());
+      });
+
+      it("keeps the pre-staging, archive and finalize settings of a wave", async () => {
+        const settings = {
+          id: "w3",
+          prestage: false,
+          incrementalHours: 6,
+          cutoverUnsynced: true,
+          mirrorDeletions: true,
+          archiveAgeMonths: 24,
+          completeNow: "2030-01-01T18:00:00.000Z",
+          finalize: {
+            licenseSkuId: "6fd2c87f-b296-42f0-b197-1e91e994b900",
+            notify: { from: "it@contoso.com", subject: "Moved, {displayName}", body: "At {cutoverTime}" },
+            announce: true,
+          },
+        };
+        await store.waves.create(waveRecord(settings));
+        const { id: _id, ...expected } = settings;
+        expect(await store.waves.get("w3")).toMatchObject(expected);
       });
 
       it("updates settings with validation and an ETag", async () => {
