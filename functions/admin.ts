@@ -4,6 +4,7 @@
  */
 import type { FunctionDefinition } from "./definition.js";
 import { adminAccountFunction } from "./admin-account.js";
+import { adminAccountCompleteFunction } from "./admin-account-complete.js";
 import { adminActionsFunction } from "./admin-actions.js";
 import { adminDeadLetterFunction } from "./admin-deadletter.js";
 import { adminDeadLettersFunction } from "./admin-deadletters.js";
@@ -18,6 +19,7 @@ import { adminWaveFunction } from "./admin-wave.js";
 export const ADMIN_FUNCTIONS: readonly FunctionDefinition[] = [
   adminStatusFunction,
   adminAccountFunction,
+  adminAccountCompleteFunction,
   adminFailuresFunction,
   adminRetryFunction,
   adminDeadLettersFunction,

@@ -1,22 +1,54 @@
 import type { Command } from "commander";
-import { accountDetail, type AccountDetail } from "../../shared/admin/account.js";
-import { accountParams } from "../../shared/admin/requests.js";
+import { accountDetail, type AccountDetail, type AccountView } from "../../shared/admin/account.js";
+import { completeAccount, type AccountCompletion } from "../../shared/admin/complete.js";
+import { accountCompleteBody, accountParams } from "../../shared/admin/requests.js";
 import { bytes, table, when } from "./admin-output.js";
-import { guarded, output, parseOptions, withPorts } from "./admin-support.js";
+import { cliOperator, guarded, output, parseOptions, withPorts } from "./admin-support.js";
 
-function describe(detail: AccountDetail): string {
+function line(label: string, value: string): string {
+  return `  ${label.padEnd(15)}${value}`;
+}
+
+/** The cutover state of an account: round always, the times when set. */
+function cutoverLines(account: AccountView): string[] {
+  return [
+    line("round", `${account.round}${account.round === 0 ? " (initial copy)" : ""}`),
+    ...(account.syncedAt !== undefined ? [line("synced at", when(account.syncedAt))] : []),
+    ...(account.completeAfter !== undefined ? [line("complete after", when(account.completeAfter))] : []),
+    ...(account.completeNow !== undefined
+      ? [line("complete now", `asked ${when(account.completeNow)}`)]
+      : []),
+  ];
+}
+
+/** The human rendering of `mailferry account <account>`. */
+export function describeAccount(detail: AccountDetail): string {
   const { account } = detail;
   const lines = [
     `account ${account.id}: ${account.status} since ${when(account.statusSince)}`,
-    `  wave        ${account.waveId}`,
-    `  source      ${account.source.upn}`,
-    `  target      ${account.target.upn}`,
-    `  attempt     ${account.attempt}, slice ${account.slice}, priority ${account.priority}`,
-    `  copied      ${account.progress.items} items, ${bytes(account.progress.bytes)}, ${account.progress.folders} folders`,
-    `  skipped     ${account.progress.badItems} bad items, ${account.progress.largeItemsSkipped} large items`,
-    ...(account.lease ? [`  leased by   ${account.lease.owner} until ${when(account.lease.expiresAt)}`] : []),
+    line("wave", account.waveId),
+    line("source", account.source.upn),
+    line("target", account.target.upn),
+    line("attempt", `${account.attempt}, slice ${account.slice}, priority ${account.priority}`),
+    ...cutoverLines(account),
+    line(
+      "copied",
+      `${account.progress.items} items, ${bytes(account.progress.bytes)}, ${account.progress.folders} folders`,
+    ),
+    line(
+      "skipped",
+      `${account.progress.badItems} bad items, ${account.progress.largeItemsSkipped} large items`,
+    ),
+    ...(account.lease
+      ? [line("leased by", `${account.lease.owner} until ${when(account.lease.expiresAt)}`)]
+      : []),
     ...(account.lastError
-      ? [`  last error  ${account.lastError.class} (${account.lastError.code}): ${account.lastError.message}`]
+      ? [
+          line(
+            "last error",
+            `${account.lastError.class} (${account.lastError.code}): ${account.lastError.message}`,
+          ),
+        ]
       : []),
     "",
     table([
@@ -51,9 +83,44 @@ function describe(detail: AccountDetail): string {
   return lines.join("\n");
 }
 
-/** `mailferry account <account> [--json]`. */
+/** The human rendering of `mailferry account complete`. */
+export function describeCompletion(completion: AccountCompletion): string {
+  const { account, mode, actionId } = completion;
+  const what =
+    mode === "now"
+      ? `is cut over as soon as it is synced, window or not (complete now asked ${when(account.completeNow)})`
+      : `is not cut over before ${when(account.completeAfter)} (complete after)`;
+  return `account ${account.id} (${account.status}) ${what} (action ${actionId})`;
+}
+
+const COMPLETE_HELP = `
+Without --at ("complete now"): sets the account's completeNow. Once the account is Synced the
+scheduler cuts it over at its next run (final pass, then the finalize actions), whether a cutover
+window is open or not; an account still copying is cut over as soon as it is synced. Its wave must
+be Active.
+
+With --at ("complete after"): sets the account's completeAfter. The account does not start its
+cutover before that time; after it, the cutover still waits for a window. Nothing else is cleared.
+
+The account's own completeNow and completeAfter take the place of its wave's (mailferry wave
+complete); a complete now, the account's or the wave's, goes before any complete after. Refused for
+accounts that are Completed, CompletedWithWarnings, Failed, Stopped or Skipped. Recorded in the
+operator-actions log (mailferry actions).
+
+Exit codes: 0 done, 1 refused (the account's status), 2 invalid options or unknown account.`;
+
+interface CompleteOptions {
+  at?: string;
+  reason?: string;
+  json?: boolean;
+}
+
+/**
+ * `mailferry account <account> [--json]` and
+ * `mailferry account complete <account> [--at <time>] [--reason <text>] [--json]`.
+ */
 export function registerAccountCommand(program: Command): void {
-  program
+  const account = program
     .command("account")
     .description("one account: state, progress, bad items and its full history of transitions")
     .argument("<account>", "account id or source UPN")
@@ -63,8 +130,38 @@ export function registerAccountCommand(program: Command): void {
         const { accountId } = parseOptions(accountParams, { accountId: id }, { accountId: "<account>" });
         await withPorts(async (ports) => {
           const detail = await accountDetail(ports, accountId);
-          output(options.json, detail, () => describe(detail));
+          output(options.json, detail, () => describeAccount(detail));
         });
       });
     });
+
+  account
+    .command("complete")
+    .description(
+      "complete one account now (default: cut over once synced, window or not) or after a time (--at), recorded",
+    )
+    .argument("<account>", "account id or source UPN")
+    .option(
+      "--at <time>",
+      "complete after this ISO 8601 time with a zone, e.g. 2025-03-08T19:00:00Z: sets the account's completeAfter",
+    )
+    .option("--reason <text>", "why, for the operator-actions log")
+    .option("--json", "print JSON")
+    .addHelpText("after", COMPLETE_HELP)
+    .action((id: string, options: CompleteOptions) =>
+      guarded(async () => {
+        const { accountId } = parseOptions(accountParams, { accountId: id }, { accountId: "<account>" });
+        const body = parseOptions(
+          accountCompleteBody,
+          { at: options.at, reason: options.reason },
+          { at: "--at" },
+        );
+        // `account` has its own --json and takes it wherever it stands, also after `complete`.
+        const json = options.json ?? account.opts<{ json?: boolean }>().json;
+        await withPorts(async (ports) => {
+          const completion = await completeAccount(ports, accountId, body, cliOperator());
+          output(json, completion, () => describeCompletion(completion));
+        });
+      }),
+    );
 }

@@ -7,7 +7,9 @@ import { guarded, output, parseOptions, withPorts } from "./admin-support.js";
 export function registerActionsCommand(program: Command): void {
   program
     .command("actions")
-    .description("the operator actions log: retries, replays, purges and wave changes, newest first")
+    .description(
+      "the operator actions log: retries, replays, purges, wave changes and account completions, newest first",
+    )
     .option("--limit <n>", "how many (1-500, default 50)")
     .option("--json", "print JSON")
     .action((options: { limit?: string; json?: boolean }) =>

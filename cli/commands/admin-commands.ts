@@ -9,8 +9,8 @@ import { registerRetryCommand } from "./retry.js";
 import { registerStatusCommand } from "./status.js";
 
 /**
- * The operator commands: status, account, failures, retry, dlq, report, actions and
- * `wave complete`. Register after the `wave` command so `complete` joins it.
+ * The operator commands: status, account (with `account complete`), failures, retry, dlq, report,
+ * actions and `wave complete`. Register after the `wave` command so `complete` joins it.
  */
 export function registerAdminCommands(program: Command): void {
   registerStatusCommand(program);

@@ -28,6 +28,7 @@ const REFUSALS = new Set([
   "IllegalTransitionError",
   "ConcurrencyConflictError",
   "WaveClosedError",
+  "AccountClosedError",
   "ConfigError",
   "UnauthenticatedError",
   "ForbiddenError",

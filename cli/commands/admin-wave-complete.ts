@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Wave } from "../../shared/domain/index.js";
 import { RequestValidationError } from "../../shared/admin/errors.js";
 import { waveOperationBody, waveOperationParams } from "../../shared/admin/requests.js";
 import { changeWave } from "../../shared/admin/waves.js";
@@ -12,14 +13,45 @@ interface CompleteOptions {
   json?: boolean;
 }
 
+const HELP = `
+Complete now (no --after, or --now): sets the wave's completeNow. The scheduler cuts every Synced
+account of the wave over (final pass, then the finalize actions) at its next run, whether a cutover
+window is open or not, without using window capacity but within the wave's in-flight cap and
+release rate. Accounts still copying are cut over as soon as they are synced. Only an Active wave
+is scheduled: complete now on a Scheduled or Paused wave takes effect when it is resumed.
+
+Complete after (--after <time>): sets the wave's completeAfter. No account of the wave starts its
+cutover before that time; after it, cutovers still wait for a window. Nothing else is cleared: a
+"complete now" asked for earlier stays in force.
+
+An account's own completeNow and completeAfter (mailferry account complete) take the place of the
+wave's; a complete now, the account's or the wave's, goes before any complete after. Both are
+recorded in the operator-actions log (mailferry actions).
+
+Exit codes: 0 done, 1 refused (the wave is Completed or Cancelled), 2 invalid options or unknown wave.`;
+
+function summary(wave: Wave, mode: "now" | "after", actionId: string): string {
+  const what =
+    mode === "now"
+      ? `cuts its synced accounts over now (complete now asked ${when(wave.completeNow)})`
+      : `completes after ${when(wave.completeAfter)}`;
+  return `wave ${wave.id} (${wave.status}) ${what} (action ${actionId})`;
+}
+
 function addComplete(command: Command): void {
   command
-    .description("allow a wave's final cutover now (--now) or from a time (--after), recorded")
+    .description(
+      "complete a wave now (default: synced accounts cut over at once, window or not) or after a time (--after), recorded",
+    )
     .argument("<wave>", "wave id")
-    .option("--now", "complete now (the default)")
-    .option("--after <time>", "complete after this ISO 8601 time with a zone, e.g. 2025-03-08T19:00:00Z")
+    .option("--now", "complete now: sets the wave's completeNow (the default)")
+    .option(
+      "--after <time>",
+      "complete after this ISO 8601 time with a zone, e.g. 2025-03-08T19:00:00Z: sets the wave's completeAfter",
+    )
     .option("--reason <text>", "why, for the operator-actions log")
     .option("--json", "print JSON")
+    .addHelpText("after", HELP)
     .action((wave: string, options: CompleteOptions) =>
       guarded(async () => {
         const { waveId } = parseOptions(
@@ -40,11 +72,8 @@ function addComplete(command: Command): void {
             cliOperator(),
           );
           const { etag: _etag, ...shown } = changed;
-          output(
-            options.json,
-            { wave: shown, actionId },
-            () =>
-              `wave ${changed.id} (${changed.status}) completes after ${when(changed.completeAfter)} (action ${actionId})`,
+          output(options.json, { wave: shown, actionId }, () =>
+            summary(changed, body.at === undefined ? "now" : "after", actionId),
           );
         });
       }),

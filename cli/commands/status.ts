@@ -10,18 +10,19 @@ function describe(report: WaveStatusReport): string {
     .map((status) => `${status} ${report.counts.byStatus[status]}`)
     .join(", ");
   const window = report.window.open
-    ? `open until ${when(report.window.end)}, ${report.window.capacityLeft ?? 0} of ${report.window.capacity ?? 0} releases left`
+    ? `open until ${when(report.window.end)}, ${report.window.capacityLeft ?? 0} of ${report.window.capacity ?? 0} cutovers left`
     : report.window.start !== undefined
       ? `closed; next opens ${when(report.window.start)}`
       : "no window ahead";
   return [
-    `wave ${report.waveId}: ${report.status}${report.completeAfter ? `, complete after ${when(report.completeAfter)}` : ""}`,
+    `wave ${report.waveId}: ${report.status}${report.completeNow ? `, complete now (asked ${when(report.completeNow)})` : ""}${report.completeAfter ? `, complete after ${when(report.completeAfter)}` : ""}`,
     `  accounts     ${report.counts.accounts} (${counts || "none"})`,
     `  in flight    ${report.inFlight}, settled ${report.settled}, remaining ${report.remaining}`,
     `  copied       ${report.counts.items} items, ${bytes(report.counts.bytes)}`,
     `  last hour    ${report.lastHour.items} items, ${bytes(report.lastHour.bytes)}, ${report.lastHour.completed} completed, ${report.lastHour.failed} failed, ${report.lastHour.throttled} throttled slices`,
     `  failure rate ${percent(report.failureRate)}`,
     `  window       ${window}`,
+    ...Object.entries(report.waiting).map(([reason, count]) => `  waiting      ${count} synced: ${reason}`),
     `  eta          wave ${when(report.eta.wave)}; window work ${when(report.eta.window)}${report.eta.windowWorkFits === false ? " (past the window's end)" : ""}`,
   ].join("\n");
 }

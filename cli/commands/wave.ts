@@ -4,7 +4,9 @@ import { tablesSettings } from "../../shared/config/index.js";
 import {
   ACCOUNT_STATUSES,
   type AccountStatus,
+  DEFAULT_INCREMENTAL_HOURS,
   defineWave,
+  type FinalizeActions,
   formatWindow,
   isAccountStatus,
   nextWindow,
@@ -13,9 +15,11 @@ import {
   parseWindowSpec,
   type Wave,
   type WaveCounts,
+  type WaveSettings,
   type WaveStatus,
   type WaveWindow,
 } from "../../shared/domain/index.js";
+import { ValidationError } from "../../shared/errors.js";
 import { type MigrationStore, createStore } from "../../shared/store/index.js";
 import { mapLimit } from "../../shared/store/concurrency.js";
 import { createLogger } from "../../shared/telemetry/logger.js";
@@ -63,14 +67,10 @@ function accountStatus(value: string): AccountStatus {
   return match;
 }
 
-async function withStore<T>(work: (store: MigrationStore) => Promise<T>): Promise<T> {
-  const store = await createStore(tablesSettings(), { logger: createLogger() });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+/** Opens the store a wave command works on; the store is closed when the command ends. */
+export type OpenStore = () => Promise<MigrationStore>;
+
+const openTablesStore: OpenStore = () => createStore(tablesSettings(), { logger: createLogger() });
 
 function windowState(wave: Wave, now: Date): string {
   const open = openWindow(wave, now);
@@ -81,7 +81,37 @@ function windowState(wave: Wave, now: Date): string {
     : `next: ${formatWindow(next.window)} from ${next.start.toISOString()}`;
 }
 
-function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Date): string {
+function yesNo(value: boolean): string {
+  return value ? "yes" : "no";
+}
+
+/** The cutover settings of a wave, one line each (the optional ones when set). */
+function cutoverLines(wave: Wave): string[] {
+  const { finalize } = wave;
+  return [
+    `  prestage         ${wave.prestage ? "yes (initial copy runs outside the windows too)" : "no (initial copy only in a window)"}`,
+    `  incremental      ${wave.incrementalHours === 0 ? "off" : `every ${wave.incrementalHours} h`}`,
+    `  cutover unsynced ${wave.cutoverUnsynced ? "yes (cut over in the window its initial copy finished in)" : "no (waits for the next window)"}`,
+    `  mirror deletions ${yesNo(wave.mirrorDeletions)}`,
+    ...(wave.archiveAgeMonths === undefined
+      ? []
+      : [`  archive after    ${wave.archiveAgeMonths} months (older items go to the archive)`]),
+    ...(finalize.licenseSkuId === undefined ? [] : [`  licence SKU      ${finalize.licenseSkuId}`]),
+    ...(finalize.notify === undefined
+      ? []
+      : [
+          `  notify from      ${finalize.notify.from}`,
+          `  notify subject   ${finalize.notify.subject}`,
+          `  notify body      ${finalize.notify.body.length} characters`,
+        ]),
+    `  announce         ${yesNo(finalize.announce)}`,
+    ...(wave.completeAfter === undefined ? [] : [`  complete after   ${wave.completeAfter}`]),
+    ...(wave.completeNow === undefined ? [] : [`  complete now     asked ${wave.completeNow}`]),
+  ];
+}
+
+/** The human rendering of a wave (wave create and wave show). */
+export function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Date): string {
   const lines = [
     `wave ${wave.id}: ${wave.status}${wave.description ? ` (${wave.description})` : ""}`,
     `  time zone        ${wave.timeZone}`,
@@ -90,7 +120,7 @@ function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Date): st
     `  in flight cap    ${wave.inFlightCap}`,
     `  bad item limit   ${wave.badItemLimit}`,
     `  large item limit ${bytes(wave.largeItemLimitBytes)}`,
-    ...(wave.completeAfter === undefined ? [] : [`  complete after   ${wave.completeAfter}`]),
+    ...cutoverLines(wave),
   ];
   if (counts !== undefined) {
     lines.push(`  accounts         ${counts.accounts}`);
@@ -105,7 +135,8 @@ function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Date): st
   return lines.join("\n");
 }
 
-interface CreateOptions {
+/** The options of `mailferry wave create`, as commander parses them. */
+export interface CreateOptions {
   timeZone: string;
   description?: string;
   window: WaveWindow[];
@@ -113,23 +144,96 @@ interface CreateOptions {
   badItemLimit?: number;
   largeItemLimit?: number;
   completeAfter?: string;
+  /** False with --no-prestage. */
+  prestage?: boolean;
+  incrementalHours?: number;
+  cutoverUnsynced?: boolean;
+  mirrorDeletions?: boolean;
+  archiveAgeMonths?: number;
+  licenseSku?: string;
+  notifyFrom?: string;
+  notifySubject?: string;
+  notifyBody?: string;
+  announce?: boolean;
 }
 
-function registerStatusCommand(wave: Command, name: string, to: WaveStatus, summary: string): void {
-  wave
-    .command(name)
-    .description(summary)
-    .argument("<wave>", "wave id")
-    .action(async (id: string) => {
-      const updated = await withStore((store) =>
-        store.waves.updateStatus(parseWaveId(id, "wave"), to, new Date()),
-      );
-      process.stdout.write(`wave ${updated.id} is ${updated.status}\n`);
-    });
+const NOTIFY_OPTIONS = [
+  ["notifyFrom", "--notify-from"],
+  ["notifySubject", "--notify-subject"],
+  ["notifyBody", "--notify-body"],
+] as const;
+
+/** The cutover notice: all three notify options or none (ValidationError naming the missing ones). */
+function noticeFrom(options: CreateOptions): FinalizeActions["notify"] {
+  const given = NOTIFY_OPTIONS.filter(([key]) => options[key] !== undefined);
+  if (given.length === 0) return undefined;
+  const missing = NOTIFY_OPTIONS.filter(([key]) => options[key] === undefined).map(([, flag]) => flag);
+  if (missing.length > 0) {
+    throw new ValidationError(
+      missing.join(", "),
+      `the cutover notice needs --notify-from, --notify-subject and --notify-body together; ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} missing`,
+    );
+  }
+  return {
+    from: options.notifyFrom ?? "",
+    subject: options.notifySubject ?? "",
+    body: options.notifyBody ?? "",
+  };
 }
 
-/** `mailferry wave create|list|show|pause|resume|cancel|repair`. */
-export function registerWaveCommands(program: Command): void {
+/** The wave settings `mailferry wave create` gives defineWave (which validates them). */
+export function waveSettingsFromOptions(id: string, options: CreateOptions): WaveSettings {
+  const notify = noticeFrom(options);
+  const finalize: Partial<FinalizeActions> = {
+    ...(options.licenseSku === undefined ? {} : { licenseSkuId: options.licenseSku }),
+    ...(notify === undefined ? {} : { notify }),
+    ...(options.announce === undefined ? {} : { announce: options.announce }),
+  };
+  return {
+    id,
+    timeZone: options.timeZone,
+    ...(options.description === undefined ? {} : { description: options.description }),
+    ...(options.window.length === 0 ? {} : { windows: options.window }),
+    ...(options.inFlightCap === undefined ? {} : { inFlightCap: options.inFlightCap }),
+    ...(options.badItemLimit === undefined ? {} : { badItemLimit: options.badItemLimit }),
+    ...(options.largeItemLimit === undefined ? {} : { largeItemLimitBytes: options.largeItemLimit }),
+    ...(options.completeAfter === undefined ? {} : { completeAfter: options.completeAfter }),
+    ...(options.prestage === undefined ? {} : { prestage: options.prestage }),
+    ...(options.incrementalHours === undefined ? {} : { incrementalHours: options.incrementalHours }),
+    ...(options.cutoverUnsynced === undefined ? {} : { cutoverUnsynced: options.cutoverUnsynced }),
+    ...(options.mirrorDeletions === undefined ? {} : { mirrorDeletions: options.mirrorDeletions }),
+    ...(options.archiveAgeMonths === undefined ? {} : { archiveAgeMonths: options.archiveAgeMonths }),
+    ...(Object.keys(finalize).length === 0 ? {} : { finalize }),
+  };
+}
+
+/**
+ * `mailferry wave create|list|show|pause|resume|cancel|repair`; `openStore` is Table Storage from
+ * the settings unless a test gives another store.
+ */
+export function registerWaveCommands(program: Command, openStore: OpenStore = openTablesStore): void {
+  async function withStore<T>(work: (store: MigrationStore) => Promise<T>): Promise<T> {
+    const store = await openStore();
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  function registerStatusCommand(wave: Command, name: string, to: WaveStatus, summary: string): void {
+    wave
+      .command(name)
+      .description(summary)
+      .argument("<wave>", "wave id")
+      .action(async (id: string) => {
+        const updated = await withStore((store) =>
+          store.waves.updateStatus(parseWaveId(id, "wave"), to, new Date()),
+        );
+        process.stdout.write(`wave ${updated.id} is ${updated.status}\n`);
+      });
+  }
+
   const wave = program.command("wave").description("define and steer migration waves");
 
   wave
@@ -150,21 +254,36 @@ export function registerWaveCommands(program: Command): void {
     .option("--bad-item-limit <n>", "bad items an account may skip", wholeNumber("--bad-item-limit"))
     .option("--large-item-limit <size>", "items above this size are skipped, e.g. 150MB", size)
     .option("--complete-after <time>", "earliest final cutover, ISO 8601 with a zone")
+    .option("--no-prestage", "copy mailboxes only inside cutover windows (default: pre-stage at any time)")
+    .option(
+      "--incremental-hours <n>",
+      `hours between incremental passes of a synced account; 0 turns them off (default ${DEFAULT_INCREMENTAL_HOURS})`,
+      wholeNumber("--incremental-hours"),
+    )
+    .option(
+      "--cutover-unsynced",
+      "cut an account over in the window its initial copy finished in (default: wait for the next window)",
+    )
+    .option("--mirror-deletions", "delete in the target what was deleted at the source")
+    .option(
+      "--archive-age-months <n>",
+      "items older than this many months go to the target's archive mailbox",
+      wholeNumber("--archive-age-months"),
+    )
+    .option("--license-sku <guid>", "licence SKU id assigned to each target user at cutover")
+    .option(
+      "--notify-from <upn>",
+      "cutover notice: the target mailbox it is sent from (with subject and body)",
+    )
+    .option(
+      "--notify-subject <text>",
+      "cutover notice subject; {displayName}, {upn}, {cutoverTime} are filled in",
+    )
+    .option("--notify-body <text>", "cutover notice body; {displayName}, {upn}, {cutoverTime} are filled in")
+    .option("--announce", "publish each cutover on the cutovers queue")
     .action(async (id: string, options: CreateOptions) => {
       const now = new Date();
-      const record = defineWave(
-        {
-          id,
-          timeZone: options.timeZone,
-          ...(options.description === undefined ? {} : { description: options.description }),
-          ...(options.window.length === 0 ? {} : { windows: options.window }),
-          ...(options.inFlightCap === undefined ? {} : { inFlightCap: options.inFlightCap }),
-          ...(options.badItemLimit === undefined ? {} : { badItemLimit: options.badItemLimit }),
-          ...(options.largeItemLimit === undefined ? {} : { largeItemLimitBytes: options.largeItemLimit }),
-          ...(options.completeAfter === undefined ? {} : { completeAfter: options.completeAfter }),
-        },
-        now,
-      );
+      const record = defineWave(waveSettingsFromOptions(id, options), now);
       const created = await withStore((store) => store.waves.create(record));
       process.stdout.write(`created ${describeWave(created, undefined, now)}\n`);
     });

@@ -11,6 +11,8 @@ import {
   WEEKDAYS,
   type AccountStatus,
   type WaveCounts,
+  type WaveSettings,
+  type WaveWindow,
 } from "../../shared/domain/index.js";
 import type { MigrationStore } from "../../shared/store/port.js";
 
@@ -19,6 +21,34 @@ export interface OpenWaveOptions {
   readonly capacity: number;
   readonly inFlightCap?: number;
   readonly badItemLimit?: number;
+  /** Further wave settings (pre-staging, finalize actions, age policy...). */
+  readonly settings?: Omit<WaveSettings, "id" | "timeZone" | "windows">;
+}
+
+function clock(at: Date): string {
+  return `${String(at.getUTCHours()).padStart(2, "0")}:${String(at.getUTCMinutes()).padStart(2, "0")}`;
+}
+
+/** A daily UTC window that opened a minute before `now` and lasts six hours. */
+export function windowOpenAt(now: Date, capacity: number): WaveWindow {
+  const start = new Date(now.getTime() - 60_000);
+  return {
+    days: [...WEEKDAYS],
+    start: clock(start),
+    end: clock(new Date(start.getTime() + 6 * 3_600_000)),
+    capacity,
+  };
+}
+
+/** A daily UTC window that opens six hours after `now`, so it is closed now. */
+export function windowClosedAt(now: Date, capacity: number): WaveWindow {
+  const start = new Date(now.getTime() + 6 * 3_600_000);
+  return {
+    days: [...WEEKDAYS],
+    start: clock(start),
+    end: clock(new Date(start.getTime() + 3_600_000)),
+    capacity,
+  };
 }
 
 /** Creates an Active wave whose window is open all day, every day (so it is open now). */
@@ -27,17 +57,67 @@ export async function createOpenWave(
   options: OpenWaveOptions,
   now: Date,
 ): Promise<void> {
+  await createActiveWave(
+    store,
+    options,
+    [{ days: [...WEEKDAYS], start: "00:00", end: "24:00", capacity: options.capacity }],
+    now,
+  );
+}
+
+/**
+ * Creates an Active wave that pre-stages: its window is closed now, so accounts copy and wait
+ * Synced until `openWindowNow` opens it. Accounts that finish after the window opened are cut
+ * over in it too: windows start on a whole minute, so one opened "now" may start before the last
+ * account synced.
+ */
+export async function createPrestagingWave(
+  store: MigrationStore,
+  options: OpenWaveOptions,
+  now: Date,
+): Promise<void> {
+  await createActiveWave(
+    store,
+    { ...options, settings: { ...options.settings, prestage: true } },
+    [windowClosedAt(now, options.capacity)],
+    now,
+  );
+}
+
+/** Replaces a wave's windows with one that is open now, with room for `capacity` cutovers. */
+export async function openWindowNow(
+  store: MigrationStore,
+  waveId: string,
+  capacity: number,
+  now: Date,
+): Promise<void> {
+  const wave = await store.waves.get(waveId);
+  await store.waves.update(
+    waveId,
+    wave.etag,
+    { timeZone: "UTC", windows: [windowOpenAt(now, capacity)] },
+    now,
+  );
+}
+
+async function createActiveWave(
+  store: MigrationStore,
+  options: OpenWaveOptions,
+  windows: readonly WaveWindow[],
+  now: Date,
+): Promise<void> {
   await store.waves.create(
     defineWave(
       {
         id: options.waveId,
-        description: "demo wave: window open now",
+        description: "demo wave",
         timeZone: "UTC",
-        windows: [{ days: [...WEEKDAYS], start: "00:00", end: "24:00", capacity: options.capacity }],
+        windows,
         inFlightCap: options.inFlightCap ?? Math.max(1, options.capacity),
         // Copy and cut over in one go: each account is cut over as soon as its copy is done.
         cutoverUnsynced: true,
         ...(options.badItemLimit !== undefined ? { badItemLimit: options.badItemLimit } : {}),
+        ...options.settings,
       },
       now,
     ),
@@ -71,6 +151,11 @@ export async function importInventory(
   }
 }
 
+/** Accounts pre-staged and waiting for their window, or ended. */
+export function prestagedCount(counts: WaveCounts): number {
+  return settledCount(counts) + counts.byStatus.Synced;
+}
+
 /** Accounts that will not change any more without an operator. */
 export function settledCount(counts: WaveCounts): number {
   const ended: AccountStatus[] = [...TERMINAL_STATUSES, "Failed", "Stopped", "Skipped"];
@@ -81,9 +166,11 @@ export interface WaitOptions {
   readonly timeoutMs: number;
   readonly pollMs?: number;
   readonly onTick?: (counts: WaveCounts) => void | Promise<void>;
+  /** How many accounts have got where the caller waits for them (default: settled). */
+  readonly reached?: (counts: WaveCounts) => number;
 }
 
-/** Polls the wave's counters until `total` accounts have settled; throws on timeout. */
+/** Polls the wave's counters until `total` accounts have got there (settled); throws on timeout. */
 export async function waitForWave(
   store: MigrationStore,
   waveId: string,
@@ -94,10 +181,11 @@ export async function waitForWave(
   for (;;) {
     const counts = await store.counters.waveCounts(waveId);
     await options.onTick?.(counts);
-    if (settledCount(counts) >= total) return counts;
+    const reached = (options.reached ?? settledCount)(counts);
+    if (reached >= total) return counts;
     if (Date.now() - started > options.timeoutMs) {
       throw new Error(
-        `wave ${waveId}: ${settledCount(counts)} of ${total} accounts settled after ${options.timeoutMs} ms`,
+        `wave ${waveId}: ${reached} of ${total} accounts got there after ${options.timeoutMs} ms`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));

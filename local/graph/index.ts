@@ -23,7 +23,7 @@ import { Counters, type SimulatorCounters, computeCeiling } from "./counters.js"
 import { SimulatorInputError } from "./errors.js";
 import { Router } from "./http/router.js";
 import { createRequestHandler } from "./http/server.js";
-import { type InspectionReport, inspectMigration } from "./inspect.js";
+import { type InspectOptions, type InspectionReport, inspectMigration } from "./inspect.js";
 import { type MailboxMutations, createMutations } from "./mutate.js";
 import type { TenantSide } from "./model/types.js";
 import {
@@ -43,6 +43,7 @@ import { batchRoutes } from "./routes/batch.js";
 import { importSessionRoutes } from "./routes/imports.js";
 import { itemRoutes } from "./routes/mailboxItems.js";
 import { folderRoutes } from "./routes/mailboxFolders.js";
+import { moveRoutes } from "./routes/mailboxMoves.js";
 import { sendMailRoutes } from "./routes/sendMail.js";
 import { userRoutes } from "./routes/users.js";
 import { type SimulatedAccount, seedWorld } from "./seed/tenant.js";
@@ -53,7 +54,7 @@ import { MailboxThrottle } from "./throttle/mailboxThrottle.js";
 export type { FaultOptions, LatencyOptions, ThrottleLimits } from "./options.js";
 export { PUBLISHED_LIMITS, NO_FAULTS, NO_LATENCY } from "./options.js";
 export type { AccountExpectation, SimulatedAccount } from "./seed/tenant.js";
-export type { InspectionEntry, InspectionReport, FolderMismatch } from "./inspect.js";
+export type { InspectionEntry, InspectionReport, InspectOptions, FolderMismatch } from "./inspect.js";
 export type { Ceiling, MailboxCounters, SimulatorCounters } from "./counters.js";
 export type { AddItemOptions, MailboxMutations } from "./mutate.js";
 export type { SentMail } from "./state.js";
@@ -75,6 +76,11 @@ export interface GraphSimulatorOptions {
   faults?: Partial<FaultOptions>;
   /** Plant missing users, unlicensed users, bad items and large items (default true). */
   plantTrouble?: boolean;
+  /**
+   * Give every licensed target user an in-place archive as well, as an archive age policy needs
+   * (default false: only the targets of "archive" accounts have one).
+   */
+  archiveAllTargets?: boolean;
   /** Lifetime of access tokens in seconds (default 3600). */
   tokenLifetimeSeconds?: number;
   /** Lifetime of import URLs in seconds (default 3600). */
@@ -104,8 +110,11 @@ export interface GraphSimulator {
   readonly target: SimulatorTenantCredentials;
   /** Accounts to migrate (source UPN -> target UPN) with what the seed planted. */
   inventory(): readonly SimulatedAccount[];
-  /** Compares a source mailbox with its target (folder tree, each item exactly once, nothing extra, unaltered). */
-  inspect(sourceUpn: string, targetUpn: string, options?: { includeArchive?: boolean }): InspectionReport;
+  /**
+   * Compares a source mailbox with its target (folder tree, each item exactly once, nothing extra,
+   * unaltered); `includeArchive` adds the archives, `archiveAgeMonths` expects old mail in them.
+   */
+  inspect(sourceUpn: string, targetUpn: string, options?: InspectOptions): InspectionReport;
   /** Per mailbox: requests, throttled, bytes uploaded; totals; the theoretical ceiling. */
   counters(): SimulatorCounters;
   resetCounters(): void;
@@ -158,6 +167,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     mailboxes: positive("mailboxes", options.mailboxes ?? 20, true),
     itemsPerMailbox: positive("itemsPerMailbox", options.itemsPerMailbox ?? 50, true),
     plantTrouble: options.plantTrouble ?? true,
+    archiveAllTargets: options.archiveAllTargets ?? false,
     anchorMs: SEED_ANCHOR_MS,
     maxItemBytes: limits.maxItemBytes,
   });
@@ -330,6 +340,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     ...userRoutes,
     ...folderRoutes,
     ...itemRoutes,
+    ...moveRoutes,
     ...importSessionRoutes,
     ...sendMailRoutes,
     ...batchRoutes(() => router),

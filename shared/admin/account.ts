@@ -6,8 +6,19 @@ import type { Account, AuditRecord } from "../domain/index.js";
 import { mailboxKey, type BadItemRecord } from "../transfer/state/port.js";
 import type { AdminPorts } from "./ports.js";
 
-/** An account without its storage version and the engine's opaque resume point. */
+/**
+ * An account without its storage version and the engine's opaque resume point. Besides status and
+ * progress it carries the cutover state: `round` (0 = initial copy, then one per incremental pass
+ * or cutover), `syncedAt` (initial copy finished), and the account's own `completeAfter` and
+ * `completeNow` when an operator set them.
+ */
 export type AccountView = Omit<Account, "etag" | "checkpoint"> & { readonly hasCheckpoint: boolean };
+
+/** The operator's view of an account (see AccountView). */
+export function accountView(account: Account): AccountView {
+  const { etag: _etag, checkpoint, ...rest } = account;
+  return { ...rest, hasCheckpoint: checkpoint !== undefined };
+}
 
 export interface AccountDetail {
   readonly account: AccountView;
@@ -24,9 +35,8 @@ export async function accountDetail(ports: AdminPorts, accountId: string): Promi
     ports.transferState.listBadItems(mailboxKey(accountId, "primary")),
     ports.transferState.listBadItems(mailboxKey(accountId, "archive")),
   ]);
-  const { etag: _etag, checkpoint, ...rest } = account;
   return {
-    account: { ...rest, hasCheckpoint: checkpoint !== undefined },
+    account: accountView(account),
     history,
     badItems: [
       ...primary.map((item) => ({ ...item, mailbox: "primary" as const })),

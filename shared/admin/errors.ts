@@ -71,3 +71,15 @@ export class WaveClosedError extends MailferryError {
     this.waveId = waveId;
   }
 }
+
+/** An account operation that the account's status does not allow (e.g. completing a Failed account). */
+export class AccountClosedError extends MailferryError {
+  readonly accountId: string;
+  readonly status: string;
+  constructor(accountId: string, status: string, operation: string, hint: string) {
+    super(`account ${accountId} is ${status}: ${operation} is not possible (${hint})`);
+    this.name = "AccountClosedError";
+    this.accountId = accountId;
+    this.status = status;
+  }
+}

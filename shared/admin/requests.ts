@@ -245,12 +245,28 @@ export const waveOperationParams = z.strictObject({
   operation: z.enum(WAVE_OPERATIONS, { message: `must be one of ${WAVE_OPERATIONS.join(", ")}` }),
 });
 
+const operationReason = z.string().trim().max(500, "must be at most 500 characters").optional();
+
 export const waveOperationBody = z.strictObject({
-  reason: z.string().trim().max(500, "must be at most 500 characters").optional(),
-  /** Complete only: the earliest final cutover; absent means now. */
+  reason: operationReason,
+  /**
+   * Complete only: with `at` the wave's `completeAfter` (no cutover before it); without, the
+   * wave's `completeNow` (cut every synced account over now, window or not).
+   */
   at: isoTime.optional(),
 });
 export type WaveOperationBody = z.infer<typeof waveOperationBody>;
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+/** `POST ops/accounts/{accountId}/complete`: the account's own "complete now" or "complete after". */
+export const accountCompleteBody = z.strictObject({
+  reason: operationReason,
+  /** With `at` the account's `completeAfter`; without, its `completeNow` (cut over now, window or not). */
+  at: isoTime.optional(),
+});
+export type AccountCompleteBody = z.infer<typeof accountCompleteBody>;
 
 // ---------------------------------------------------------------------------------------------
 // Validation

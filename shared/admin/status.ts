@@ -4,12 +4,21 @@
  * and when the wave's and the open window's remaining work should be done at that pace.
  */
 import { summarise, type ActivityRecord } from "../activity/port.js";
-import { nextWindow, openWindow, type AccountStatus, type Wave, type WaveCounts } from "../domain/index.js";
+import {
+  cutoverDecision,
+  nextWindow,
+  openWindow,
+  type AccountStatus,
+  type Wave,
+  type WaveCounts,
+} from "../domain/index.js";
 import { mapLimit } from "../store/concurrency.js";
 import type { AdminPorts } from "./ports.js";
 
 const HOUR_MS = 60 * 60 * 1000;
 const PARALLEL_WAVES = 4;
+/** Most Synced accounts read to explain why they wait; beyond it the figures are a sample. */
+const WAITING_SAMPLE = 5_000;
 
 /** Statuses an account does not leave without an operator. */
 export const SETTLED_STATUSES: readonly AccountStatus[] = [
@@ -39,7 +48,7 @@ export interface WindowStatus {
   readonly start?: string;
   readonly end?: string;
   readonly capacity?: number;
-  /** Accounts released in the open occurrence so far. */
+  /** Cutovers started in the open occurrence so far. */
   readonly released?: number;
   readonly capacityLeft?: number;
 }
@@ -50,6 +59,8 @@ export interface WaveStatusReport {
   readonly description: string;
   readonly timeZone: string;
   readonly completeAfter?: string;
+  /** When an operator asked to cut every synced account of the wave over now. */
+  readonly completeNow?: string;
   readonly counts: WaveCounts;
   readonly inFlight: number;
   readonly settled: number;
@@ -60,6 +71,8 @@ export interface WaveStatusReport {
   /** Accounts ending per hour at the last hour's pace. */
   readonly accountsPerHour: number;
   readonly window: WindowStatus;
+  /** Synced accounts the scheduler would not cut over now, by reason (read from up to 5,000). */
+  readonly waiting: Readonly<Record<string, number>>;
   readonly eta: {
     /** When every remaining account should have ended at the last hour's pace; null without pace. */
     readonly wave: string | null;
@@ -120,6 +133,7 @@ async function reportWave(
     ports.store.counters.waveCounts(wave.id),
     windowStatus(ports, wave, now),
   ]);
+  const waiting = counts.byStatus.Synced > 0 ? await waitingReasons(ports, wave, window, now) : {};
   const activity = summarise(recent);
   const ended = activity.completed + activity.failed;
   const inFlight = sum(counts, IN_FLIGHT_STATUSES);
@@ -129,7 +143,7 @@ async function reportWave(
   let windowEta: string | null = null;
   let fits: boolean | null = null;
   if (window.open && window.end !== undefined) {
-    const releasable = Math.min(counts.byStatus.Pending, window.capacityLeft ?? 0);
+    const releasable = Math.min(counts.byStatus.Synced, window.capacityLeft ?? 0);
     windowEta = later(now, inFlight + releasable, perHour);
     fits = windowEta === null ? null : Date.parse(windowEta) <= Date.parse(window.end);
   }
@@ -139,6 +153,7 @@ async function reportWave(
     description: wave.description,
     timeZone: wave.timeZone,
     ...(wave.completeAfter !== undefined ? { completeAfter: wave.completeAfter } : {}),
+    ...(wave.completeNow !== undefined ? { completeNow: wave.completeNow } : {}),
     counts,
     inFlight,
     settled,
@@ -155,8 +170,40 @@ async function reportWave(
     failureRate: ended === 0 ? null : activity.failed / ended,
     accountsPerHour: perHour,
     window,
+    waiting,
     eta: { wave: later(now, remaining, perHour), window: windowEta, windowWorkFits: fits },
   };
+}
+
+/** Why Synced accounts are not being cut over, as the scheduler decides it. */
+async function waitingReasons(
+  ports: AdminPorts,
+  wave: Wave,
+  window: WindowStatus,
+  now: Date,
+): Promise<Record<string, number>> {
+  const open = openWindow(wave, now);
+  const reasons: Record<string, number> = {};
+  let capacityLeft = window.capacityLeft ?? 0;
+  let read = 0;
+  let token: string | undefined;
+  do {
+    const page = await ports.store.accounts.listByStatus(wave.id, "Synced", {
+      limit: 1000,
+      ...(token ? { continuationToken: token } : {}),
+    });
+    for (const account of page.items) {
+      const decision = cutoverDecision(account, wave, open, now);
+      let reason: string | undefined;
+      if (!decision.ready) reason = decision.reason;
+      else if (!decision.forced && capacityLeft <= 0) reason = "window capacity used";
+      else if (!decision.forced) capacityLeft -= 1;
+      if (reason !== undefined) reasons[reason] = (reasons[reason] ?? 0) + 1;
+    }
+    read += page.items.length;
+    token = page.continuationToken;
+  } while (token && read < WAITING_SAMPLE);
+  return reasons;
 }
 
 /** The status of one wave, or of every wave (by id). */

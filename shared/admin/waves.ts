@@ -1,9 +1,11 @@
 /**
  * Operators steering a wave: pause (no more releases; accounts in flight finish), resume, cancel,
- * and complete: allow the final cutover now or from a given time (the wave's `completeAfter`).
- * Every change is recorded, including refused ones.
+ * and complete, which works like Exchange's CompleteAfter: without a time it is "complete now"
+ * (the wave's `completeNow`: every synced account is cut over at once, window or not); with a
+ * time it is "complete after" (the wave's `completeAfter`: no cutover before it). Every change is
+ * recorded, including refused ones.
  */
-import type { Wave, WaveStatus } from "../domain/index.js";
+import type { Wave, WavePatch, WaveStatus } from "../domain/index.js";
 import { recordAction, type Operator } from "./actions/record.js";
 import { WaveClosedError } from "./errors.js";
 import type { AdminPorts } from "./ports.js";
@@ -15,9 +17,39 @@ const STATUS_FOR: Record<Exclude<WaveOperation, "complete">, WaveStatus> = {
   cancel: "Cancelled",
 };
 
+/** Writes that collide with another writer are tried this often in all before the error is raised. */
+const COMPLETE_TRIES = 2;
+
 export interface WaveChange {
   readonly wave: Wave;
   readonly actionId: string;
+}
+
+/** What complete writes: `completeAfter` = at when given, else `completeNow` = now; nothing is cleared. */
+export function completionPatch(at: string | undefined, now: Date): WavePatch {
+  return at === undefined
+    ? { completeNow: now.toISOString() }
+    : { completeAfter: new Date(at).toISOString() };
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConcurrencyConflictError";
+}
+
+async function completeWave(ports: AdminPorts, waveId: string, at: string | undefined): Promise<Wave> {
+  for (let attempt = 1; ; attempt++) {
+    const now = ports.now();
+    const current = await ports.store.waves.get(waveId);
+    if (current.status === "Completed" || current.status === "Cancelled") {
+      throw new WaveClosedError(waveId, current.status, "complete");
+    }
+    try {
+      return await ports.store.waves.update(waveId, current.etag, completionPatch(at, now), now);
+    } catch (error) {
+      // Someone changed the wave between the read and the write: read it again and decide again.
+      if (!isConflict(error) || attempt >= COMPLETE_TRIES) throw error;
+    }
+  }
 }
 
 /** Applies a wave operation for an operator; `body.at` only matters to complete. */
@@ -40,22 +72,24 @@ export async function changeWave(
       },
     },
     async (progress) => {
-      const now = ports.now();
-      let wave: Wave;
-      if (operation === "complete") {
-        const current = await ports.store.waves.get(waveId);
-        if (current.status === "Completed" || current.status === "Cancelled") {
-          throw new WaveClosedError(waveId, current.status, "complete");
-        }
-        const completeAfter = body.at === undefined ? now.toISOString() : new Date(body.at).toISOString();
-        wave = await ports.store.waves.update(waveId, current.etag, { completeAfter }, now);
-      } else {
-        wave = await ports.store.waves.updateStatus(waveId, STATUS_FOR[operation], now);
-      }
+      const wave =
+        operation === "complete"
+          ? await completeWave(ports, waveId, body.at)
+          : await ports.store.waves.updateStatus(waveId, STATUS_FOR[operation], ports.now());
       progress.count = 1;
       return wave;
     },
-    () => ({ outcome: "completed" }),
+    (wave) => ({
+      outcome: "completed",
+      ...(operation === "complete"
+        ? {
+            detail:
+              body.at === undefined
+                ? `complete now from ${wave.completeNow ?? "-"}`
+                : `complete after ${wave.completeAfter ?? "-"}`,
+          }
+        : {}),
+    }),
   );
   return { wave: result, actionId };
 }

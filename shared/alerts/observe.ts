@@ -79,12 +79,12 @@ export interface StallFacts {
   readonly recent: readonly ActivityRecord[];
 }
 
-const IN_FLIGHT = ["Queued", "Syncing", "Synced", "Completing"] as const;
+const IN_FLIGHT = ["Queued", "Syncing", "Completing"] as const;
 
 /**
  * A wave has stalled when it is Active, a window has been open for the whole stall period,
- * accounts wait (in flight, or Pending with window capacity left) and nothing progressed. Pending
- * accounts behind a used-up window are expected to wait, so they do not count.
+ * accounts wait (in flight, or Pending or Synced with window capacity left) and nothing
+ * progressed. Accounts behind a used-up window are expected to wait, so they do not count.
  */
 export async function observeStall(
   facts: StallFacts,
@@ -110,7 +110,7 @@ export async function observeStall(
   const counts = await facts.counts();
   const inFlight = IN_FLIGHT.reduce((sum, status) => sum + counts.byStatus[status], 0);
   const capacityLeft = window.window.capacity - (await facts.released(window.start));
-  const pending = capacityLeft > 0 ? counts.byStatus.Pending : 0;
+  const pending = capacityLeft > 0 ? counts.byStatus.Pending + counts.byStatus.Synced : 0;
   const waiting = inFlight + pending;
   if (waiting === 0) return quiet("no account is waiting");
   return {
@@ -118,7 +118,7 @@ export async function observeStall(
     subject: wave.id,
     value: waiting,
     breached: true,
-    summary: `${count(waiting, "account")} waiting (${inFlight} in flight, ${pending} pending) and none progressed in the last ${period}, although a window is open`,
+    summary: `${count(waiting, "account")} waiting (${inFlight} in flight, ${pending} pending or synced) and none progressed in the last ${period}, although a window is open`,
   };
 }
 

@@ -26,7 +26,7 @@ export type CutoverDecision =
 
 /**
  * Decides whether a Synced account may be cut over at `now`. The account's own completeNow and
- * completeAfter override the wave's; without "complete now" a window must be open, and an account
+ * completeAfter replace the wave's; without "complete now" a window must be open, and an account
  * whose initial copy finished after the window opened waits for the next one unless the wave
  * allows it.
  */
@@ -36,10 +36,13 @@ export function cutoverDecision(
   window: WindowOccurrence | undefined,
   now: Date,
 ): CutoverDecision {
-  const completeNow = account.completeNow ?? wave.completeNow;
+  // An account's own times replace the wave's, both of them: a wave-wide "complete now" does
+  // not override an account an operator told to wait.
+  const own = account.completeNow !== undefined || account.completeAfter !== undefined;
+  const completeNow = own ? account.completeNow : wave.completeNow;
+  const completeAfter = own ? account.completeAfter : wave.completeAfter;
   if (completeNow !== undefined && Date.parse(completeNow) <= now.getTime())
     return { ready: true, forced: true };
-  const completeAfter = account.completeAfter ?? wave.completeAfter;
   if (completeAfter !== undefined && Date.parse(completeAfter) > now.getTime()) {
     return { ready: false, reason: `waits until ${completeAfter} (complete after)` };
   }

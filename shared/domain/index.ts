@@ -7,6 +7,7 @@ export * from "./counts.js";
 export * from "./cutover.js";
 export * from "./errors.js";
 export * from "./ids.js";
+export * from "./months.js";
 export * from "./status.js";
 export * from "./upn.js";
 export * from "./wave.js";

@@ -3,7 +3,7 @@
  * old items to the target archive), then the in-place archive into the target archive. A pass is
  * done when both are.
  */
-import type { Account, WaveRecord } from "../domain/index.js";
+import { monthsBefore, type Account, type WaveRecord } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
 import type { Logger } from "../telemetry/logger.js";
 import { runTransferSlice, type SliceOutcome, type SliceProgress } from "../transfer/engine.js";
@@ -32,13 +32,6 @@ function addSlice(total: SliceProgress, part: SliceProgress): SliceProgress {
     if (typeof value === "number") sum[field] = (sum[field] ?? 0) + value;
   }
   return sum;
-}
-
-/** The instant `months` calendar months before `now`. */
-export function monthsBefore(now: Date, months: number): number {
-  const cutoff = new Date(now.getTime());
-  cutoff.setUTCMonth(cutoff.getUTCMonth() - months);
-  return cutoff.getTime();
 }
 
 /** Runs one slice over the account's mailboxes and sums what it did. */
@@ -104,7 +97,7 @@ export async function transferMailboxes(
         ? {
             archive: {
               side: pair.ageArchive,
-              olderThanMs: monthsBefore(services.now(), wave.archiveAgeMonths),
+              olderThanMs: monthsBefore(services.now().getTime(), wave.archiveAgeMonths),
             },
           }
         : {}),

@@ -35,23 +35,33 @@ export interface WaveSnapshot {
   readonly inFlight: string;
 }
 
+/**
+ * Reads the card in one step inside the page: read element by element, a refresh in between can
+ * remove an element the next step waits for.
+ */
 async function readOnce(page: Page, waveId: string): Promise<WaveSnapshot> {
-  const card = page.locator(`[data-wave="${waveId}"]`);
-  const statuses = card.locator("[data-status]");
-  const byStatus: Record<string, number> = {};
-  const shown = await statuses.count();
-  for (let index = 0; index < shown; index += 1) {
-    const node = statuses.nth(index);
-    byStatus[(await node.getAttribute("data-status")) ?? ""] = Number(
-      (await node.innerText()).replace(/\D/g, ""),
-    );
-  }
-  return {
-    at: (await page.locator("#updated").getAttribute("datetime")) ?? "",
-    byStatus,
-    settled: await card.locator('[data-testid="settled"]').innerText(),
-    inFlight: await card.locator('[data-testid="in-flight"]').innerText(),
+  const script = `(() => {
+    const card = document.querySelector('[data-wave=${JSON.stringify(waveId)}]');
+    const text = (selector) => card?.querySelector(selector)?.innerText ?? "";
+    return JSON.stringify({
+      at: document.querySelector("#updated")?.getAttribute("datetime") ?? "",
+      statuses: [...(card?.querySelectorAll("[data-status]") ?? [])].map((node) => [
+        node.getAttribute("data-status") ?? "",
+        node.innerText,
+      ]),
+      settled: text('[data-testid="settled"]'),
+      inFlight: text('[data-testid="in-flight"]'),
+    });
+  })()`;
+  const read = JSON.parse(String(await page.evaluate(script))) as {
+    at: string;
+    statuses: [string, string][];
+    settled: string;
+    inFlight: string;
   };
+  const byStatus: Record<string, number> = {};
+  for (const [status, shown] of read.statuses) byStatus[status] = Number(shown.replace(/\D/g, ""));
+  return { at: read.at, byStatus, settled: read.settled, inFlight: read.inFlight };
 }
 
 /**

@@ -215,13 +215,18 @@ function isDescendant(mailbox: Mailbox, folderId: string, ancestorId: string): b
   return false;
 }
 
-/** Moves a folder (with its subtree) under another parent. */
+/**
+ * Moves a folder (with its subtree) under another parent (the root's id for the top level). A move
+ * to the folder's current parent changes nothing; a move into its own subtree is refused.
+ */
 export function moveFolder(mailbox: Mailbox, folderId: string, newParentId: string): Folder {
   const folder = getFolder(mailbox, folderId);
   const parent = getFolderOrRoot(mailbox, newParentId);
   if (isDescendant(mailbox, parent.id, folder.id)) {
-    throw new GraphApiError(400, "ErrorMoveCopyFailed", "A folder cannot be moved into its own subtree.");
+    throw new GraphApiError(400, "ErrorInvalidRequest", "A folder cannot be moved into its own subtree.");
   }
+  // Without this the folder would clash with its own name below.
+  if (parent.id === folder.parentId) return folder;
   if (
     parent.childIds.some(
       (id) => mailbox.folders.get(id)?.displayName.toLowerCase() === folder.displayName.toLowerCase(),

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { SimulatorInputError } from "../errors.js";
 import type { GraphResponse } from "../http/types.js";
+import type { InspectOptions } from "../inspect.js";
 import type { FaultOptions, ThrottleLimits } from "../options.js";
 
 export const ADMIN_PREFIX = "/_simulator/";
@@ -12,7 +13,7 @@ export const ADMIN_PREFIX = "/_simulator/";
 /** What the admin routes may do to the simulator; provided by the running instance. */
 export interface AdminControls {
   inventory(): unknown;
-  inspect(sourceUpn: string, targetUpn: string, options: { includeArchive: boolean }): unknown;
+  inspect(sourceUpn: string, targetUpn: string, options: InspectOptions): unknown;
   counters(): unknown;
   resetCounters(): void;
   sentMail(): unknown;
@@ -56,6 +57,27 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/**
+ * Inspection options from the query: `includeArchive=true`, `archiveAgeMonths=<integer>` and
+ * `now=<ISO time>`; the inspection itself rejects values out of range.
+ */
+function inspectOptions(query: URLSearchParams): InspectOptions {
+  const options: InspectOptions = { includeArchive: query.get("includeArchive") === "true" };
+  const months = query.get("archiveAgeMonths");
+  if (months !== null) {
+    // Number("") is 0: an empty value must not quietly mean "archive everything".
+    if (!/^\s*-?\d+\s*$/.test(months)) throw new SimulatorInputError("archiveAgeMonths must be an integer");
+    options.archiveAgeMonths = Number(months);
+  }
+  const now = query.get("now");
+  if (now !== null) {
+    const ms = Date.parse(now);
+    if (Number.isNaN(ms)) throw new SimulatorInputError("now must be an ISO date-time");
+    options.now = ms;
+  }
+  return options;
+}
+
 /** Handles one admin call; `path` starts after the prefix. */
 export function handleAdmin(
   controls: AdminControls,
@@ -73,8 +95,7 @@ export function handleAdmin(
         const source = query.get("source");
         const target = query.get("target");
         if (!source || !target) return json(400, { error: "source and target UPNs are required" });
-        const includeArchive = query.get("includeArchive") === "true";
-        return json(200, controls.inspect(source, target, { includeArchive }));
+        return json(200, controls.inspect(source, target, inspectOptions(query)));
       }
       case "GET counters":
         return json(200, controls.counters());

@@ -62,6 +62,12 @@ export interface SeedOptions {
   anchorMs: number;
   /** Size above which an item counts as too large to export. */
   maxItemBytes: number;
+  /**
+   * Gives every licensed target user an in-place archive too, and every target user licensed later
+   * one on assignment (an age policy needs somewhere to put old mail). Default false: only the
+   * targets of "archive" accounts get one.
+   */
+  archiveAllTargets?: boolean;
 }
 
 export interface SeededWorld {
@@ -77,7 +83,7 @@ export const EXCHANGE_SKU: Sku = {
   skuPartNumber: "ENTERPRISEPACK",
   includesExchange: true,
 };
-const NON_MAIL_SKU: Sku = {
+export const NON_MAIL_SKU: Sku = {
   skuId: "a403ebcc-fae0-4ca2-8c8c-7a907fd6c235",
   skuPartNumber: "POWER_BI_STANDARD",
   includesExchange: false,
@@ -368,6 +374,8 @@ export function seedWorld(options: SeedOptions): SeededWorld {
   const people = rng.fork("people");
   const taken = new Set<string>();
   const accounts: SimulatedAccount[] = [];
+  // Whether a user wants an archive draws nothing from the generator, so seeds stay the same.
+  const archiveAllTargets = options.archiveAllTargets ?? false;
 
   plan.forEach((expectation, index) => {
     const given = people.pick(GIVEN_NAMES);
@@ -407,7 +415,8 @@ export function seedWorld(options: SeedOptions): SeededWorld {
       }
     }
     if (expectation !== "targetUserMissing") {
-      const user = makeUser(target, people.fork(`target:${index}`), person, expectation === "archive");
+      const wantsArchive = expectation === "archive" || archiveAllTargets;
+      const user = makeUser(target, people.fork(`target:${index}`), person, wantsArchive);
       if (expectation !== "noLicence") licenseUser(target, user, user.wantsArchive);
     }
     const primaryTotals = summarise([primary]);
@@ -426,8 +435,9 @@ export function seedWorld(options: SeedOptions): SeededWorld {
   const serviceRng = rng.fork("service");
   const servicePerson = { localPart: "mailferry.notices", given: "Migration", surname: "Notices" };
   for (const tenant of [source, target]) {
-    const user = makeUser(tenant, serviceRng.fork(tenant.side), servicePerson);
-    licenseUser(tenant, user, false);
+    const wantsArchive = tenant.side === "target" && archiveAllTargets;
+    const user = makeUser(tenant, serviceRng.fork(tenant.side), servicePerson, wantsArchive);
+    licenseUser(tenant, user, wantsArchive);
   }
   return {
     source,

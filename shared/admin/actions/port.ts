@@ -12,6 +12,7 @@ export const OPERATOR_ACTION_KINDS = [
   "wave.resume",
   "wave.cancel",
   "wave.complete",
+  "account.complete",
 ] as const;
 
 export type OperatorActionKind = (typeof OPERATOR_ACTION_KINDS)[number];

@@ -4,7 +4,16 @@
  */
 import { replayDeadLetters, purgeDeadLetters } from "../deadletters/drain.js";
 import { RequestValidationError } from "../errors.js";
-import { purgeBody, replayBody, retryBody, waveOperationBody, waveOperationParams } from "../requests.js";
+import { completeAccount } from "../complete.js";
+import {
+  accountCompleteBody,
+  accountParams,
+  purgeBody,
+  replayBody,
+  retryBody,
+  waveOperationBody,
+  waveOperationParams,
+} from "../requests.js";
 import { retryFailed } from "../retry.js";
 import { changeWave } from "../waves.js";
 import type { AdminOperation } from "./http.js";
@@ -34,7 +43,10 @@ export const purgeOperation: AdminOperation = {
   },
 };
 
-/** POST ops/waves/{waveId}/{pause|resume|cancel|complete}; complete takes `at` (default now). */
+/**
+ * POST ops/waves/{waveId}/{pause|resume|cancel|complete}. Complete without `at` sets the wave's
+ * completeNow (synced accounts are cut over at once, no window needed); with `at` its completeAfter.
+ */
 export const waveOperation: AdminOperation = {
   access: "change",
   async handle({ ports, params, body, operator }) {
@@ -46,5 +58,19 @@ export const waveOperation: AdminOperation = {
     const { wave, actionId } = await changeWave(ports, waveId, operation, input, operator);
     const { etag: _etag, ...shown } = wave;
     return ok({ wave: shown, actionId });
+  },
+};
+
+/**
+ * POST ops/accounts/{accountId}/complete with `{ at?, reason? }`: without `at` the account's
+ * completeNow (cut over as soon as it is synced, window or not); with `at` its completeAfter.
+ * Refused (409) for Completed, CompletedWithWarnings, Failed, Stopped and Skipped accounts.
+ */
+export const accountCompleteOperation: AdminOperation = {
+  access: "change",
+  async handle({ ports, params, body, operator }) {
+    const { accountId } = params(accountParams);
+    const input = await body(accountCompleteBody);
+    return ok(await completeAccount(ports, accountId, input, operator));
   },
 };

@@ -28,6 +28,7 @@ const CONFLICTS = new Set([
   "ConcurrencyConflictError",
   "ConfirmationMismatchError",
   "WaveClosedError",
+  "AccountClosedError",
   "LeaseHeldError",
 ]);
 const NOT_FOUND = new Set(["NotFoundError", "DeadLetterNotFoundError"]);

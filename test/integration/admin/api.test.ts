@@ -44,6 +44,7 @@ afterAll(async () => {
 const ROUTES: readonly [string, string][] = [
   ["GET", "ops/status"],
   ["GET", "ops/accounts/user1@source.example"],
+  ["POST", "ops/accounts/user1@source.example/complete"],
   ["GET", "ops/failures"],
   ["POST", "ops/retry"],
   ["GET", "ops/deadletters"],
@@ -60,6 +61,7 @@ const CHANGES: readonly [string, unknown][] = [
   ["ops/deadletters/replay", { all: true }],
   ["ops/deadletters/purge", { all: true, confirm: true, expectedCount: 0 }],
   ["ops/waves/api/pause", {}],
+  ["ops/accounts/user1@source.example/complete", {}],
 ];
 
 describe("admin API access", () => {
@@ -105,6 +107,7 @@ describe("admin API access", () => {
     // Nothing was changed by the refused calls.
     const { store } = await services();
     expect((await store.waves.get("api")).status).toBe("Scheduled");
+    expect((await store.accounts.get("user1@source.example")).completeNow).toBeUndefined();
   });
 });
 
@@ -184,6 +187,18 @@ describe("admin API validation", () => {
       body: { at: "tomorrow" },
       field: "body.at",
     },
+    {
+      what: "account complete at not a time",
+      path: "ops/accounts/user1@source.example/complete",
+      body: { at: "in an hour" },
+      field: "body.at",
+    },
+    {
+      what: "account complete unknown field",
+      path: "ops/accounts/user1@source.example/complete",
+      body: { now: true },
+      field: "body.now",
+    },
     { what: "report status", path: "ops/waves/api/report?status=Done", field: "query.status" },
     { what: "actions limit", path: "ops/actions?limit=1000", field: "query.limit" },
   ];
@@ -252,6 +267,15 @@ describe("admin API operations", () => {
     ).toMatchObject({
       wave: { completeAfter: "2030-01-01T18:00:00.000Z" },
     });
+    expect((await store.waves.get("steer")).completeNow).toBeUndefined();
+    // The stack's clock is its own (scaled windows): complete now takes that clock's present.
+    const clock = await services();
+    const before = clock.now().getTime();
+    const now = (await step("complete")).json as { wave: { completeNow?: string; completeAfter?: string } };
+    // Complete now sets completeNow to the present and keeps the completeAfter given before.
+    expect(now.wave.completeAfter).toBe("2030-01-01T18:00:00.000Z");
+    expect(Date.parse(now.wave.completeNow ?? "")).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(now.wave.completeNow ?? "")).toBeLessThanOrEqual(clock.now().getTime());
     expect((await step("cancel")).json).toMatchObject({ wave: { status: "Cancelled" } });
     const refused = await step("resume");
     expect([refused.status, errorOf(refused).code]).toEqual([409, "Conflict"]);
@@ -273,6 +297,7 @@ describe("admin API operations", () => {
     expect(steer.map((action) => [action.action, action.outcome])).toEqual([
       ["wave.pause", "completed"],
       ["wave.resume", "completed"],
+      ["wave.complete", "completed"],
       ["wave.complete", "completed"],
       ["wave.cancel", "completed"],
       ["wave.resume", "failed"],
@@ -349,6 +374,70 @@ describe("admin API operations", () => {
       actor: "ops@contoso.com",
       count: 2,
       filter: { reason: "MalformedMessage", expectedCount: 2 },
+    });
+  });
+
+  it("completes one account now or after a time, refuses a finished one, and records both", async () => {
+    const { store } = await services();
+    const now = new Date();
+    await store.waves.create(defineWave({ id: "fin", timeZone: "UTC" }, now));
+    await store.accounts.upsertImported(
+      [3, 4].map((n) => ({
+        waveId: "fin",
+        source: { upn: `user${n}@source.example` },
+        target: { upn: `user${n}@target.example` },
+        priority: 0,
+      })),
+      now,
+    );
+    const skipped = await store.accounts.get("user4@source.example");
+    await store.accounts.transition(skipped.id, skipped.etag, "Skipped", {
+      reason: "excluded",
+      actor: "test",
+      at: now,
+    });
+    const clock = (await services()).now().getTime();
+    const completeNow = await call(stack, "ops/accounts/User3@Source.example/complete", {
+      principal: OPERATOR,
+      body: {},
+    });
+    expect(completeNow.status).toBe(200);
+    expect(completeNow.json).toMatchObject({
+      mode: "now",
+      account: { id: "user3@source.example", status: "Pending", round: 0 },
+    });
+    const after = await call(stack, "ops/accounts/user3@source.example/complete", {
+      principal: OPERATOR,
+      body: { at: "2030-06-01T20:00:00+02:00", reason: "after the board meeting" },
+    });
+    expect(after.json).toMatchObject({
+      mode: "after",
+      account: { completeAfter: "2030-06-01T18:00:00.000Z" },
+    });
+    const shown = await call(stack, "ops/accounts/user3@source.example", { principal: READER });
+    const account = (shown.json as { account: { completeNow?: string; completeAfter?: string } }).account;
+    expect(account.completeAfter).toBe("2030-06-01T18:00:00.000Z");
+    expect(Date.parse(account.completeNow ?? "")).toBeGreaterThanOrEqual(clock);
+
+    const refused = await call(stack, "ops/accounts/user4@source.example/complete", {
+      principal: OPERATOR,
+      body: {},
+    });
+    expect([refused.status, errorOf(refused).code]).toEqual([409, "Conflict"]);
+    expect(errorOf(refused).message).toContain("is Skipped");
+
+    const actions = (await call(stack, "ops/actions?limit=20", { principal: READER })).json as {
+      actions: { action: string; target: string; outcome: string; filter: Record<string, unknown> }[];
+    };
+    const completions = actions.actions.filter((action) => action.action === "account.complete").reverse();
+    expect(completions.map((action) => [action.target, action.outcome])).toEqual([
+      ["account user3@source.example", "completed"],
+      ["account user3@source.example", "completed"],
+      ["account user4@source.example", "failed"],
+    ]);
+    expect(completions[1]?.filter).toEqual({
+      at: "2030-06-01T20:00:00+02:00",
+      reason: "after the board meeting",
     });
   });
 });

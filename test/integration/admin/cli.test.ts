@@ -120,4 +120,66 @@ describe("mailferry operator commands", () => {
     );
     expect((await log.list(1))[0]).toMatchObject({ action: "wave.complete", via: "cli", target: "wave cli" });
   });
+
+  it("complete the wave now without --after, and one account with account complete", async () => {
+    const store = await createStore(readTablesSettings(stack.settings));
+    await store.accounts.upsertImported(
+      [
+        {
+          waveId: "cli",
+          source: { upn: "ann@source.example" },
+          target: { upn: "ann@target.example" },
+          priority: 0,
+        },
+      ],
+      new Date(),
+    );
+    await store.close();
+    const program = new Command("mailferry").exitOverride();
+    registerWaveCommands(program);
+    registerAdminCommands(program);
+    const saved = { tables: process.env.MailferryTables, bus: process.env.ServiceBusConnection };
+    process.env.MailferryTables = stack.settings.MailferryTables;
+    process.env.ServiceBusConnection = stack.settings.ServiceBusConnection;
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const printed: string[] = [];
+    const run = async (...args: string[]): Promise<void> => {
+      out.mockClear();
+      await program.parseAsync(args, { from: "user" });
+      printed.push(out.mock.calls.map(([chunk]) => String(chunk)).join(""));
+    };
+    const before = Date.now();
+    try {
+      await run("wave", "complete", "cli", "--json");
+      await run("account", "complete", "Ann@Source.example", "--at", "2030-02-01T08:00:00Z", "--json");
+      await run("account", "complete", "ann@source.example", "--reason", "CEO asked");
+      await run("account", "ann@source.example");
+    } finally {
+      out.mockRestore();
+      process.env.MailferryTables = saved.tables;
+      process.env.ServiceBusConnection = saved.bus;
+    }
+    expect(process.exitCode ?? 0).toBe(0);
+    const [waveJson = "", afterJson = "", nowText = "", shown = ""] = printed;
+    const wave = (JSON.parse(waveJson) as { wave: { completeNow?: string; completeAfter?: string } }).wave;
+    expect(Date.parse(wave.completeNow ?? "")).toBeGreaterThanOrEqual(before - 1_000);
+    // The earlier --after is kept.
+    expect(wave.completeAfter).toBe("2030-01-01T00:00:00.000Z");
+    expect(JSON.parse(afterJson)).toMatchObject({
+      mode: "after",
+      account: { id: "ann@source.example", completeAfter: "2030-02-01T08:00:00.000Z" },
+    });
+    expect(nowText).toMatch(/^account ann@source\.example \(Pending\) is cut over as soon as it is synced/);
+    expect(shown).toMatch(/^ {2}complete after +2030-02-01 08:00Z$/m);
+    expect(shown).toMatch(/^ {2}complete now +asked /m);
+    const log = new TablesOperatorActionLog(
+      createTableClient(readTablesSettings(stack.settings), OPERATOR_ACTIONS_TABLE),
+    );
+    const actions = await log.list(3);
+    expect(actions.map((action) => [action.action, action.target, action.via])).toEqual([
+      ["account.complete", "account ann@source.example", "cli"],
+      ["account.complete", "account ann@source.example", "cli"],
+      ["wave.complete", "wave cli", "cli"],
+    ]);
+  });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type EmbeddedStack } from "../../../local/stack.js";
 import { replayDeadLetters } from "../../../shared/admin/deadletters/drain.js";
 import { ServiceBusDeadLetterQueue } from "../../../shared/bus/deadletter.js";
-import { moveMessageId } from "../../../shared/bus/messages.js";
+import { moveMessageId, nextMoveMessage } from "../../../shared/bus/messages.js";
 import { MOVES_QUEUE } from "../../../shared/bus/topology.js";
 import { accountIdFromUpn, defineWave, type Account } from "../../../shared/domain/index.js";
 import { services, type Services } from "../../../shared/runtime/services.js";
@@ -100,6 +100,22 @@ async function release(id: string): Promise<Account> {
   return queued;
 }
 
+/**
+ * Waits until the mover has synced the account, then starts its cutover as the scheduler would for
+ * an Active wave (this wave stays Scheduled): marked Completing, then the cutover's slice sent.
+ */
+async function cutOverWhenSynced(id: string, what: string): Promise<void> {
+  await until(async () => (await statusOf(id)) === "Synced", what);
+  const { store, moves } = await services();
+  const synced = await store.accounts.get(id);
+  const completing = await store.accounts.transition(id, synced.etag, "Completing", {
+    reason: "cutover started by the test",
+    actor: "test",
+    at: new Date(),
+  });
+  await moves.send([nextMoveMessage(completing)]);
+}
+
 async function statusOf(id: string): Promise<string> {
   const { store } = await services();
   return (await store.accounts.get(id)).status;
@@ -161,6 +177,7 @@ describe("retry of failed accounts", () => {
       matched: 1,
       retried: [{ accountId: second, nextAttempt: 2 }],
     });
+    await cutOverWhenSynced(second, "the retried account synced");
     await until(async () => (await statusOf(second)) === "Completed", "the retried account");
     const account = await store.accounts.get(second);
     expect(account.attempt).toBe(2);
@@ -226,6 +243,7 @@ describe("replay of a replay", () => {
     await expect(
       replayDeadLetters(crashing, { accountId: id }, { actor: "ops@contoso.com", via: "cli" }),
     ).rejects.toThrow(/crashed/);
+    await cutOverWhenSynced(id, "the account synced by the copy");
     await until(async () => (await statusOf(id)) === "Completed", "the account moved by the copy");
     expect(await deadLettered()).toBe(1);
 

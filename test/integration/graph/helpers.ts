@@ -28,6 +28,15 @@ export function clientFor(simulator: GraphSimulator, side: Side, options: GraphC
   return createGraphClient(connectionFor(simulator, side), { maxRetries: 0, ...options });
 }
 
+/** A client of a newly registered app holding exactly these application permissions. */
+export function appClient(simulator: GraphSimulator, side: Side, roles: readonly string[]): Client {
+  const app = simulator.registerApp(side, roles);
+  return createGraphClient(
+    { ...connectionFor(simulator, side), clientId: app.clientId, clientSecret: app.clientSecret },
+    { maxRetries: 0 },
+  );
+}
+
 /** Runs a Graph call expected to fail and returns the SDK's GraphError. */
 export async function graphError(call: Promise<unknown>): Promise<GraphError> {
   try {
@@ -83,6 +92,7 @@ export interface FolderInfo {
 export interface ItemInfo {
   id: string;
   changeKey: string;
+  receivedDateTime: string;
   createdDateTime: string;
   "@removed"?: { reason: string };
 }

@@ -1,111 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Client } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type GraphSimulator,
   type SimulatedAccount,
   startGraphSimulator,
 } from "../../../local/graph/index.js";
-import { type PlainResponse, createImportPoster } from "../../../shared/graph/client.js";
+import { createImportPoster } from "../../../shared/graph/client.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
-import {
-  type FolderInfo,
-  clientFor,
-  itemPages,
-  folderTree,
-  graphError,
-  mailboxIds,
-  mailboxPath,
-  rawCall,
-} from "./helpers.js";
-
-interface Exported {
-  itemId: string;
-  changeKey?: string;
-  data?: string;
-  error?: { code: string; message: string };
-}
-
-interface MigrationResult {
-  /** source item id -> target item id and change key */
-  copies: Map<string, { itemId: string; changeKey: string; targetFolderId: string }>;
-  exportErrors: { itemId: string; code: string }[];
-  importErrors: { itemId: string; status: number; code: string }[];
-}
-
-async function exportBatch(
-  client: Client,
-  mailboxId: string,
-  itemIds: readonly string[],
-): Promise<Exported[]> {
-  const reply = (await client.api(`${mailboxPath(mailboxId)}/exportItems`).post({ itemIds })) as {
-    value: Exported[];
-  };
-  return reply.value;
-}
-
-function errorCode(response: PlainResponse): string {
-  return (JSON.parse(response.text) as { error: { code: string } }).error.code;
-}
-
-/** A plain copy of one mailbox (primary or archive) through the real SDK: folders by path, then items. */
-async function copyMailbox(
-  simulator: GraphSimulator,
-  sourceMailboxId: string,
-  targetMailboxId: string,
-): Promise<MigrationResult> {
-  const source = clientFor(simulator, "source", { version: "beta" });
-  const target = clientFor(simulator, "target", { version: "beta" });
-  const post = createImportPoster({ caCertPem: simulator.caCertPem });
-  const sourceTree = await folderTree(source, sourceMailboxId);
-  const targetTree = await folderTree(target, targetMailboxId);
-  const paths = [...sourceTree.keys()].sort((a, b) => a.split("/").length - b.split("/").length);
-  for (const path of paths) {
-    if (targetTree.has(path)) continue;
-    const folder = sourceTree.get(path) as FolderInfo;
-    const parentPath = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-    const parent = parentPath ? targetTree.get(parentPath) : undefined;
-    const url = parent
-      ? `${mailboxPath(targetMailboxId)}/folders/${parent.id}/childFolders`
-      : `${mailboxPath(targetMailboxId)}/folders`;
-    targetTree.set(
-      path,
-      (await target.api(url).post({ displayName: folder.displayName, type: folder.type })) as FolderInfo,
-    );
-  }
-  const session = (await target.api(`${mailboxPath(targetMailboxId)}/createImportSession`).post({})) as {
-    importUrl: string;
-  };
-  const result: MigrationResult = { copies: new Map(), exportErrors: [], importErrors: [] };
-  for (const [path, folder] of sourceTree) {
-    const targetFolder = targetTree.get(path) as FolderInfo;
-    const { values } = await itemPages(
-      source,
-      `${mailboxPath(sourceMailboxId)}/folders/${folder.id}/items/delta`,
-      "odata.maxpagesize=100",
-    );
-    for (let start = 0; start < values.length; start += 20) {
-      const batch = values.slice(start, start + 20).map((item) => item.id);
-      for (const exported of await exportBatch(source, sourceMailboxId, batch)) {
-        if (exported.error || !exported.data) {
-          result.exportErrors.push({ itemId: exported.itemId, code: exported.error?.code ?? "none" });
-          continue;
-        }
-        const reply = await post(
-          session.importUrl,
-          JSON.stringify({ FolderId: targetFolder.id, Mode: "create", Data: exported.data }),
-        );
-        if (reply.status !== 200) {
-          result.importErrors.push({ itemId: exported.itemId, status: reply.status, code: errorCode(reply) });
-          continue;
-        }
-        const imported = JSON.parse(reply.text) as { itemId: string; changeKey: string };
-        result.copies.set(exported.itemId, { ...imported, targetFolderId: targetFolder.id });
-      }
-    }
-  }
-  return result;
-}
+import { copyMailbox, errorCode, exportBatch } from "./copying.js";
+import { clientFor, itemPages, folderTree, graphError, mailboxIds, mailboxPath, rawCall } from "./helpers.js";
 
 describe("Graph simulator: export, import and inspection", () => {
   let simulator: GraphSimulator;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { waveStatus } from "../../../shared/admin/status.js";
 import { WEEKDAYS } from "../../../shared/domain/index.js";
-import { failedAccount, memoryPorts } from "../../fixtures/admin/ports.js";
+import { accountAlong, failedAccount, memoryPorts } from "../../fixtures/admin/ports.js";
 import { importedAccount, T0, waveRecord } from "../../factories/index.js";
 
 const MINUTE = 60_000;
@@ -22,9 +22,10 @@ describe("wave status", () => {
       message: "no licence",
     });
     await ports.store.accounts.upsertImported(
-      [1, 2, 3, 4, 5].map((n) => importedAccount(n, { waveId: "w1" })),
+      [1, 2, 3].map((n) => importedAccount(n, { waveId: "w1" })),
       T0,
     );
+    for (const n of [4, 5]) await accountAlong(ports, n, "w1", ["Queued", "Syncing", "Synced"]);
     await ports.releases.put({
       waveId: "w1",
       windowStart: "2025-03-03T00:00:00.000Z",
@@ -68,18 +69,24 @@ describe("wave status", () => {
         windowWorkFits: true,
       },
     });
-    expect(report?.counts.byStatus).toMatchObject({ Pending: 5, Failed: 1 });
+    expect(report?.counts.byStatus).toMatchObject({ Pending: 3, Synced: 2, Failed: 1 });
+    // Synced at noon, after today's window opened at midnight: the wave keeps them for tomorrow.
+    expect(report?.waiting).toEqual({
+      "initial copy finished after this window opened; the wave cuts it over in the next window": 2,
+    });
   });
 
   it("has no ETA without pace, and names the next window when none is open", async () => {
     const ports = memoryPorts(T0);
     await ports.store.waves.create(waveRecord({ id: "w2", timeZone: "UTC" }));
     await ports.store.accounts.upsertImported([importedAccount(1, { waveId: "w2" })], T0);
+    await accountAlong(ports, 2, "w2", ["Queued", "Syncing", "Synced"]);
     const { waves } = await waveStatus(ports);
     expect(waves[0]).toMatchObject({
       failureRate: null,
       eta: { wave: null, window: null, windowWorkFits: null },
       window: { open: false, start: "2025-03-03T19:00:00.000Z" },
+      waiting: { "no cutover window is open": 1 },
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defineWave } from "../../../shared/domain/index.js";
+import { accountIdFromUpn, defineWave } from "../../../shared/domain/index.js";
 import { importedAccount, request, T0 } from "../../factories/index.js";
 import { createHarness, type Harness } from "./harness.js";
 
@@ -12,6 +12,10 @@ async function queueAccounts(h: Harness, count: number, waveId = "w1"): Promise<
     const account = await h.store.accounts.get(accountId);
     await h.store.accounts.transition(account.id, account.etag, "Queued", request());
   }
+}
+
+function importedAccountId(n: number): string {
+  return accountIdFromUpn(importedAccount(n).source.upn);
 }
 
 async function stalled(h: Harness): Promise<string> {
@@ -31,7 +35,7 @@ describe("stalled-wave rule", () => {
     expect(await stalled(h)).toBe("ok");
     h.advance(2);
     expect(await stalled(h)).toBe("firing:firing");
-    expect(h.channel.sent[0]?.summary).toMatch(/^3 accounts waiting \(3 in flight, 0 pending\)/);
+    expect(h.channel.sent[0]?.summary).toMatch(/^3 accounts waiting \(3 in flight, 0 pending or synced\)/);
     // Progress again clears it.
     await h.slice(10, 0);
     expect(await stalled(h)).toBe("resolved:resolved");
@@ -63,6 +67,26 @@ describe("stalled-wave rule", () => {
     h.advance(45);
     expect(await stalled(h)).toBe("firing:firing");
     // The window released all it may: Pending accounts wait for the next one, as planned.
+    const windowStart = new Date(Date.UTC(2025, 2, 3)).toISOString();
+    await h.releases.put({ waveId: "w1", windowStart, released: 1_000, rate: 50 });
+    h.advance(5);
+    expect(await stalled(h)).toBe("resolved:resolved");
+  });
+
+  it("counts Synced accounts waiting for their cutover like Pending ones", async () => {
+    const h = await createHarness({ MAILFERRY_ALERT_STALL_MINUTES: "30" });
+    await h.activeWave();
+    await queueAccounts(h, 2);
+    for (const n of [0, 1]) {
+      for (const to of ["Syncing", "Synced"] as const) {
+        const account = await h.store.accounts.get(importedAccountId(n));
+        await h.store.accounts.transition(account.id, account.etag, to, request());
+      }
+    }
+    h.advance(45);
+    expect(await stalled(h)).toBe("firing:firing");
+    expect(h.channel.sent[0]?.summary).toMatch(/^2 accounts waiting \(0 in flight, 2 pending or synced\)/);
+    // The window's cutovers are all used: pre-staged accounts wait for the next one, as planned.
     const windowStart = new Date(Date.UTC(2025, 2, 3)).toISOString();
     await h.releases.put({ waveId: "w1", windowStart, released: 1_000, rate: 50 });
     h.advance(5);

@@ -52,6 +52,15 @@ describe("cutover policy", () => {
     expect(
       cutoverDecision({ ...account, completeNow: "2030-03-05T14:00:00.000Z" }, wave, undefined, afternoon),
     ).toEqual({ ready: true, forced: true });
+    // An account told to wait is not swept along by a wave-wide "complete now".
+    expect(
+      cutoverDecision(
+        { ...account, completeAfter: "2030-03-05T22:00:00.000Z" },
+        { ...wave, completeNow: "2030-03-05T14:00:00.000Z" },
+        window,
+        evening,
+      ).ready,
+    ).toBe(false);
     // A complete-now set for a later moment is not yet in force.
     expect(
       cutoverDecision({ ...account, completeNow: "2030-03-05T16:00:00.000Z" }, wave, undefined, afternoon)

@@ -159,6 +159,35 @@ describe("mailbox operations", () => {
   });
 });
 
+describe("folder moves", () => {
+  it("leave a move to the current parent alone and refuse cycles as invalid requests", () => {
+    const mailbox = createMailbox({
+      id: "MBX:c@d",
+      tenantId: "t",
+      side: "target",
+      ownerUpn: "c@d",
+      kind: "primary",
+    });
+    const inbox = addFolder(mailbox, mailbox.rootId, "Inbox", "IPF.Note");
+    const child = addFolder(mailbox, inbox.id, "Child", "IPF.Note");
+    const seq = mailbox.seq;
+    expect(moveFolder(mailbox, child.id, inbox.id)).toBe(child);
+    expect(moveFolder(mailbox, inbox.id, mailbox.rootId)).toBe(inbox);
+    expect(mailbox.seq).toBe(seq);
+    for (const destination of [inbox.id, child.id]) {
+      try {
+        moveFolder(mailbox, inbox.id, destination);
+        expect.unreachable("a folder moved into its own subtree");
+      } catch (error) {
+        expect(error).toMatchObject({ status: 400, code: "ErrorInvalidRequest" });
+      }
+    }
+    moveFolder(mailbox, child.id, mailbox.rootId);
+    expect(folderPath(mailbox, child.id)).toBe("Child");
+    expect(child.changedSeq).toBe(seq + 1);
+  });
+});
+
 describe("seeded tenants", () => {
   const options: SeedOptions = {
     seed: 42,
