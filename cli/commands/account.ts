@@ -18,6 +18,22 @@ function cutoverLines(account: AccountView): string[] {
     ...(account.completeNow !== undefined
       ? [line("complete now", `asked ${when(account.completeNow)}`)]
       : []),
+    ...preflightLines(account),
+  ];
+}
+
+/** What pre-flight found and which finalize actions ran, once known. */
+function preflightLines(account: AccountView): string[] {
+  const found = account.preflight;
+  if (found === undefined) return [];
+  const archives = `source ${found.sourceArchive ? "has" : "has no"} archive, target ${found.targetArchive ? "has" : "has no"} archive`;
+  return [
+    line(
+      "pre-flight",
+      `${found.expectedItems === undefined ? "" : `${found.expectedItems} items at the source; `}${archives}`,
+    ),
+    ...(found.finalized.length > 0 ? [line("finalized", found.finalized.join(", "))] : []),
+    ...found.warnings.map((warning) => line("warning", warning)),
   ];
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Account, AuditRecord } from "../domain/index.js";
 import { mailboxKey, type BadItemRecord } from "../transfer/state/port.js";
+import { readCheckpoint } from "../mover/checkpoint.js";
 import type { AdminPorts } from "./ports.js";
 
 /**
@@ -12,12 +13,39 @@ import type { AdminPorts } from "./ports.js";
  * or cutover), `syncedAt` (initial copy finished), and the account's own `completeAfter` and
  * `completeNow` when an operator set them.
  */
-export type AccountView = Omit<Account, "etag" | "checkpoint"> & { readonly hasCheckpoint: boolean };
+export type AccountView = Omit<Account, "etag" | "checkpoint"> & {
+  readonly hasCheckpoint: boolean;
+  /** What pre-flight and the first folder listing found, once they ran. */
+  readonly preflight?: {
+    /** Items the source held when its folders were listed (primary and archive). */
+    readonly expectedItems?: number;
+    readonly sourceArchive: boolean;
+    readonly targetArchive: boolean;
+    /** Finalize actions done in this attempt, and warnings they left. */
+    readonly finalized: readonly string[];
+    readonly warnings: readonly string[];
+  };
+};
 
 /** The operator's view of an account (see AccountView). */
 export function accountView(account: Account): AccountView {
   const { etag: _etag, checkpoint, ...rest } = account;
-  return { ...rest, hasCheckpoint: checkpoint !== undefined };
+  const resolved = readCheckpoint(checkpoint);
+  return {
+    ...rest,
+    hasCheckpoint: checkpoint !== undefined,
+    ...(resolved
+      ? {
+          preflight: {
+            ...(resolved.expectedItems === undefined ? {} : { expectedItems: resolved.expectedItems }),
+            sourceArchive: resolved.sourceArchiveMailboxId !== undefined,
+            targetArchive: resolved.targetArchiveMailboxId !== undefined,
+            finalized: resolved.finalized,
+            warnings: resolved.warnings,
+          },
+        }
+      : {}),
+  };
 }
 
 export interface AccountDetail {

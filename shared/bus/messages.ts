@@ -19,7 +19,7 @@ export const moveMessageV1 = z.strictObject({
   attempt: z.number().int().min(1),
   slice: z.number().int().min(0),
   pass: z.enum(PASSES),
-  /** The account's pass number in this attempt: 0 for the initial copy, then one more per pass. */
+  /** The account's pass number: 0 for the initial copy, then one more per pass (kept by a retry). */
   round: z.number().int().min(0),
   /**
    * Set when the sweeper re-sends a slice whose message was lost (dead-lettered, expired): a new

@@ -56,8 +56,8 @@ export interface AccountRecord {
   /** Last slice of the current attempt whose progress was recorded (0 before the first). */
   readonly slice: number;
   /**
-   * Which pass over the mailbox the current attempt is on: 0 is the initial copy, and every
-   * incremental pass or cutover started from Synced adds one.
+   * Which pass over the mailbox the account is on: 0 is the initial copy, and every incremental
+   * pass or cutover started from Synced adds one (a retry keeps it).
    */
   readonly round: number;
   /** When the account first finished its initial copy; a cutover window needs it to be earlier. */
@@ -227,7 +227,9 @@ export function applyTransition(
     status: to,
     attempt: newAttempt ? account.attempt + 1 : account.attempt,
     slice: newAttempt ? 0 : account.slice,
-    round: newAttempt ? 0 : startsPass(account.status, to) ? account.round + 1 : account.round,
+    // Rounds never go back, not even for a retry: the transfer state remembers the round each
+    // folder was last read for, and only a higher round opens them for a new pass.
+    round: startsPass(account.status, to) ? account.round + 1 : account.round,
     ...(to === "Synced" && account.syncedAt === undefined ? { syncedAt: at } : {}),
     transitions: account.transitions + 1,
     updatedAt: at,

@@ -42,7 +42,7 @@ describe("account transitions", () => {
     expect(canTransition("Completed", "Failed")).toBe(false);
   });
 
-  it("numbers passes: each incremental pass and the cutover add one, a retry starts again at 0", () => {
+  it("numbers passes: each incremental pass and the cutover add one, and a retry keeps the number", () => {
     const synced = walk(["Queued", "Syncing", "Synced"]);
     expect(synced).toMatchObject({ round: 0, syncedAt: T0.toISOString() });
     const incremental = applyTransition(synced, "Syncing", { ...details, at: at(60) }).next;
@@ -54,7 +54,7 @@ describe("account transitions", () => {
     expect(cutover.round).toBe(2);
     const failed = applyTransition(cutover, "Failed", { ...details, error: failure }).next;
     expect(failed.round).toBe(2);
-    expect(applyTransition(failed, "Queued", details).next.round).toBe(0);
+    expect(applyTransition(failed, "Queued", details).next).toMatchObject({ round: 2, attempt: 2, slice: 0 });
   });
 
   it("keeps per-account cutover times as instants and clears them with null", () => {
