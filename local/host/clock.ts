@@ -15,18 +15,19 @@ const MAX_TIMER_MS = 60_000;
 export const systemClock: Clock = acceleratedClock(1);
 
 /**
- * A clock that shows `start` (default: now) when first read and from then on runs `factor` times
- * faster than real time. Factor 60 turns every real second into a minute. Anchoring on the first
- * read, not on creation, keeps start-up time from skipping virtual hours.
+ * A clock that shows `start` (default: the real time then) when first read and from then on runs
+ * `factor` times faster than real time. Factor 60 turns every real second into a minute. Anchoring
+ * on the first read, not on creation, keeps start-up time from skipping virtual hours; with no
+ * `start` and factor 1 it is the wall clock.
  */
-export function acceleratedClock(factor: number, start: Date = new Date()): Clock {
+export function acceleratedClock(factor: number, start?: Date): Clock {
   if (!(factor > 0) || !Number.isFinite(factor))
     throw new RangeError(`clock factor must be > 0, got ${factor}`);
-  let realStart: number | undefined;
-  const virtualStart = start.getTime();
+  let anchor: { readonly real: number; readonly virtual: number } | undefined;
   const now = (): Date => {
-    realStart ??= Date.now();
-    return new Date(virtualStart + (Date.now() - realStart) * factor);
+    const real = Date.now();
+    anchor ??= { real, virtual: start?.getTime() ?? real };
+    return new Date(anchor.virtual + (real - anchor.real) * factor);
   };
   return {
     now,

@@ -120,12 +120,18 @@ export async function transferMailboxes(
   };
 }
 
-/** Bad and too-large items of every mailbox of the account. */
-export async function listBadItems(services: Services, accountId: string): Promise<BadItemRecord[]> {
+/** Bad and too-large items of the mailboxes the account copies (the archive only if it has one). */
+export async function listBadItems(
+  services: Services,
+  accountId: string,
+  checkpoint: MoveCheckpoint,
+): Promise<BadItemRecord[]> {
+  const mailboxes =
+    checkpoint.sourceArchiveMailboxId === undefined
+      ? (["primary"] as const)
+      : (["primary", "archive"] as const);
   const lists = await Promise.all(
-    (["primary", "archive"] as const).map((which) =>
-      services.transferState.listBadItems(mailboxKey(accountId, which)),
-    ),
+    mailboxes.map((which) => services.transferState.listBadItems(mailboxKey(accountId, which))),
   );
   return lists.flat();
 }

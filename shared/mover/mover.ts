@@ -217,17 +217,18 @@ async function afterSlice(
       at: services.now(),
     });
   });
-  return await complete(services, current, wave, finalized.warnings, invocation);
+  return await complete(services, current, wave, finalized, invocation);
 }
 
 async function complete(
   services: Services,
   account: Account,
   wave: Wave,
-  warnings: readonly string[],
+  checkpoint: MoveCheckpoint,
   invocation: MoveInvocation,
 ): Promise<MoveResult> {
-  const bad = await listBadItems(services, account.id);
+  const warnings = checkpoint.warnings;
+  const bad = await listBadItems(services, account.id, checkpoint);
   const failedItems = bad.filter((item) => item.kind === "failed").length;
   const largeItems = bad.filter((item) => item.kind === "large").length;
   let current = await services.store.accounts.updateProgress(account.id, account.etag, {

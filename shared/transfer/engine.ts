@@ -177,6 +177,8 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
       ...(request.archive ? { archive: sessionsFor(request.archive.side, request.deadline) } : {}),
     };
     const pending = folders.filter((folder) => !folder.passComplete);
+    // Folders whose page brought nothing new are saved together when the slice ends.
+    const quiet = new Map<string, FolderCheckpoint>();
     let next = 0;
     let outOfTime = false;
     let failed = false;
@@ -193,10 +195,10 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
           if (current.cursor === undefined && current.sourceItemCount === 0) {
             // Never read and empty when listed: nothing to copy; the next pass reads it in full.
             current = { ...current, passComplete: true };
-            await state.saveFolder(key, current);
+            quiet.set(current.sourceFolderId, current);
             continue;
           }
-          current = await copyPage(request, current, targets, progress);
+          current = await copyPage(request, current, targets, progress, quiet);
         }
       }
     };
@@ -210,6 +212,8 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
         }
       }),
     );
+    // Losing these to a crash costs only a re-read of pages that held nothing new.
+    if (quiet.size > 0) await state.saveFolders(key, [...quiet.values()]);
     const errors = results.flatMap((result) =>
       result.status === "rejected" ? [result.reason as unknown] : [],
     );
@@ -284,6 +288,7 @@ async function copyPage(
   folder: FolderCheckpoint,
   targets: Targets,
   progress: SliceProgress,
+  quiet: Map<string, FolderCheckpoint>,
 ): Promise<FolderCheckpoint> {
   const { source, key, state } = request;
   await request.heartbeat?.();
@@ -495,7 +500,12 @@ async function copyPage(
     ...(page.nextLink ? { cursor: page.nextLink } : page.deltaLink ? { cursor: page.deltaLink } : {}),
     passComplete: page.nextLink === undefined,
   };
-  await state.saveFolder(key, next);
+  if (page.items.length === 0 && page.removedIds.length === 0) {
+    quiet.set(next.sourceFolderId, next);
+  } else {
+    quiet.delete(next.sourceFolderId);
+    await state.saveFolder(key, next);
+  }
   return next;
 }
 

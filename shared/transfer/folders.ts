@@ -176,8 +176,6 @@ export async function mapFolders(
         const { sourceParentId: _dropped, ...rest } = next;
         next = rest;
       }
-      // Open it for this pass: the item delta continues from the last pass's deltaLink.
-      if ((before.round ?? 0) < round) next = { ...next, round, passComplete: false };
     }
     if (mapping.archive && archiveTree) {
       if (next.archiveFolderId === undefined) {
@@ -196,6 +194,12 @@ export async function mapFolders(
       }
     }
     if (before === undefined || !sameCheckpoint(before, next)) await save(next);
+    // Open it for this pass: the item delta continues from the last pass's deltaLink. Kept in
+    // memory only: the folder's first page saves it, and a slice that ends before reaching the
+    // folder leaves it on the old round, so the next slice opens it again.
+    if (before !== undefined && (before.round ?? 0) < round) {
+      known.set(next.sourceFolderId, { ...next, round, passComplete: false });
+    }
   }
   let removed = 0;
   // Deepest first, so a parent's deletion never precedes its child's.

@@ -24,6 +24,11 @@ export class InMemoryTransferState implements TransferStateStore {
     return Promise.resolve();
   }
 
+  saveFolders(key: MailboxKey, folders: readonly FolderCheckpoint[]): Promise<void> {
+    for (const folder of folders) this.bucket(this.folders, key).set(folder.sourceFolderId, { ...folder });
+    return Promise.resolve();
+  }
+
   deleteFolder(key: MailboxKey, sourceFolderId: string): Promise<void> {
     this.bucket(this.folders, key).delete(sourceFolderId);
     return Promise.resolve();

@@ -70,6 +70,8 @@ export interface BadItemRecord {
 export interface TransferStateStore {
   loadFolders(key: MailboxKey): Promise<FolderCheckpoint[]>;
   saveFolder(key: MailboxKey, folder: FolderCheckpoint): Promise<void>;
+  /** Saves several folder checkpoints of one mailbox in as few writes as the store allows. */
+  saveFolders(key: MailboxKey, folders: readonly FolderCheckpoint[]): Promise<void>;
   deleteFolder(key: MailboxKey, sourceFolderId: string): Promise<void>;
   getItems(key: MailboxKey, sourceItemIds: readonly string[]): Promise<Map<string, ItemRecord>>;
   putItem(key: MailboxKey, record: ItemRecord): Promise<void>;

@@ -37,6 +37,22 @@ function itemEntity(key: MailboxKey, record: ItemRecord): TableEntity {
   };
 }
 
+function folderEntity(key: MailboxKey, folder: FolderCheckpoint): TableEntity {
+  return {
+    partitionKey: encodeKey(key),
+    rowKey: FOLDER + encodeKey(folder.sourceFolderId),
+    targetFolderId: folder.targetFolderId,
+    path: folder.path,
+    cursor: folder.cursor ?? "",
+    passComplete: folder.passComplete,
+    sourceItemCount: folder.sourceItemCount ?? -1,
+    round: folder.round ?? 0,
+    sourceParentId: folder.sourceParentId ?? "",
+    archiveFolderId: folder.archiveFolderId ?? "",
+    removedIds: folder.removedIds?.length ? JSON.stringify(folder.removedIds) : "",
+  };
+}
+
 /** TransferStateStore on Azure Table Storage. */
 export class TablesTransferState implements TransferStateStore {
   constructor(private readonly table: TableClient) {}
@@ -75,22 +91,17 @@ export class TablesTransferState implements TransferStateStore {
   }
 
   async saveFolder(key: MailboxKey, folder: FolderCheckpoint): Promise<void> {
-    await this.table.upsertEntity(
-      {
-        partitionKey: encodeKey(key),
-        rowKey: FOLDER + encodeKey(folder.sourceFolderId),
-        targetFolderId: folder.targetFolderId,
-        path: folder.path,
-        cursor: folder.cursor ?? "",
-        passComplete: folder.passComplete,
-        sourceItemCount: folder.sourceItemCount ?? -1,
-        round: folder.round ?? 0,
-        sourceParentId: folder.sourceParentId ?? "",
-        archiveFolderId: folder.archiveFolderId ?? "",
-        removedIds: folder.removedIds?.length ? JSON.stringify(folder.removedIds) : "",
-      },
-      "Replace",
-    );
+    await this.table.upsertEntity(folderEntity(key, folder), "Replace");
+  }
+
+  async saveFolders(key: MailboxKey, folders: readonly FolderCheckpoint[]): Promise<void> {
+    // One entity-group transaction per 100 rows: they share the mailbox's partition.
+    for (let start = 0; start < folders.length; start += 100) {
+      const actions = folders
+        .slice(start, start + 100)
+        .map((folder): TransactionAction => ["upsert", folderEntity(key, folder), "Replace"]);
+      if (actions.length > 0) await this.table.submitTransaction(actions);
+    }
   }
 
   async deleteFolder(key: MailboxKey, sourceFolderId: string): Promise<void> {

@@ -74,6 +74,19 @@ describe.each([
     expect((await state.getItems("acct~primary", [item.sourceItemId])).get(item.sourceItemId)).toEqual(item);
   });
 
+  it("saves many folder checkpoints of a mailbox at once", async () => {
+    const state = await create();
+    const folders = Array.from({ length: 130 }, (_, n) => ({
+      ...folder,
+      sourceFolderId: `folder-${n}`,
+      path: `Inbox/${n}`,
+    }));
+    await state.saveFolders("acct~primary", folders);
+    const read = await state.loadFolders("acct~primary");
+    expect(read.map((f) => f.path).sort()).toEqual(folders.map((f) => f.path).sort());
+    expect(read.every((f) => f.round === 3 && f.removedIds?.length === 2)).toBe(true);
+  });
+
   it("drops settled removals and optional fields when a checkpoint is saved without them", async () => {
     const state = await create();
     await state.saveFolder("acct~archive", folder);
