@@ -25,6 +25,14 @@ import { mapLimit } from "../../shared/store/concurrency.js";
 import { createLogger } from "../../shared/telemetry/logger.js";
 import { printJsonLine } from "../output.js";
 
+function hours(name: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+(\.\d+)?$/.test(value.trim()))
+      throw new InvalidArgumentError(`${name} must be a number of hours, e.g. 24 or 0.5`);
+    return Number(value);
+  };
+}
+
 function wholeNumber(name: string): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
@@ -258,7 +266,7 @@ export function registerWaveCommands(program: Command, openStore: OpenStore = op
     .option(
       "--incremental-hours <n>",
       `hours between incremental passes of a synced account; 0 turns them off (default ${DEFAULT_INCREMENTAL_HOURS})`,
-      wholeNumber("--incremental-hours"),
+      hours("--incremental-hours"),
     )
     .option(
       "--cutover-unsynced",

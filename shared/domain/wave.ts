@@ -163,11 +163,11 @@ const settingsShape = {
   completeAfter: instant.optional(),
   completeNow: instant.optional(),
   prestage: z.boolean(),
+  // Fractions are allowed (0.5 is every half hour); at most a quarter of a year.
   incrementalHours: z
     .number()
-    .int("must be a whole number")
     .min(0, "must be at least 0")
-    .max(24 * 90),
+    .max(24 * 90, "must be at most 2160 (90 days)"),
   cutoverUnsynced: z.boolean(),
   mirrorDeletions: z.boolean(),
   archiveAgeMonths: z
