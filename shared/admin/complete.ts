@@ -1,8 +1,8 @@
 /**
  * "Complete now" and "complete after" for one account, like Exchange's CompleteAfter per mailbox:
  * without a time the account's `completeNow` is set to now (it is cut over as soon as it is
- * synced, window or not); with a time its `completeAfter` is set (no cutover before it). The
- * account's own settings override its wave's. Nothing else is cleared. Accounts that are done or
+ * synced, window or not); with a time its `completeAfter` is set (no cutover before it). Each
+ * replaces the other (the latest word counts). The account's own settings override its wave's. Accounts that are done or
  * off the path (Completed, CompletedWithWarnings, Failed, Stopped, Skipped) are refused. The write
  * is conditional on the account's version and is tried once more when someone else changed the
  * account in between. Every call is recorded, refused ones included.
@@ -53,8 +53,8 @@ async function setCompletion(ports: AdminPorts, accountId: string, at: string | 
         accountId,
         account.etag,
         at === undefined
-          ? { completeNow: now.toISOString(), at: now }
-          : { completeAfter: new Date(at).toISOString(), at: now },
+          ? { completeNow: now.toISOString(), completeAfter: null, at: now }
+          : { completeAfter: new Date(at).toISOString(), completeNow: null, at: now },
       );
     } catch (error) {
       // A worker recorded progress between the read and the write: read it again and decide again.

@@ -4,7 +4,7 @@
  * between leaves a Queued account the sweeper re-sends, never a message for an unmarked one. A
  * retry never passes silently: every named account that is not retried is listed with why.
  */
-import type { MoveMessage } from "../bus/messages.js";
+import { nextMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { Account } from "../domain/index.js";
 import { failedAccounts, failureGroupId, failureOf } from "./failures.js";
 import { recordAction, type ActionProgress, type Operator } from "./actions/record.js";
@@ -120,15 +120,7 @@ async function requeue(
     const messages: MoveMessage[] = [];
     for (const account of queued) {
       if (account === undefined) continue;
-      messages.push({
-        v: 1,
-        waveId: account.waveId,
-        accountId: account.id,
-        attempt: account.attempt,
-        slice: account.slice + 1,
-        pass: "initial",
-        round: 0,
-      });
+      messages.push(nextMoveMessage(account));
       retried.push({
         accountId: account.id,
         waveId: account.waveId,

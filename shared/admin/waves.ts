@@ -2,7 +2,8 @@
  * Operators steering a wave: pause (no more releases; accounts in flight finish), resume, cancel,
  * and complete, which works like Exchange's CompleteAfter: without a time it is "complete now"
  * (the wave's `completeNow`: every synced account is cut over at once, window or not); with a
- * time it is "complete after" (the wave's `completeAfter`: no cutover before it). Every change is
+ * time it is "complete after" (the wave's `completeAfter`: no cutover before it); each replaces the
+ * other. Every change is
  * recorded, including refused ones.
  */
 import type { Wave, WavePatch, WaveStatus } from "../domain/index.js";
@@ -25,11 +26,14 @@ export interface WaveChange {
   readonly actionId: string;
 }
 
-/** What complete writes: `completeAfter` = at when given, else `completeNow` = now; nothing is cleared. */
+/**
+ * What complete writes: `completeAfter` = at when given, else `completeNow` = now. Each clears the
+ * other, so the operator's latest word counts ("after Saturday" takes back an earlier "now").
+ */
 export function completionPatch(at: string | undefined, now: Date): WavePatch {
   return at === undefined
-    ? { completeNow: now.toISOString() }
-    : { completeAfter: new Date(at).toISOString() };
+    ? { completeNow: now.toISOString(), completeAfter: null }
+    : { completeAfter: new Date(at).toISOString(), completeNow: null };
 }
 
 function isConflict(error: unknown): boolean {

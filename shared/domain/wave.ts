@@ -272,7 +272,19 @@ export function defineWave(settings: WaveSettings, now: Date): WaveRecord {
 }
 
 /** Settings that may change after a wave was defined. */
-export type WavePatch = Partial<Omit<WaveSettings, "id">>;
+export type WavePatch = Partial<Omit<WaveSettings, "id" | "completeAfter" | "completeNow">> & {
+  /** A time sets it, `null` clears it. */
+  readonly completeAfter?: string | null;
+  readonly completeNow?: string | null;
+};
+
+function patched(value: string | null | undefined, kept: string | undefined): string | undefined {
+  return value === null ? undefined : (value ?? kept);
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
 
 /** Applies and re-validates a change of a wave's settings. */
 export function applyWavePatch(wave: WaveRecord, patch: WavePatch, now: Date): WaveRecord {
@@ -285,12 +297,8 @@ export function applyWavePatch(wave: WaveRecord, patch: WavePatch, now: Date): W
       inFlightCap: patch.inFlightCap ?? wave.inFlightCap,
       badItemLimit: patch.badItemLimit ?? wave.badItemLimit,
       largeItemLimitBytes: patch.largeItemLimitBytes ?? wave.largeItemLimitBytes,
-      ...((patch.completeAfter ?? wave.completeAfter) === undefined
-        ? {}
-        : { completeAfter: patch.completeAfter ?? wave.completeAfter }),
-      ...((patch.completeNow ?? wave.completeNow) === undefined
-        ? {}
-        : { completeNow: patch.completeNow ?? wave.completeNow }),
+      ...optional("completeAfter", patched(patch.completeAfter, wave.completeAfter)),
+      ...optional("completeNow", patched(patch.completeNow, wave.completeNow)),
       prestage: patch.prestage ?? wave.prestage,
       incrementalHours: patch.incrementalHours ?? wave.incrementalHours,
       cutoverUnsynced: patch.cutoverUnsynced ?? wave.cutoverUnsynced,

@@ -155,7 +155,7 @@ async function moveSlice(
     heartbeat,
   });
   const sliceRecord: ActivityRecord = {
-    id: `${account.id}:${account.attempt}:${message.slice}`,
+    id: `${account.id}:${account.attempt}:${account.round}:${message.slice}`,
     waveId: account.waveId,
     accountId: account.id,
     kind: "slice",
@@ -171,7 +171,10 @@ async function moveSlice(
   metrics().slice({ ...sliceRecord, outcome: outcome.kind });
   if (outcome.sourceItems !== undefined) checkpoint = { ...checkpoint, expectedItems: outcome.sourceItems };
   account = await accounts.updateProgress(account.id, account.etag, {
-    slice: message.slice,
+    // A finished pass leaves the slice where it was, so this message stays current until the
+    // status changes: should finalize or the status change fail (a throttled licence call, a
+    // crash), redelivering this message resumes it instead of finding it stale.
+    ...(outcome.kind === "done" ? {} : { slice: message.slice }),
     progress: addProgress(account.progress, outcome.progress),
     checkpoint: JSON.stringify(checkpoint),
     at: services.now(),
@@ -210,37 +213,20 @@ async function afterSlice(
     });
     return "synced";
   }
-  let current = account;
-  const finalized = await finalizeCutover(services, account, wave, checkpoint, async (next) => {
-    current = await accounts.updateProgress(current.id, current.etag, {
-      checkpoint: JSON.stringify(next),
-      at: services.now(),
-    });
-  });
-  return await complete(services, current, wave, finalized, invocation);
-}
-
-async function complete(
-  services: Services,
-  account: Account,
-  wave: Wave,
-  checkpoint: MoveCheckpoint,
-  invocation: MoveInvocation,
-): Promise<MoveResult> {
-  const warnings = checkpoint.warnings;
+  // Over the bad-item limit the cutover stops before any finalize action: no licence, notice or
+  // routing change for an account that is not moving.
   const bad = await listBadItems(services, account.id, checkpoint);
   const failedItems = bad.filter((item) => item.kind === "failed").length;
   const largeItems = bad.filter((item) => item.kind === "large").length;
-  let current = await services.store.accounts.updateProgress(account.id, account.etag, {
+  let current = await accounts.updateProgress(account.id, account.etag, {
     progress: { badItems: failedItems, largeItemsSkipped: largeItems },
     at: services.now(),
   });
-  const at = services.now();
   if (failedItems > wave.badItemLimit) {
-    current = await services.store.accounts.transition(current.id, current.etag, "Failed", {
+    current = await accounts.transition(current.id, current.etag, "Failed", {
       reason: `${failedItems} bad items, over the wave's limit of ${wave.badItemLimit}`,
       actor: invocation.invocationId,
-      at,
+      at: services.now(),
       error: {
         class: "BadItemLimitExceeded",
         code: "BadItemLimitExceeded",
@@ -250,19 +236,24 @@ async function complete(
     await recordOutcome(services, current, "failed", "BadItemLimitExceeded");
     return "failed";
   }
-  const skipped = failedItems + largeItems > 0;
+  const finalized = await finalizeCutover(services, current, wave, checkpoint, async (next) => {
+    current = await accounts.updateProgress(current.id, current.etag, {
+      checkpoint: JSON.stringify(next),
+      at: services.now(),
+    });
+  });
   const notes = [
-    ...(skipped ? [`${failedItems} bad and ${largeItems} large items skipped`] : []),
-    ...warnings,
+    ...(failedItems + largeItems > 0 ? [`${failedItems} bad and ${largeItems} large items skipped`] : []),
+    ...finalized.warnings,
   ];
-  current = await services.store.accounts.transition(
+  current = await accounts.transition(
     current.id,
     current.etag,
     notes.length > 0 ? "CompletedWithWarnings" : "Completed",
     {
       reason: notes.length > 0 ? notes.join("; ") : "cutover finished",
       actor: invocation.invocationId,
-      at,
+      at: services.now(),
     },
   );
   await recordOutcome(services, current, "completed", current.status);

@@ -42,14 +42,17 @@ describe("account complete", () => {
     expect(cutoverDecision(stored, wave, undefined, NOW)).toEqual({ ready: true, forced: true });
   });
 
-  it("with a time sets completeAfter (in UTC) and clears nothing else", async () => {
+  it("with a time sets completeAfter (in UTC) and takes back an earlier complete now", async () => {
     const ports = await syncedScene();
     await completeAccount(ports, ID, {}, operator);
     const result = await completeAccount(ports, ID, { at: "2025-03-08T19:00:00+01:00" }, operator);
     expect(result.mode).toBe("after");
     const stored = await ports.store.accounts.get(ID);
     expect(stored.completeAfter).toBe("2025-03-08T18:00:00.000Z");
-    expect(stored.completeNow).toBe(NOW.toISOString());
+    expect(stored.completeNow).toBeUndefined();
+    const wave = await ports.store.waves.get("w1");
+    // Told to wait, the account is not cut over even though it was asked to go earlier.
+    expect(cutoverDecision(stored, wave, undefined, NOW).ready).toBe(false);
   });
 
   it("works for accounts still on their way (Pending, Syncing) and records the action", async () => {
@@ -163,14 +166,15 @@ describe("account complete", () => {
     const pending = await accountDetail(ports, ID);
     expect(pending.account).toMatchObject({ round: 0, syncedAt: T0.toISOString() });
     expect(pending.account).not.toHaveProperty("completeNow");
-    await completeAccount(ports, ID, {}, operator);
     await completeAccount(ports, ID, { at: "2025-03-09T00:00:00Z" }, operator);
-    const { account } = await accountDetail(ports, ID);
-    expect(account).toMatchObject({
+    expect((await accountDetail(ports, ID)).account).toMatchObject({
       round: 0,
       syncedAt: T0.toISOString(),
-      completeNow: NOW.toISOString(),
       completeAfter: "2025-03-09T00:00:00.000Z",
     });
+    await completeAccount(ports, ID, {}, operator);
+    const { account } = await accountDetail(ports, ID);
+    expect(account).toMatchObject({ round: 0, completeNow: NOW.toISOString() });
+    expect(account).not.toHaveProperty("completeAfter");
   });
 });

@@ -9,17 +9,18 @@ const operator = { actor: "cli:ops", via: "cli" } as const;
 const NOW = at(45);
 
 describe("wave complete", () => {
-  it("without a time sets completeNow to now and leaves completeAfter alone", async () => {
+  it("without a time sets completeNow to now and takes back an earlier complete-after", async () => {
     const ports = memoryPorts(NOW);
     await addWave(ports, "w1");
     const synced = await accountAlong(ports, 1, "w1", ["Queued", "Syncing", "Synced"]);
+    await changeWave(ports, "w1", "complete", { at: "2025-03-09T07:00:00Z" }, operator);
     const { wave, actionId } = await changeWave(ports, "w1", "complete", { reason: "go" }, operator);
     expect(wave.completeNow).toBe(NOW.toISOString());
     expect(wave.completeAfter).toBeUndefined();
     expect((await ports.store.waves.get("w1")).completeNow).toBe(NOW.toISOString());
     // No window is open at NOW (a Monday noon in London), yet the synced account may go now.
     expect(cutoverDecision(synced, wave, undefined, NOW)).toEqual({ ready: true, forced: true });
-    const [action] = await ports.operatorActions.list(1);
+    const action = (await ports.operatorActions.list(10)).find((entry) => entry.id === actionId);
     expect(action).toMatchObject({
       id: actionId,
       action: "wave.complete",
@@ -32,7 +33,7 @@ describe("wave complete", () => {
     });
   });
 
-  it("with a time sets completeAfter only, keeping an earlier complete now", async () => {
+  it("with a time sets completeAfter and takes back an earlier complete now", async () => {
     const ports = memoryPorts(NOW);
     await addWave(ports, "w1");
     const later = await changeWave(ports, "w1", "complete", { at: "2025-03-08T19:00:00+01:00" }, operator);
@@ -42,7 +43,7 @@ describe("wave complete", () => {
     const again = await changeWave(ports, "w1", "complete", { at: "2025-03-09T07:00:00Z" }, operator);
     expect([again.wave.completeAfter, again.wave.completeNow]).toEqual([
       "2025-03-09T07:00:00.000Z",
-      NOW.toISOString(),
+      undefined,
     ]);
     expect(again.wave.status).toBe("Scheduled");
   });
