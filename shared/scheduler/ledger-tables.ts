@@ -28,19 +28,21 @@ export class TablesReleaseLedger implements ReleaseLedger {
     }
   }
 
-  async put(state: ReleaseState): Promise<void> {
+  async put(state: ReleaseState): Promise<string | undefined> {
     const entity = {
       partitionKey: encodeKey(state.waveId),
       rowKey: `w${state.windowStart}`,
       released: state.released,
       rate: state.rate,
     };
-    if (state.etag) await this.table.updateEntity(entity, "Replace", { etag: state.etag });
-    else await this.table.upsertEntity(entity, "Replace");
+    const written = state.etag
+      ? await this.table.updateEntity(entity, "Replace", { etag: state.etag })
+      : await this.table.upsertEntity(entity, "Replace");
     await this.table.upsertEntity(
       { partitionKey: encodeKey(state.waveId), rowKey: "rate", rate: state.rate },
       "Replace",
     );
+    return written.etag;
   }
 
   async lastRate(waveId: string): Promise<number | undefined> {

@@ -13,8 +13,11 @@ export interface ReleaseState {
 
 export interface ReleaseLedger {
   get(waveId: string, windowStart: string): Promise<ReleaseState | undefined>;
-  /** Writes the state; with an etag only if nobody wrote since (else ConcurrencyConflictError). */
-  put(state: ReleaseState): Promise<void>;
+  /**
+   * Writes the state; with an etag only if nobody wrote since (else ConcurrencyConflictError).
+   * Resolves to the new etag, for a further conditional write.
+   */
+  put(state: ReleaseState): Promise<string | undefined>;
   /** The most recent rate of a wave, whatever the window (the rate carries over windows). */
   lastRate(waveId: string): Promise<number | undefined>;
 }
@@ -28,10 +31,10 @@ export class InMemoryReleaseLedger implements ReleaseLedger {
     return Promise.resolve(this.states.get(`${waveId}|${windowStart}`));
   }
 
-  put(state: ReleaseState): Promise<void> {
+  put(state: ReleaseState): Promise<string | undefined> {
     this.states.set(`${state.waveId}|${state.windowStart}`, state);
     this.rates.set(state.waveId, state.rate);
-    return Promise.resolve();
+    return Promise.resolve(undefined);
   }
 
   lastRate(waveId: string): Promise<number | undefined> {

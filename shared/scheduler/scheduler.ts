@@ -102,14 +102,30 @@ async function releaseWave(
     budget > 0 && counts.byStatus.Synced > 0
       ? await planSynced(services, wave, window, now, budget, capacityLeft)
       : { cutovers: [], forced: new Set(), due: [], waiting: {} };
+  // The window's capacity is taken before the cutovers start: a crash or a failed send after it
+  // leaves capacity unused, never a window that cuts over more than it may.
+  const plannedWindowed = plan.cutovers.filter((account) => !plan.forced.has(account.id)).length;
+  let etag = ledger?.etag;
+  if (plannedWindowed > 0) {
+    etag = await services.releases.put({
+      waveId: wave.id,
+      windowStart,
+      released: windowCutovers + plannedWindowed,
+      rate,
+      ...(etag ? { etag } : {}),
+    });
+  }
   const cutovers = await markAndSend(services, plan.cutovers, "Completing", "cutover started", actor);
   const windowed = cutovers.filter((account) => !plan.forced.has(account.id)).length;
   budget -= cutovers.length;
-  const initialAllowed = mayStartInitialCopy(wave, window);
-  const released = budget > 0 && initialAllowed ? await releasePending(services, wave, budget, actor) : 0;
+  // A wave that does not pre-stage copies only inside its windows, and only as many accounts as
+  // the window can still cut over.
+  const copyAllowed = mayStartInitialCopy(wave, window);
+  const copyRoom = wave.prestage ? budget : Math.min(budget, Math.max(0, capacityLeft - windowed));
+  const released = copyRoom > 0 && copyAllowed ? await releasePending(services, wave, copyRoom, actor) : 0;
   budget -= released;
   const incremental =
-    budget > 0
+    budget > 0 && copyAllowed
       ? (await markAndSend(services, plan.due.slice(0, budget), "Syncing", "incremental pass started", actor))
           .length
       : 0;
@@ -119,12 +135,12 @@ async function releaseWave(
     windowStart,
     released: windowCutovers + windowed,
     rate,
-    ...(ledger?.etag ? { etag: ledger.etag } : {}),
+    ...(etag ? { etag } : {}),
   });
   const note =
     room === 0
       ? "in-flight cap reached"
-      : !initialAllowed && counts.byStatus.Pending > 0
+      : !copyAllowed && counts.byStatus.Pending > 0
         ? "no window open; this wave copies only inside its windows"
         : window && capacityLeft - windowed <= 0
           ? "window capacity used"
@@ -187,7 +203,8 @@ async function planSynced(
       if (plan.due.length < budget && incrementalDue(account, wave, now)) plan.due.push(account);
     }
     token = page.continuationToken;
-  } while (token);
+    // The budget is spent on cutovers, which come first: nothing further read could be started.
+  } while (token && plan.cutovers.length < budget);
   return plan;
 }
 

@@ -4,6 +4,7 @@
  * import each item. Every imported item is recorded before the next page is taken, so a slice
  * that is cut short, retried or replayed never imports an item twice.
  */
+import { LeaseHeldError } from "../domain/errors.js";
 import { asError } from "../errors.js";
 import type { Logger } from "../telemetry/logger.js";
 import {
@@ -107,8 +108,8 @@ function emptyProgress(): SliceProgress {
   };
 }
 
-/** Most removals a folder remembers within one pass; more are reported but not mirrored. */
-const MAX_PENDING_REMOVALS = 1_000;
+/** Removals settled at once; the claim is renewed between chunks. */
+const SETTLE_CHUNK = 50;
 
 /** Where an item's copy lives: the target mailbox, or the target archive under an age policy. */
 interface Destination {
@@ -153,6 +154,8 @@ function sessionsFor(side: FolderSide, deadline: number): ImportSessions {
 interface Targets {
   readonly primary: ImportSessions;
   readonly archive?: ImportSessions;
+  /** This pass's folders by source id, to find where an interrupted import went. */
+  readonly folders: ReadonlyMap<string, FolderCheckpoint>;
 }
 
 /** Runs one slice of a mailbox transfer. */
@@ -174,6 +177,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     if (changes.listedItems !== undefined) progress.listedItems = changes.listedItems;
     const targets: Targets = {
       primary: sessionsFor(target, request.deadline),
+      folders: new Map(folders.map((folder) => [folder.sourceFolderId, folder])),
       ...(request.archive ? { archive: sessionsFor(request.archive.side, request.deadline) } : {}),
     };
     const pending = folders.filter((folder) => !folder.passComplete);
@@ -212,11 +216,14 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
         }
       }),
     );
-    // Losing these to a crash costs only a re-read of pages that held nothing new.
-    if (quiet.size > 0) await state.saveFolders(key, [...quiet.values()]);
     const errors = results.flatMap((result) =>
       result.status === "rejected" ? [result.reason as unknown] : [],
     );
+    // Losing these to a crash costs only a re-read of pages that held nothing new. A slice that
+    // lost its claim writes nothing more: the mailbox is another worker's now.
+    if (quiet.size > 0 && !errors.some((error) => error instanceof LeaseHeldError)) {
+      await state.saveFolders(key, [...quiet.values()]);
+    }
     const throttled = errors.find((error): error is ThrottledError => error instanceof ThrottledError);
     if (throttled) throw throttled;
     if (errors.length > 0) throw asError(errors[0]);
@@ -238,24 +245,31 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
  */
 async function settleRemovals(request: SliceRequest, progress: SliceProgress): Promise<void> {
   const { state, key } = request;
-  for (const folder of await state.loadFolders(key)) {
-    if (!folder.removedIds || folder.removedIds.length === 0) continue;
-    const records = await state.getItems(key, folder.removedIds);
-    for (const record of records.values()) {
-      if (record.sourceFolderId !== folder.sourceFolderId) continue;
-      const side = record.inArchive ? request.archive?.side : request.target;
-      if (side && !record.pending && record.targetItemId !== "") {
-        await withTransientRetry(
-          () => side.api.deleteItem(side.mailboxId, record.targetItemId, side.governor),
-          request.deadline,
-          side.governor,
-        );
-      }
-      await state.deleteItem(key, record.sourceItemId);
-      progress.deletedInTarget += 1;
-    }
-    const { removedIds: _settled, ...rest } = folder;
-    await state.saveFolder(key, rest);
+  const removals = await state.listRemovals(key);
+  for (let start = 0; start < removals.length; start += SETTLE_CHUNK) {
+    await request.heartbeat?.();
+    const chunk = removals.slice(start, start + SETTLE_CHUNK);
+    const records = await state.getItems(
+      key,
+      chunk.map((removal) => removal.sourceItemId),
+    );
+    await Promise.all(
+      chunk.map(async (removal) => {
+        const record = records.get(removal.sourceItemId);
+        if (!record || record.sourceFolderId !== removal.sourceFolderId) return;
+        const side = record.inArchive ? request.archive?.side : request.target;
+        if (side && !record.pending && record.targetItemId !== "") {
+          await withTransientRetry(
+            () => side.api.deleteItem(side.mailboxId, record.targetItemId, side.governor),
+            request.deadline,
+            side.governor,
+          );
+        }
+        await state.deleteItem(key, record.sourceItemId);
+        progress.deletedInTarget += 1;
+      }),
+    );
+    await state.deleteRemovals(key, chunk);
   }
 }
 
@@ -308,7 +322,9 @@ async function copyPage(
     key,
     page.items.map((item) => item.id),
   );
-  if ([...known.values()].some((record) => record.pending)) await reconcile(request, folder, known);
+  if ([...known.values()].some((record) => record.pending)) {
+    await reconcile(request, folder, known, targets.folders);
+  }
   for (const item of page.items) {
     const record = known.get(item.id);
     if (!record || record.pending || record.sourceFolderId === folder.sourceFolderId) continue;
@@ -493,10 +509,14 @@ async function copyPage(
     );
   }
   progress.removedAtSource += page.removedIds.length;
-  const removedIds = request.mirrorDeletions ? pendingRemovals(request, folder, page.removedIds) : undefined;
+  if (request.mirrorDeletions && page.removedIds.length > 0) {
+    await state.addRemovals(
+      key,
+      page.removedIds.map((sourceItemId) => ({ sourceFolderId: folder.sourceFolderId, sourceItemId })),
+    );
+  }
   const next: FolderCheckpoint = {
     ...folder,
-    ...(removedIds ? { removedIds } : {}),
     ...(page.nextLink ? { cursor: page.nextLink } : page.deltaLink ? { cursor: page.deltaLink } : {}),
     passComplete: page.nextLink === undefined,
   };
@@ -507,26 +527,6 @@ async function copyPage(
     await state.saveFolder(key, next);
   }
   return next;
-}
-
-/** The folder's removals so far this pass, settled when the pass ends (see settleRemovals). */
-function pendingRemovals(
-  request: SliceRequest,
-  folder: FolderCheckpoint,
-  removed: readonly string[],
-): string[] | undefined {
-  if (removed.length === 0) return folder.removedIds ? [...folder.removedIds] : undefined;
-  const all = [...new Set([...(folder.removedIds ?? []), ...removed])];
-  if (all.length > MAX_PENDING_REMOVALS) {
-    request.logger.warn(
-      "too many deletions in one folder to mirror in one pass; the rest are only reported",
-      {
-        mailboxKey: request.key,
-        dropped: all.length - MAX_PENDING_REMOVALS,
-      },
-    );
-  }
-  return all.slice(0, MAX_PENDING_REMOVALS);
 }
 
 /** What identifies an imported copy: the import keeps the item's creation time and size. */
@@ -568,27 +568,33 @@ async function reconcile(
   request: SliceRequest,
   folder: FolderCheckpoint,
   known: Map<string, ItemRecord>,
+  folders: ReadonlyMap<string, FolderCheckpoint>,
 ): Promise<void> {
   const { state, key } = request;
   const claimed = new Set(
     [...known.values()].filter((record) => !record.pending).map((record) => record.targetItemId),
   );
-  const archive = request.archive;
-  const primaryCopies = await unclaimedCopies(
-    request,
-    { side: request.target, folderId: folder.targetFolderId },
-    claimed,
-  );
-  const archiveCopies =
-    archive &&
-    folder.archiveFolderId !== undefined &&
-    [...known.values()].some((record) => record.pending && record.inArchive)
-      ? await unclaimedCopies(request, { side: archive.side, folderId: folder.archiveFolderId }, claimed)
-      : new Map<string, MailboxItem[]>();
+  // An intent names the folder the import went to; the item may have moved since.
+  const copiesIn = new Map<string, Map<string, MailboxItem[]>>();
+  const candidatesFor = async (record: ItemRecord): Promise<Map<string, MailboxItem[]> | undefined> => {
+    const home =
+      (record.sourceFolderId === undefined ? undefined : folders.get(record.sourceFolderId)) ?? folder;
+    const side = record.inArchive ? request.archive?.side : request.target;
+    const folderId = record.inArchive ? home.archiveFolderId : home.targetFolderId;
+    if (!side || folderId === undefined) return undefined;
+    const cacheKey = `${record.inArchive ? "a" : "p"}|${folderId}`;
+    let copies = copiesIn.get(cacheKey);
+    if (!copies) {
+      copies = await unclaimedCopies(request, { side, folderId }, claimed);
+      copiesIn.set(cacheKey, copies);
+    }
+    return copies;
+  };
   for (const [sourceItemId, record] of known) {
     if (!record.pending) continue;
-    const candidates = record.inArchive ? archiveCopies : primaryCopies;
-    const match = candidates.get(fingerprint(record.createdDateTime, record.sizeBytes))?.shift();
+    const match = (await candidatesFor(record))
+      ?.get(fingerprint(record.createdDateTime, record.sizeBytes))
+      ?.shift();
     if (!match) continue;
     const settled: ItemRecord = {
       ...record,

@@ -101,11 +101,19 @@ class TargetTree {
     return this.byPath;
   }
 
-  /** The folder at `path`, created under `parentId` (undefined: top level) when missing. */
-  async ensure(path: string, parentId: string | undefined, type: string | undefined): Promise<string> {
+  /**
+   * The folder at `path`, created under `parentId` (undefined: top level) when missing or when
+   * the folder there is `taken` by another source folder.
+   */
+  async ensure(
+    path: string,
+    parentId: string | undefined,
+    type: string | undefined,
+    taken: ReadonlySet<string>,
+  ): Promise<string> {
     const paths = await this.paths();
     const existing = paths.get(path.toLowerCase());
-    if (existing !== undefined) return existing;
+    if (existing !== undefined && !taken.has(existing)) return existing;
     const folder = await withTransientRetry(
       () => this.side.api.createFolder(this.side.mailboxId, parentId, nameOf(path), type, this.side.governor),
       this.deadline,
@@ -143,10 +151,29 @@ export async function mapFolders(
     return folder;
   };
   let restructured = 0;
-  const seen = new Set<string>();
-  // Parents before children, so a folder's new parent is always mapped before the folder.
-  for (const placed of sourceFolders) {
-    seen.add(placed.folder.id);
+  const seen = new Set(sourceFolders.map((placed) => placed.folder.id));
+  // Target folders that source folders still in the tree own: a new folder never takes one over,
+  // even at the path it had (a folder deleted to Deleted Items and created again by its name).
+  const taken = new Set<string>();
+  for (const folder of known.values()) {
+    if (!seen.has(folder.sourceFolderId)) continue;
+    taken.add(folder.targetFolderId);
+    if (folder.archiveFolderId !== undefined) taken.add(folder.archiveFolderId);
+  }
+  // Target folders given to a source folder in this pass; a deleted folder's target folder that a
+  // new folder at the same path took over is among them and is not deleted.
+  const adopted = new Set<string>();
+  const ensure = async (
+    tree: TargetTree,
+    placed: PlacedFolder,
+    parentId: string | undefined,
+  ): Promise<string> => {
+    const id = await tree.ensure(placed.path, parentId, placed.folder.type, taken);
+    taken.add(id);
+    adopted.add(id);
+    return id;
+  };
+  const follow = async (placed: PlacedFolder): Promise<void> => {
     const before = known.get(placed.folder.id);
     const parent = placed.parentId === undefined ? undefined : known.get(placed.parentId);
     const count = placed.folder.totalItemCount;
@@ -154,7 +181,7 @@ export async function mapFolders(
     if (before === undefined) {
       next = {
         sourceFolderId: placed.folder.id,
-        targetFolderId: await targetTree.ensure(placed.path, parent?.targetFolderId, placed.folder.type),
+        targetFolderId: await ensure(targetTree, placed, parent?.targetFolderId),
         path: placed.path,
         passComplete: false,
         round,
@@ -166,23 +193,17 @@ export async function mapFolders(
         await followRestructure(target, before, placed, parent?.targetFolderId, deadline);
         restructured += 1;
       }
+      const { sourceParentId: _previous, ...rest } = before;
       next = {
-        ...before,
+        ...rest,
         path: placed.path,
         ...(count === undefined ? {} : { sourceItemCount: count }),
         ...(placed.parentId === undefined ? {} : { sourceParentId: placed.parentId }),
       };
-      if (placed.parentId === undefined) {
-        const { sourceParentId: _dropped, ...rest } = next;
-        next = rest;
-      }
     }
     if (mapping.archive && archiveTree) {
       if (next.archiveFolderId === undefined) {
-        next = {
-          ...next,
-          archiveFolderId: await archiveTree.ensure(placed.path, parent?.archiveFolderId, placed.folder.type),
-        };
+        next = { ...next, archiveFolderId: await ensure(archiveTree, placed, parent?.archiveFolderId) };
       } else if (before !== undefined && before.path !== placed.path) {
         await followRestructure(
           mapping.archive,
@@ -200,7 +221,15 @@ export async function mapFolders(
     if (before !== undefined && (before.round ?? 0) < round) {
       known.set(next.sourceFolderId, { ...next, round, passComplete: false });
     }
-  }
+  };
+  // Known folders under known parents move first, so a new folder never lands on a path an old
+  // one is leaving; then new folders and folders moved under them, parents before children.
+  const settledFirst = sourceFolders.filter(
+    (placed) => known.has(placed.folder.id) && (placed.parentId === undefined || known.has(placed.parentId)),
+  );
+  const firstIds = new Set(settledFirst.map((placed) => placed.folder.id));
+  for (const placed of settledFirst) await follow(placed);
+  for (const placed of sourceFolders) if (!firstIds.has(placed.folder.id)) await follow(placed);
   let removed = 0;
   // Deepest first, so a parent's deletion never precedes its child's.
   for (const gone of byDepth(
@@ -211,7 +240,8 @@ export async function mapFolders(
         [target, gone.targetFolderId],
         [mapping.archive, gone.archiveFolderId],
       ] as const) {
-        if (side === undefined || folderId === undefined) continue;
+        // A new source folder took this target folder over: it stays.
+        if (side === undefined || folderId === undefined || adopted.has(folderId)) continue;
         await withTransientRetry(
           () => side.api.deleteFolder(side.mailboxId, folderId, side.governor),
           deadline,

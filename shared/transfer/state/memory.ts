@@ -1,10 +1,18 @@
-import type { BadItemRecord, FolderCheckpoint, ItemRecord, MailboxKey, TransferStateStore } from "./port.js";
+import type {
+  BadItemRecord,
+  FolderCheckpoint,
+  ItemRecord,
+  MailboxKey,
+  PendingRemoval,
+  TransferStateStore,
+} from "./port.js";
 
 /** In-memory TransferStateStore for unit tests. */
 export class InMemoryTransferState implements TransferStateStore {
   private readonly folders = new Map<MailboxKey, Map<string, FolderCheckpoint>>();
   private readonly items = new Map<MailboxKey, Map<string, ItemRecord>>();
   private readonly bad = new Map<MailboxKey, Map<string, BadItemRecord>>();
+  private readonly removals = new Map<MailboxKey, Map<string, PendingRemoval>>();
 
   private bucket<T>(map: Map<MailboxKey, Map<string, T>>, key: MailboxKey): Map<string, T> {
     let inner = map.get(key);
@@ -21,6 +29,23 @@ export class InMemoryTransferState implements TransferStateStore {
 
   saveFolder(key: MailboxKey, folder: FolderCheckpoint): Promise<void> {
     this.bucket(this.folders, key).set(folder.sourceFolderId, { ...folder });
+    return Promise.resolve();
+  }
+
+  addRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void> {
+    const bucket = this.bucket(this.removals, key);
+    for (const removal of removals)
+      bucket.set(`${removal.sourceFolderId}|${removal.sourceItemId}`, { ...removal });
+    return Promise.resolve();
+  }
+
+  listRemovals(key: MailboxKey): Promise<PendingRemoval[]> {
+    return Promise.resolve([...this.bucket(this.removals, key).values()]);
+  }
+
+  deleteRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void> {
+    const bucket = this.bucket(this.removals, key);
+    for (const removal of removals) bucket.delete(`${removal.sourceFolderId}|${removal.sourceItemId}`);
     return Promise.resolve();
   }
 

@@ -29,11 +29,15 @@ export interface FolderCheckpoint {
   readonly sourceParentId?: string;
   /** Under an age policy: the folder with the same path in the target's archive mailbox. */
   readonly archiveFolderId?: string;
-  /**
-   * Items the source reported deleted from this folder during the current pass, settled when the
-   * pass ends: only then is it certain they did not just move to a folder read later.
-   */
-  readonly removedIds?: readonly string[];
+}
+
+/**
+ * An item the source reported gone from a folder during the current pass, settled when the pass
+ * ends: only then is it known whether it was deleted or moved to a folder read later.
+ */
+export interface PendingRemoval {
+  readonly sourceFolderId: string;
+  readonly sourceItemId: string;
 }
 
 export interface ItemRecord {
@@ -78,6 +82,11 @@ export interface TransferStateStore {
   /** Records intents for several items of one mailbox in one write. */
   putItems(key: MailboxKey, records: readonly ItemRecord[]): Promise<void>;
   deleteItem(key: MailboxKey, sourceItemId: string): Promise<void>;
+  /** Records removals reported by a folder's delta (once each, however often reported). */
+  addRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void>;
+  listRemovals(key: MailboxKey): Promise<PendingRemoval[]>;
+  /** Forgets settled removals. */
+  deleteRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void>;
   /** Records a bad or skipped item once, however often it is seen. */
   putBadItem(key: MailboxKey, record: BadItemRecord): Promise<void>;
   listBadItems(key: MailboxKey): Promise<BadItemRecord[]>;

@@ -1,6 +1,13 @@
 import { RestError, type TableClient, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { decodeKey, encodeKey } from "../../tables/client.js";
-import type { BadItemRecord, FolderCheckpoint, ItemRecord, MailboxKey, TransferStateStore } from "./port.js";
+import type {
+  BadItemRecord,
+  FolderCheckpoint,
+  ItemRecord,
+  MailboxKey,
+  PendingRemoval,
+  TransferStateStore,
+} from "./port.js";
 
 /*
  * One partition per mailbox (`<accountId>~primary`): its folder checkpoints (`f~`), item map
@@ -11,6 +18,7 @@ import type { BadItemRecord, FolderCheckpoint, ItemRecord, MailboxKey, TransferS
 const FOLDER = "f~";
 const ITEM = "i~";
 const BAD = "b~";
+const REMOVED = "r~";
 const LOOKUP_PARALLELISM = 16;
 
 function isNotFound(error: unknown): boolean {
@@ -49,8 +57,12 @@ function folderEntity(key: MailboxKey, folder: FolderCheckpoint): TableEntity {
     round: folder.round ?? 0,
     sourceParentId: folder.sourceParentId ?? "",
     archiveFolderId: folder.archiveFolderId ?? "",
-    removedIds: folder.removedIds?.length ? JSON.stringify(folder.removedIds) : "",
   };
+}
+
+/** `|` never occurs in an encoded id, so folder and item ids stay apart in the row key. */
+function removalRowKey(removal: PendingRemoval): string {
+  return `${REMOVED}${encodeKey(removal.sourceFolderId)}|${encodeKey(removal.sourceItemId)}`;
 }
 
 /** TransferStateStore on Azure Table Storage. */
@@ -69,7 +81,6 @@ export class TablesTransferState implements TransferStateStore {
       round?: number;
       sourceParentId?: string;
       archiveFolderId?: string;
-      removedIds?: string;
     }>({ queryOptions: { filter: rangeFilter(encodeKey(key), FOLDER) } });
     for await (const row of rows) {
       out.push({
@@ -84,7 +95,6 @@ export class TablesTransferState implements TransferStateStore {
         ...(typeof row.round === "number" && row.round > 0 ? { round: row.round } : {}),
         ...(row.sourceParentId ? { sourceParentId: row.sourceParentId } : {}),
         ...(row.archiveFolderId ? { archiveFolderId: row.archiveFolderId } : {}),
-        ...(row.removedIds ? { removedIds: JSON.parse(row.removedIds) as string[] } : {}),
       });
     }
     return out;
@@ -168,6 +178,52 @@ export class TablesTransferState implements TransferStateStore {
       await this.table.deleteEntity(encodeKey(key), ITEM + encodeKey(sourceItemId));
     } catch (error) {
       if (!isNotFound(error)) throw error;
+    }
+  }
+
+  async addRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void> {
+    await this.submitAll(
+      removals.map(
+        (removal): TransactionAction => [
+          "upsert",
+          {
+            partitionKey: encodeKey(key),
+            rowKey: removalRowKey(removal),
+            sourceFolderId: removal.sourceFolderId,
+            sourceItemId: removal.sourceItemId,
+          },
+          "Replace",
+        ],
+      ),
+    );
+  }
+
+  async listRemovals(key: MailboxKey): Promise<PendingRemoval[]> {
+    const out: PendingRemoval[] = [];
+    const rows = this.table.listEntities<{ sourceFolderId: string; sourceItemId: string }>({
+      queryOptions: { filter: rangeFilter(encodeKey(key), REMOVED) },
+    });
+    for await (const row of rows)
+      out.push({ sourceFolderId: row.sourceFolderId, sourceItemId: row.sourceItemId });
+    return out;
+  }
+
+  async deleteRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void> {
+    await this.submitAll(
+      removals.map(
+        (removal): TransactionAction => [
+          "delete",
+          { partitionKey: encodeKey(key), rowKey: removalRowKey(removal) },
+        ],
+      ),
+    );
+  }
+
+  /** Entity-group transactions of at most 100 rows (all in the mailbox's partition). */
+  private async submitAll(actions: readonly TransactionAction[]): Promise<void> {
+    for (let start = 0; start < actions.length; start += 100) {
+      const batch = actions.slice(start, start + 100);
+      if (batch.length > 0) await this.table.submitTransaction(batch);
     }
   }
 

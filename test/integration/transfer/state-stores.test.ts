@@ -48,7 +48,6 @@ const folder: FolderCheckpoint = {
   round: 3,
   sourceParentId: "src-inbox",
   archiveFolderId: "arch-1",
-  removedIds: ["item-a", "item-b"],
 };
 
 const item: ItemRecord = {
@@ -84,17 +83,34 @@ describe.each([
     await state.saveFolders("acct~primary", folders);
     const read = await state.loadFolders("acct~primary");
     expect(read.map((f) => f.path).sort()).toEqual(folders.map((f) => f.path).sort());
-    expect(read.every((f) => f.round === 3 && f.removedIds?.length === 2)).toBe(true);
+    expect(read.every((f) => f.round === 3 && f.archiveFolderId === "arch-1")).toBe(true);
   });
 
-  it("drops settled removals and optional fields when a checkpoint is saved without them", async () => {
+  it("keeps pending removals apart per folder, once each, until they are settled", async () => {
+    const state = await create();
+    // Real item ids are long: a thousand of them would not fit one Table Storage property.
+    const long = (n: number): string => `AAMkAD${"x".repeat(140)}${n}`;
+    const removals = Array.from({ length: 1_000 }, (_, n) => ({
+      sourceFolderId: n % 2 === 0 ? "folder|a~1" : "folder-b",
+      sourceItemId: long(n),
+    }));
+    await state.addRemovals("acct~primary", removals);
+    await state.addRemovals("acct~primary", removals.slice(0, 10));
+    const listed = await state.listRemovals("acct~primary");
+    expect(listed).toHaveLength(1_000);
+    expect(listed.filter((removal) => removal.sourceFolderId === "folder|a~1")).toHaveLength(500);
+    await state.deleteRemovals("acct~primary", removals.slice(0, 400));
+    expect(await state.listRemovals("acct~primary")).toHaveLength(600);
+    expect(await state.listRemovals("acct~archive")).toEqual([]);
+  });
+
+  it("drops optional fields when a checkpoint is saved without them", async () => {
     const state = await create();
     await state.saveFolder("acct~archive", folder);
-    const { removedIds: _settled, archiveFolderId: _none, sourceParentId: _top, ...plain } = folder;
+    const { archiveFolderId: _none, sourceParentId: _top, ...plain } = folder;
     await state.saveFolder("acct~archive", { ...plain, round: 0 });
     const [read] = await state.loadFolders("acct~archive");
     expect(read).toBeDefined();
-    expect(read?.removedIds).toBeUndefined();
     expect(read?.archiveFolderId).toBeUndefined();
     expect(read?.sourceParentId).toBeUndefined();
     expect(read?.round ?? 0).toBe(0);

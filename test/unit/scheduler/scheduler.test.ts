@@ -154,4 +154,33 @@ describe("scheduler", () => {
       expect.objectContaining({ accountId: stale, pass: "incremental", round: 1, slice: 1 }),
     ]);
   });
+
+  it("takes the window's capacity before starting cutovers, so a failed send cannot exceed it", async () => {
+    const h = await harness({ incrementalHours: 0 }, 3);
+    await h.accounts(1, 3, ["Queued", "Syncing", "Synced"], DAY_BEFORE);
+    h.setNow(EVENING);
+    h.ports.moves.send = () => Promise.reject(new Error("the broker is unavailable"));
+    await expect(runScheduler(h.ports, "test")).rejects.toThrow(/unavailable/);
+    const window = await h.ports.releases.get("w1", "2030-03-05T19:00:00.000Z");
+    expect(window?.released).toBe(3);
+  });
+
+  it("keeps a wave that does not pre-stage inside its windows: no passes outside, copies within capacity", async () => {
+    const h = await harness({ prestage: false, incrementalHours: 1 }, 2);
+    const [synced] = await h.accounts(
+      1,
+      1,
+      ["Queued", "Syncing", "Synced"],
+      new Date("2030-03-04T10:00:00Z"),
+    );
+    await h.accounts(10, 5, [], DAY_BEFORE);
+    h.setNow(AFTERNOON);
+    const [outside] = await runScheduler(h.ports, "test");
+    expect(outside).toMatchObject({ released: 0, incremental: 0, cutovers: 0 });
+    expect(await h.statusOf(synced ?? "")).toBe("Synced");
+    h.setNow(EVENING);
+    const [inside] = await runScheduler(h.ports, "test");
+    // Room for two cutovers: one for the synced account, one more copy to cut over later.
+    expect(inside).toMatchObject({ cutovers: 1, released: 1 });
+  });
 });
