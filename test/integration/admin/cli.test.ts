@@ -163,14 +163,15 @@ describe("mailferry operator commands", () => {
     const [waveJson = "", afterJson = "", nowText = "", shown = ""] = printed;
     const wave = (JSON.parse(waveJson) as { wave: { completeNow?: string; completeAfter?: string } }).wave;
     expect(Date.parse(wave.completeNow ?? "")).toBeGreaterThanOrEqual(before - 1_000);
-    // The earlier --after is kept.
-    expect(wave.completeAfter).toBe("2030-01-01T00:00:00.000Z");
+    // Complete now takes back the earlier --after.
+    expect(wave.completeAfter).toBeUndefined();
     expect(JSON.parse(afterJson)).toMatchObject({
       mode: "after",
       account: { id: "ann@source.example", completeAfter: "2030-02-01T08:00:00.000Z" },
     });
     expect(nowText).toMatch(/^account ann@source\.example \(Pending\) is cut over as soon as it is synced/);
-    expect(shown).toMatch(/^ {2}complete after +2030-02-01 08:00Z$/m);
+    // The later "now" took back the earlier --at.
+    expect(shown).not.toContain("complete after");
     expect(shown).toMatch(/^ {2}complete now +asked /m);
     const log = new TablesOperatorActionLog(
       createTableClient(readTablesSettings(stack.settings), OPERATOR_ACTIONS_TABLE),
