@@ -7,18 +7,8 @@
 (function (dash) {
   const { el, fill, table, count, percent, bytes, time } = dash;
 
-  const STATUSES = [
-    "Pending",
-    "Queued",
-    "Syncing",
-    "Synced",
-    "Completing",
-    "Completed",
-    "CompletedWithWarnings",
-    "Failed",
-    "Stopped",
-    "Skipped",
-  ];
+  // The API lists every status in the path's order, so the page keeps no list of its own.
+  const statusesOf = (wave) => Object.keys(wave.counts.byStatus);
 
   const params = new URLSearchParams(location.search);
   const key = params.get("code");
@@ -74,13 +64,15 @@
     return el(
       "div",
       { class: "bar", role: "img", "aria-label": `progress of wave ${wave.waveId}` },
-      STATUSES.filter((status) => wave.counts.byStatus[status] > 0).map((status) =>
-        el("span", {
-          class: `s-${status}`,
-          style: `width: ${(wave.counts.byStatus[status] / total) * 100}%`,
-          title: `${status}: ${wave.counts.byStatus[status]}`,
-        }),
-      ),
+      statusesOf(wave)
+        .filter((status) => wave.counts.byStatus[status] > 0)
+        .map((status) =>
+          el("span", {
+            class: `s-${status}`,
+            style: `width: ${(wave.counts.byStatus[status] / total) * 100}%`,
+            title: `${status}: ${wave.counts.byStatus[status]}`,
+          }),
+        ),
     );
   }
 
@@ -88,15 +80,17 @@
     return el(
       "div",
       { class: "legend" },
-      STATUSES.filter((status) => wave.counts.byStatus[status] > 0 || status === "Completed").map((status) =>
-        el(
-          "span",
-          {},
-          el("i", { class: `s-${status}` }),
-          `${status} `,
-          el("strong", { "data-status": status }, count(wave.counts.byStatus[status])),
+      statusesOf(wave)
+        .filter((status) => wave.counts.byStatus[status] > 0 || status === "Completed")
+        .map((status) =>
+          el(
+            "span",
+            {},
+            el("i", { class: `s-${status}` }),
+            `${status} `,
+            el("strong", { "data-status": status }, count(wave.counts.byStatus[status])),
+          ),
         ),
-      ),
     );
   }
 
