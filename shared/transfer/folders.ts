@@ -1,6 +1,7 @@
 import type { Logger } from "../telemetry/logger.js";
 import type { MailboxGovernor } from "../graph/governor.js";
 import type { MailboxFolder, MailboxOperations } from "./mailbox-api.js";
+import { ItemRejectedError } from "./errors.js";
 import { withTransientRetry } from "./retry.js";
 import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "./state/port.js";
 
@@ -190,7 +191,7 @@ export async function mapFolders(
       };
     } else {
       if (before.path !== placed.path) {
-        await followRestructure(target, before, placed, parent?.targetFolderId, deadline);
+        await followRestructure(target, before, placed, parent?.targetFolderId, deadline, mapping.logger);
         restructured += 1;
       }
       const { sourceParentId: _previous, ...rest } = before;
@@ -211,6 +212,7 @@ export async function mapFolders(
           placed,
           parent?.archiveFolderId,
           deadline,
+          mapping.logger,
         );
       }
     }
@@ -281,25 +283,26 @@ async function followRestructure(
   placed: PlacedFolder,
   newParentTargetId: string | undefined,
   deadline: number,
+  logger: Logger,
 ): Promise<void> {
+  const attempt = async (what: string, call: () => Promise<void>): Promise<void> => {
+    try {
+      await withTransientRetry(call, deadline, side.governor);
+    } catch (error) {
+      // Refused (a folder of that name is already there, say): the copy keeps its old place and
+      // its items keep flowing into it, rather than the whole account failing over one folder.
+      if (!(error instanceof ItemRejectedError)) throw error;
+      logger.warn(`the target refused to ${what} a folder; it stays where it was`, { code: error.code });
+    }
+  };
   if (before.sourceParentId !== placed.parentId) {
-    await withTransientRetry(
-      () => side.api.moveFolder(side.mailboxId, before.targetFolderId, newParentTargetId, side.governor),
-      deadline,
-      side.governor,
+    await attempt("move", () =>
+      side.api.moveFolder(side.mailboxId, before.targetFolderId, newParentTargetId, side.governor),
     );
   }
   if (nameOf(before.path) !== placed.folder.displayName) {
-    await withTransientRetry(
-      () =>
-        side.api.renameFolder(
-          side.mailboxId,
-          before.targetFolderId,
-          placed.folder.displayName,
-          side.governor,
-        ),
-      deadline,
-      side.governor,
+    await attempt("rename", () =>
+      side.api.renameFolder(side.mailboxId, before.targetFolderId, placed.folder.displayName, side.governor),
     );
   }
 }

@@ -47,4 +47,30 @@ describe("following the source's folder tree", () => {
       extra: [],
     });
   });
+
+  it("keeps copying into a folder the target refuses to rename, instead of failing the account", async () => {
+    const { graph } = harness();
+    const entry = graph.inventory()[1];
+    if (!entry) throw new Error("no second account");
+    const pair = await mailboxPair(harness(), entry);
+    const pass = async (round: number) => {
+      const slice = () => runTransferSlice(pair.request(Date.now() + 30_000, { round }));
+      let outcome = await slice();
+      while (outcome.kind !== "done") outcome = await slice();
+      return outcome;
+    };
+    graph.mutate.addFolder(entry.sourceUpn, "", "Projects");
+    await pass(0);
+    // Someone made a "Plans" folder in the target; the source then renames "Projects" to it.
+    graph.mutate.addFolder(entry.targetUpn, "", "Plans");
+    graph.mutate.renameFolder(entry.sourceUpn, "Projects", "Plans");
+    graph.mutate.addItem(entry.sourceUpn, "Plans", { subject: "after the rename" });
+    const outcome = await pass(1);
+    expect(outcome.kind).toBe("done");
+    const report = graph.inspect(entry.sourceUpn, entry.targetUpn);
+    expect(report.missing).toEqual([]);
+    expect(report.duplicated).toEqual([]);
+    // The new item went into the old "Projects" copy, which the target would not rename.
+    expect(report.altered.map((entry) => entry.reason)).toEqual(["copy is in Projects"]);
+  });
 });
