@@ -84,8 +84,11 @@ describe("pipeline end to end", () => {
       moves: {
         send: async (messages: readonly MoveMessage[]) => {
           await built.moves.send(messages);
-          // The same slices again under other MessageIds, so the broker cannot drop them.
-          await built.moves.send(messages.map((message) => ({ ...message, round: message.round + 1000 })));
+          // The same slices again under other MessageIds (a re-send number), so the broker cannot
+          // drop them and the mover sees the very same slice twice.
+          await built.moves.send(
+            messages.map((message) => ({ ...message, resend: (message.resend ?? 0) + 1000 })),
+          );
         },
         schedule: (message, at) => built.moves.schedule(message, at),
         close: () => built.moves.close(),
@@ -101,13 +104,18 @@ describe("pipeline end to end", () => {
       expect(verification.verdicts.every((verdict) => verdict.duplicated === 0 && verdict.extra === 0)).toBe(
         true,
       );
-      // Late copies of every slice each account ran, long after it finished.
+      // Late copies of every slice each account ran, long after it finished: the initial copy's
+      // (round 0) and the cutover's (the account's last round); a finished pass's slice is the one
+      // after the last recorded.
       const { store, moves } = await services();
       const late: MoveMessage[] = [];
       for (const verdict of verification.verdicts) {
         const account = await store.accounts.get(verdict.accountId);
-        for (let slice = 1; slice <= account.slice; slice += 1) {
-          for (const pass of ["initial", "cutover"] as const) {
+        for (let slice = 1; slice <= account.slice + 1; slice += 1) {
+          for (const [pass, round] of [
+            ["initial", 0],
+            ["cutover", account.round],
+          ] as const) {
             late.push({
               v: 1,
               waveId: "twice",
@@ -115,7 +123,8 @@ describe("pipeline end to end", () => {
               attempt: account.attempt,
               slice,
               pass,
-              round: 7,
+              round,
+              resend: 7,
             });
           }
         }
