@@ -120,7 +120,10 @@ export async function transferMailboxes(
   };
 }
 
-/** Bad and too-large items of the mailboxes the account copies (the archive only if it has one). */
+/**
+ * Bad and too-large items of the mailboxes the account copies (the archive only if it has one),
+ * without those a later pass did copy after all (the item changed and imported fine).
+ */
 export async function listBadItems(
   services: Services,
   accountId: string,
@@ -131,7 +134,19 @@ export async function listBadItems(
       ? (["primary"] as const)
       : (["primary", "archive"] as const);
   const lists = await Promise.all(
-    mailboxes.map((which) => services.transferState.listBadItems(mailboxKey(accountId, which))),
+    mailboxes.map(async (which) => {
+      const key = mailboxKey(accountId, which);
+      const bad = await services.transferState.listBadItems(key);
+      if (bad.length === 0) return [];
+      const copied = await services.transferState.getItems(
+        key,
+        bad.map((item) => item.sourceItemId),
+      );
+      return bad.filter((item) => {
+        const record = copied.get(item.sourceItemId);
+        return record === undefined || record.pending === true;
+      });
+    }),
   );
   return lists.flat();
 }

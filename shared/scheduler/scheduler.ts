@@ -121,7 +121,11 @@ async function releaseWave(
   // A wave that does not pre-stage copies only inside its windows, and only as many accounts as
   // the window can still cut over.
   const copyAllowed = mayStartInitialCopy(wave, window);
-  const copyRoom = wave.prestage ? budget : Math.min(budget, Math.max(0, capacityLeft - windowed));
+  const awaitingCutover =
+    counts.byStatus.Queued + counts.byStatus.Syncing + Math.max(0, counts.byStatus.Synced - cutovers.length);
+  const copyRoom = wave.prestage
+    ? budget
+    : Math.min(budget, Math.max(0, capacityLeft - windowed - awaitingCutover));
   const released = copyRoom > 0 && copyAllowed ? await releasePending(services, wave, copyRoom, actor) : 0;
   budget -= released;
   const incremental =

@@ -228,7 +228,8 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     if (throttled) throw throttled;
     if (errors.length > 0) throw asError(errors[0]);
     if (outOfTime) return { kind: "more", progress };
-    if (request.mirrorDeletions) await settleRemovals(request, progress);
+    if (request.mirrorDeletions && !(await settleRemovals(request, progress)))
+      return { kind: "more", progress };
     return { kind: "done", progress };
   } catch (error) {
     if (error instanceof ThrottledError) {
@@ -243,10 +244,12 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
  * from a folder but seen in another folder during the pass was moved, not deleted: its record
  * names the new folder, and its copy stays.
  */
-async function settleRemovals(request: SliceRequest, progress: SliceProgress): Promise<void> {
+async function settleRemovals(request: SliceRequest, progress: SliceProgress): Promise<boolean> {
   const { state, key } = request;
   const removals = await state.listRemovals(key);
   for (let start = 0; start < removals.length; start += SETTLE_CHUNK) {
+    // Out of time: the next slice finds every folder done and goes on settling.
+    if (Date.now() >= request.deadline) return false;
     await request.heartbeat?.();
     const chunk = removals.slice(start, start + SETTLE_CHUNK);
     const records = await state.getItems(
@@ -271,6 +274,7 @@ async function settleRemovals(request: SliceRequest, progress: SliceProgress): P
     );
     await state.deleteRemovals(key, chunk);
   }
+  return true;
 }
 
 /** Moves the copy of an item that moved to `folder` at the source; false when the copy is gone. */
@@ -512,7 +516,10 @@ async function copyPage(
   if (request.mirrorDeletions && page.removedIds.length > 0) {
     await state.addRemovals(
       key,
-      page.removedIds.map((sourceItemId) => ({ sourceFolderId: folder.sourceFolderId, sourceItemId })),
+      [...new Set(page.removedIds)].map((sourceItemId) => ({
+        sourceFolderId: folder.sourceFolderId,
+        sourceItemId,
+      })),
     );
   }
   const next: FolderCheckpoint = {

@@ -10,6 +10,7 @@ export type FailureClass =
   | "UsageLocationMissing"
   | "LicenceAssignmentFailed"
   | "ImportRefused"
+  | "FolderRefused"
   | "BadItemLimitExceeded"
   | "MalformedMessage";
 

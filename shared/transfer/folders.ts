@@ -1,7 +1,10 @@
 import type { Logger } from "../telemetry/logger.js";
 import type { MailboxGovernor } from "../graph/governor.js";
 import type { MailboxFolder, MailboxOperations } from "./mailbox-api.js";
-import { ItemRejectedError } from "./errors.js";
+import { ItemRejectedError, PermanentTransferError } from "./errors.js";
+
+/** Numbered names tried for a folder whose name is taken in the target. */
+const MAX_NAME_COPIES = 5;
 import { withTransientRetry } from "./retry.js";
 import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "./state/port.js";
 
@@ -115,14 +118,43 @@ class TargetTree {
     const paths = await this.paths();
     const existing = paths.get(path.toLowerCase());
     if (existing !== undefined && !taken.has(existing)) return existing;
-    const folder = await withTransientRetry(
-      () => this.side.api.createFolder(this.side.mailboxId, parentId, nameOf(path), type, this.side.governor),
-      this.deadline,
-      this.side.governor,
-    );
+    const folder = await this.create(parentId, nameOf(path), type);
     paths.set(path.toLowerCase(), folder.id);
     this.created += 1;
     return folder.id;
+  }
+
+  /**
+   * Creates a folder; when the name is taken where it goes (a folder the source renamed or moved
+   * away has not left yet, or the target refused to move it), the copy gets a numbered name
+   * rather than the account failing on every delivery.
+   */
+  private async create(
+    parentId: string | undefined,
+    name: string,
+    type: string | undefined,
+  ): Promise<MailboxFolder> {
+    for (let copy = 1; ; copy += 1) {
+      const candidate = copy === 1 ? name : `${name} (${copy})`;
+      try {
+        return await withTransientRetry(
+          () =>
+            this.side.api.createFolder(this.side.mailboxId, parentId, candidate, type, this.side.governor),
+          this.deadline,
+          this.side.governor,
+        );
+      } catch (error) {
+        if (!(error instanceof ItemRejectedError)) throw error;
+        if (copy >= MAX_NAME_COPIES) {
+          throw new PermanentTransferError(
+            "FolderRefused",
+            `the target refused to create a folder (${error.code})`,
+            error.code,
+            { cause: error },
+          );
+        }
+      }
+    }
   }
 }
 
@@ -190,16 +222,29 @@ export async function mapFolders(
         ...(count === undefined ? {} : { sourceItemCount: count }),
       };
     } else {
+      let followed = true;
       if (before.path !== placed.path) {
-        await followRestructure(target, before, placed, parent?.targetFolderId, deadline, mapping.logger);
+        followed = await followRestructure(
+          target,
+          before,
+          placed,
+          parent?.targetFolderId,
+          deadline,
+          mapping.logger,
+        );
         restructured += 1;
       }
+      // A refused rename or move keeps the old path and parent: that is where the copy is (a
+      // deleted parent's copy is then kept for it), and the next pass tries again.
+      const where = followed
+        ? { path: placed.path, parentId: placed.parentId }
+        : { path: before.path, parentId: before.sourceParentId };
       const { sourceParentId: _previous, ...rest } = before;
       next = {
         ...rest,
-        path: placed.path,
+        path: where.path,
         ...(count === undefined ? {} : { sourceItemCount: count }),
-        ...(placed.parentId === undefined ? {} : { sourceParentId: placed.parentId }),
+        ...(where.parentId === undefined ? {} : { sourceParentId: where.parentId }),
       };
     }
     if (mapping.archive && archiveTree) {
@@ -234,10 +279,15 @@ export async function mapFolders(
   for (const placed of sourceFolders) if (!firstIds.has(placed.folder.id)) await follow(placed);
   let removed = 0;
   // Deepest first, so a parent's deletion never precedes its child's.
+  const livePaths = [...known.values()]
+    .filter((folder) => seen.has(folder.sourceFolderId))
+    .map((folder) => folder.path.toLowerCase());
   for (const gone of byDepth(
     [...known.values()].filter((folder) => !seen.has(folder.sourceFolderId)),
   ).reverse()) {
-    if (mapping.mirrorDeletions) {
+    // A folder still copied into a folder under this one (its move was refused) keeps it alive.
+    const holdsLive = livePaths.some((path) => path.startsWith(`${gone.path.toLowerCase()}/`));
+    if (mapping.mirrorDeletions && !holdsLive) {
       for (const [side, folderId] of [
         [target, gone.targetFolderId],
         [mapping.archive, gone.archiveFolderId],
@@ -284,7 +334,8 @@ async function followRestructure(
   newParentTargetId: string | undefined,
   deadline: number,
   logger: Logger,
-): Promise<void> {
+): Promise<boolean> {
+  let followed = true;
   const attempt = async (what: string, call: () => Promise<void>): Promise<void> => {
     try {
       await withTransientRetry(call, deadline, side.governor);
@@ -293,6 +344,7 @@ async function followRestructure(
       // its items keep flowing into it, rather than the whole account failing over one folder.
       if (!(error instanceof ItemRejectedError)) throw error;
       logger.warn(`the target refused to ${what} a folder; it stays where it was`, { code: error.code });
+      followed = false;
     }
   };
   if (before.sourceParentId !== placed.parentId) {
@@ -305,4 +357,5 @@ async function followRestructure(
       side.api.renameFolder(side.mailboxId, before.targetFolderId, placed.folder.displayName, side.governor),
     );
   }
+  return followed;
 }

@@ -8,7 +8,7 @@ import { runTransferSlice } from "../../../shared/transfer/engine.js";
 import { mailboxPair, useTransferHarness } from "./harness.js";
 
 describe("following the source's folder tree", () => {
-  const harness = useTransferHarness({ mailboxes: 2, itemsPerMailbox: 8, seed: 13 });
+  const harness = useTransferHarness({ mailboxes: 3, itemsPerMailbox: 8, seed: 13 });
 
   it("keeps a re-created folder apart from the deleted one, and loses nothing when that is emptied", async () => {
     const { graph } = harness();
@@ -72,5 +72,43 @@ describe("following the source's folder tree", () => {
     expect(report.duplicated).toEqual([]);
     // The new item went into the old "Projects" copy, which the target would not rename.
     expect(report.altered.map((entry) => entry.reason)).toEqual(["copy is in Projects"]);
+  });
+
+  it("copies into a numbered folder when the name is still taken, and keeps a refused move's copies alive", async () => {
+    const { graph } = harness();
+    const entry = graph.inventory()[2];
+    if (!entry) throw new Error("no third account");
+    const upn = entry.sourceUpn;
+    const pair = await mailboxPair(harness(), entry);
+    const pass = async (round: number) => {
+      const slice = () =>
+        runTransferSlice(pair.request(Date.now() + 30_000, { round, mirrorDeletions: true }));
+      let outcome = await slice();
+      while (outcome.kind !== "done") outcome = await slice();
+      return outcome;
+    };
+    graph.mutate.addFolder(upn, "", "Kunden");
+    graph.mutate.addItem(upn, "Kunden", { subject: "customer" });
+    graph.mutate.addFolder(upn, "", "Parent");
+    graph.mutate.addFolder(upn, "Parent", "Child");
+    graph.mutate.addItem(upn, "Parent/Child", { subject: "child" });
+    await pass(0);
+    // "Kunden" moves under a folder that is new itself, and a new "Kunden" takes its place: the
+    // new one is created while the old one still holds the name.
+    graph.mutate.addFolder(upn, "", "Zarch");
+    graph.mutate.addFolder(upn, "Zarch", "2024");
+    graph.mutate.moveFolder(upn, "Kunden", "Zarch/2024");
+    graph.mutate.addFolder(upn, "", "Kunden");
+    graph.mutate.addItem(upn, "Kunden", { subject: "new customer" });
+    // "Child" moves to the top level, where the target already has a "Child"; then "Parent" goes.
+    graph.mutate.addFolder(entry.targetUpn, "", "Child");
+    graph.mutate.moveFolder(upn, "Parent/Child", "");
+    graph.mutate.deleteFolder(upn, "Parent");
+    expect((await pass(1)).kind).toBe("done");
+    const report = graph.inspect(upn, entry.targetUpn);
+    expect({ missing: report.missing, duplicated: report.duplicated }).toEqual({
+      missing: [],
+      duplicated: [],
+    });
   });
 });

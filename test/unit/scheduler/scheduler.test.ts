@@ -182,5 +182,9 @@ describe("scheduler", () => {
     const [inside] = await runScheduler(h.ports, "test");
     // Room for two cutovers: one for the synced account, one more copy to cut over later.
     expect(inside).toMatchObject({ cutovers: 1, released: 1 });
+    // The copy still under way holds the window's last place: the next run starts none.
+    h.setNow(new Date(EVENING.getTime() + 60_000));
+    const [later] = await runScheduler(h.ports, "test");
+    expect(later).toMatchObject({ released: 0 });
   });
 });
