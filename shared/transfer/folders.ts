@@ -118,21 +118,23 @@ class TargetTree {
     const paths = await this.paths();
     const existing = paths.get(path.toLowerCase());
     if (existing !== undefined && !taken.has(existing)) return existing;
-    const folder = await this.create(parentId, nameOf(path), type);
+    const folder = await this.create(parentId, nameOf(path), type, taken);
     paths.set(path.toLowerCase(), folder.id);
     this.created += 1;
     return folder.id;
   }
 
   /**
-   * Creates a folder; when the name is taken where it goes (a folder the source renamed or moved
-   * away has not left yet, or the target refused to move it), the copy gets a numbered name
-   * rather than the account failing on every delivery.
+   * Creates a folder. A refusal is looked into: a folder of that name under that parent that no
+   * other source folder owns is this one (created by an attempt whose answer was lost); one that
+   * another folder owns (it has not moved away yet, or the target refused to move it) means the
+   * copy gets a numbered name, rather than the account failing on every delivery.
    */
   private async create(
     parentId: string | undefined,
     name: string,
     type: string | undefined,
+    taken: ReadonlySet<string>,
   ): Promise<MailboxFolder> {
     for (let copy = 1; ; copy += 1) {
       const candidate = copy === 1 ? name : `${name} (${copy})`;
@@ -145,6 +147,12 @@ class TargetTree {
         );
       } catch (error) {
         if (!(error instanceof ItemRejectedError)) throw error;
+        const there = (await placedFolders(this.side, this.deadline)).find(
+          (placed) =>
+            placed.parentId === parentId &&
+            placed.folder.displayName.toLowerCase() === candidate.toLowerCase(),
+        );
+        if (there && !taken.has(there.folder.id)) return there.folder;
         if (copy >= MAX_NAME_COPIES) {
           throw new PermanentTransferError(
             "FolderRefused",
