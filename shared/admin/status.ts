@@ -5,7 +5,7 @@
  */
 import { summarise, type ActivityRecord } from "../activity/port.js";
 import {
-  cutoverDecision,
+  CutoverQueue,
   nextWindow,
   openWindow,
   type AccountStatus,
@@ -182,9 +182,8 @@ async function waitingReasons(
   window: WindowStatus,
   now: Date,
 ): Promise<Record<string, number>> {
-  const open = openWindow(wave, now);
+  const queue = new CutoverQueue(wave, openWindow(wave, now), now, window.capacityLeft ?? 0);
   const reasons: Record<string, number> = {};
-  let capacityLeft = window.capacityLeft ?? 0;
   let read = 0;
   let token: string | undefined;
   do {
@@ -193,12 +192,8 @@ async function waitingReasons(
       ...(token ? { continuationToken: token } : {}),
     });
     for (const account of page.items) {
-      const decision = cutoverDecision(account, wave, open, now);
-      let reason: string | undefined;
-      if (!decision.ready) reason = decision.reason;
-      else if (!decision.forced && capacityLeft <= 0) reason = "window capacity used";
-      else if (!decision.forced) capacityLeft -= 1;
-      if (reason !== undefined) reasons[reason] = (reasons[reason] ?? 0) + 1;
+      const slot = queue.consider(account);
+      if (!slot.take) reasons[slot.reason] = (reasons[slot.reason] ?? 0) + 1;
     }
     read += page.items.length;
     token = page.continuationToken;

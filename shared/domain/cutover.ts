@@ -60,6 +60,40 @@ export function cutoverDecision(
   return { ready: true, forced: false };
 }
 
+/** Why a ready account waits when its window has no cutovers left. */
+export const WINDOW_FULL = "window capacity used";
+
+/**
+ * Hands out a window's remaining cutovers to Synced accounts in listing order (highest priority,
+ * longest synced first), the way the scheduler starts them; says why each other account waits.
+ * Forced cutovers ("complete now") take no window capacity.
+ */
+export class CutoverQueue {
+  private windowedLeft: number;
+
+  constructor(
+    private readonly wave: Pick<WaveRecord, "completeAfter" | "completeNow" | "cutoverUnsynced">,
+    private readonly window: WindowOccurrence | undefined,
+    private readonly now: Date,
+    capacityLeft: number,
+  ) {
+    this.windowedLeft = capacityLeft;
+  }
+
+  /** Takes a cutover for the account if it may have one now, else says why not. */
+  consider(
+    account: Pick<AccountRecord, "syncedAt" | "completeAfter" | "completeNow">,
+  ): { readonly take: true; readonly forced: boolean } | { readonly take: false; readonly reason: string } {
+    const decision = cutoverDecision(account, this.wave, this.window, this.now);
+    if (!decision.ready) return { take: false, reason: decision.reason };
+    if (!decision.forced) {
+      if (this.windowedLeft <= 0) return { take: false, reason: WINDOW_FULL };
+      this.windowedLeft -= 1;
+    }
+    return { take: true, forced: decision.forced };
+  }
+}
+
 /** Whether a Synced account is due for an incremental pass (it entered Synced when its last pass ended). */
 export function incrementalDue(
   account: Pick<AccountRecord, "statusSince">,

@@ -218,10 +218,13 @@ async function afterSlice(
   const bad = await listBadItems(services, account.id, checkpoint);
   const failedItems = bad.filter((item) => item.kind === "failed").length;
   const largeItems = bad.filter((item) => item.kind === "large").length;
-  let current = await accounts.updateProgress(account.id, account.etag, {
-    progress: { badItems: failedItems, largeItemsSkipped: largeItems },
-    at: services.now(),
-  });
+  let current =
+    account.progress.badItems === failedItems && account.progress.largeItemsSkipped === largeItems
+      ? account
+      : await accounts.updateProgress(account.id, account.etag, {
+          progress: { badItems: failedItems, largeItemsSkipped: largeItems },
+          at: services.now(),
+        });
   if (failedItems > wave.badItemLimit) {
     current = await accounts.transition(current.id, current.etag, "Failed", {
       reason: `${failedItems} bad items, over the wave's limit of ${wave.badItemLimit}`,

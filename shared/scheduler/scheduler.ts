@@ -12,7 +12,8 @@
 import { summarise } from "../activity/port.js";
 import { nextMoveMessage, type MoveMessage } from "../bus/messages.js";
 import {
-  cutoverDecision,
+  CutoverQueue,
+  WINDOW_FULL,
   incrementalDue,
   mayStartInitialCopy,
   openWindow,
@@ -31,6 +32,8 @@ const RELEASE_PARALLELISM = 16;
 const PAGE = 1000;
 /** Ledger row that carries the release rate while no window is open. */
 const OUTSIDE_WINDOWS = "none";
+/** Why a ready account waits when this run's release rate or the in-flight cap is used up. */
+const NO_ROOM = "waits for room in flight (release rate or in-flight cap)";
 
 export interface WaveRelease {
   readonly waveId: string;
@@ -147,7 +150,7 @@ async function releaseWave(
       : !copyAllowed && counts.byStatus.Pending > 0
         ? "no window open; this wave copies only inside its windows"
         : window && capacityLeft - windowed <= 0
-          ? "window capacity used"
+          ? WINDOW_FULL
           : undefined;
   const result: WaveRelease = {
     waveId: wave.id,
@@ -187,7 +190,7 @@ async function planSynced(
     due: [] as Account[],
     waiting: {} as Record<string, number>,
   };
-  let windowed = 0;
+  const queue = new CutoverQueue(wave, window, now, capacityLeft);
   let token: string | undefined;
   do {
     const page = await services.store.accounts.listByStatus(wave.id, "Synced", {
@@ -195,15 +198,14 @@ async function planSynced(
       ...(token ? { continuationToken: token } : {}),
     });
     for (const account of page.items) {
-      const decision = cutoverDecision(account, wave, window, now);
-      if (decision.ready && plan.cutovers.length < budget && (decision.forced || windowed < capacityLeft)) {
+      const slot =
+        plan.cutovers.length < budget ? queue.consider(account) : ({ take: false, reason: NO_ROOM } as const);
+      if (slot.take) {
         plan.cutovers.push(account);
-        if (decision.forced) plan.forced.add(account.id);
-        else windowed += 1;
+        if (slot.forced) plan.forced.add(account.id);
         continue;
       }
-      const reason = decision.ready ? "window capacity used" : decision.reason;
-      plan.waiting[reason] = (plan.waiting[reason] ?? 0) + 1;
+      plan.waiting[slot.reason] = (plan.waiting[slot.reason] ?? 0) + 1;
       if (plan.due.length < budget && incrementalDue(account, wave, now)) plan.due.push(account);
     }
     token = page.continuationToken;

@@ -9,17 +9,16 @@ import {
   writeDeltaToken,
 } from "../delta.js";
 import { GraphApiError } from "../errors.js";
-import { decodeToken, encodeToken, pageSize, project, selected } from "../http/odata.js";
+import { pageSize, project, selected } from "../http/odata.js";
 import { ok } from "../http/respond.js";
 import type { GraphResponse, Route, RouteContext } from "../http/types.js";
 import { addFolder, deleteFolder, getFolder, listFolders, renameFolder } from "../model/mailbox.js";
 import type { Folder, FolderClass, Mailbox } from "../model/types.js";
+import { DEFAULT_PAGE, MAX_PAGE, offsetPage } from "./paging.js";
 import { FOLDER_PROPERTIES, contextUrl, folderJson, mailboxParam, mailboxUrl } from "./resources.js";
 
 export const READ_FOLDERS = ["MailboxFolder.Read.All", "MailboxFolder.ReadWrite.All"];
 const WRITE_FOLDERS = ["MailboxFolder.ReadWrite.All"];
-const DEFAULT_PAGE = 10;
-const MAX_PAGE = 1000;
 
 const FOLDER_CLASSES: readonly FolderClass[] = ["IPF.Note", "IPF.Appointment", "IPF.Contact", "IPF.Task"];
 
@@ -28,8 +27,6 @@ const newFolderBody = z.object({
   type: z.string().optional(),
 });
 
-const skipSchema = z.object({ offset: z.number().int().nonnegative() });
-
 function folderCollectionUrl(context: RouteContext, mailbox: Mailbox, parent: Folder | undefined): string {
   const base = `${mailboxUrl(context, mailbox)}/folders`;
   return parent ? `${base}/${encodeURIComponent(parent.id)}/childFolders` : base;
@@ -37,28 +34,16 @@ function folderCollectionUrl(context: RouteContext, mailbox: Mailbox, parent: Fo
 
 /** One page of a folder's children (the hidden root's children for the top level). */
 function listChildren(context: RouteContext, mailbox: Mailbox, parent: Folder | undefined): GraphResponse {
-  const select = selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES);
-  const { size, preferApplied } = pageSize(context.request, DEFAULT_PAGE, MAX_PAGE);
-  const skipRaw = context.request.query.get("$skiptoken");
-  const skip = skipRaw === null ? 0 : skipSchema.safeParse(decodeToken(skipRaw)).data?.offset;
-  if (skip === undefined) throw new GraphApiError(400, "BadRequest", "The skip token is not valid.");
   const holder = parent ?? (mailbox.folders.get(mailbox.rootId) as Folder);
-  const children = holder.childIds
-    .map((id) => mailbox.folders.get(id))
-    .filter((folder): folder is Folder => folder !== undefined);
-  const page = children.slice(skip, skip + size);
-  const body: Record<string, unknown> = {
-    "@odata.context": contextUrl(context, "Collection(microsoft.graph.mailboxFolder)"),
-    value: page.map((folder) => project(folderJson(context, mailbox, folder), select)),
-  };
-  if (skip + size < children.length) {
-    const next = new URLSearchParams();
-    if (select) next.set("$select", select.join(","));
-    next.set("$top", String(size));
-    next.set("$skiptoken", encodeToken({ offset: skip + size }));
-    body["@odata.nextLink"] = `${folderCollectionUrl(context, mailbox, parent)}?${next.toString()}`;
-  }
-  return ok(body, 200, preferApplied ? { "Preference-Applied": preferApplied } : {});
+  return offsetPage(context, {
+    type: "microsoft.graph.mailboxFolder",
+    url: folderCollectionUrl(context, mailbox, parent),
+    select: selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES),
+    entries: holder.childIds
+      .map((id) => mailbox.folders.get(id))
+      .filter((folder): folder is Folder => folder !== undefined),
+    toJson: (folder) => folderJson(context, mailbox, folder),
+  });
 }
 
 function createChild(context: RouteContext, mailbox: Mailbox, parentId: string): GraphResponse {

@@ -9,30 +9,20 @@ import {
   writeDeltaToken,
 } from "../delta.js";
 import { GraphApiError } from "../errors.js";
-import {
-  decodeToken,
-  encodeToken,
-  orderedByReceivedDesc,
-  pageSize,
-  project,
-  receivedFilter,
-  selected,
-} from "../http/odata.js";
+import { orderedByReceivedDesc, pageSize, project, receivedFilter, selected } from "../http/odata.js";
 import { ok } from "../http/respond.js";
 import type { GraphResponse, Route, RouteContext } from "../http/types.js";
 import { encodeExport } from "../model/exportData.js";
 import { getFolder, getItem } from "../model/mailbox.js";
 import type { Folder, Item, Mailbox } from "../model/types.js";
+import { DEFAULT_PAGE, MAX_PAGE, offsetPage } from "./paging.js";
 import { ITEM_PROPERTIES, contextUrl, itemJson, mailboxParam, mailboxUrl } from "./resources.js";
 
 const READ_ITEMS = ["MailboxItem.Read.All"];
 const EXPORT_ITEMS = ["MailboxItem.Export.All", "MailboxItem.ImportExport.All"];
-const DEFAULT_PAGE = 10;
-const MAX_PAGE = 1000;
 /** exportItems accepts at most this many ids per call. */
 export const MAX_EXPORT_IDS = 20;
 
-const skipSchema = z.object({ offset: z.number().int().nonnegative() });
 const exportBody = z.object({ itemIds: z.array(z.string()) });
 
 function itemsBase(context: RouteContext, mailbox: Mailbox, folder: Folder): string {
@@ -40,27 +30,16 @@ function itemsBase(context: RouteContext, mailbox: Mailbox, folder: Folder): str
 }
 
 function listItems(context: RouteContext, mailbox: Mailbox, folder: Folder): GraphResponse {
-  const select = selected(context.request, "microsoft.graph.mailboxItem", ITEM_PROPERTIES);
-  const { size, preferApplied } = pageSize(context.request, DEFAULT_PAGE, MAX_PAGE);
-  const skipRaw = context.request.query.get("$skiptoken");
-  const skip = skipRaw === null ? 0 : skipSchema.safeParse(decodeToken(skipRaw)).data?.offset;
-  if (skip === undefined) throw new GraphApiError(400, "BadRequest", "The skip token is not valid.");
-  const items = [...folder.itemIds]
-    .map((id) => mailbox.items.get(id))
-    .filter((item): item is Item => item !== undefined)
-    .sort((a, b) => b.receivedMs - a.receivedMs || (a.id < b.id ? -1 : 1));
-  const body: Record<string, unknown> = {
-    "@odata.context": contextUrl(context, "Collection(microsoft.graph.mailboxItem)"),
-    value: items.slice(skip, skip + size).map((item) => project(itemJson(item), select)),
-  };
-  if (skip + size < items.length) {
-    const next = new URLSearchParams();
-    if (select) next.set("$select", select.join(","));
-    next.set("$top", String(size));
-    next.set("$skiptoken", encodeToken({ offset: skip + size }));
-    body["@odata.nextLink"] = `${itemsBase(context, mailbox, folder)}?${next.toString()}`;
-  }
-  return ok(body, 200, preferApplied ? { "Preference-Applied": preferApplied } : {});
+  return offsetPage(context, {
+    type: "microsoft.graph.mailboxItem",
+    url: itemsBase(context, mailbox, folder),
+    select: selected(context.request, "microsoft.graph.mailboxItem", ITEM_PROPERTIES),
+    entries: [...folder.itemIds]
+      .map((id) => mailbox.items.get(id))
+      .filter((item): item is Item => item !== undefined)
+      .sort((a, b) => b.receivedMs - a.receivedMs || (a.id < b.id ? -1 : 1)),
+    toJson: itemJson,
+  });
 }
 
 function passes(item: Item, filter: DeltaState["filter"]): boolean {

@@ -7,7 +7,7 @@ import {
 } from "../../../local/graph/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { type CopiedItem, copyMailbox } from "./copying.js";
-import { type ItemInfo, clientFor, mailboxIds, rawCall } from "./helpers.js";
+import { type ItemInfo, clientFor, mailboxIds, rawCall, planted } from "./helpers.js";
 
 /** The policy under test: mail older than 24 months, counted back from the seed's last day. */
 const NOW = Date.UTC(2026, 0, 1);
@@ -19,11 +19,8 @@ const aged = (item: ItemInfo): boolean => Date.parse(item.receivedDateTime) < CU
 describe("Graph simulator: archives for every target and the archive age policy", () => {
   let simulator: GraphSimulator;
   let accounts: readonly SimulatedAccount[];
-  const account = (expectation: SimulatedAccount["expectation"], index = 0): SimulatedAccount => {
-    const found = accounts.filter((candidate) => candidate.expectation === expectation)[index];
-    if (!found) throw new Error(`the seed planted no ${expectation} account #${index}`);
-    return found;
-  };
+  const account = (expectation: SimulatedAccount["expectation"], index = 0): SimulatedAccount =>
+    planted(accounts, expectation, index);
   const idsOf = async (upn: string, side: "source" | "target") =>
     mailboxIds(clientFor(simulator, side, { version: "beta" }), upn);
   const archivedIds = (copies: ReadonlyMap<string, CopiedItem>, archiveId: string): string[] =>

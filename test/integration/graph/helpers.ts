@@ -1,7 +1,7 @@
 /** Shared wiring for the Graph simulator integration tests: connections, clients, raw calls. */
 import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
 import { fetch as undiciFetch } from "undici";
-import type { GraphSimulator } from "../../../local/graph/index.js";
+import type { GraphSimulator, SimulatedAccount } from "../../../local/graph/index.js";
 import {
   type GraphClientOptions,
   type GraphConnection,
@@ -165,4 +165,15 @@ export async function folderTree(client: Client, mailboxId: string): Promise<Map
 
 export function mailboxPath(mailboxId: string): string {
   return `/admin/exchange/mailboxes/${encodeURIComponent(mailboxId)}`;
+}
+
+/** The `index`-th account the seed planted with `expectation`; throws when there is none. */
+export function planted(
+  accounts: readonly SimulatedAccount[],
+  expectation: SimulatedAccount["expectation"],
+  index = 0,
+): SimulatedAccount {
+  const found = accounts.filter((candidate) => candidate.expectation === expectation)[index];
+  if (!found) throw new Error(`the seed planted no ${expectation} account #${index}`);
+  return found;
 }

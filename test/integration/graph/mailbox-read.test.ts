@@ -17,6 +17,7 @@ import {
   mailboxIds,
   mailboxPath,
   rawCall,
+  planted,
 } from "./helpers.js";
 
 describe("Graph simulator: directory and mailbox reads", () => {
@@ -24,11 +25,8 @@ describe("Graph simulator: directory and mailbox reads", () => {
   let source: Client;
   let target: Client;
   let accounts: readonly SimulatedAccount[];
-  const account = (expectation: SimulatedAccount["expectation"]): SimulatedAccount => {
-    const found = accounts.find((candidate) => candidate.expectation === expectation);
-    if (!found) throw new Error(`the seed planted no ${expectation} account`);
-    return found;
-  };
+  const account = (expectation: SimulatedAccount["expectation"], index = 0): SimulatedAccount =>
+    planted(accounts, expectation, index);
 
   beforeAll(async () => {
     simulator = await startGraphSimulator({

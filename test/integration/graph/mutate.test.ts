@@ -15,6 +15,7 @@ import {
   itemPages,
   mailboxIds,
   mailboxPath,
+  planted,
 } from "./helpers.js";
 
 /** What an incremental-sync test changes behind the API's back, checked through the API. */
@@ -22,11 +23,8 @@ describe("Graph simulator: changes behind the API's back", () => {
   let simulator: GraphSimulator;
   let source: Client;
   let accounts: readonly SimulatedAccount[];
-  const account = (expectation: SimulatedAccount["expectation"]): SimulatedAccount => {
-    const found = accounts.find((candidate) => candidate.expectation === expectation);
-    if (!found) throw new Error(`the seed planted no ${expectation} account`);
-    return found;
-  };
+  const account = (expectation: SimulatedAccount["expectation"], index = 0): SimulatedAccount =>
+    planted(accounts, expectation, index);
   const itemUrl = (mailboxId: string, folder: FolderInfo | undefined, itemId: string): string =>
     `${mailboxPath(mailboxId)}/folders/${folder?.id ?? ""}/items/${itemId}`;
 

@@ -8,16 +8,22 @@ import {
 import { createImportPoster } from "../../../shared/graph/client.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { copyMailbox, errorCode, exportBatch } from "./copying.js";
-import { clientFor, itemPages, folderTree, graphError, mailboxIds, mailboxPath, rawCall } from "./helpers.js";
+import {
+  clientFor,
+  itemPages,
+  folderTree,
+  graphError,
+  mailboxIds,
+  mailboxPath,
+  rawCall,
+  planted,
+} from "./helpers.js";
 
 describe("Graph simulator: export, import and inspection", () => {
   let simulator: GraphSimulator;
   let accounts: readonly SimulatedAccount[];
-  const account = (expectation: SimulatedAccount["expectation"], index = 0): SimulatedAccount => {
-    const found = accounts.filter((candidate) => candidate.expectation === expectation)[index];
-    if (!found) throw new Error(`the seed planted no ${expectation} account #${index}`);
-    return found;
-  };
+  const account = (expectation: SimulatedAccount["expectation"], index = 0): SimulatedAccount =>
+    planted(accounts, expectation, index);
   const idsOf = async (upn: string, side: "source" | "target") =>
     mailboxIds(clientFor(simulator, side, { version: "beta" }), upn);
 

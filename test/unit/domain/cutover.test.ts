@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  CutoverQueue,
   cutoverDecision,
   incrementalDue,
   mayStartInitialCopy,
@@ -82,5 +83,17 @@ describe("cutover policy", () => {
     expect(passOf({ status: "Queued", round: 0 })).toBe("initial");
     expect(passOf({ status: "Syncing", round: 2 })).toBe("incremental");
     expect(passOf({ status: "Completing", round: 3 })).toBe("cutover");
+  });
+
+  it("hands out the window's remaining cutovers in order; complete-now takes none of them", () => {
+    const queue = new CutoverQueue(wave, window, evening, 1);
+    const synced = { syncedAt: "2030-03-04T10:00:00.000Z" };
+    expect(queue.consider(synced)).toEqual({ take: true, forced: false });
+    expect(queue.consider({ ...synced, completeNow: "2030-03-05T19:30:00.000Z" })).toEqual({
+      take: true,
+      forced: true,
+    });
+    expect(queue.consider(synced)).toEqual({ take: false, reason: "window capacity used" });
+    expect(queue.consider({ syncedAt: "2030-03-05T19:30:00.000Z" }).take).toBe(false);
   });
 });
