@@ -1,4 +1,4 @@
-import { RestError, type TableClient } from "@azure/data-tables";
+import { RestError, type TableClient, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { decodeKey, encodeKey } from "../tables/client.js";
 import type { ActivityKind, ActivityLog, ActivityRecord } from "./port.js";
 
@@ -8,6 +8,10 @@ import type { ActivityKind, ActivityLog, ActivityRecord } from "./port.js";
  */
 const BUCKET_MS = 60_000;
 const PARALLEL_QUERIES = 8;
+/** How long a record waits for others to share its transaction. */
+const GROUP_COMMIT_MS = 10;
+/** Table Storage's limit on operations in one entity-group transaction. */
+const MAX_TRANSACTION = 100;
 
 function bucketOf(at: number): string {
   const date = new Date(Math.floor(at / BUCKET_MS) * BUCKET_MS);
@@ -27,25 +31,82 @@ interface Row {
   detail?: string;
 }
 
-/** ActivityLog on Azure Table Storage. */
+interface Queued {
+  readonly entity: TableEntity;
+  readonly done: { resolve: () => void; reject: (error: unknown) => void };
+}
+
+/**
+ * ActivityLog on Azure Table Storage. Records arriving together (many movers finish slices at
+ * once) share one entity-group transaction per minute partition; each caller still waits until
+ * its own record is stored.
+ */
 export class TablesActivityLog implements ActivityLog {
+  private readonly queued = new Map<string, Queued[]>();
+  private flushing: NodeJS.Timeout | undefined;
+
   constructor(private readonly table: TableClient) {}
 
-  async record(entry: ActivityRecord): Promise<void> {
+  record(entry: ActivityRecord): Promise<void> {
+    const entity: TableEntity = {
+      partitionKey: bucketOf(entry.at),
+      rowKey: `${encodeKey(entry.waveId)}|${encodeKey(entry.id)}`,
+      accountId: entry.accountId,
+      kind: entry.kind,
+      at: entry.at,
+      requests: entry.requests,
+      throttled: entry.throttled,
+      items: entry.items,
+      bytes: { value: entry.bytes, type: "Double" },
+      durationMs: entry.durationMs,
+      ...(entry.detail ? { detail: entry.detail } : {}),
+    };
+    return new Promise<void>((resolve, reject) => {
+      const list = this.queued.get(entity.partitionKey) ?? [];
+      list.push({ entity, done: { resolve, reject } });
+      this.queued.set(entity.partitionKey, list);
+      this.flushing ??= setTimeout(() => void this.flush(), GROUP_COMMIT_MS);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = undefined;
+    const groups = [...this.queued.values()];
+    this.queued.clear();
+    const chunks: Queued[][] = [];
+    for (const group of groups) {
+      // A record written twice (a retried slice) is one row: duplicates in a transaction would fail it.
+      const byKey = new Map<string, Queued[]>();
+      for (const queued of group)
+        byKey.set(queued.entity.rowKey, [...(byKey.get(queued.entity.rowKey) ?? []), queued]);
+      const distinct = [...byKey.values()];
+      for (let start = 0; start < distinct.length; start += MAX_TRANSACTION)
+        chunks.push(distinct.slice(start, start + MAX_TRANSACTION).flatMap((same) => same));
+    }
+    await Promise.all(chunks.map((chunk) => this.writeChunk(chunk)));
+  }
+
+  private async writeChunk(chunk: readonly Queued[]): Promise<void> {
+    const distinct = [...new Map(chunk.map((queued) => [queued.entity.rowKey, queued.entity])).values()];
     try {
-      await this.table.createEntity({
-        partitionKey: bucketOf(entry.at),
-        rowKey: `${encodeKey(entry.waveId)}|${encodeKey(entry.id)}`,
-        accountId: entry.accountId,
-        kind: entry.kind,
-        at: entry.at,
-        requests: entry.requests,
-        throttled: entry.throttled,
-        items: entry.items,
-        bytes: { value: entry.bytes, type: "Double" },
-        durationMs: entry.durationMs,
-        ...(entry.detail ? { detail: entry.detail } : {}),
-      });
+      if (distinct.length === 1) await this.createOnce(distinct[0] as TableEntity);
+      else
+        try {
+          await this.table.submitTransaction(distinct.map((entity): TransactionAction => ["create", entity]));
+        } catch (error) {
+          // One of them was stored before (a retried write): each on its own, where a 409 is success.
+          if (!(error instanceof RestError && error.statusCode === 409)) throw error;
+          await Promise.all(distinct.map((entity) => this.createOnce(entity)));
+        }
+      for (const queued of chunk) queued.done.resolve();
+    } catch (error) {
+      for (const queued of chunk) queued.done.reject(error);
+    }
+  }
+
+  private async createOnce(entity: TableEntity): Promise<void> {
+    try {
+      await this.table.createEntity(entity);
     } catch (error) {
       // The same record written twice (a retried write) counts once.
       if (!(error instanceof RestError && error.statusCode === 409)) throw error;

@@ -113,6 +113,8 @@ export interface TransitionDetails {
   readonly at: Date;
   /** Required when the new status is Failed. */
   readonly error?: AccountError;
+  /** Progress and checkpoint written with the transition, applied before the status changes. */
+  readonly update?: Omit<ProgressUpdate, "at">;
 }
 
 /** A checkpoint written by the transfer engine; absent fields are left as they are. */
@@ -221,7 +223,9 @@ export function applyTransition(
   }
   const at = details.at.toISOString();
   const newAttempt = startsAttempt(account.status, to);
-  const base = LEASED_STATUSES.has(to) ? account : withoutLease(account);
+  const updated =
+    details.update === undefined ? account : applyProgress(account, { ...details.update, at: details.at });
+  const base = LEASED_STATUSES.has(to) ? updated : withoutLease(updated);
   const next: AccountRecord = {
     ...base,
     status: to,

@@ -16,6 +16,7 @@ import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-grap
 import type { TokenCredential } from "@azure/identity";
 import { Agent, type Dispatcher, fetch as undiciFetch } from "undici";
 import { type GraphConnection, createGraphCredential, trustingSecureContext } from "./credentials.js";
+import { reusingTokens } from "./token-reuse.js";
 import { GraphConnectionError } from "./errors.js";
 
 export { createGraphCredential, type GraphConnection } from "./credentials.js";
@@ -93,7 +94,7 @@ class UndiciFetchHandler implements Middleware {
  */
 export function createGraphClient(connection: GraphConnection, options: GraphClientOptions = {}): Client {
   const origin = graphOrigin(connection.baseUrl);
-  const credential = options.credential ?? createGraphCredential(connection);
+  const credential = reusingTokens(options.credential ?? createGraphCredential(connection));
   const authProvider = new TokenCredentialAuthenticationProvider(credential, {
     scopes: [graphScope(origin)],
   });

@@ -23,6 +23,8 @@ export interface MailboxesOptions {
   readonly deadline: number;
   readonly logger: Logger;
   readonly heartbeat: () => Promise<void>;
+  /** The account had no checkpoint when this slice claimed it, so no transfer state exists. */
+  readonly fresh: boolean;
 }
 
 function addSlice(total: SliceProgress, part: SliceProgress): SliceProgress {
@@ -84,6 +86,7 @@ export async function transferMailboxes(
   let progress: SliceProgress | undefined;
   let last: SliceOutcome | undefined;
   let listed: number | undefined;
+  let badItemsSeen = false;
   for (const pair of pairs) {
     last = await runTransferSlice({
       source: pair.source,
@@ -105,13 +108,19 @@ export async function transferMailboxes(
       pageSize: services.pipeline.pageSize,
       logger: options.logger,
       heartbeat: options.heartbeat,
+      fresh: options.fresh,
     });
     progress = progress ? addSlice(progress, last.progress) : last.progress;
     if (last.progress.listedItems !== undefined) listed = (listed ?? 0) + last.progress.listedItems;
     if (last.kind !== "done") break;
+    if (last.badItemsSeen) badItemsSeen = true;
   }
   const after = tally();
-  const outcome = { ...(last as SliceOutcome), progress: progress as SliceProgress };
+  const finished = last as SliceOutcome;
+  const outcome: SliceOutcome =
+    finished.kind === "done"
+      ? { ...finished, progress: progress as SliceProgress, badItemsSeen }
+      : { ...finished, progress: progress as SliceProgress };
   return {
     ...outcome,
     requests: after.requests - before.requests,

@@ -6,7 +6,7 @@
  * thrown so the platform redelivers and, in the end, dead-letters the message.
  */
 import { LeaseHeldError } from "../domain/errors.js";
-import { passOf, type Account, type Progress, type Wave } from "../domain/index.js";
+import { passOf, type Account, type Progress, type ProgressUpdate, type Wave } from "../domain/index.js";
 import { nextMoveMessage, parseMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { Services } from "../runtime/services.js";
 import { PermanentTransferError, ThrottledError } from "../transfer/errors.js";
@@ -61,7 +61,10 @@ export async function runMove(
     invocationId: invocation.invocationId,
   });
   const accounts = services.store.accounts;
-  const found = await accounts.find(message.accountId);
+  // What this process last saw of the account spares a read when the message is current (the
+  // claim checks the ETag); a message that looks stale is judged on the stored account.
+  const seen = await accounts.peek(message.accountId);
+  const found = seen && isCurrent(seen, message) ? seen : await accounts.find(message.accountId);
   if (!found || !isCurrent(found, message)) {
     log.info("message is stale; nothing to do", { status: found?.status, accountSlice: found?.slice });
     return "stale";
@@ -118,19 +121,22 @@ async function moveSlice(
   let account = claimed;
   const wave = await services.store.waves.get(account.waveId);
   let checkpoint = readCheckpoint(account.checkpoint);
-  if (!checkpoint) {
+  const preflighted = checkpoint === undefined;
+  // Transfer state is written only after a checkpoint is: an account that never had one has none.
+  const fresh = account.checkpoint === undefined;
+  if (checkpoint === undefined)
     checkpoint = await preflight(account, wave, services.source.api, services.target.api);
-    account = await accounts.updateProgress(account.id, account.etag, {
-      checkpoint: JSON.stringify(checkpoint),
-      at: services.now(),
-    });
-  }
+  // The pre-flight's findings go with the status change when there is one: one write, not two.
+  const findings = preflighted ? { checkpoint: JSON.stringify(checkpoint) } : undefined;
   if (account.status === "Queued") {
     account = await accounts.transition(account.id, account.etag, "Syncing", {
       reason: "initial copy started",
       actor,
       at: services.now(),
+      ...(findings ? { update: findings } : {}),
     });
+  } else if (findings) {
+    account = await accounts.updateProgress(account.id, account.etag, { ...findings, at: services.now() });
   }
 
   // Renew the claim as pages go by (a page can wait on the upload budget), one renewal at a time.
@@ -153,6 +159,7 @@ async function moveSlice(
     deadline: startedAt + services.pipeline.sliceMs,
     logger: log,
     heartbeat,
+    fresh,
   });
   const sliceRecord: ActivityRecord = {
     id: `${account.id}:${account.attempt}:${account.round}:${message.slice}`,
@@ -170,17 +177,26 @@ async function moveSlice(
   await services.activity.record(sliceRecord);
   metrics().slice({ ...sliceRecord, outcome: outcome.kind });
   if (outcome.sourceItems !== undefined) checkpoint = { ...checkpoint, expectedItems: outcome.sourceItems };
-  account = await accounts.updateProgress(account.id, account.etag, {
-    // A finished pass leaves the slice where it was, so this message stays current until the
-    // status changes: should finalize or the status change fail (a throttled licence call, a
-    // crash), redelivering this message resumes it instead of finding it stale.
-    ...(outcome.kind === "done" ? {} : { slice: message.slice }),
+  const update: SliceUpdate = {
     progress: addProgress(account.progress, outcome.progress),
     checkpoint: JSON.stringify(checkpoint),
-    at: services.now(),
-  });
-  return await afterSlice(services, account, wave, checkpoint, outcome, invocation, log);
+  };
+  if (outcome.kind !== "done") {
+    account = await accounts.updateProgress(account.id, account.etag, {
+      ...update,
+      slice: message.slice,
+      at: services.now(),
+    });
+  }
+  // A finished pass leaves the slice where it was and records its progress with the status
+  // change, so this message stays current until the status changes: should finalize or the
+  // status change fail (a throttled licence call, a crash), redelivering this message resumes
+  // it instead of finding it stale.
+  return await afterSlice(services, account, wave, checkpoint, outcome, invocation, log, update);
 }
+
+/** Progress and checkpoint of a slice, not yet written. */
+type SliceUpdate = Omit<ProgressUpdate, "at">;
 
 async function afterSlice(
   services: Services,
@@ -190,6 +206,7 @@ async function afterSlice(
   outcome: MailboxesOutcome,
   invocation: MoveInvocation,
   log: Logger,
+  update: SliceUpdate,
 ): Promise<MoveResult> {
   const accounts = services.store.accounts;
   if (outcome.kind === "more" || outcome.kind === "throttled") {
@@ -210,21 +227,21 @@ async function afterSlice(
       reason: account.round === 0 ? "initial copy finished" : `incremental pass ${account.round} finished`,
       actor: invocation.invocationId,
       at: services.now(),
+      update,
     });
     return "synced";
   }
   // Over the bad-item limit the cutover stops before any finalize action: no licence, notice or
-  // routing change for an account that is not moving.
-  const bad = await listBadItems(services, account.id, checkpoint);
+  // routing change for an account that is not moving. Folders that never recorded a bad item
+  // need no listing.
+  const bad = outcome.badItemsSeen ? await listBadItems(services, account.id, checkpoint) : [];
   const failedItems = bad.filter((item) => item.kind === "failed").length;
   const largeItems = bad.filter((item) => item.kind === "large").length;
-  let current =
-    account.progress.badItems === failedItems && account.progress.largeItemsSkipped === largeItems
-      ? account
-      : await accounts.updateProgress(account.id, account.etag, {
-          progress: { badItems: failedItems, largeItemsSkipped: largeItems },
-          at: services.now(),
-        });
+  let pending: SliceUpdate | undefined = {
+    ...update,
+    progress: { ...update.progress, badItems: failedItems, largeItemsSkipped: largeItems },
+  };
+  let current = account;
   if (failedItems > wave.badItemLimit) {
     current = await accounts.transition(current.id, current.etag, "Failed", {
       reason: `${failedItems} bad items, over the wave's limit of ${wave.badItemLimit}`,
@@ -235,15 +252,18 @@ async function afterSlice(
         code: "BadItemLimitExceeded",
         message: `${failedItems} items could not be copied`,
       },
+      update: pending,
     });
     await recordOutcome(services, current, "failed", "BadItemLimitExceeded");
     return "failed";
   }
   const finalized = await finalizeCutover(services, current, wave, checkpoint, async (next) => {
     current = await accounts.updateProgress(current.id, current.etag, {
+      ...pending,
       checkpoint: JSON.stringify(next),
       at: services.now(),
     });
+    pending = undefined;
   });
   const notes = [
     ...(failedItems + largeItems > 0 ? [`${failedItems} bad and ${largeItems} large items skipped`] : []),
@@ -257,6 +277,7 @@ async function afterSlice(
       reason: notes.length > 0 ? notes.join("; ") : "cutover finished",
       actor: invocation.invocationId,
       at: services.now(),
+      ...(pending ? { update: pending } : {}),
     },
   );
   await recordOutcome(services, current, "completed", current.status);

@@ -22,13 +22,16 @@ import {
   type Wave,
   type WindowOccurrence,
 } from "../domain/index.js";
-import { ConcurrencyConflictError } from "../store/errors.js";
 import type { Services } from "../runtime/services.js";
 import { nextReleaseRate } from "./rate.js";
 
 /** How far back the scheduler looks to judge the health of recent work. */
 const HEALTH_WINDOW_MS = 5 * 60_000;
-const RELEASE_PARALLELISM = 16;
+/**
+ * Accounts marked before their messages are sent: large enough that the marks share transactions
+ * in each partition, small enough that a crash leaves few marked accounts for the sweeper.
+ */
+const MARK_BATCH = 256;
 const PAGE = 1000;
 /** Ledger row that carries the release rate while no window is open. */
 const OUTSIDE_WINDOWS = "none";
@@ -248,23 +251,15 @@ async function markAndSend(
   actor: string,
 ): Promise<Account[]> {
   const started: Account[] = [];
-  for (let start = 0; start < accounts.length; start += RELEASE_PARALLELISM) {
-    const batch = accounts.slice(start, start + RELEASE_PARALLELISM);
-    const marked = await Promise.all(
-      batch.map(async (account) => {
-        try {
-          return await services.store.accounts.transition(account.id, account.etag, to, {
-            reason,
-            actor,
-            at: services.now(),
-          });
-        } catch (error) {
-          // An operator or a concurrent scheduler changed it: leave it for the next run.
-          if (error instanceof ConcurrencyConflictError) return undefined;
-          throw error;
-        }
-      }),
-    );
+  for (let start = 0; start < accounts.length; start += MARK_BATCH) {
+    const batch = accounts.slice(start, start + MARK_BATCH);
+    // Accounts someone else changed meanwhile (an operator, a concurrent scheduler) come back
+    // undefined and are left for the next run.
+    const marked = await services.store.accounts.transitionMany(batch, to, {
+      reason,
+      actor,
+      at: services.now(),
+    });
     const messages: MoveMessage[] = [];
     for (const account of marked) {
       if (!account) continue;

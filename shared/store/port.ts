@@ -53,6 +53,8 @@ export interface TransitionRequest {
   readonly at: Date;
   /** Required when moving to Failed. */
   readonly error?: AccountError;
+  /** Progress and checkpoint recorded in the same write, before the status changes. */
+  readonly update?: Omit<ProgressUpdate, "at">;
 }
 
 export interface AccountRepository {
@@ -60,6 +62,11 @@ export interface AccountRepository {
   get(accountId: string): Promise<Account>;
   /** The account, or undefined. */
   find(accountId: string): Promise<Account | undefined>;
+  /**
+   * The account as this process last read or wrote it, else as stored. Possibly stale: fit only to
+   * decide whether to try a write that checks the ETag, or whether to read it again.
+   */
+  peek(accountId: string): Promise<Account | undefined>;
   /**
    * Creates or refreshes accounts from inventory rows; results are in input order. Idempotent,
    * and never touches an account that has left Pending. Ids must be unique within one call.
@@ -76,6 +83,16 @@ export interface AccountRepository {
     to: AccountStatus,
     request: TransitionRequest,
   ): Promise<Account>;
+  /**
+   * Moves each account (as read: its ETag is the expected one) to `to` with one request for all,
+   * in as few writes as the store allows. An account someone changed meanwhile is left as it is
+   * and its place in the result is undefined.
+   */
+  transitionMany(
+    accounts: readonly Account[],
+    to: AccountStatus,
+    request: TransitionRequest,
+  ): Promise<(Account | undefined)[]>;
   /**
    * Leases the account to `owner` until now + leaseMs. The holder may renew; an expired lease may
    * be taken over; a live one held by another owner throws LeaseHeldError.

@@ -39,7 +39,12 @@ export interface SliceProgress {
 }
 
 export type SliceOutcome =
-  | { readonly kind: "done"; readonly progress: SliceProgress }
+  | {
+      readonly kind: "done";
+      readonly progress: SliceProgress;
+      /** Whether any folder of the mailbox ever recorded a bad or too-large item. */
+      readonly badItemsSeen: boolean;
+    }
   | { readonly kind: "more"; readonly progress: SliceProgress }
   | { readonly kind: "throttled"; readonly retryAt: Date; readonly progress: SliceProgress };
 
@@ -68,6 +73,8 @@ export interface SliceRequest {
    * claim was lost, which ends the slice before another worker's copy could overlap it.
    */
   readonly heartbeat?: () => Promise<void>;
+  /** Nothing was ever saved for this mailbox (the account's first slice ever): skip reading state. */
+  readonly fresh?: boolean;
 }
 
 const EXPORT_CHUNK = 20;
@@ -170,6 +177,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
       round: request.round,
       deadline: request.deadline,
       mirrorDeletions: request.mirrorDeletions ?? false,
+      ...(request.fresh === true ? { fresh: true } : {}),
       ...(request.archive ? { archive: request.archive.side } : {}),
     });
     progress.foldersCreated += changes.created;
@@ -181,6 +189,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
       ...(request.archive ? { archive: sessionsFor(request.archive.side, request.deadline) } : {}),
     };
     const pending = folders.filter((folder) => !folder.passComplete);
+    let badItemsSeen = folders.some((folder) => (folder.badItems ?? 0) > 0);
     // Folders whose page brought nothing new are saved together when the slice ends.
     const quiet = new Map<string, FolderCheckpoint>();
     let next = 0;
@@ -203,6 +212,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
             continue;
           }
           current = await copyPage(request, current, targets, progress, quiet);
+          if ((current.badItems ?? 0) > 0) badItemsSeen = true;
         }
       }
     };
@@ -230,7 +240,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     if (outOfTime) return { kind: "more", progress };
     if (request.mirrorDeletions && !(await settleRemovals(request, progress)))
       return { kind: "more", progress };
-    return { kind: "done", progress };
+    return { kind: "done", progress, badItemsSeen };
   } catch (error) {
     if (error instanceof ThrottledError) {
       return { kind: "throttled", retryAt: error.retryAt, progress };
@@ -309,6 +319,9 @@ async function copyPage(
   quiet: Map<string, FolderCheckpoint>,
 ): Promise<FolderCheckpoint> {
   const { source, key, state } = request;
+  // Bad items this page recorded: the folder's checkpoint counts them, so a cutover knows
+  // whether there are any to report without listing them.
+  const bad = { count: 0 };
   await request.heartbeat?.();
   const page = await withTransientRetry(
     () =>
@@ -361,6 +374,7 @@ async function copyPage(
         at: new Date().toISOString(),
       });
       progress.largeItems += 1;
+      bad.count += 1;
       continue;
     }
     todo.push(item);
@@ -434,12 +448,14 @@ async function copyPage(
       });
     }
     if (intents.length > 0) await state.putItems(key, intents);
+    // Recorded together once the chunk's imports are answered; until then the intents stand.
+    const records: ItemRecord[] = [];
     const results = await Promise.allSettled(
       exported.map(async (entry) => {
         const item = byId.get(entry.itemId);
         if (!item) return;
         if (entry.error || entry.data === undefined) {
-          await recordBadItem(request, folder, item, entry.error?.code ?? "ExportFailed", progress);
+          await recordBadItem(request, folder, item, entry.error?.code ?? "ExportFailed", progress, bad);
           return;
         }
         const data = entry.data;
@@ -498,18 +514,20 @@ async function copyPage(
           ...(destination.inArchive ? { inArchive: true } : {}),
           ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
         };
-        await state.putItem(key, record);
+        records.push(record);
         if (previous) progress.itemsUpdated += 1;
         else progress.itemsCopied += 1;
         progress.bytesCopied += record.sizeBytes;
       }),
     );
+    if (records.length > 0) await state.putItems(key, records);
     await settle(
       results,
       request,
       folder,
       exported.map((entry) => byId.get(entry.itemId)),
       progress,
+      bad,
     );
   }
   progress.removedAtSource += page.removedIds.length;
@@ -526,6 +544,7 @@ async function copyPage(
     ...folder,
     ...(page.nextLink ? { cursor: page.nextLink } : page.deltaLink ? { cursor: page.deltaLink } : {}),
     passComplete: page.nextLink === undefined,
+    ...(bad.count > 0 ? { badItems: (folder.badItems ?? 0) + bad.count } : {}),
   };
   if (page.items.length === 0 && page.removedIds.length === 0) {
     quiet.set(next.sourceFolderId, next);
@@ -636,6 +655,7 @@ async function settle(
   folder: FolderCheckpoint,
   itemsByResult: readonly (MailboxItem | undefined)[],
   progress: SliceProgress,
+  bad: { count: number },
 ): Promise<void> {
   let throttled: ThrottledError | undefined;
   let fatal: Error | undefined;
@@ -644,7 +664,7 @@ async function settle(
     const error: unknown = result.reason;
     if (error instanceof ItemRejectedError) {
       const item = itemsByResult[index];
-      if (item) await recordBadItem(request, folder, item, error.code, progress);
+      if (item) await recordBadItem(request, folder, item, error.code, progress, bad);
     } else if (error instanceof ThrottledError) {
       if (!throttled || error.retryAt > throttled.retryAt) throttled = error;
     } else {
@@ -661,6 +681,7 @@ async function recordBadItem(
   item: MailboxItem,
   code: string,
   progress: SliceProgress,
+  bad: { count: number },
 ): Promise<void> {
   await request.state.putBadItem(request.key, {
     sourceItemId: item.id,
@@ -674,4 +695,5 @@ async function recordBadItem(
   const record = (await request.state.getItems(request.key, [item.id])).get(item.id);
   if (record?.pending) await request.state.deleteItem(request.key, item.id);
   progress.badItems += 1;
+  bad.count += 1;
 }

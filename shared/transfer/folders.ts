@@ -42,6 +42,8 @@ export interface FolderMapping {
   readonly mirrorDeletions: boolean;
   /** Age policy: the target archive gets the same folder paths. */
   readonly archive?: FolderSide;
+  /** Nothing was ever saved for this mailbox: there are no checkpoints to read. */
+  readonly fresh?: boolean;
 }
 
 function depthOf(path: string): number {
@@ -178,7 +180,8 @@ export async function mapFolders(
   mapping: FolderMapping,
 ): Promise<{ folders: FolderCheckpoint[]; changes: FolderChanges }> {
   const { key, state, round, deadline } = mapping;
-  const known = new Map((await state.loadFolders(key)).map((folder) => [folder.sourceFolderId, folder]));
+  const saved = mapping.fresh === true ? [] : await state.loadFolders(key);
+  const known = new Map(saved.map((folder) => [folder.sourceFolderId, folder]));
   const stale = [...known.values()].some((folder) => (folder.round ?? 0) < round);
   if (known.size > 0 && !stale) {
     return { folders: [...known.values()], changes: { created: 0, restructured: 0, removed: 0 } };
@@ -186,147 +189,166 @@ export async function mapFolders(
   const sourceFolders = await placedFolders(source, deadline);
   const targetTree = new TargetTree(target, deadline);
   const archiveTree = mapping.archive ? new TargetTree(mapping.archive, deadline) : undefined;
-  const save = async (folder: FolderCheckpoint): Promise<FolderCheckpoint> => {
-    await state.saveFolder(key, folder);
+  // Saved together when the mapping ends (one transaction per mailbox): should it not get
+  // there, a target folder created without its checkpoint is found by name next time.
+  const unsaved = new Map<string, FolderCheckpoint>();
+  const save = (folder: FolderCheckpoint): void => {
+    unsaved.set(folder.sourceFolderId, folder);
     known.set(folder.sourceFolderId, folder);
-    return folder;
   };
-  let restructured = 0;
-  const seen = new Set(sourceFolders.map((placed) => placed.folder.id));
-  // Target folders that source folders still in the tree own: a new folder never takes one over,
-  // even at the path it had (a folder deleted to Deleted Items and created again by its name).
-  const taken = new Set<string>();
-  for (const folder of known.values()) {
-    if (!seen.has(folder.sourceFolderId)) continue;
-    taken.add(folder.targetFolderId);
-    if (folder.archiveFolderId !== undefined) taken.add(folder.archiveFolderId);
+  const flush = async (): Promise<void> => {
+    if (unsaved.size > 0) await state.saveFolders(key, [...unsaved.values()]);
+  };
+  let mapped: { folders: FolderCheckpoint[]; changes: FolderChanges };
+  try {
+    mapped = await followTree();
+  } catch (error) {
+    // What was created before the failure is worth keeping; the failure is what to report.
+    await flush().catch(() => undefined);
+    throw error;
   }
-  // Target folders given to a source folder in this pass; a deleted folder's target folder that a
-  // new folder at the same path took over is among them and is not deleted.
-  const adopted = new Set<string>();
-  const ensure = async (
-    tree: TargetTree,
-    placed: PlacedFolder,
-    parentId: string | undefined,
-  ): Promise<string> => {
-    const id = await tree.ensure(placed.path, parentId, placed.folder.type, taken);
-    taken.add(id);
-    adopted.add(id);
-    return id;
-  };
-  const follow = async (placed: PlacedFolder): Promise<void> => {
-    const before = known.get(placed.folder.id);
-    const parent = placed.parentId === undefined ? undefined : known.get(placed.parentId);
-    const count = placed.folder.totalItemCount;
-    let next: FolderCheckpoint;
-    if (before === undefined) {
-      next = {
-        sourceFolderId: placed.folder.id,
-        targetFolderId: await ensure(targetTree, placed, parent?.targetFolderId),
-        path: placed.path,
-        passComplete: false,
-        round,
-        ...(placed.parentId === undefined ? {} : { sourceParentId: placed.parentId }),
-        ...(count === undefined ? {} : { sourceItemCount: count }),
-      };
-    } else {
-      let followed = true;
-      if (before.path !== placed.path) {
-        followed = await followRestructure(
-          target,
-          before,
-          placed,
-          parent?.targetFolderId,
-          deadline,
-          mapping.logger,
-        );
-        restructured += 1;
+  await flush();
+  return mapped;
+
+  async function followTree(): Promise<{ folders: FolderCheckpoint[]; changes: FolderChanges }> {
+    let restructured = 0;
+    const seen = new Set(sourceFolders.map((placed) => placed.folder.id));
+    // Target folders that source folders still in the tree own: a new folder never takes one over,
+    // even at the path it had (a folder deleted to Deleted Items and created again by its name).
+    const taken = new Set<string>();
+    for (const folder of known.values()) {
+      if (!seen.has(folder.sourceFolderId)) continue;
+      taken.add(folder.targetFolderId);
+      if (folder.archiveFolderId !== undefined) taken.add(folder.archiveFolderId);
+    }
+    // Target folders given to a source folder in this pass; a deleted folder's target folder that a
+    // new folder at the same path took over is among them and is not deleted.
+    const adopted = new Set<string>();
+    const ensure = async (
+      tree: TargetTree,
+      placed: PlacedFolder,
+      parentId: string | undefined,
+    ): Promise<string> => {
+      const id = await tree.ensure(placed.path, parentId, placed.folder.type, taken);
+      taken.add(id);
+      adopted.add(id);
+      return id;
+    };
+    const follow = async (placed: PlacedFolder): Promise<void> => {
+      const before = known.get(placed.folder.id);
+      const parent = placed.parentId === undefined ? undefined : known.get(placed.parentId);
+      const count = placed.folder.totalItemCount;
+      let next: FolderCheckpoint;
+      if (before === undefined) {
+        next = {
+          sourceFolderId: placed.folder.id,
+          targetFolderId: await ensure(targetTree, placed, parent?.targetFolderId),
+          path: placed.path,
+          passComplete: false,
+          round,
+          ...(placed.parentId === undefined ? {} : { sourceParentId: placed.parentId }),
+          ...(count === undefined ? {} : { sourceItemCount: count }),
+        };
+      } else {
+        let followed = true;
+        if (before.path !== placed.path) {
+          followed = await followRestructure(
+            target,
+            before,
+            placed,
+            parent?.targetFolderId,
+            deadline,
+            mapping.logger,
+          );
+          restructured += 1;
+        }
+        // A refused rename or move keeps the old path and parent: that is where the copy is (a
+        // deleted parent's copy is then kept for it), and the next pass tries again.
+        const where = followed
+          ? { path: placed.path, parentId: placed.parentId }
+          : { path: before.path, parentId: before.sourceParentId };
+        const { sourceParentId: _previous, ...rest } = before;
+        next = {
+          ...rest,
+          path: where.path,
+          ...(count === undefined ? {} : { sourceItemCount: count }),
+          ...(where.parentId === undefined ? {} : { sourceParentId: where.parentId }),
+        };
       }
-      // A refused rename or move keeps the old path and parent: that is where the copy is (a
-      // deleted parent's copy is then kept for it), and the next pass tries again.
-      const where = followed
-        ? { path: placed.path, parentId: placed.parentId }
-        : { path: before.path, parentId: before.sourceParentId };
-      const { sourceParentId: _previous, ...rest } = before;
-      next = {
-        ...rest,
-        path: where.path,
-        ...(count === undefined ? {} : { sourceItemCount: count }),
-        ...(where.parentId === undefined ? {} : { sourceParentId: where.parentId }),
-      };
-    }
-    if (mapping.archive && archiveTree) {
-      if (next.archiveFolderId === undefined) {
-        next = { ...next, archiveFolderId: await ensure(archiveTree, placed, parent?.archiveFolderId) };
-      } else if (before !== undefined && before.path !== placed.path) {
-        await followRestructure(
-          mapping.archive,
-          { ...before, targetFolderId: next.archiveFolderId },
-          placed,
-          parent?.archiveFolderId,
-          deadline,
-          mapping.logger,
-        );
+      if (mapping.archive && archiveTree) {
+        if (next.archiveFolderId === undefined) {
+          next = { ...next, archiveFolderId: await ensure(archiveTree, placed, parent?.archiveFolderId) };
+        } else if (before !== undefined && before.path !== placed.path) {
+          await followRestructure(
+            mapping.archive,
+            { ...before, targetFolderId: next.archiveFolderId },
+            placed,
+            parent?.archiveFolderId,
+            deadline,
+            mapping.logger,
+          );
+        }
       }
-    }
-    if (before === undefined || !sameCheckpoint(before, next)) await save(next);
-    // Open it for this pass: the item delta continues from the last pass's deltaLink. Kept in
-    // memory only: the folder's first page saves it, and a slice that ends before reaching the
-    // folder leaves it on the old round, so the next slice opens it again.
-    if (before !== undefined && (before.round ?? 0) < round) {
-      known.set(next.sourceFolderId, { ...next, round, passComplete: false });
-    }
-  };
-  // Known folders under known parents move first, so a new folder never lands on a path an old
-  // one is leaving; then new folders and folders moved under them, parents before children.
-  const settledFirst = sourceFolders.filter(
-    (placed) => known.has(placed.folder.id) && (placed.parentId === undefined || known.has(placed.parentId)),
-  );
-  const firstIds = new Set(settledFirst.map((placed) => placed.folder.id));
-  for (const placed of settledFirst) await follow(placed);
-  for (const placed of sourceFolders) if (!firstIds.has(placed.folder.id)) await follow(placed);
-  let removed = 0;
-  // Deepest first, so a parent's deletion never precedes its child's.
-  const livePaths = [...known.values()]
-    .filter((folder) => seen.has(folder.sourceFolderId))
-    .map((folder) => folder.path.toLowerCase());
-  for (const gone of byDepth(
-    [...known.values()].filter((folder) => !seen.has(folder.sourceFolderId)),
-  ).reverse()) {
-    // A folder still copied into a folder under this one (its move was refused) keeps it alive.
-    const holdsLive = livePaths.some((path) => path.startsWith(`${gone.path.toLowerCase()}/`));
-    if (mapping.mirrorDeletions && !holdsLive) {
-      for (const [side, folderId] of [
-        [target, gone.targetFolderId],
-        [mapping.archive, gone.archiveFolderId],
-      ] as const) {
-        // A new source folder took this target folder over: it stays.
-        if (side === undefined || folderId === undefined || adopted.has(folderId)) continue;
-        await withTransientRetry(
-          () => side.api.deleteFolder(side.mailboxId, folderId, side.governor),
-          deadline,
-          side.governor,
-        );
+      if (before === undefined || !sameCheckpoint(before, next)) save(next);
+      // Open it for this pass: the item delta continues from the last pass's deltaLink. Kept in
+      // memory only: the folder's first page saves it, and a slice that ends before reaching the
+      // folder leaves it on the old round, so the next slice opens it again.
+      if (before !== undefined && (before.round ?? 0) < round) {
+        known.set(next.sourceFolderId, { ...next, round, passComplete: false });
       }
+    };
+    // Known folders under known parents move first, so a new folder never lands on a path an old
+    // one is leaving; then new folders and folders moved under them, parents before children.
+    const settledFirst = sourceFolders.filter(
+      (placed) =>
+        known.has(placed.folder.id) && (placed.parentId === undefined || known.has(placed.parentId)),
+    );
+    const firstIds = new Set(settledFirst.map((placed) => placed.folder.id));
+    for (const placed of settledFirst) await follow(placed);
+    for (const placed of sourceFolders) if (!firstIds.has(placed.folder.id)) await follow(placed);
+    let removed = 0;
+    // Deepest first, so a parent's deletion never precedes its child's.
+    const livePaths = [...known.values()]
+      .filter((folder) => seen.has(folder.sourceFolderId))
+      .map((folder) => folder.path.toLowerCase());
+    for (const gone of byDepth(
+      [...known.values()].filter((folder) => !seen.has(folder.sourceFolderId)),
+    ).reverse()) {
+      // A folder still copied into a folder under this one (its move was refused) keeps it alive.
+      const holdsLive = livePaths.some((path) => path.startsWith(`${gone.path.toLowerCase()}/`));
+      if (mapping.mirrorDeletions && !holdsLive) {
+        for (const [side, folderId] of [
+          [target, gone.targetFolderId],
+          [mapping.archive, gone.archiveFolderId],
+        ] as const) {
+          // A new source folder took this target folder over: it stays.
+          if (side === undefined || folderId === undefined || adopted.has(folderId)) continue;
+          await withTransientRetry(
+            () => side.api.deleteFolder(side.mailboxId, folderId, side.governor),
+            deadline,
+            side.governor,
+          );
+        }
+      }
+      await state.deleteFolder(key, gone.sourceFolderId);
+      known.delete(gone.sourceFolderId);
+      removed += 1;
     }
-    await state.deleteFolder(key, gone.sourceFolderId);
-    known.delete(gone.sourceFolderId);
-    removed += 1;
+    const changes = {
+      created: targetTree.created + (archiveTree?.created ?? 0),
+      restructured,
+      removed,
+      listedItems: sourceFolders.reduce((sum, placed) => sum + (placed.folder.totalItemCount ?? 0), 0),
+    };
+    if (changes.created + restructured + removed > 0) {
+      mapping.logger.info("folder tree followed the source", {
+        mailboxKey: key,
+        folders: known.size,
+        ...changes,
+      });
+    }
+    return { folders: [...known.values()], changes };
   }
-  const changes = {
-    created: targetTree.created + (archiveTree?.created ?? 0),
-    restructured,
-    removed,
-    listedItems: sourceFolders.reduce((sum, placed) => sum + (placed.folder.totalItemCount ?? 0), 0),
-  };
-  if (changes.created + restructured + removed > 0) {
-    mapping.logger.info("folder tree followed the source", {
-      mailboxKey: key,
-      folders: known.size,
-      ...changes,
-    });
-  }
-  return { folders: [...known.values()], changes };
 }
 
 function sameCheckpoint(a: FolderCheckpoint, b: FolderCheckpoint): boolean {

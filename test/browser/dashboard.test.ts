@@ -35,8 +35,10 @@ function poisonGhosts(built: Services): Services {
       poisoned && GHOSTS.includes(id)
         ? Promise.reject(new Error("injected: storage unavailable"))
         : accounts.find(id),
+    peek: (id) => accounts.peek(id),
     upsertImported: (rows, now) => accounts.upsertImported(rows, now),
     transition: (id, etag, to, request) => accounts.transition(id, etag, to, request),
+    transitionMany: (list, to, request) => accounts.transitionMany(list, to, request),
     claim: (id, owner, leaseMs, now) => accounts.claim(id, owner, leaseMs, now),
     release: (id, owner, now) => accounts.release(id, owner, now),
     updateProgress: (id, etag, update) => accounts.updateProgress(id, etag, update),

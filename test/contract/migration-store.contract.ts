@@ -373,7 +373,72 @@ export function migrationStoreContract(
       });
     });
 
+    describe("transitions of many accounts", () => {
+      it("moves every account as read, with one audit record each, and counts them", async () => {
+        const ids = Array.from({ length: 60 }, (_, i) => i + 1);
+        await store.accounts.upsertImported(
+          ids.map((n) => importedAccount(n)),
+          T0,
+        );
+        const read = await Promise.all(ids.map((n) => store.accounts.get(idOf(n))));
+        const moved = await store.accounts.transitionMany(read, "Queued", request({ actor: "scheduler" }));
+        expect(moved.map((account) => account?.status)).toEqual(ids.map(() => "Queued"));
+        for (const account of moved) {
+          if (!account) throw new Error("every account should have moved");
+          expect(await store.accounts.get(account.id)).toEqual(account);
+          expect((await store.accounts.history(account.id)).map((record) => record.to)).toEqual(["Queued"]);
+        }
+        const counts = await store.counters.waveCounts("w1");
+        expect(counts.byStatus).toMatchObject({ Pending: 0, Queued: ids.length });
+        const page = await store.accounts.listByStatus("w1", "Queued", { limit: 100 });
+        expect(page.items).toHaveLength(ids.length);
+      });
+
+      it("leaves out an account someone changed after it was read, and moves the rest", async () => {
+        await store.accounts.upsertImported(
+          [1, 2, 3].map((n) => importedAccount(n)),
+          T0,
+        );
+        const read = await Promise.all([1, 2, 3].map((n) => store.accounts.get(idOf(n))));
+        const changed = read[1];
+        if (!changed) throw new Error("three accounts were imported");
+        await store.accounts.transition(changed.id, changed.etag, "Skipped", request({ actor: "operator" }));
+        const moved = await store.accounts.transitionMany(read, "Queued", request({ actor: "scheduler" }));
+        expect(moved.map((account) => account?.status)).toEqual(["Queued", undefined, "Queued"]);
+        expect((await store.accounts.get(changed.id)).status).toBe("Skipped");
+        const counts = await store.counters.waveCounts("w1");
+        expect(counts.byStatus).toMatchObject({ Pending: 0, Queued: 2, Skipped: 1 });
+      });
+    });
+
     describe("progress", () => {
+      it("records progress and checkpoint with a status change in one step", async () => {
+        let account = await imported(1);
+        account = await store.accounts.transition(account.id, account.etag, "Queued", request());
+        account = await store.accounts.transition(account.id, account.etag, "Syncing", request());
+        const synced = await store.accounts.transition(
+          account.id,
+          account.etag,
+          "Synced",
+          request({ update: { progress: { items: 7, bytes: 7_000 }, checkpoint: "pass-1" } }),
+        );
+        expect(synced).toMatchObject({ status: "Synced", checkpoint: "pass-1" });
+        expect(synced.progress).toMatchObject({ items: 7, bytes: 7_000 });
+        expect(await store.accounts.get(account.id)).toEqual(synced);
+        const counts = await store.counters.waveCounts("w1");
+        expect(counts).toMatchObject({ items: 7, bytes: 7_000 });
+        expect(counts.byStatus).toMatchObject({ Synced: 1, Syncing: 0 });
+      });
+
+      it("answers a peek with the account as it was last seen, and a read with the stored one", async () => {
+        const account = await imported(1);
+        const peeked = await store.accounts.peek(account.id);
+        expect(peeked?.status).toBe("Pending");
+        expect(await store.accounts.peek(idOf(99))).toBeUndefined();
+        const queued = await store.accounts.transition(account.id, account.etag, "Queued", request());
+        expect((await store.accounts.peek(account.id))?.etag).toBe(queued.etag);
+      });
+
       it("records checkpoints under the ETag and adds them to the wave totals", async () => {
         let account = await imported(1);
         account = await store.accounts.transition(account.id, account.etag, "Queued", request());

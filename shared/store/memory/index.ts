@@ -111,6 +111,9 @@ export function createMemoryStore(): MemoryStore {
       const entry = accounts.get(parseAccountId(accountId));
       return entry === undefined ? undefined : copyAccount(entry);
     },
+    async peek(accountId) {
+      return accountRepository.find(accountId);
+    },
     async upsertImported(rows: readonly ImportedAccount[], now: Date): Promise<ImportResult[]> {
       const ids = checkImportBatch(rows);
       await tick();
@@ -133,6 +136,18 @@ export function createMemoryStore(): MemoryStore {
       const written = write(entry.record, next);
       audits.set(next.id, [...(audits.get(next.id) ?? []), structuredClone(audit)]);
       return written;
+    },
+    async transitionMany(list, to: AccountStatus, request: TransitionRequest) {
+      const out: (Account | undefined)[] = [];
+      for (const account of list) {
+        try {
+          out.push(await accountRepository.transition(account.id, account.etag, to, request));
+        } catch (error) {
+          if (!(error instanceof ConcurrencyConflictError)) throw error;
+          out.push(undefined);
+        }
+      }
+      return out;
     },
     async claim(accountId, owner, leaseMs, now) {
       await tick();

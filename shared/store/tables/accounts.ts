@@ -19,6 +19,7 @@ import {
   type ProgressUpdate,
   type WaveCounts,
 } from "../../domain/index.js";
+import { LeaseHeldError } from "../../domain/errors.js";
 import { mapLimit } from "../concurrency.js";
 import {
   ConcurrencyConflictError,
@@ -58,6 +59,10 @@ type ActionKind = "account" | "audit" | "index" | "counter";
 
 const READ_CONCURRENCY = 16;
 const IMPORT_BATCH_CONCURRENCY = 8;
+/** Accounts remembered as last read or written; beyond this the oldest are forgotten. */
+const KNOWN_ACCOUNTS = 50_000;
+/** Actions per account of a status change: the account, its audit row, two listing rows. */
+const ACTIONS_PER_TRANSITION = 4;
 
 interface PlannedRow {
   readonly index: number;
@@ -68,23 +73,48 @@ interface PlannedRow {
 export class TablesAccounts implements AccountRepository {
   /** Whether recent imports met existing accounts: then rows are read before writing. */
   private importReadsFirst = false;
+  /**
+   * Each account as this process last read or wrote it. An entry stands in for a read only when
+   * its ETag is the one the caller expects, and then it is exactly the stored row; a stale entry
+   * only costs the refused write it leads to.
+   */
+  private readonly known = new Map<string, Account>();
 
   constructor(
     private readonly table: TableClient,
     private readonly counters: CounterShards,
   ) {}
 
+  private remember(account: Account): Account {
+    this.known.delete(account.id);
+    this.known.set(account.id, account);
+    if (this.known.size > KNOWN_ACCOUNTS) {
+      const oldest = this.known.keys().next();
+      if (oldest.done !== true) this.known.delete(oldest.value);
+    }
+    return account;
+  }
+
   private async read(accountId: string): Promise<Account | undefined> {
     try {
-      return accountFrom(await this.table.getEntity<Row>(partitionOf(accountId), accountRowKey(accountId)));
+      const row = await this.table.getEntity<Row>(partitionOf(accountId), accountRowKey(accountId));
+      return this.remember(accountFrom(row));
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (statusOf(error) === 404) {
+        this.known.delete(accountId);
+        return undefined;
+      }
       throw storageFailure(`reading account ${accountId}`, error);
     }
   }
 
   async find(accountId: string): Promise<Account | undefined> {
     return this.read(parseAccountId(accountId));
+  }
+
+  async peek(accountId: string): Promise<Account | undefined> {
+    const id = parseAccountId(accountId);
+    return this.known.get(id) ?? (await this.read(id));
   }
 
   async get(accountId: string): Promise<Account> {
@@ -103,10 +133,9 @@ export class TablesAccounts implements AccountRepository {
     actions: TransactionAction[],
     kinds: ActionKind[],
     deltas: readonly CountsDelta[],
-    useCache: boolean,
   ): Promise<(string | undefined)[]> {
     const partition = partitionOf(accountId);
-    const counterActions: CounterAction[] = await this.counters.prepare(partition, deltas, useCache);
+    const counterActions: CounterAction[] = await this.counters.prepare(partition, deltas);
     const all = [...actions, ...counterActions.map((prepared) => prepared.action)];
     const allKinds: ActionKind[] = [...kinds, ...counterActions.map((): ActionKind => "counter")];
     try {
@@ -131,6 +160,8 @@ export class TablesAccounts implements AccountRepository {
   }
 
   private async readForUpdate(accountId: string, expectedEtag: string): Promise<Account> {
+    const known = this.known.get(accountId);
+    if (known?.etag === expectedEtag) return known;
     const current = await this.read(accountId);
     if (current === undefined) throw new NotFoundError("account", accountId);
     if (current.etag !== expectedEtag) throw new ConcurrencyConflictError("account", accountId);
@@ -162,16 +193,102 @@ export class TablesAccounts implements AccountRepository {
         );
         kinds.push("index", "index");
       }
-      const etags = await this.commit(accountId, actions, kinds, countsDelta(current, next), false);
-      return { ...next, etag: etags[0] ?? "" };
+      const etags = await this.commit(accountId, actions, kinds, countsDelta(current, next));
+      return this.remember({ ...next, etag: etags[0] ?? "" });
     });
+  }
+
+  async transitionMany(
+    accounts: readonly Account[],
+    to: AccountStatus,
+    request: TransitionRequest,
+  ): Promise<(Account | undefined)[]> {
+    const byPartition = new Map<string, number[]>();
+    accounts.forEach((account, index) => {
+      const partition = partitionOf(parseAccountId(account.id));
+      byPartition.set(partition, [...(byPartition.get(partition) ?? []), index]);
+    });
+    // Room for one counter write per wave in each transaction.
+    const waves = new Set(accounts.map((account) => account.waveId)).size;
+    const perTransaction = Math.max(1, Math.floor((MAX_BATCH_ACTIONS - waves) / ACTIONS_PER_TRANSITION));
+    const chunks: number[][] = [];
+    for (const indexes of byPartition.values())
+      for (let start = 0; start < indexes.length; start += perTransaction)
+        chunks.push(indexes.slice(start, start + perTransaction));
+    const results = new Array<Account | undefined>(accounts.length);
+    await mapLimit(chunks, IMPORT_BATCH_CONCURRENCY, async (chunk) => {
+      const members = chunk.flatMap((index) => {
+        const account = accounts[index];
+        return account === undefined ? [] : [account];
+      });
+      const written = await this.transitionChunk(members, to, request);
+      chunk.forEach((index, i) => {
+        results[index] = written[i];
+      });
+    });
+    return results;
+  }
+
+  /** One partition's share of transitionMany: one transaction, or one by one after a conflict. */
+  private async transitionChunk(
+    members: readonly Account[],
+    to: AccountStatus,
+    request: TransitionRequest,
+  ): Promise<(Account | undefined)[]> {
+    const first = members[0];
+    if (first === undefined) return [];
+    const one = async (account: Account): Promise<Account | undefined> => {
+      try {
+        return await this.transition(account.id, account.etag, to, request);
+      } catch (error) {
+        if (error instanceof ConcurrencyConflictError) return undefined;
+        throw error;
+      }
+    };
+    if (members.length === 1) return [await one(first)];
+    try {
+      return await retrying(`transition of ${members.length} accounts`, async () => {
+        const actions: TransactionAction[] = [];
+        const kinds: ActionKind[] = [];
+        const deltas: CountsDelta[] = [];
+        const planned = members.map((current) => {
+          const { next, audit } = applyTransition(current, to, request);
+          const partitionKey = partitionOf(current.id);
+          actions.push(
+            ["update", accountEntity(next), "Replace", { etag: current.etag }],
+            ["create", auditEntity(audit)],
+          );
+          kinds.push("account", "audit");
+          const before = indexRowKey(current);
+          const after = indexRowKey(next);
+          if (before !== after) {
+            actions.push(
+              ["delete", { partitionKey, rowKey: before }],
+              ["create", { partitionKey, rowKey: after }],
+            );
+            kinds.push("index", "index");
+          }
+          deltas.push(...countsDelta(current, next));
+          return { next, at: actions.length - (before !== after ? 4 : 2) };
+        });
+        const etags = await this.commit(first.id, actions, kinds, mergeDeltas(deltas));
+        return planned.map(({ next, at }) => this.remember({ ...next, etag: etags[at] ?? "" }));
+      });
+    } catch (error) {
+      // One of them changed since it was read: each on its own, so the others still move.
+      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      const out: (Account | undefined)[] = [];
+      for (const account of members) out.push(await one(account));
+      return out;
+    }
   }
 
   private async replaceIfUnchanged(current: Account, next: AccountRecord): Promise<Account> {
     try {
       const response = await this.table.updateEntity(accountEntity(next), "Replace", { etag: current.etag });
-      return { ...next, etag: response.etag ?? "" };
+      return this.remember({ ...next, etag: response.etag ?? "" });
     } catch (error) {
+      this.known.delete(current.id);
       if (statusOf(error) === 412)
         throw new ContentionError(`account ${current.id} changed`, { cause: error });
       if (statusOf(error) === 404) throw new NotFoundError("account", current.id, { cause: error });
@@ -180,19 +297,35 @@ export class TablesAccounts implements AccountRepository {
   }
 
   async claim(accountId: string, owner: string, leaseMs: number, now: Date): Promise<Account> {
-    let current = await this.get(accountId);
-    return retrying(`claim of account ${accountId}`, async (attempt) => {
-      if (attempt > 1) current = await this.get(accountId);
-      return this.replaceIfUnchanged(current, applyClaim(current, owner, leaseMs, now));
+    let remembered = this.known.get(parseAccountId(accountId));
+    return retrying(`claim of account ${accountId}`, async () => {
+      const current = remembered ?? (await this.get(accountId));
+      const fromMemory = remembered !== undefined;
+      remembered = undefined;
+      let next: AccountRecord;
+      try {
+        next = applyClaim(current, owner, leaseMs, now);
+      } catch (error) {
+        // A remembered lease may be over by now: decide on the stored row.
+        if (fromMemory && error instanceof LeaseHeldError)
+          throw new ContentionError(`account ${accountId} may have changed`, { cause: error });
+        throw error;
+      }
+      return this.replaceIfUnchanged(current, next);
     });
   }
 
   async release(accountId: string, owner: string, now: Date): Promise<Account> {
-    let current = await this.get(accountId);
-    return retrying(`release of account ${accountId}`, async (attempt) => {
-      if (attempt > 1) current = await this.get(accountId);
+    let remembered = this.known.get(parseAccountId(accountId));
+    return retrying(`release of account ${accountId}`, async () => {
+      const current = remembered ?? (await this.get(accountId));
+      const fromMemory = remembered !== undefined;
+      remembered = undefined;
       const next = applyRelease(current, owner, now);
-      return next === undefined ? current : this.replaceIfUnchanged(current, next);
+      if (next !== undefined) return this.replaceIfUnchanged(current, next);
+      // Not held by `owner` as remembered: answer with the stored row.
+      if (fromMemory) throw new ContentionError(`account ${accountId} may have changed`);
+      return current;
     });
   }
 
@@ -205,8 +338,8 @@ export class TablesAccounts implements AccountRepository {
       const actions: TransactionAction[] = [
         ["update", accountEntity(next), "Replace", { etag: expectedEtag }],
       ];
-      const etags = await this.commit(accountId, actions, ["account"], deltas, false);
-      return { ...next, etag: etags[0] ?? "" };
+      const etags = await this.commit(accountId, actions, ["account"], deltas);
+      return this.remember({ ...next, etag: etags[0] ?? "" });
     });
   }
 
@@ -360,7 +493,6 @@ export class TablesAccounts implements AccountRepository {
           plan.actions,
           plan.actions.map((): ActionKind => "account"),
           plan.deltas,
-          true,
         );
       } catch (error) {
         // Another writer got to one of these accounts first: read them all and plan again.

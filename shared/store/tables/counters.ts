@@ -38,8 +38,14 @@ interface Shard {
 const READ_CONCURRENCY = 16;
 
 export class CounterShards {
-  /** Last known state of shards this process wrote; only bulk writers use it. */
+  /**
+   * Last known state of the shards this process wrote. A write trusts it instead of reading the
+   * shard first; a shard someone else wrote meanwhile refuses the write, is forgotten, and the
+   * retry reads it.
+   */
   private readonly cache = new Map<string, { etag: string; counts: WaveCounts }>();
+  /** Shards with a write of this process under way: a second write would only collide. */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly table: TableClient) {}
 
@@ -54,33 +60,52 @@ export class CounterShards {
   }
 
   /**
-   * Counter writes adding `deltas` in `partition`. With `useCache`, shard versions this process
-   * wrote last are assumed current (a bulk writer saves a read per batch; a wrong guess costs a
-   * retry); otherwise the shard is read first.
+   * A shard for the next write: one this process knows and is not writing (no read needed),
+   * else a random idle one. Processes drift apart onto different shards, since a collision
+   * makes the loser forget the shard.
    */
-  async prepare(
-    partition: string,
-    deltas: readonly CountsDelta[],
-    useCache: boolean,
-  ): Promise<CounterAction[]> {
-    return Promise.all(
-      deltas.map(async (delta) => {
-        const shard = Math.floor(Math.random() * COUNTER_SHARDS);
-        const key = `${partition}|${delta.waveId}|${shard}`;
-        const cached = useCache ? this.cache.get(key) : undefined;
-        const current = cached ?? (await this.readShard(partition, delta.waveId, shard));
-        const counts = addDelta(current?.counts ?? emptyCounts(delta.waveId), delta);
-        const entity = counterEntity(partition, shard, counts);
-        const action: TransactionAction =
-          current === undefined ? ["create", entity] : ["update", entity, "Replace", { etag: current.etag }];
-        return { action, key, counts };
-      }),
-    );
+  private pickShard(partition: string, waveId: string): number {
+    const idle: number[] = [];
+    for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
+      const key = `${partition}|${waveId}|${shard}`;
+      if (this.inFlight.has(key)) continue;
+      if (this.cache.has(key)) return shard;
+      idle.push(shard);
+    }
+    const pool = idle.length > 0 ? idle : Array.from({ length: COUNTER_SHARDS }, (_, shard) => shard);
+    return pool[Math.floor(Math.random() * pool.length)] ?? 0;
+  }
+
+  /** Counter writes adding `deltas` in `partition`; call committed or forget with the result. */
+  async prepare(partition: string, deltas: readonly CountsDelta[]): Promise<CounterAction[]> {
+    const keys: string[] = [];
+    try {
+      return await Promise.all(
+        deltas.map(async (delta) => {
+          const shard = this.pickShard(partition, delta.waveId);
+          const key = `${partition}|${delta.waveId}|${shard}`;
+          this.inFlight.add(key);
+          keys.push(key);
+          const current = this.cache.get(key) ?? (await this.readShard(partition, delta.waveId, shard));
+          const counts = addDelta(current?.counts ?? emptyCounts(delta.waveId), delta);
+          const entity = counterEntity(partition, shard, counts);
+          const action: TransactionAction =
+            current === undefined
+              ? ["create", entity]
+              : ["update", entity, "Replace", { etag: current.etag }];
+          return { action, key, counts };
+        }),
+      );
+    } catch (error) {
+      for (const key of keys) this.inFlight.delete(key);
+      throw error;
+    }
   }
 
   /** Remembers the versions a successful transaction gave the shards. */
   committed(actions: readonly CounterAction[], etags: readonly (string | undefined)[]): void {
     actions.forEach((prepared, index) => {
+      this.inFlight.delete(prepared.key);
       const etag = etags[index];
       if (etag === undefined) this.cache.delete(prepared.key);
       else this.cache.set(prepared.key, { etag, counts: prepared.counts });
@@ -89,7 +114,10 @@ export class CounterShards {
 
   /** Forgets shard versions after a failed transaction, so the next attempt reads them. */
   forget(actions: readonly CounterAction[]): void {
-    for (const prepared of actions) this.cache.delete(prepared.key);
+    for (const prepared of actions) {
+      this.inFlight.delete(prepared.key);
+      this.cache.delete(prepared.key);
+    }
   }
 
   private async shardsOf(partition: string, waveId: string): Promise<Shard[]> {

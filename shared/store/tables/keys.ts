@@ -9,9 +9,9 @@ import { listingKey } from "../listing.js";
 import type { AccountRecord } from "../../domain/index.js";
 
 /** Fixed: changing it moves every account to another partition (a data migration). */
-export const ACCOUNT_PARTITIONS = 64;
-/** Counter rows per wave per partition; writers pick one at random so they rarely collide. */
-export const COUNTER_SHARDS = 8;
+export const ACCOUNT_PARTITIONS = 16;
+/** Counter rows per wave per partition; concurrent writers spread over them so they rarely collide. */
+export const COUNTER_SHARDS = 16;
 /** Table Storage's limit on operations in one entity-group transaction. */
 export const MAX_BATCH_ACTIONS = 100;
 

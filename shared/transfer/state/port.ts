@@ -29,6 +29,8 @@ export interface FolderCheckpoint {
   readonly sourceParentId?: string;
   /** Under an age policy: the folder with the same path in the target's archive mailbox. */
   readonly archiveFolderId?: string;
+  /** Bad and too-large items recorded for this folder so far (absent: none). */
+  readonly badItems?: number;
 }
 
 /**

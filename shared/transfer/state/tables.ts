@@ -57,6 +57,7 @@ function folderEntity(key: MailboxKey, folder: FolderCheckpoint): TableEntity {
     round: folder.round ?? 0,
     sourceParentId: folder.sourceParentId ?? "",
     archiveFolderId: folder.archiveFolderId ?? "",
+    badItems: folder.badItems ?? 0,
   };
 }
 
@@ -81,6 +82,7 @@ export class TablesTransferState implements TransferStateStore {
       round?: number;
       sourceParentId?: string;
       archiveFolderId?: string;
+      badItems?: number;
     }>({ queryOptions: { filter: rangeFilter(encodeKey(key), FOLDER) } });
     for await (const row of rows) {
       out.push({
@@ -95,6 +97,7 @@ export class TablesTransferState implements TransferStateStore {
         ...(typeof row.round === "number" && row.round > 0 ? { round: row.round } : {}),
         ...(row.sourceParentId ? { sourceParentId: row.sourceParentId } : {}),
         ...(row.archiveFolderId ? { archiveFolderId: row.archiveFolderId } : {}),
+        ...(typeof row.badItems === "number" && row.badItems > 0 ? { badItems: row.badItems } : {}),
       });
     }
     return out;

@@ -27,8 +27,10 @@ function failClaims(built: Services): Services {
   const wrapped: AccountRepository = {
     get: (id) => accounts.get(id),
     find: (id) => accounts.find(id),
+    peek: (id) => accounts.peek(id),
     upsertImported: (rows, now) => accounts.upsertImported(rows, now),
     transition: (id, etag, to, request) => accounts.transition(id, etag, to, request),
+    transitionMany: (list, to, request) => accounts.transitionMany(list, to, request),
     claim: (id, owner, leaseMs, now) =>
       failing.has(id)
         ? Promise.reject(new Error("injected: storage unavailable"))

@@ -5,8 +5,13 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
-import { accountIdFromUpn } from "../../../shared/domain/index.js";
-import { createStore, type MigrationStore, StoreUnavailableError } from "../../../shared/store/index.js";
+import { accountIdFromUpn, LeaseHeldError } from "../../../shared/domain/index.js";
+import {
+  ConcurrencyConflictError,
+  createStore,
+  type MigrationStore,
+  StoreUnavailableError,
+} from "../../../shared/store/index.js";
 import { partitionOf } from "../../../shared/store/tables/keys.js";
 import { importedAccount, request, T0, upn, waveRecord } from "../../factories/index.js";
 
@@ -20,13 +25,13 @@ afterAll(async () => {
   await azurite.close();
 });
 
-async function freshStore(): Promise<MigrationStore> {
+async function freshStore(prefix = `t${randomBytes(5).toString("hex")}`): Promise<MigrationStore> {
   const store = await createStore({
     kind: "connectionString",
     connectionString: azurite.connectionString,
-    tablePrefix: `t${randomBytes(5).toString("hex")}`,
+    tablePrefix: prefix,
   });
-  await store.waves.create(waveRecord({ id: "w1" }));
+  if ((await store.waves.list()).length === 0) await store.waves.create(waveRecord({ id: "w1" }));
   return store;
 }
 
@@ -50,6 +55,62 @@ describe("Table Storage adapter", () => {
     const counts = await store.counters.waveCounts("w1");
     expect(counts.byStatus).toMatchObject({ Pending: 0, Queued: 100 });
     expect((await store.counters.repairCounters("w1")).drifted).toBe(false);
+  });
+
+  it("never acts on what it remembers when another process changed the account since", async () => {
+    // Two processes over the same tables, each remembering the accounts and counter shards it wrote.
+    const prefix = `t${randomBytes(5).toString("hex")}`;
+    const one = await freshStore(prefix);
+    const other = await freshStore(prefix);
+    const id = accountIdFromUpn(upn(1, "source.contoso.com"));
+    await one.accounts.upsertImported([importedAccount(1)], T0);
+    const seenByOne = await one.accounts.get(id);
+    const queued = await other.accounts.transition(
+      id,
+      (await other.accounts.get(id)).etag,
+      "Queued",
+      request(),
+    );
+    // What `one` remembers is stale: a peek may show it, but writes go by the stored row.
+    expect((await one.accounts.peek(id))?.status).toBe("Pending");
+    await expect(one.accounts.transition(id, seenByOne.etag, "Skipped", request())).rejects.toThrow(
+      ConcurrencyConflictError,
+    );
+    const claimed = await one.accounts.claim(id, "worker-1", 60_000, T0);
+    expect(claimed).toMatchObject({ status: "Queued", lease: { owner: "worker-1" } });
+    expect((await other.accounts.get(id)).etag).toBe(claimed.etag);
+    expect(claimed.etag).not.toBe(queued.etag);
+    await expect(other.accounts.claim(id, "worker-2", 60_000, T0)).rejects.toThrow(LeaseHeldError);
+    const released = await one.accounts.release(id, "worker-1", T0);
+    expect(released.lease).toBeUndefined();
+    expect((await other.accounts.claim(id, "worker-2", 60_000, T0)).lease?.owner).toBe("worker-2");
+  });
+
+  it("keeps counters exact when two processes write the same partition's shards", async () => {
+    const prefix = `t${randomBytes(5).toString("hex")}`;
+    const one = await freshStore(prefix);
+    const other = await freshStore(prefix);
+    const numbers: number[] = [];
+    for (let n = 0; numbers.length < 60; n++) {
+      if (partitionOf(accountIdFromUpn(upn(n, "source.contoso.com"))) === "a01") numbers.push(n);
+    }
+    await one.accounts.upsertImported(
+      numbers.map((n) => importedAccount(n)),
+      T0,
+    );
+    await Promise.all(
+      numbers.map(async (n, index) => {
+        const store = index % 2 === 0 ? one : other;
+        const account = await store.accounts.get(accountIdFromUpn(upn(n, "source.contoso.com")));
+        const queued = await store.accounts.transition(account.id, account.etag, "Queued", request());
+        await store.accounts.transition(queued.id, queued.etag, "Syncing", request());
+      }),
+    );
+    for (const store of [one, other]) {
+      const counts = await store.counters.waveCounts("w1");
+      expect(counts.byStatus).toMatchObject({ Pending: 0, Queued: 0, Syncing: numbers.length });
+    }
+    expect((await one.counters.repairCounters("w1")).drifted).toBe(false);
   });
 
   it("merges listings from every partition into one order, page by page", async () => {

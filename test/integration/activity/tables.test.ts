@@ -1,0 +1,68 @@
+/** The activity log on Table Storage (Azurite): records written together, read back by time. */
+import { randomBytes } from "node:crypto";
+import { TableClient } from "@azure/data-tables";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import type { ActivityRecord } from "../../../shared/activity/port.js";
+import { TablesActivityLog } from "../../../shared/activity/tables.js";
+
+let azurite: AzuriteInstance;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+});
+
+afterAll(async () => {
+  await azurite.close();
+});
+
+async function freshLog(): Promise<TablesActivityLog> {
+  const table = TableClient.fromConnectionString(
+    azurite.connectionString,
+    `act${randomBytes(5).toString("hex")}`,
+    {
+      allowInsecureConnection: true,
+    },
+  );
+  await table.createTable();
+  return new TablesActivityLog(table);
+}
+
+const T = Date.UTC(2026, 10, 24, 1, 0, 0);
+
+function slice(n: number, at: number): ActivityRecord {
+  return {
+    id: `acct${n}:1:0:1`,
+    waveId: "w1",
+    accountId: `user${n}@contoso.com`,
+    kind: "slice",
+    at,
+    requests: n,
+    throttled: 0,
+    items: 1,
+    bytes: 1_000,
+    durationMs: 5,
+  };
+}
+
+describe("activity log on Table Storage", () => {
+  it("stores records written at once, more than one transaction holds, and reads them by time", async () => {
+    const log = await freshLog();
+    const records = Array.from({ length: 250 }, (_, n) => slice(n, T + (n % 2) * 60_000 + n));
+    await Promise.all(records.map((record) => log.record(record)));
+    const read = await log.between(T, T + 2 * 60_000, "w1");
+    expect(read.map((record) => record.requests).sort((a, b) => a - b)).toEqual(records.map((_, n) => n));
+    expect(await log.between(T, T + 60_000, "w1")).toHaveLength(125);
+    expect(await log.between(T, T + 2 * 60_000, "other-wave")).toEqual([]);
+  });
+
+  it("keeps one row for a record written twice, together or later", async () => {
+    const log = await freshLog();
+    const record = slice(1, T);
+    await Promise.all([log.record(record), log.record(record), log.record(slice(2, T))]);
+    await log.record(record);
+    await Promise.all([log.record(record), log.record(slice(3, T))]);
+    const read = await log.between(T, T + 60_000);
+    expect(read.map((entry) => entry.id).sort()).toEqual(["acct1:1:0:1", "acct2:1:0:1", "acct3:1:0:1"]);
+  });
+});
