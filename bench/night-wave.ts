@@ -35,6 +35,7 @@ const stack = await startStack({
   logger: silentLogger,
   graph: { mailboxes: accounts, itemsPerMailbox: 1, seed: 1, plantTrouble: false, scaleWindows: 0.01 },
   settings: {
+    // Often enough to keep the moves queue fed; each run reads the wave's counters and listings.
     MAILFERRY_SCHEDULER_SCHEDULE: "* * * * * *",
     MAILFERRY_SWEEPER_SCHEDULE: "*/30 * * * * *",
     MAILFERRY_SLICE_SECONDS: "60",

@@ -19,6 +19,8 @@ export const moveCheckpoint = z.object({
   finalized: z.array(z.enum(FINALIZE_STEPS)).default([]),
   /** A finalize action that failed without failing the account (e.g. the notice), for the report. */
   warnings: z.array(z.string()).default([]),
+  /** The invocation of the last slice that finished and recorded itself here (see FolderMemory). */
+  lastSlice: z.string().optional(),
 });
 
 export type MoveCheckpoint = z.infer<typeof moveCheckpoint>;

@@ -8,7 +8,12 @@ import type { Services } from "../runtime/services.js";
 import type { Logger } from "../telemetry/logger.js";
 import { runTransferSlice, type SliceOutcome, type SliceProgress } from "../transfer/engine.js";
 import type { FolderSide } from "../transfer/folders.js";
-import { type BadItemRecord, mailboxKey } from "../transfer/state/port.js";
+import {
+  type BadItemRecord,
+  type FolderCheckpoint,
+  mailboxKey,
+  type MailboxKey,
+} from "../transfer/state/port.js";
 import type { MoveCheckpoint } from "./checkpoint.js";
 
 export type MailboxesOutcome = SliceOutcome & {
@@ -17,14 +22,19 @@ export type MailboxesOutcome = SliceOutcome & {
   readonly throttled: number;
   /** Items the source held when its folders were last listed (primary and archive). */
   readonly sourceItems?: number;
+  /** Per mailbox this slice mapped, its folder checkpoints as the slice left them. */
+  readonly foldersLeft: ReadonlyMap<MailboxKey, readonly FolderCheckpoint[]>;
 };
 
 export interface MailboxesOptions {
   readonly deadline: number;
   readonly logger: Logger;
   readonly heartbeat: () => Promise<void>;
-  /** The account had no checkpoint when this slice claimed it, so no transfer state exists. */
-  readonly fresh: boolean;
+  /**
+   * Folder checkpoints known for sure, per mailbox (as the previous slice left them, or none at
+   * all for an account nothing was ever saved for); other mailboxes' are read.
+   */
+  readonly knownFolders: (key: MailboxKey) => readonly FolderCheckpoint[] | undefined;
 }
 
 function addSlice(total: SliceProgress, part: SliceProgress): SliceProgress {
@@ -87,11 +97,14 @@ export async function transferMailboxes(
   let last: SliceOutcome | undefined;
   let listed: number | undefined;
   let badItemsSeen = false;
+  const foldersLeft = new Map<MailboxKey, readonly FolderCheckpoint[]>();
   for (const pair of pairs) {
+    const key = mailboxKey(account.id, pair.which);
+    const known = options.knownFolders(key);
     last = await runTransferSlice({
       source: pair.source,
       target: pair.target,
-      key: mailboxKey(account.id, pair.which),
+      key,
       state: services.transferState,
       deadline: options.deadline,
       round: account.round,
@@ -108,8 +121,9 @@ export async function transferMailboxes(
       pageSize: services.pipeline.pageSize,
       logger: options.logger,
       heartbeat: options.heartbeat,
-      fresh: options.fresh,
+      ...(known ? { knownFolders: known } : {}),
     });
+    if (last.folders) foldersLeft.set(key, last.folders);
     progress = progress ? addSlice(progress, last.progress) : last.progress;
     if (last.progress.listedItems !== undefined) listed = (listed ?? 0) + last.progress.listedItems;
     if (last.kind !== "done") break;
@@ -126,6 +140,7 @@ export async function transferMailboxes(
     requests: after.requests - before.requests,
     throttled: after.throttled - before.throttled,
     ...(listed === undefined ? {} : { sourceItems: listed }),
+    foldersLeft,
   };
 }
 

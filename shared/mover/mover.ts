@@ -12,6 +12,7 @@ import type { Services } from "../runtime/services.js";
 import { PermanentTransferError, ThrottledError } from "../transfer/errors.js";
 import { readCheckpoint, type MoveCheckpoint } from "./checkpoint.js";
 import { finalizeCutover } from "./finalize.js";
+import { folderMemoryOf } from "./folder-memory.js";
 import { listBadItems, transferMailboxes, type MailboxesOutcome } from "./mailboxes.js";
 import { preflight } from "./preflight.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -119,8 +120,10 @@ async function moveSlice(
   const accounts = services.store.accounts;
   const actor = invocation.invocationId;
   let account = claimed;
-  const wave = await services.store.waves.get(account.waveId);
   let checkpoint = readCheckpoint(account.checkpoint);
+  const memory = folderMemoryOf(services.transferState);
+  const remembered = memory.take(account.id, checkpoint?.lastSlice);
+  const wave = await services.store.waves.get(account.waveId);
   const preflighted = checkpoint === undefined;
   // Transfer state is written only after a checkpoint is: an account that never had one has none.
   const fresh = account.checkpoint === undefined;
@@ -159,7 +162,7 @@ async function moveSlice(
     deadline: startedAt + services.pipeline.sliceMs,
     logger: log,
     heartbeat,
-    fresh,
+    knownFolders: (key) => (fresh ? [] : remembered?.get(key)),
   });
   const sliceRecord: ActivityRecord = {
     id: `${account.id}:${account.attempt}:${account.round}:${message.slice}`,
@@ -177,6 +180,7 @@ async function moveSlice(
   await services.activity.record(sliceRecord);
   metrics().slice({ ...sliceRecord, outcome: outcome.kind });
   if (outcome.sourceItems !== undefined) checkpoint = { ...checkpoint, expectedItems: outcome.sourceItems };
+  checkpoint = { ...checkpoint, lastSlice: invocation.invocationId };
   const update: SliceUpdate = {
     progress: addProgress(account.progress, outcome.progress),
     checkpoint: JSON.stringify(checkpoint),
@@ -187,6 +191,7 @@ async function moveSlice(
       slice: message.slice,
       at: services.now(),
     });
+    memory.keep(account.id, invocation.invocationId, outcome.foldersLeft);
   }
   // A finished pass leaves the slice where it was and records its progress with the status
   // change, so this message stays current until the status changes: should finalize or the
@@ -229,6 +234,7 @@ async function afterSlice(
       at: services.now(),
       update,
     });
+    folderMemoryOf(services.transferState).keep(account.id, invocation.invocationId, outcome.foldersLeft);
     return "synced";
   }
   // Over the bad-item limit the cutover stops before any finalize action: no licence, notice or

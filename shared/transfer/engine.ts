@@ -38,15 +38,24 @@ export interface SliceProgress {
   listedItems?: number;
 }
 
+/** What every outcome tells besides its kind. */
+interface OutcomeBase {
+  readonly progress: SliceProgress;
+  /**
+   * The mailbox's folder checkpoints as the slice leaves them, when it got as far as mapping the
+   * folders: what a next slice may start from instead of reading them again.
+   */
+  readonly folders?: readonly FolderCheckpoint[];
+}
+
 export type SliceOutcome =
-  | {
+  | (OutcomeBase & {
       readonly kind: "done";
-      readonly progress: SliceProgress;
       /** Whether any folder of the mailbox ever recorded a bad or too-large item. */
       readonly badItemsSeen: boolean;
-    }
-  | { readonly kind: "more"; readonly progress: SliceProgress }
-  | { readonly kind: "throttled"; readonly retryAt: Date; readonly progress: SliceProgress };
+    })
+  | (OutcomeBase & { readonly kind: "more" })
+  | (OutcomeBase & { readonly kind: "throttled"; readonly retryAt: Date });
 
 export interface SliceRequest {
   readonly source: FolderSide;
@@ -73,8 +82,11 @@ export interface SliceRequest {
    * claim was lost, which ends the slice before another worker's copy could overlap it.
    */
   readonly heartbeat?: () => Promise<void>;
-  /** Nothing was ever saved for this mailbox (the account's first slice ever): skip reading state. */
-  readonly fresh?: boolean;
+  /**
+   * The folder checkpoints as the previous slice left them, when the caller knows them for sure
+   * (none for a mailbox nothing was saved for): the slice then does not read them again.
+   */
+  readonly knownFolders?: readonly FolderCheckpoint[];
 }
 
 const EXPORT_CHUNK = 20;
@@ -169,6 +181,9 @@ interface Targets {
 export async function runTransferSlice(request: SliceRequest): Promise<SliceOutcome> {
   const progress = emptyProgress();
   const { source, target, key, state, logger } = request;
+  // Each folder's checkpoint as this slice leaves it, once the folders are mapped.
+  let latest: Map<string, FolderCheckpoint> | undefined;
+  const left = (): { folders?: FolderCheckpoint[] } => (latest ? { folders: [...latest.values()] } : {});
   try {
     const { folders, changes } = await mapFolders(source, target, {
       key,
@@ -177,7 +192,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
       round: request.round,
       deadline: request.deadline,
       mirrorDeletions: request.mirrorDeletions ?? false,
-      ...(request.fresh === true ? { fresh: true } : {}),
+      ...(request.knownFolders ? { known: request.knownFolders } : {}),
       ...(request.archive ? { archive: request.archive.side } : {}),
     });
     progress.foldersCreated += changes.created;
@@ -188,6 +203,8 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
       folders: new Map(folders.map((folder) => [folder.sourceFolderId, folder])),
       ...(request.archive ? { archive: sessionsFor(request.archive.side, request.deadline) } : {}),
     };
+    latest = new Map(folders.map((folder) => [folder.sourceFolderId, folder]));
+    const leaving = latest;
     const pending = folders.filter((folder) => !folder.passComplete);
     let badItemsSeen = folders.some((folder) => (folder.badItems ?? 0) > 0);
     // Folders whose page brought nothing new are saved together when the slice ends.
@@ -207,11 +224,14 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
           }
           if (current.cursor === undefined && current.sourceItemCount === 0) {
             // Never read and empty when listed: nothing to copy; the next pass reads it in full.
+            // Not saved: finishing it again costs nothing, and most folders of a mailbox are
+            // like this, so saving them would rewrite most of its rows every pass.
             current = { ...current, passComplete: true };
-            quiet.set(current.sourceFolderId, current);
+            leaving.set(current.sourceFolderId, current);
             continue;
           }
           current = await copyPage(request, current, targets, progress, quiet);
+          leaving.set(current.sourceFolderId, current);
           if ((current.badItems ?? 0) > 0) badItemsSeen = true;
         }
       }
@@ -237,13 +257,13 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     const throttled = errors.find((error): error is ThrottledError => error instanceof ThrottledError);
     if (throttled) throw throttled;
     if (errors.length > 0) throw asError(errors[0]);
-    if (outOfTime) return { kind: "more", progress };
+    if (outOfTime) return { kind: "more", progress, ...left() };
     if (request.mirrorDeletions && !(await settleRemovals(request, progress)))
-      return { kind: "more", progress };
-    return { kind: "done", progress, badItemsSeen };
+      return { kind: "more", progress, ...left() };
+    return { kind: "done", progress, badItemsSeen, ...left() };
   } catch (error) {
     if (error instanceof ThrottledError) {
-      return { kind: "throttled", retryAt: error.retryAt, progress };
+      return { kind: "throttled", retryAt: error.retryAt, progress, ...left() };
     }
     throw error;
   }

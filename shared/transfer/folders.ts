@@ -42,8 +42,8 @@ export interface FolderMapping {
   readonly mirrorDeletions: boolean;
   /** Age policy: the target archive gets the same folder paths. */
   readonly archive?: FolderSide;
-  /** Nothing was ever saved for this mailbox: there are no checkpoints to read. */
-  readonly fresh?: boolean;
+  /** The checkpoints as the last slice left them, when the caller knows them: not read again. */
+  readonly known?: readonly FolderCheckpoint[];
 }
 
 function depthOf(path: string): number {
@@ -180,9 +180,12 @@ export async function mapFolders(
   mapping: FolderMapping,
 ): Promise<{ folders: FolderCheckpoint[]; changes: FolderChanges }> {
   const { key, state, round, deadline } = mapping;
-  const saved = mapping.fresh === true ? [] : await state.loadFolders(key);
+  const saved = mapping.known ?? (await state.loadFolders(key));
   const known = new Map(saved.map((folder) => [folder.sourceFolderId, folder]));
-  const stale = [...known.values()].some((folder) => (folder.round ?? 0) < round);
+  // Folders never read are not saved when a pass finishes them (there is nothing to read), so
+  // their round says nothing; the folders that were read tell whether this pass has begun.
+  const read = [...known.values()].filter((folder) => folder.cursor !== undefined);
+  const stale = (read.length > 0 ? read : [...known.values()]).some((folder) => (folder.round ?? 0) < round);
   if (known.size > 0 && !stale) {
     return { folders: [...known.values()], changes: { created: 0, restructured: 0, removed: 0 } };
   }

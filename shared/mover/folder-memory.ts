@@ -1,0 +1,66 @@
+/**
+ * The folder checkpoints a mover left behind, per account, so that the account's next slice on
+ * this instance starts from them instead of reading them back. An entry is good only for the
+ * slice that wrote it: the account's checkpoint names the last slice that finished (`lastSlice`),
+ * and an entry is handed out once, to a slice that finds its own slice named there. Should another
+ * worker have run a slice since, without finishing it, the entry lags what is stored; a lagging
+ * folder checkpoint only makes a page be read again (the item map skips what was copied).
+ */
+import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "../transfer/state/port.js";
+
+/** Accounts remembered per instance; beyond this the oldest are forgotten. */
+const REMEMBERED_ACCOUNTS = 20_000;
+
+interface Entry {
+  readonly slice: string;
+  readonly folders: ReadonlyMap<MailboxKey, readonly FolderCheckpoint[]>;
+}
+
+export class FolderMemory {
+  private readonly entries = new Map<string, Entry>();
+
+  /**
+   * The folders `lastSlice` left for the account, if this instance remembers them from that very
+   * slice. The entry is forgotten either way: a slice that fails must not leave it behind.
+   */
+  take(
+    accountId: string,
+    lastSlice: string | undefined,
+  ): ReadonlyMap<MailboxKey, readonly FolderCheckpoint[]> | undefined {
+    const entry = this.entries.get(accountId);
+    this.entries.delete(accountId);
+    return entry !== undefined && lastSlice !== undefined && entry.slice === lastSlice
+      ? entry.folders
+      : undefined;
+  }
+
+  /** Remembers what `slice` left, once its account write (naming the slice) has succeeded. */
+  keep(
+    accountId: string,
+    slice: string,
+    folders: ReadonlyMap<MailboxKey, readonly FolderCheckpoint[]>,
+  ): void {
+    if (folders.size === 0) return;
+    this.entries.set(accountId, { slice, folders });
+    if (this.entries.size > REMEMBERED_ACCOUNTS) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+  }
+
+  forget(accountId: string): void {
+    this.entries.delete(accountId);
+  }
+}
+
+const memories = new WeakMap<TransferStateStore, FolderMemory>();
+
+/** The memory that goes with one transfer state store (one per set of services). */
+export function folderMemoryOf(state: TransferStateStore): FolderMemory {
+  let memory = memories.get(state);
+  if (!memory) {
+    memory = new FolderMemory();
+    memories.set(state, memory);
+  }
+  return memory;
+}
