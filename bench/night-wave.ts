@@ -36,7 +36,7 @@ const stack = await startStack({
   graph: { mailboxes: accounts, itemsPerMailbox: 1, seed: 1, plantTrouble: false, scaleWindows: 0.01 },
   settings: {
     // Often enough to keep the moves queue fed; each run reads the wave's counters and listings.
-    MAILFERRY_SCHEDULER_SCHEDULE: "* * * * * *",
+    MAILFERRY_SCHEDULER_SCHEDULE: "*/5 * * * * *",
     MAILFERRY_SWEEPER_SCHEDULE: "*/30 * * * * *",
     MAILFERRY_SLICE_SECONDS: "60",
     MAILFERRY_REQUEUE_AFTER_SECONDS: "600",
@@ -55,14 +55,14 @@ try {
   const importStarted = Date.now();
   await importInventory(store, "night", inventory, new Date());
   const importSeconds = (Date.now() - importStarted) / 1000;
-  const wave = { waveId: "night", capacity: accounts, inFlightCap: 2_000 };
+  const wave = { waveId: "night", capacity: accounts, inFlightCap: 500 };
   let prestageSeconds: number | undefined;
   if (values.prestaged) {
     const prestageStarted = Date.now();
     await createPrestagingWave(store, { ...wave, settings: { incrementalHours: 0 } }, new Date());
     await waitForWave(store, "night", inventory.length, {
       timeoutMs: TIMEOUT_MS,
-      pollMs: 2_000,
+      pollMs: 5_000,
       reached: prestagedCount,
     });
     prestageSeconds = (Date.now() - prestageStarted) / 1000;
@@ -76,7 +76,7 @@ try {
   else await createOpenWave(store, wave, new Date());
   const counts = await waitForWave(store, "night", inventory.length, {
     timeoutMs: TIMEOUT_MS,
-    pollMs: 2_000,
+    pollMs: 5_000,
   });
   const seconds = (Date.now() - started) / 1000;
   printFigures(values.prestaged ? "night-wave (pre-staged, cutover evening)" : "night-wave", {
