@@ -21,7 +21,9 @@ export function reusingTokens(credential: TokenCredential, now: () => number = D
       if (kept && kept.expiresOnTimestamp - now() > TOKEN_RENEW_BEFORE_MS) return kept;
       let pending = asking.get(key);
       if (!pending) {
-        pending = credential.getToken(scopes, options).finally(() => asking.delete(key));
+        // Shared by every caller waiting now, so no one caller's abort signal may cancel it.
+        const { abortSignal: _own, ...shared } = options ?? {};
+        pending = credential.getToken(scopes, shared).finally(() => asking.delete(key));
         asking.set(key, pending);
       }
       const token = await pending;

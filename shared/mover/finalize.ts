@@ -20,6 +20,16 @@ export function renderNotice(template: string, values: Readonly<Record<string, s
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
+/** Whether the wave has finalize actions the account has not done yet. */
+export function hasFinalizeWork(wave: WaveRecord, checkpoint: MoveCheckpoint): boolean {
+  const configured: FinalizeStep[] = [
+    ...(wave.finalize.licenseSkuId !== undefined ? (["licence"] as const) : []),
+    ...(wave.finalize.notify !== undefined ? (["notice"] as const) : []),
+    ...(wave.finalize.announce ? (["announce"] as const) : []),
+  ];
+  return configured.some((step) => !checkpoint.finalized.includes(step));
+}
+
 /** Runs the wave's finalize actions not yet done; returns the checkpoint with them recorded. */
 export async function finalizeCutover(
   services: Services,

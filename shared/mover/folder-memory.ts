@@ -8,16 +8,28 @@
  */
 import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "../transfer/state/port.js";
 
-/** Accounts remembered per instance; beyond this the oldest are forgotten. */
-const REMEMBERED_ACCOUNTS = 20_000;
+/**
+ * Folder checkpoints remembered per instance (a few hundred bytes each); beyond this the oldest
+ * accounts are forgotten, so a few huge mailboxes cannot fill the instance's memory.
+ */
+const REMEMBERED_FOLDERS = 200_000;
 
 interface Entry {
   readonly slice: string;
   readonly folders: ReadonlyMap<MailboxKey, readonly FolderCheckpoint[]>;
+  readonly count: number;
 }
 
 export class FolderMemory {
   private readonly entries = new Map<string, Entry>();
+  private folders = 0;
+
+  constructor(private readonly capacity = REMEMBERED_FOLDERS) {}
+
+  /** Folder checkpoints remembered now, over every account. */
+  get size(): number {
+    return this.folders;
+  }
 
   /**
    * The folders `lastSlice` left for the account, if this instance remembers them from that very
@@ -28,7 +40,7 @@ export class FolderMemory {
     lastSlice: string | undefined,
   ): ReadonlyMap<MailboxKey, readonly FolderCheckpoint[]> | undefined {
     const entry = this.entries.get(accountId);
-    this.entries.delete(accountId);
+    this.forget(accountId);
     return entry !== undefined && lastSlice !== undefined && entry.slice === lastSlice
       ? entry.folders
       : undefined;
@@ -40,16 +52,22 @@ export class FolderMemory {
     slice: string,
     folders: ReadonlyMap<MailboxKey, readonly FolderCheckpoint[]>,
   ): void {
-    if (folders.size === 0) return;
-    this.entries.set(accountId, { slice, folders });
-    if (this.entries.size > REMEMBERED_ACCOUNTS) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
+    this.forget(accountId);
+    const count = [...folders.values()].reduce((sum, list) => sum + list.length, 0);
+    if (folders.size === 0 || count > this.capacity) return;
+    this.entries.set(accountId, { slice, folders, count });
+    this.folders += count;
+    for (const oldest of this.entries.keys()) {
+      if (this.folders <= this.capacity) break;
+      this.forget(oldest);
     }
   }
 
   forget(accountId: string): void {
+    const entry = this.entries.get(accountId);
+    if (entry === undefined) return;
     this.entries.delete(accountId);
+    this.folders -= entry.count;
   }
 }
 

@@ -6,12 +6,13 @@
  * thrown so the platform redelivers and, in the end, dead-letters the message.
  */
 import { LeaseHeldError } from "../domain/errors.js";
+import { ConcurrencyConflictError } from "../store/errors.js";
 import { passOf, type Account, type Progress, type ProgressUpdate, type Wave } from "../domain/index.js";
 import { nextMoveMessage, parseMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { Services } from "../runtime/services.js";
 import { PermanentTransferError, ThrottledError } from "../transfer/errors.js";
 import { readCheckpoint, type MoveCheckpoint } from "./checkpoint.js";
-import { finalizeCutover } from "./finalize.js";
+import { finalizeCutover, hasFinalizeWork } from "./finalize.js";
 import { folderMemoryOf } from "./folder-memory.js";
 import { listBadItems, transferMailboxes, type MailboxesOutcome } from "./mailboxes.js";
 import { preflight } from "./preflight.js";
@@ -62,22 +63,9 @@ export async function runMove(
     invocationId: invocation.invocationId,
   });
   const accounts = services.store.accounts;
-  // What this process last saw of the account spares a read when the message is current (the
-  // claim checks the ETag); a message that looks stale is judged on the stored account.
-  const seen = await accounts.peek(message.accountId);
-  const found = seen && isCurrent(seen, message) ? seen : await accounts.find(message.accountId);
-  if (!found || !isCurrent(found, message)) {
-    log.info("message is stale; nothing to do", { status: found?.status, accountSlice: found?.slice });
-    return "stale";
-  }
-  let account: Account;
+  let account: Account | undefined;
   try {
-    account = await accounts.claim(
-      message.accountId,
-      invocation.invocationId,
-      services.pipeline.leaseMs,
-      services.now(),
-    );
+    account = await claimIfCurrent(services, message, invocation);
   } catch (error) {
     if (error instanceof LeaseHeldError) {
       log.info("another worker holds the account; leaving it to them");
@@ -85,8 +73,8 @@ export async function runMove(
     }
     throw error;
   }
-  if (!isCurrent(account, message)) {
-    await accounts.release(account.id, invocation.invocationId, services.now());
+  if (!account) {
+    log.info("message is stale; nothing to do");
     return "stale";
   }
   try {
@@ -108,6 +96,35 @@ export async function runMove(
     await accounts.release(message.accountId, invocation.invocationId, services.now()).catch(() => undefined);
     throw error;
   }
+}
+
+/** Claims the account when the message is its next piece of work; undefined when it is stale. */
+async function claimIfCurrent(
+  services: Services,
+  message: MoveMessage,
+  invocation: MoveInvocation,
+): Promise<Account | undefined> {
+  const accounts = services.store.accounts;
+  const claim = (ifEtag?: string): Promise<Account> =>
+    accounts.claim(message.accountId, invocation.invocationId, services.pipeline.leaseMs, services.now(), {
+      ...(ifEtag === undefined ? {} : { ifEtag }),
+    });
+  // What this process last saw of the account spares a read when it is still the stored version:
+  // the claim takes exactly that version or nothing.
+  const seen = await accounts.peek(message.accountId);
+  if (seen && isCurrent(seen, message)) {
+    try {
+      return await claim(seen.etag);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError)) throw error;
+    }
+  }
+  const found = await accounts.find(message.accountId);
+  if (!found || !isCurrent(found, message)) return undefined;
+  const claimed = await claim();
+  if (isCurrent(claimed, message)) return claimed;
+  await accounts.release(claimed.id, invocation.invocationId, services.now());
+  return undefined;
 }
 
 async function moveSlice(
@@ -248,6 +265,12 @@ async function afterSlice(
     progress: { ...update.progress, badItems: failedItems, largeItemsSkipped: largeItems },
   };
   let current = account;
+  if (failedItems <= wave.badItemLimit && hasFinalizeWork(wave, checkpoint)) {
+    // Finalize actions can fail (a throttled licence call) and the redelivered slice then copies
+    // nothing: the pass's figures are kept first, not held for the final status change.
+    current = await accounts.updateProgress(current.id, current.etag, { ...pending, at: services.now() });
+    pending = undefined;
+  }
   if (failedItems > wave.badItemLimit) {
     current = await accounts.transition(current.id, current.etag, "Failed", {
       reason: `${failedItems} bad items, over the wave's limit of ${wave.badItemLimit}`,
@@ -258,7 +281,7 @@ async function afterSlice(
         code: "BadItemLimitExceeded",
         message: `${failedItems} items could not be copied`,
       },
-      update: pending,
+      ...(pending ? { update: pending } : {}),
     });
     await recordOutcome(services, current, "failed", "BadItemLimitExceeded");
     return "failed";

@@ -57,6 +57,11 @@ export interface TransitionRequest {
   readonly update?: Omit<ProgressUpdate, "at">;
 }
 
+export interface ClaimOptions {
+  /** Claim only this version of the account; any other throws ConcurrencyConflictError. */
+  readonly ifEtag?: string;
+}
+
 export interface AccountRepository {
   /** The account, or NotFoundError. */
   get(accountId: string): Promise<Account>;
@@ -97,7 +102,13 @@ export interface AccountRepository {
    * Leases the account to `owner` until now + leaseMs. The holder may renew; an expired lease may
    * be taken over; a live one held by another owner throws LeaseHeldError.
    */
-  claim(accountId: string, owner: string, leaseMs: number, now: Date): Promise<Account>;
+  claim(
+    accountId: string,
+    owner: string,
+    leaseMs: number,
+    now: Date,
+    options?: ClaimOptions,
+  ): Promise<Account>;
   /** Drops `owner`'s lease; a no-op (returning the account) when `owner` does not hold it. */
   release(accountId: string, owner: string, now: Date): Promise<Account>;
   /** Records a transfer checkpoint if the account still has `expectedEtag` (else ConcurrencyConflictError). */

@@ -177,6 +177,15 @@ interface Targets {
   readonly folders: ReadonlyMap<string, FolderCheckpoint>;
 }
 
+/**
+ * Whether a folder's copy is current for this pass. A folder never read is current only while it
+ * is listed empty: its finished mark is not saved (see below), so a stored mark may be from an
+ * earlier pass, when it was empty.
+ */
+function isCopied(folder: FolderCheckpoint): boolean {
+  return folder.passComplete && (folder.cursor !== undefined || folder.sourceItemCount === 0);
+}
+
 /** Runs one slice of a mailbox transfer. */
 export async function runTransferSlice(request: SliceRequest): Promise<SliceOutcome> {
   const progress = emptyProgress();
@@ -205,7 +214,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     };
     latest = new Map(folders.map((folder) => [folder.sourceFolderId, folder]));
     const leaving = latest;
-    const pending = folders.filter((folder) => !folder.passComplete);
+    const pending = folders.filter((folder) => !isCopied(folder));
     let badItemsSeen = folders.some((folder) => (folder.badItems ?? 0) > 0);
     // Folders whose page brought nothing new are saved together when the slice ends.
     const quiet = new Map<string, FolderCheckpoint>();
@@ -216,7 +225,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     const worker = async (): Promise<void> => {
       while (next < pending.length && !failed) {
         let current = pending[next++];
-        while (current && !current.passComplete) {
+        while (current && !isCopied(current)) {
           if (failed) return;
           if (Date.now() >= request.deadline) {
             outOfTime = true;

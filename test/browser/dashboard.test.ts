@@ -39,7 +39,7 @@ function poisonGhosts(built: Services): Services {
     upsertImported: (rows, now) => accounts.upsertImported(rows, now),
     transition: (id, etag, to, request) => accounts.transition(id, etag, to, request),
     transitionMany: (list, to, request) => accounts.transitionMany(list, to, request),
-    claim: (id, owner, leaseMs, now) => accounts.claim(id, owner, leaseMs, now),
+    claim: (id, owner, leaseMs, now, options) => accounts.claim(id, owner, leaseMs, now, options),
     release: (id, owner, now) => accounts.release(id, owner, now),
     updateProgress: (id, etag, update) => accounts.updateProgress(id, etag, update),
     history: (id) => accounts.history(id),

@@ -311,6 +311,22 @@ export function migrationStoreContract(
     });
 
     describe("leases", () => {
+      it("claims only the version named by ifEtag", async () => {
+        const account = await imported(1);
+        const queued = await store.accounts.transition(account.id, account.etag, "Queued", request());
+        await expect(
+          store.accounts.claim(account.id, "worker-a", 60_000, T0, { ifEtag: account.etag }),
+        ).rejects.toThrow(ConcurrencyConflictError);
+        expect((await store.accounts.get(account.id)).lease).toBeUndefined();
+        const claimed = await store.accounts.claim(account.id, "worker-a", 60_000, T0, {
+          ifEtag: queued.etag,
+        });
+        expect(claimed.lease?.owner).toBe("worker-a");
+        await expect(
+          store.accounts.claim(account.id, "worker-b", 60_000, T0, { ifEtag: claimed.etag }),
+        ).rejects.toThrow(LeaseHeldError);
+      });
+
       it("grants a lease, refuses a live one to others, and lets the holder renew", async () => {
         const account = await imported(1);
         const claimed = await store.accounts.claim(account.id, "worker-a", 60_000, T0);

@@ -149,9 +149,10 @@ export function createMemoryStore(): MemoryStore {
       }
       return out;
     },
-    async claim(accountId, owner, leaseMs, now) {
+    async claim(accountId, owner, leaseMs, now, options = {}) {
       await tick();
-      const entry = entryOf(accountId);
+      const entry =
+        options.ifEtag === undefined ? entryOf(accountId) : entryForUpdate(accountId, options.ifEtag);
       return write(entry.record, applyClaim(entry.record, owner, leaseMs, now));
     },
     async release(accountId, owner, now) {

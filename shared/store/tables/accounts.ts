@@ -30,6 +30,7 @@ import {
 import { decodeToken, encodeToken, idFromListingKey, listingPrefix, pageLimit } from "../listing.js";
 import type {
   AccountRepository,
+  ClaimOptions,
   ImportOutcome,
   ImportResult,
   Page,
@@ -296,8 +297,25 @@ export class TablesAccounts implements AccountRepository {
     }
   }
 
-  async claim(accountId: string, owner: string, leaseMs: number, now: Date): Promise<Account> {
+  async claim(
+    accountId: string,
+    owner: string,
+    leaseMs: number,
+    now: Date,
+    options: ClaimOptions = {},
+  ): Promise<Account> {
     let remembered = this.known.get(parseAccountId(accountId));
+    if (options.ifEtag !== undefined) {
+      const current = remembered?.etag === options.ifEtag ? remembered : await this.get(accountId);
+      if (current.etag !== options.ifEtag) throw new ConcurrencyConflictError("account", accountId);
+      try {
+        return await this.replaceIfUnchanged(current, applyClaim(current, owner, leaseMs, now));
+      } catch (error) {
+        if (error instanceof ContentionError)
+          throw new ConcurrencyConflictError("account", accountId, { cause: error });
+        throw error;
+      }
+    }
     return retrying(`claim of account ${accountId}`, async () => {
       const current = remembered ?? (await this.get(accountId));
       const fromMemory = remembered !== undefined;

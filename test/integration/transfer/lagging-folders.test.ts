@@ -59,4 +59,31 @@ describe("slices starting from lagging folder checkpoints", () => {
       folders: report.folderMismatches,
     }).toEqual({ ok: true, missing: [], duplicated: [], folders: [] });
   });
+
+  it("read a folder that was never read once it lists items, whatever finished mark it carries", async () => {
+    const { graph } = harness();
+    const entry = graph.inventory()[1];
+    if (!entry) throw new Error("no second account");
+    const pair = await mailboxPair(harness(), entry);
+    const slice = (round: number) => pair.request(Date.now() + 30_000, { round });
+    graph.mutate.addFolder(entry.sourceUpn, "", "Rota");
+    await untilDone(() => slice(0));
+    await untilDone(() => slice(1));
+    // Mail arrives in the folder no pass has read yet; its stored checkpoint is marked finished
+    // (as a mapping that started from a remembered checkpoint saves it) on an older round.
+    for (let n = 0; n < 3; n += 1) graph.mutate.addItem(entry.sourceUpn, "Rota", { subject: `shift ${n}` });
+    const key = entry.sourceUpn;
+    const rota = (await pair.state.loadFolders(key)).find((folder) => folder.path === "Rota");
+    if (!rota) throw new Error("the folder has a checkpoint");
+    expect(rota.cursor).toBeUndefined();
+    await pair.state.saveFolder(key, { ...rota, passComplete: true, sourceItemCount: 3, round: 0 });
+    // Every folder that was read is on round 1: the slice does not map again, yet reads the folder.
+    await untilDone(() => slice(1));
+    const report = graph.inspect(entry.sourceUpn, entry.targetUpn);
+    expect({ ok: report.ok, missing: report.missing, duplicated: report.duplicated }).toEqual({
+      ok: true,
+      missing: [],
+      duplicated: [],
+    });
+  });
 });

@@ -30,3 +30,16 @@ describe("folder memory", () => {
     expect(memory.take("bob@contoso.com", undefined)).toBeUndefined();
   });
 });
+
+describe("folder memory's size", () => {
+  it("forgets the oldest accounts once it holds more folders than it may", () => {
+    const memory = new FolderMemory(3);
+    const two = new Map([["key~primary", [inbox, { ...inbox, sourceFolderId: "src-sent", path: "Sent" }]]]);
+    memory.keep("first@contoso.com", "slice-1", two);
+    memory.keep("second@contoso.com", "slice-2", two);
+    expect(memory.size).toBe(2);
+    expect(memory.take("first@contoso.com", "slice-1")).toBeUndefined();
+    expect(memory.take("second@contoso.com", "slice-2")).toBe(two);
+    expect(memory.size).toBe(0);
+  });
+});
