@@ -179,21 +179,9 @@ export class TablesAccounts implements AccountRepository {
     return retrying(`transition of account ${accountId}`, async () => {
       const current = await this.readForUpdate(accountId, expectedEtag);
       const { next, audit } = applyTransition(current, to, request);
-      const partitionKey = partitionOf(accountId);
-      const actions: TransactionAction[] = [
-        ["update", accountEntity(next), "Replace", { etag: expectedEtag }],
-        ["create", auditEntity(audit)],
-      ];
-      const kinds: ActionKind[] = ["account", "audit"];
-      const before = indexRowKey(current);
-      const after = indexRowKey(next);
-      if (before !== after) {
-        actions.push(
-          ["delete", { partitionKey, rowKey: before }],
-          ["create", { partitionKey, rowKey: after }],
-        );
-        kinds.push("index", "index");
-      }
+      const actions: TransactionAction[] = [];
+      const kinds: ActionKind[] = [];
+      addTransition(actions, kinds, current, next, audit);
       const etags = await this.commit(accountId, actions, kinds, countsDelta(current, next));
       return this.remember({ ...next, etag: etags[0] ?? "" });
     });
@@ -254,23 +242,10 @@ export class TablesAccounts implements AccountRepository {
         const deltas: CountsDelta[] = [];
         const planned = members.map((current) => {
           const { next, audit } = applyTransition(current, to, request);
-          const partitionKey = partitionOf(current.id);
-          actions.push(
-            ["update", accountEntity(next), "Replace", { etag: current.etag }],
-            ["create", auditEntity(audit)],
-          );
-          kinds.push("account", "audit");
-          const before = indexRowKey(current);
-          const after = indexRowKey(next);
-          if (before !== after) {
-            actions.push(
-              ["delete", { partitionKey, rowKey: before }],
-              ["create", { partitionKey, rowKey: after }],
-            );
-            kinds.push("index", "index");
-          }
+          const at = actions.length;
+          addTransition(actions, kinds, current, next, audit);
           deltas.push(...countsDelta(current, next));
-          return { next, at: actions.length - (before !== after ? 4 : 2) };
+          return { next, at };
         });
         const etags = await this.commit(first.id, actions, kinds, mergeDeltas(deltas));
         return planned.map(({ next, at }) => this.remember({ ...next, etag: etags[at] ?? "" }));
@@ -523,6 +498,31 @@ export class TablesAccounts implements AccountRepository {
       }
       return plan.outcomes;
     });
+  }
+}
+
+/**
+ * The writes of one status change: the account if-match the ETag it was read with, its audit row,
+ * and the move of its listing row when the listing key changes. The account's write comes first.
+ */
+function addTransition(
+  actions: TransactionAction[],
+  kinds: ActionKind[],
+  current: Account,
+  next: AccountRecord,
+  audit: AuditRecord,
+): void {
+  const partitionKey = partitionOf(current.id);
+  actions.push(
+    ["update", accountEntity(next), "Replace", { etag: current.etag }],
+    ["create", auditEntity(audit)],
+  );
+  kinds.push("account", "audit");
+  const before = indexRowKey(current);
+  const after = indexRowKey(next);
+  if (before !== after) {
+    actions.push(["delete", { partitionKey, rowKey: before }], ["create", { partitionKey, rowKey: after }]);
+    kinds.push("index", "index");
   }
 }
 
