@@ -31,9 +31,10 @@ interface Row {
   detail?: string;
 }
 
-interface Queued {
+/** A row waiting for its transaction, and everyone waiting for it (the same record may come twice). */
+interface Pending {
   readonly entity: TableEntity;
-  readonly done: { resolve: () => void; reject: (error: unknown) => void };
+  readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[];
 }
 
 /**
@@ -42,7 +43,8 @@ interface Queued {
  * its own record is stored.
  */
 export class TablesActivityLog implements ActivityLog {
-  private readonly queued = new Map<string, Queued[]>();
+  /** By minute partition, then by row key: a record written twice is one row. */
+  private readonly queued = new Map<string, Map<string, Pending>>();
   private flushing: NodeJS.Timeout | undefined;
 
   constructor(private readonly table: TableClient) {}
@@ -62,45 +64,45 @@ export class TablesActivityLog implements ActivityLog {
       ...(entry.detail ? { detail: entry.detail } : {}),
     };
     return new Promise<void>((resolve, reject) => {
-      const list = this.queued.get(entity.partitionKey) ?? [];
-      list.push({ entity, done: { resolve, reject } });
-      this.queued.set(entity.partitionKey, list);
+      const rows = this.queued.get(entity.partitionKey) ?? new Map<string, Pending>();
+      this.queued.set(entity.partitionKey, rows);
+      const pending = rows.get(entity.rowKey) ?? { entity, waiters: [] };
+      pending.waiters.push({ resolve, reject });
+      rows.set(entity.rowKey, pending);
       this.flushing ??= setTimeout(() => void this.flush(), GROUP_COMMIT_MS);
     });
   }
 
   private async flush(): Promise<void> {
     this.flushing = undefined;
-    const groups = [...this.queued.values()];
-    this.queued.clear();
-    const chunks: Queued[][] = [];
-    for (const group of groups) {
-      // A record written twice (a retried slice) is one row: duplicates in a transaction would fail it.
-      const byKey = new Map<string, Queued[]>();
-      for (const queued of group)
-        byKey.set(queued.entity.rowKey, [...(byKey.get(queued.entity.rowKey) ?? []), queued]);
-      const distinct = [...byKey.values()];
-      for (let start = 0; start < distinct.length; start += MAX_TRANSACTION)
-        chunks.push(distinct.slice(start, start + MAX_TRANSACTION).flatMap((same) => same));
+    const chunks: Pending[][] = [];
+    for (const rows of this.queued.values()) {
+      const pending = [...rows.values()];
+      for (let start = 0; start < pending.length; start += MAX_TRANSACTION)
+        chunks.push(pending.slice(start, start + MAX_TRANSACTION));
     }
+    this.queued.clear();
     await Promise.all(chunks.map((chunk) => this.writeChunk(chunk)));
   }
 
-  private async writeChunk(chunk: readonly Queued[]): Promise<void> {
-    const distinct = [...new Map(chunk.map((queued) => [queued.entity.rowKey, queued.entity])).values()];
+  private async writeChunk(chunk: readonly Pending[]): Promise<void> {
+    const waiters = chunk.flatMap((pending) => pending.waiters);
     try {
-      if (distinct.length === 1) await this.createOnce(distinct[0] as TableEntity);
+      const [only] = chunk;
+      if (chunk.length === 1 && only) await this.createOnce(only.entity);
       else
         try {
-          await this.table.submitTransaction(distinct.map((entity): TransactionAction => ["create", entity]));
+          await this.table.submitTransaction(
+            chunk.map((pending): TransactionAction => ["create", pending.entity]),
+          );
         } catch (error) {
           // One of them was stored before (a retried write): each on its own, where a 409 is success.
           if (!(error instanceof RestError && error.statusCode === 409)) throw error;
-          await Promise.all(distinct.map((entity) => this.createOnce(entity)));
+          await Promise.all(chunk.map((pending) => this.createOnce(pending.entity)));
         }
-      for (const queued of chunk) queued.done.resolve();
+      for (const waiter of waiters) waiter.resolve();
     } catch (error) {
-      for (const queued of chunk) queued.done.reject(error);
+      for (const waiter of waiters) waiter.reject(error);
     }
   }
 

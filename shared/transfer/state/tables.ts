@@ -108,13 +108,9 @@ export class TablesTransferState implements TransferStateStore {
   }
 
   async saveFolders(key: MailboxKey, folders: readonly FolderCheckpoint[]): Promise<void> {
-    // One entity-group transaction per 100 rows: they share the mailbox's partition.
-    for (let start = 0; start < folders.length; start += 100) {
-      const actions = folders
-        .slice(start, start + 100)
-        .map((folder): TransactionAction => ["upsert", folderEntity(key, folder), "Replace"]);
-      if (actions.length > 0) await this.table.submitTransaction(actions);
-    }
+    await this.submitAll(
+      folders.map((folder): TransactionAction => ["upsert", folderEntity(key, folder), "Replace"]),
+    );
   }
 
   async deleteFolder(key: MailboxKey, sourceFolderId: string): Promise<void> {
@@ -167,13 +163,9 @@ export class TablesTransferState implements TransferStateStore {
   }
 
   async putItems(key: MailboxKey, records: readonly ItemRecord[]): Promise<void> {
-    // One entity-group transaction per 100 rows: they share the mailbox's partition.
-    for (let start = 0; start < records.length; start += 100) {
-      const actions = records
-        .slice(start, start + 100)
-        .map((record): TransactionAction => ["upsert", itemEntity(key, record), "Replace"]);
-      if (actions.length > 0) await this.table.submitTransaction(actions);
-    }
+    await this.submitAll(
+      records.map((record): TransactionAction => ["upsert", itemEntity(key, record), "Replace"]),
+    );
   }
 
   async deleteItem(key: MailboxKey, sourceItemId: string): Promise<void> {
