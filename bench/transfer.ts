@@ -2,11 +2,13 @@
  * Transfer benchmark: copies 1, 4 and 16 mailboxes in parallel for a fixed time under scaled
  * Graph limits, once with mailferry's engine (governed, 4 in flight, paced) and once with a naive
  * copier (one request at a time, no pacing, waiting out each 429), and compares both with the
- * simulator's theoretical ceiling. Run: `npx tsx bench/transfer.ts [--seconds 30]`.
+ * simulator's theoretical ceiling. Slices last as long as the pipeline's default slice unless
+ * `--slice-seconds` says otherwise. Run: `npx tsx bench/transfer.ts [--seconds 30] [--slice-seconds 5]`.
  */
 import { parseArgs } from "node:util";
 import { startGraphSimulator, type GraphSimulator } from "../local/graph/index.js";
 import { readGraphSettings } from "../shared/config/graph.js";
+import { readPipelineSettings } from "../shared/config/pipeline.js";
 import { closeGraphTransports } from "../shared/graph/client.js";
 import { createMailboxApi } from "../shared/runtime/create.js";
 import { MailboxGovernor, type GovernorLimits } from "../shared/graph/governor.js";
@@ -17,8 +19,20 @@ import type { MailboxApi } from "../shared/transfer/mailbox-api.js";
 import { InMemoryTransferState } from "../shared/transfer/state/memory.js";
 import { printFigures } from "./lib/report.js";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "30" } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "30" },
+    "slice-seconds": { type: "string" },
+    mailboxes: { type: "string", default: "1,4,16" },
+  },
+});
 const seconds = Number(values.seconds);
+// The mover's slice in production; a shorter one shows what each slice's start and end cost.
+const sliceMs =
+  values["slice-seconds"] === undefined
+    ? readPipelineSettings({}).sliceMs
+    : Number(values["slice-seconds"]) * 1000;
+const mailboxCounts = values.mailboxes.split(",").map(Number);
 
 // Budgets scaled down so the limits, not this machine's two cores, bind: 200 requests per 10 s
 // and 15 MB per 5 s per mailbox, 4 in flight.
@@ -88,7 +102,7 @@ async function engineCopy(
       target: { api: target, mailboxId: pair.targetMailboxId, governor: targetGovernor },
       key: pair.sourceMailboxId,
       state,
-      deadline: Math.min(until, Date.now() + 5_000),
+      deadline: Math.min(until, Date.now() + sliceMs),
       round: 0,
       largeItemBytes: 150 * 1024 * 1024,
       pageSize: 100,
@@ -193,8 +207,8 @@ async function run(mailboxes: number, copier: "engine" | "naive"): Promise<Recor
   }
 }
 
-const figures: Record<string, number | string> = { secondsPerRun: seconds };
-for (const mailboxes of [1, 4, 16]) {
+const figures: Record<string, number | string> = { secondsPerRun: seconds, sliceSeconds: sliceMs / 1000 };
+for (const mailboxes of mailboxCounts) {
   const engine = await run(mailboxes, "engine");
   const naive = await run(mailboxes, "naive");
   const p = `m${mailboxes}`;

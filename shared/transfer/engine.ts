@@ -15,7 +15,7 @@ import {
   TransientTransferError,
 } from "./errors.js";
 import { mapFolders, type FolderSide } from "./folders.js";
-import type { ExportedItem, ImportedItem, ImportSession, MailboxItem } from "./mailbox-api.js";
+import type { ExportedItem, ImportedItem, ImportSession, ItemDeltaPage, MailboxItem } from "./mailbox-api.js";
 import { withTransientRetry } from "./retry.js";
 import type { FolderCheckpoint, ItemRecord, MailboxKey, TransferStateStore } from "./state/port.js";
 
@@ -225,6 +225,8 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     const worker = async (): Promise<void> => {
       while (next < pending.length && !failed) {
         let current = pending[next++];
+        // The folder's next delta page, read while this page's items are imported.
+        let ahead: Promise<ItemDeltaPage> | undefined;
         while (current && !isCopied(current)) {
           if (failed) return;
           if (Date.now() >= request.deadline) {
@@ -239,7 +241,9 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
             leaving.set(current.sourceFolderId, current);
             continue;
           }
-          current = await copyPage(request, current, targets, progress, quiet);
+          const copied = await copyPage(request, current, targets, progress, quiet, ahead);
+          current = copied.folder;
+          ahead = copied.ahead;
           leaving.set(current.sourceFolderId, current);
           if ((current.badItems ?? 0) > 0) badItemsSeen = true;
         }
@@ -339,31 +343,55 @@ async function followMove(
   }
 }
 
-/** Copies one delta page of a folder and returns the folder's new checkpoint (saved). */
-async function copyPage(
-  request: SliceRequest,
-  folder: FolderCheckpoint,
-  targets: Targets,
-  progress: SliceProgress,
-  quiet: Map<string, FolderCheckpoint>,
-): Promise<FolderCheckpoint> {
-  const { source, key, state } = request;
-  // Bad items this page recorded: the folder's checkpoint counts them, so a cutover knows
-  // whether there are any to report without listing them.
-  const bad = { count: 0 };
-  await request.heartbeat?.();
-  const page = await withTransientRetry(
+/** Reads one delta page of a folder from `cursor` (its first page when undefined). */
+function readPage(request: SliceRequest, folder: FolderCheckpoint, cursor: string | undefined) {
+  const { source } = request;
+  return withTransientRetry(
     () =>
       source.api.itemDelta(
         source.mailboxId,
         folder.sourceFolderId,
-        folder.cursor,
+        cursor,
         request.pageSize ?? 100,
         source.governor,
       ),
     request.deadline,
     source.governor,
   );
+}
+
+/** A page's outcome: the folder's new checkpoint (saved), and its next page when already asked for. */
+interface CopiedPage {
+  readonly folder: FolderCheckpoint;
+  readonly ahead?: Promise<ItemDeltaPage>;
+}
+
+/**
+ * Copies one delta page of a folder. `ahead` is the page at the folder's cursor when it was read
+ * in advance. The page after this one is asked for before this one's items are imported: delta
+ * links are plain reads on the source's budget, so the target's imports need not wait for it
+ * at every page boundary. A page read in advance and never used changes nothing.
+ */
+async function copyPage(
+  request: SliceRequest,
+  folder: FolderCheckpoint,
+  targets: Targets,
+  progress: SliceProgress,
+  quiet: Map<string, FolderCheckpoint>,
+  ahead: Promise<ItemDeltaPage> | undefined,
+): Promise<CopiedPage> {
+  const { source, key, state } = request;
+  // Bad items this page recorded: the folder's checkpoint counts them, so a cutover knows
+  // whether there are any to report without listing them.
+  const bad = { count: 0 };
+  await request.heartbeat?.();
+  const page = await (ahead ?? readPage(request, folder, folder.cursor));
+  const following =
+    page.nextLink !== undefined && Date.now() < request.deadline
+      ? readPage(request, folder, page.nextLink)
+      : undefined;
+  // Abandoned when this page fails or the slice ends first: never an unhandled rejection.
+  following?.catch(() => undefined);
   const known = await state.getItems(
     key,
     page.items.map((item) => item.id),
@@ -408,6 +436,8 @@ async function copyPage(
     }
     todo.push(item);
   }
+  // The slice's first import session opens while the first chunk is exported, not after it.
+  if (todo.length > 0 && !request.archive) targets.primary.get().catch(() => undefined);
   const chunks: MailboxItem[][] = [];
   for (let start = 0; start < todo.length; start += EXPORT_CHUNK)
     chunks.push(todo.slice(start, start + EXPORT_CHUNK));
@@ -431,7 +461,7 @@ async function copyPage(
     // (the item map skips what this one copied), so a slice cannot outlive its lease by much.
     if (index > 0 && Date.now() >= request.deadline) {
       prefetch.catch(() => undefined);
-      return folder;
+      return { folder };
     }
     const current = prefetch;
     const following = chunks[index + 1];
@@ -581,7 +611,7 @@ async function copyPage(
     quiet.delete(next.sourceFolderId);
     await state.saveFolder(key, next);
   }
-  return next;
+  return { folder: next, ...(following ? { ahead: following } : {}) };
 }
 
 /** What identifies an imported copy: the import keeps the item's creation time and size. */

@@ -89,7 +89,7 @@ async function placedFolders(side: FolderSide, deadline: number): Promise<Placed
  * again after a crash never creates a folder twice.
  */
 class TargetTree {
-  private byPath: Map<string, string> | undefined;
+  private byPath: Promise<Map<string, string>> | undefined;
   created = 0;
 
   constructor(
@@ -97,12 +97,10 @@ class TargetTree {
     private readonly deadline: number,
   ) {}
 
-  private async paths(): Promise<Map<string, string>> {
-    this.byPath ??= new Map(
-      (await placedFolders(this.side, this.deadline)).map((placed) => [
-        placed.path.toLowerCase(),
-        placed.folder.id,
-      ]),
+  /** The target's folders by lower-case path, listed once however many folders ask at once. */
+  paths(): Promise<Map<string, string>> {
+    this.byPath ??= placedFolders(this.side, this.deadline).then(
+      (placed) => new Map(placed.map((entry) => [entry.path.toLowerCase(), entry.folder.id])),
     );
     return this.byPath;
   }
@@ -189,8 +187,11 @@ export async function mapFolders(
   if (known.size > 0 && !stale) {
     return { folders: [...known.values()], changes: { created: 0, restructured: 0, removed: 0 } };
   }
-  const sourceFolders = await placedFolders(source, deadline);
   const targetTree = new TargetTree(target, deadline);
+  // A mailbox seen for the first time needs the target's tree for every folder: list both at once.
+  const targetListed = known.size === 0 ? targetTree.paths() : undefined;
+  targetListed?.catch(() => undefined);
+  const sourceFolders = await placedFolders(source, deadline);
   const archiveTree = mapping.archive ? new TargetTree(mapping.archive, deadline) : undefined;
   // Saved together when the mapping ends (one transaction per mailbox): should it not get
   // there, a target folder created without its checkpoint is found by name next time.
@@ -308,7 +309,12 @@ export async function mapFolders(
     );
     const firstIds = new Set(settledFirst.map((placed) => placed.folder.id));
     for (const placed of settledFirst) await follow(placed);
-    for (const placed of sourceFolders) if (!firstIds.has(placed.folder.id)) await follow(placed);
+    const knownPaths = new Set([...known.values()].map((folder) => folder.path.toLowerCase()));
+    await followNew(
+      sourceFolders.filter((placed) => !firstIds.has(placed.folder.id)),
+      (placed) => known.has(placed.folder.id) || knownPaths.has(placed.path.toLowerCase()),
+      follow,
+    );
     let removed = 0;
     // Deepest first, so a parent's deletion never precedes its child's.
     const livePaths = [...known.values()]
@@ -351,6 +357,41 @@ export async function mapFolders(
       });
     }
     return { folders: [...known.values()], changes };
+  }
+}
+
+/**
+ * Follows new folders and folders moved under them, one depth at a time so parents come first.
+ * Within a depth, new folders at paths nothing else claims are created together (the governor
+ * bounds how many requests that makes at once): a mailbox's first pass then waits for a round
+ * trip per level of its tree, not per folder. Anything that could meet another folder at its
+ * path (a moved folder, a path taken twice, or one `mustWait` names) follows alone, in order.
+ */
+async function followNew(
+  placed: readonly PlacedFolder[],
+  mustWait: (placed: PlacedFolder) => boolean,
+  follow: (placed: PlacedFolder) => Promise<void>,
+): Promise<void> {
+  const levels = new Map<number, PlacedFolder[]>();
+  for (const entry of placed) {
+    const depth = depthOf(entry.path);
+    levels.set(depth, [...(levels.get(depth) ?? []), entry]);
+  }
+  for (const depth of [...levels.keys()].sort((a, b) => a - b)) {
+    const level = levels.get(depth) ?? [];
+    const pathCount = new Map<string, number>();
+    for (const entry of level) {
+      const path = entry.path.toLowerCase();
+      pathCount.set(path, (pathCount.get(path) ?? 0) + 1);
+    }
+    const alone = (entry: PlacedFolder): boolean => {
+      const path = entry.path.toLowerCase();
+      return mustWait(entry) || (pathCount.get(path) ?? 0) > 1;
+    };
+    const results = await Promise.allSettled(level.filter((entry) => !alone(entry)).map(follow));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
+    for (const entry of level.filter(alone)) await follow(entry);
   }
 }
 
