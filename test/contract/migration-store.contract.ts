@@ -218,6 +218,42 @@ export function migrationStoreContract(
         expect(counts.accounts).toBe(1);
       });
 
+      it("keeps a long history whole and in order through claims, progress and shared transitions", async () => {
+        let account = await imported(1);
+        const expected: string[] = [];
+        const move = async (to: Account["status"], step: number): Promise<void> => {
+          // Every third reason is long, so the records also outgrow any size a row keeps.
+          const reason = step % 3 === 0 ? `pass ${step} `.padEnd(3_500, "x") : `pass ${step}`;
+          account = await store.accounts.transition(account.id, account.etag, to, request({ reason }));
+          expected.push(`${step}:${to}:${reason.length}`);
+        };
+        let step = 1;
+        await move("Queued", step++);
+        await move("Syncing", step++);
+        for (let pass = 0; pass < 20; pass += 1) {
+          await move("Synced", step++);
+          await move("Syncing", step++);
+        }
+        account = await store.accounts.claim(account.id, "worker-a", 60_000, T0);
+        account = await store.accounts.updateProgress(account.id, account.etag, { slice: 3, at: at(1) });
+        account = await store.accounts.release(account.id, "worker-a", at(2));
+        await move("Synced", step++);
+        const [shared] = await store.accounts.transitionMany(
+          [account],
+          "Syncing",
+          request({ reason: "shared" }),
+        );
+        if (!shared) throw new Error("the shared transition was refused");
+        expected.push(`${step}:Syncing:6`);
+
+        const history = await store.accounts.history(account.id);
+        expect(history.map((record) => `${record.seq}:${record.to}:${record.reason.length}`)).toEqual(
+          expected,
+        );
+        expect(history.every((record, i) => i === 0 || record.from === history[i - 1]?.to)).toBe(true);
+        expect((await store.accounts.get(account.id)).transitions).toBe(expected.length);
+      });
+
       it("refuses illegal transitions with a typed error and writes nothing", async () => {
         const account = await imported(1);
         await expect(

@@ -42,6 +42,7 @@ import { checkImportBatch } from "../validation.js";
 import { failedAction, isRowConflict, storageFailure, submitBatch } from "./batch.js";
 import { type CounterAction, CounterShards } from "./counters.js";
 import { accountEntity, accountFrom, auditEntity, auditFrom } from "./entities.js";
+import { appendRecord, historyEntity, historyFrom } from "./history.js";
 import {
   accountRowKey,
   ACCOUNT_PREFIX,
@@ -62,7 +63,10 @@ const READ_CONCURRENCY = 16;
 const IMPORT_BATCH_CONCURRENCY = 8;
 /** Accounts remembered as last read or written; beyond this the oldest are forgotten. */
 const KNOWN_ACCOUNTS = 50_000;
-/** Actions per account of a status change: the account, its audit row, two listing rows. */
+/**
+ * Actions per account of a status change: the account (with its recent history), two listing
+ * rows, and usually at most one audit row spilled from the history.
+ */
 const ACTIONS_PER_TRANSITION = 4;
 
 interface PlannedRow {
@@ -80,13 +84,19 @@ export class TablesAccounts implements AccountRepository {
    * only costs the refused write it leads to.
    */
   private readonly known = new Map<string, Account>();
+  /**
+   * The audit records kept in each account version's row, for every version this process read or
+   * wrote: a write replaces the whole row, so it must carry them over.
+   */
+  private readonly histories = new WeakMap<Account, readonly AuditRecord[]>();
 
   constructor(
     private readonly table: TableClient,
     private readonly counters: CounterShards,
   ) {}
 
-  private remember(account: Account): Account {
+  private remember(account: Account, history: readonly AuditRecord[]): Account {
+    this.histories.set(account, history);
     this.known.delete(account.id);
     this.known.set(account.id, account);
     if (this.known.size > KNOWN_ACCOUNTS) {
@@ -99,7 +109,7 @@ export class TablesAccounts implements AccountRepository {
   private async read(accountId: string): Promise<Account | undefined> {
     try {
       const row = await this.table.getEntity<Row>(partitionOf(accountId), accountRowKey(accountId));
-      return this.remember(accountFrom(row));
+      return this.remember(accountFrom(row), historyFrom(row, accountId));
     } catch (error) {
       if (statusOf(error) === 404) {
         this.known.delete(accountId);
@@ -160,6 +170,17 @@ export class TablesAccounts implements AccountRepository {
     }
   }
 
+  /** The history kept in the row of `account`, a version this process read or wrote. */
+  private historyOf(account: Account): readonly AuditRecord[] {
+    const history = this.histories.get(account);
+    if (history !== undefined) return history;
+    const known = this.known.get(account.id);
+    const knownHistory = known?.etag === account.etag && known ? this.histories.get(known) : undefined;
+    if (knownHistory !== undefined) return knownHistory;
+    // A copy made elsewhere: read the row again rather than write it without its history.
+    throw new ContentionError(`account ${account.id} must be read again before it is written`);
+  }
+
   private async readForUpdate(accountId: string, expectedEtag: string): Promise<Account> {
     const known = this.known.get(accountId);
     if (known?.etag === expectedEtag) return known;
@@ -181,9 +202,9 @@ export class TablesAccounts implements AccountRepository {
       const { next, audit } = applyTransition(current, to, request);
       const actions: TransactionAction[] = [];
       const kinds: ActionKind[] = [];
-      addTransition(actions, kinds, current, next, audit);
+      const kept = addTransition(actions, kinds, current, next, audit, this.historyOf(current));
       const etags = await this.commit(accountId, actions, kinds, countsDelta(current, next));
-      return this.remember({ ...next, etag: etags[0] ?? "" });
+      return this.remember({ ...next, etag: etags[0] ?? "" }, kept);
     });
   }
 
@@ -234,35 +255,47 @@ export class TablesAccounts implements AccountRepository {
         throw error;
       }
     };
-    if (members.length === 1) return [await one(first)];
-    try {
-      return await retrying(`transition of ${members.length} accounts`, async () => {
-        const actions: TransactionAction[] = [];
-        const kinds: ActionKind[] = [];
-        const deltas: CountsDelta[] = [];
-        const planned = members.map((current) => {
-          const { next, audit } = applyTransition(current, to, request);
-          const at = actions.length;
-          addTransition(actions, kinds, current, next, audit);
-          deltas.push(...countsDelta(current, next));
-          return { next, at };
-        });
-        const etags = await this.commit(first.id, actions, kinds, mergeDeltas(deltas));
-        return planned.map(({ next, at }) => this.remember({ ...next, etag: etags[at] ?? "" }));
-      });
-    } catch (error) {
-      // One of them changed since it was read: each on its own, so the others still move.
-      if (!(error instanceof ConcurrencyConflictError)) throw error;
+    const oneByOne = async (): Promise<(Account | undefined)[]> => {
       const out: (Account | undefined)[] = [];
       for (const account of members) out.push(await one(account));
       return out;
+    };
+    if (members.length === 1) return [await one(first)];
+    try {
+      const written = await retrying(`transition of ${members.length} accounts`, async () => {
+        const actions: TransactionAction[] = [];
+        const kinds: ActionKind[] = [];
+        const deltas: CountsDelta[] = [];
+        const planned: { next: AccountRecord; at: number; kept: readonly AuditRecord[] }[] = [];
+        for (const member of members) {
+          const current = await this.readForUpdate(member.id, member.etag);
+          const { next, audit } = applyTransition(current, to, request);
+          const at = actions.length;
+          const kept = addTransition(actions, kinds, current, next, audit, this.historyOf(current));
+          deltas.push(...countsDelta(current, next));
+          planned.push({ next, at, kept });
+        }
+        const merged = mergeDeltas(deltas);
+        // Long histories spilling more than one record each: too much for one transaction.
+        if (actions.length + merged.length > MAX_BATCH_ACTIONS) return undefined;
+        const etags = await this.commit(first.id, actions, kinds, merged);
+        return planned.map(({ next, at, kept }) => this.remember({ ...next, etag: etags[at] ?? "" }, kept));
+      });
+      return written ?? (await oneByOne());
+    } catch (error) {
+      // One of them changed since it was read: each on its own, so the others still move.
+      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      return oneByOne();
     }
   }
 
   private async replaceIfUnchanged(current: Account, next: AccountRecord): Promise<Account> {
+    const history = this.historyOf(current);
     try {
-      const response = await this.table.updateEntity(accountEntity(next), "Replace", { etag: current.etag });
-      return this.remember({ ...next, etag: response.etag ?? "" });
+      const response = await this.table.updateEntity(accountRow(next, history), "Replace", {
+        etag: current.etag,
+      });
+      return this.remember({ ...next, etag: response.etag ?? "" }, history);
     } catch (error) {
       this.known.delete(current.id);
       if (statusOf(error) === 412)
@@ -328,26 +361,35 @@ export class TablesAccounts implements AccountRepository {
       const current = await this.readForUpdate(accountId, expectedEtag);
       const next = applyProgress(current, update);
       const deltas = countsDelta(current, next);
+      const history = this.historyOf(current);
       const actions: TransactionAction[] = [
-        ["update", accountEntity(next), "Replace", { etag: expectedEtag }],
+        ["update", accountRow(next, history), "Replace", { etag: expectedEtag }],
       ];
       const etags = await this.commit(accountId, actions, ["account"], deltas);
-      return this.remember({ ...next, etag: etags[0] ?? "" });
+      return this.remember({ ...next, etag: etags[0] ?? "" }, history);
     });
   }
 
   async history(accountId: string): Promise<AuditRecord[]> {
-    parseAccountId(accountId);
-    const prefix = auditPrefix(accountId);
-    const filter = odata`PartitionKey eq ${partitionOf(accountId)} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`;
-    const records: AuditRecord[] = [];
+    const id = parseAccountId(accountId);
+    // The row first: a record spilled after this read is in the row as read.
+    const account = await this.read(id);
+    if (account === undefined) return [];
+    const kept = this.historyOf(account);
+    const firstKept = kept[0]?.seq ?? account.transitions + 1;
+    if (firstKept <= 1) return [...kept];
+    const prefix = auditPrefix(id);
+    const filter = odata`PartitionKey eq ${partitionOf(id)} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`;
+    const spilled: AuditRecord[] = [];
     try {
-      for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } }))
-        records.push(auditFrom(row));
+      for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) {
+        const record = auditFrom(row);
+        if (record.seq < firstKept) spilled.push(record);
+      }
     } catch (error) {
       throw storageFailure(`reading the history of account ${accountId}`, error);
     }
-    return records.sort((a, b) => a.seq - b.seq);
+    return [...spilled.sort((a, b) => a.seq - b.seq), ...kept];
   }
 
   /** Up to `limit` listing keys of one partition after `after`, in key order. */
@@ -471,7 +513,7 @@ export class TablesAccounts implements AccountRepository {
         ? await mapLimit(chunk, READ_CONCURRENCY, (row) => this.read(row.id))
         : chunk.map((): Account | undefined => undefined);
       if (readFirst) this.importReadsFirst = existing.some((account) => account !== undefined);
-      const plan = planImportChunk(chunk, existing, now);
+      const plan = planImportChunk(chunk, existing, now, (account) => this.historyOf(account));
       if (plan.actions.length === 0) return plan.outcomes;
       if (plan.actions.length + plan.deltas.length > MAX_BATCH_ACTIONS) {
         const half = Math.ceil(chunk.length / 2);
@@ -501,9 +543,16 @@ export class TablesAccounts implements AccountRepository {
   }
 }
 
+/** The account row for `account`, keeping `history` (a write replaces the whole row). */
+function accountRow(account: AccountRecord, history: readonly AuditRecord[]) {
+  return { ...accountEntity(account), ...historyEntity(history) };
+}
+
 /**
- * The writes of one status change: the account if-match the ETag it was read with, its audit row,
+ * The writes of one status change: the account if-match the ETag it was read with, carrying its
+ * audit record among the recent ones it keeps, audit rows for records that no longer fit there,
  * and the move of its listing row when the listing key changes. The account's write comes first.
+ * Returns the records the row now keeps.
  */
 function addTransition(
   actions: TransactionAction[],
@@ -511,19 +560,23 @@ function addTransition(
   current: Account,
   next: AccountRecord,
   audit: AuditRecord,
-): void {
+  history: readonly AuditRecord[],
+): AuditRecord[] {
   const partitionKey = partitionOf(current.id);
-  actions.push(
-    ["update", accountEntity(next), "Replace", { etag: current.etag }],
-    ["create", auditEntity(audit)],
-  );
-  kinds.push("account", "audit");
+  const { kept, spilled } = appendRecord(history, audit);
+  actions.push(["update", accountRow(next, kept), "Replace", { etag: current.etag }]);
+  kinds.push("account");
+  for (const record of spilled) {
+    actions.push(["create", auditEntity(record)]);
+    kinds.push("audit");
+  }
   const before = indexRowKey(current);
   const after = indexRowKey(next);
   if (before !== after) {
     actions.push(["delete", { partitionKey, rowKey: before }], ["create", { partitionKey, rowKey: after }]);
     kinds.push("index", "index");
   }
+  return kept;
 }
 
 /** The writes an import chunk needs, given what exists already. */
@@ -531,6 +584,7 @@ function planImportChunk(
   chunk: readonly PlannedRow[],
   existing: readonly (Account | undefined)[],
   now: Date,
+  historyOf: (account: Account) => readonly AuditRecord[],
 ): { actions: TransactionAction[]; deltas: CountsDelta[]; outcomes: ImportOutcome[] } {
   const actions: TransactionAction[] = [];
   const deltas: CountsDelta[] = [];
@@ -548,7 +602,7 @@ function planImportChunk(
     }
     const plan = planReimport(current, row.input, now);
     if (plan.outcome !== "updated") return plan.outcome;
-    actions.push(["update", accountEntity(plan.next), "Replace", { etag: current.etag }]);
+    actions.push(["update", accountRow(plan.next, historyOf(current)), "Replace", { etag: current.etag }]);
     const before = indexRowKey(current);
     const after = indexRowKey(plan.next);
     if (before !== after) {

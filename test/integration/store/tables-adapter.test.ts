@@ -12,7 +12,11 @@ import {
   type MigrationStore,
   StoreUnavailableError,
 } from "../../../shared/store/index.js";
-import { partitionOf } from "../../../shared/store/tables/keys.js";
+import { TableClient } from "@azure/data-tables";
+import { auditEntity } from "../../../shared/store/tables/entities.js";
+import { HISTORY_KEPT } from "../../../shared/store/tables/history.js";
+import { tableNames } from "../../../shared/store/tables/index.js";
+import { accountRowKey, auditPrefix, partitionOf, prefixEnd } from "../../../shared/store/tables/keys.js";
 import { importedAccount, request, T0, upn, waveRecord } from "../../factories/index.js";
 
 let azurite: AzuriteInstance;
@@ -25,7 +29,29 @@ afterAll(async () => {
   await azurite.close();
 });
 
-async function freshStore(prefix = `t${randomBytes(5).toString("hex")}`): Promise<MigrationStore> {
+const freshPrefix = (): string => `t${randomBytes(5).toString("hex")}`;
+
+/** The accounts table of a store made with `prefix`, read and written directly. */
+function accountsTable(prefix: string): TableClient {
+  return TableClient.fromConnectionString(azurite.connectionString, tableNames(prefix).accounts, {
+    allowInsecureConnection: true,
+  });
+}
+
+/** The audit rows stored for one account (records that no longer fit in its row). */
+async function auditRows(table: TableClient, accountId: string): Promise<number> {
+  const prefix = auditPrefix(accountId);
+  let rows = 0;
+  for await (const _row of table.listEntities({
+    queryOptions: {
+      filter: `PartitionKey eq '${partitionOf(accountId)}' and RowKey ge '${prefix}' and RowKey lt '${prefixEnd(prefix)}'`,
+    },
+  }))
+    rows += 1;
+  return rows;
+}
+
+async function freshStore(prefix = freshPrefix()): Promise<MigrationStore> {
   const store = await createStore({
     kind: "connectionString",
     connectionString: azurite.connectionString,
@@ -132,6 +158,73 @@ describe("Table Storage adapter", () => {
       token = page.continuationToken;
     } while (token !== undefined);
     expect(seen).toEqual(expected);
+  });
+
+  it("keeps recent audit records in the account's row and spills only older ones into audit rows", async () => {
+    const prefix = freshPrefix();
+    const store = await freshStore(prefix);
+    const table = accountsTable(prefix);
+    await store.accounts.upsertImported([importedAccount(1)], T0);
+    const id = accountIdFromUpn(upn(1, "source.contoso.com"));
+    let account = await store.accounts.get(id);
+    for (const to of ["Queued", "Syncing", "Synced"] as const)
+      account = await store.accounts.transition(id, account.etag, to, request());
+    expect(await auditRows(table, id)).toBe(0);
+    for (let pass = 0; pass < HISTORY_KEPT; pass += 1) {
+      account = await store.accounts.transition(
+        id,
+        account.etag,
+        pass % 2 === 0 ? "Syncing" : "Synced",
+        request(),
+      );
+    }
+    const changes = 3 + HISTORY_KEPT;
+    expect(await auditRows(table, id)).toBe(changes - HISTORY_KEPT);
+    expect((await store.accounts.history(id)).map((record) => record.seq)).toEqual(
+      Array.from({ length: changes }, (_, i) => i + 1),
+    );
+  });
+
+  it("reads audit rows written before histories were kept in rows, and goes on from them", async () => {
+    const prefix = freshPrefix();
+    const store = await freshStore(prefix);
+    const table = accountsTable(prefix);
+    await store.accounts.upsertImported([importedAccount(2)], T0);
+    const id = accountIdFromUpn(upn(2, "source.contoso.com"));
+    let account = await store.accounts.get(id);
+    account = await store.accounts.transition(id, account.etag, "Queued", request({ reason: "first" }));
+    account = await store.accounts.transition(id, account.etag, "Syncing", request({ reason: "second" }));
+    const older = await store.accounts.history(id);
+    // The row as earlier code wrote it: no kept history, one audit row per change.
+    const { history: _kept, etag: _etag, ...row } = await table.getEntity(partitionOf(id), accountRowKey(id));
+    await table.updateEntity(row as { partitionKey: string; rowKey: string }, "Replace");
+    for (const record of older) await table.createEntity(auditEntity(record));
+    const other = await freshStore(prefix);
+    account = await other.accounts.get(id);
+    await other.accounts.transition(id, account.etag, "Synced", request({ reason: "third" }));
+    expect((await other.accounts.history(id)).map((record) => `${record.seq}:${record.reason}`)).toEqual([
+      "1:first",
+      "2:second",
+      "3:third",
+    ]);
+  });
+
+  it("refuses a malformed kept history with an error naming the account", async () => {
+    const prefix = freshPrefix();
+    const store = await freshStore(prefix);
+    await store.accounts.upsertImported([importedAccount(3)], T0);
+    const id = accountIdFromUpn(upn(3, "source.contoso.com"));
+    const account = await store.accounts.get(id);
+    await store.accounts.transition(id, account.etag, "Queued", request());
+    await accountsTable(prefix).updateEntity(
+      { partitionKey: partitionOf(id), rowKey: accountRowKey(id), history: '[{"seq":' },
+      "Merge",
+    );
+    const other = await freshStore(prefix);
+    await expect(other.accounts.history(id)).rejects.toThrow(
+      new RegExp(`account ${id} has a malformed history`),
+    );
+    await expect(other.accounts.history(id)).rejects.toThrow(StoreUnavailableError);
   });
 
   it("refuses to send credentials over plain HTTP to a remote host", async () => {
