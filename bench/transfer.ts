@@ -6,7 +6,7 @@
  * `--slice-seconds` says otherwise. Run: `npx tsx bench/transfer.ts [--seconds 30] [--slice-seconds 5]`.
  */
 import { parseArgs } from "node:util";
-import { startGraphSimulator, type GraphSimulator } from "../local/graph/index.js";
+import type { SimulatedAccount } from "../local/graph/index.js";
 import { readGraphSettings } from "../shared/config/graph.js";
 import { readPipelineSettings } from "../shared/config/pipeline.js";
 import { closeGraphTransports } from "../shared/graph/client.js";
@@ -14,9 +14,10 @@ import { createMailboxApi } from "../shared/runtime/create.js";
 import { MailboxGovernor, type GovernorLimits } from "../shared/graph/governor.js";
 import { silentLogger } from "../shared/telemetry/logger.js";
 import { runTransferSlice } from "../shared/transfer/engine.js";
-import { ThrottledError } from "../shared/transfer/errors.js";
+import { ThrottledError, TransientTransferError } from "../shared/transfer/errors.js";
 import type { MailboxApi } from "../shared/transfer/mailbox-api.js";
 import { InMemoryTransferState } from "../shared/transfer/state/memory.js";
+import { startRemoteGraph } from "./lib/remote-graph.js";
 import { printFigures } from "./lib/report.js";
 
 const { values } = parseArgs({
@@ -61,12 +62,12 @@ interface Pair {
 }
 
 async function pairsFor(
-  graph: GraphSimulator,
+  inventory: readonly SimulatedAccount[],
   source: MailboxApi,
   target: MailboxApi,
   count: number,
 ): Promise<Pair[]> {
-  const largest = [...graph.inventory()]
+  const largest = [...inventory]
     .filter((entry) => entry.expectation === "ok")
     .sort((a, b) => b.itemCount - a.itemCount)
     .slice(0, count);
@@ -117,7 +118,10 @@ async function engineCopy(
   return { items, bytes };
 }
 
-/** A naive copier: one item at a time, one request at a time, sleeping through every 429. */
+/**
+ * A naive copier: one item at a time, one request at a time, sleeping through every 429 and
+ * trying again a second after any other transient failure.
+ */
 async function naiveCopy(
   pair: Pair,
   source: MailboxApi,
@@ -132,6 +136,7 @@ async function naiveCopy(
       } catch (error) {
         if (error instanceof ThrottledError)
           await sleep(Math.max(0, Math.min(error.retryAt.getTime(), until) - Date.now()));
+        else if (error instanceof TransientTransferError) await sleep(1_000);
         else throw error;
       }
     }
@@ -168,7 +173,9 @@ async function naiveCopy(
 }
 
 async function run(mailboxes: number, copier: "engine" | "naive"): Promise<Record<string, number>> {
-  const graph = await startGraphSimulator({
+  // In its own process, as Graph is remote: sharing this process's event loop, the simulator's work
+  // would delay every answer the engine waits for.
+  const graph = await startRemoteGraph({
     mailboxes: mailboxes * 3,
     itemsPerMailbox: 1_500,
     seed: 42,
@@ -177,20 +184,19 @@ async function run(mailboxes: number, copier: "engine" | "naive"): Promise<Recor
     limits: SIM_LIMITS,
     // Round trips of a quarter second, typical of Graph import calls.
     latency: { perRequestMs: 250 },
-    logger: silentLogger,
   });
   try {
-    const settings = readGraphSettings(graph.settings());
+    const settings = readGraphSettings(graph.settings);
     const source = api(settings.source);
     const target = api(settings.target);
-    const pairs = await pairsFor(graph, source, target, mailboxes);
-    graph.resetCounters();
+    const pairs = await pairsFor(graph.inventory, source, target, mailboxes);
+    await graph.resetCounters();
     const started = Date.now();
     const until = started + seconds * 1000;
     const copy = copier === "engine" ? engineCopy : naiveCopy;
     const results = await Promise.all(pairs.map((pair) => copy(pair, source, target, until)));
     const elapsed = (Date.now() - started) / 1000;
-    const counters = graph.counters();
+    const counters = await graph.counters();
     const items = results.reduce((sum, result) => sum + result.items, 0);
     const bytes = results.reduce((sum, result) => sum + result.bytes, 0);
     return {

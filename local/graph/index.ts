@@ -213,6 +213,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const targetApp = register("target", TARGET_APP_ROLES, targetCertificate);
 
   const server = createServer({ key: serverCertificate.keyPem, cert: serverCertificate.certPem });
+  // Longer than any client keeps an idle connection, so a client never sends a request on a
+  // connection the server is closing at that moment (a reset with no answer).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {

@@ -159,6 +159,8 @@ export class TablesAccounts implements AccountRepository {
       const index = failedAction(error);
       const kind = index === undefined ? undefined : allKinds[index];
       if (kind === "account" || kind === "audit") {
+        // What this process remembers of it is out of date: the next write reads it again.
+        this.known.delete(accountId);
         throw new ConcurrencyConflictError("account", accountId, { cause: error });
       }
       if (kind === "index") {
@@ -285,6 +287,7 @@ export class TablesAccounts implements AccountRepository {
     } catch (error) {
       // One of them changed since it was read: each on its own, so the others still move.
       if (!(error instanceof ConcurrencyConflictError)) throw error;
+      for (const account of members) this.known.delete(account.id);
       return oneByOne();
     }
   }

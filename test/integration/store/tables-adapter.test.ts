@@ -102,6 +102,8 @@ describe("Table Storage adapter", () => {
     await expect(one.accounts.transition(id, seenByOne.etag, "Skipped", request())).rejects.toThrow(
       ConcurrencyConflictError,
     );
+    // A refused write shows the memory was stale: it is forgotten, so a peek reads the row.
+    expect((await one.accounts.peek(id))?.etag).toBe(queued.etag);
     const claimed = await one.accounts.claim(id, "worker-1", 60_000, T0);
     expect(claimed).toMatchObject({ status: "Queued", lease: { owner: "worker-1" } });
     expect((await other.accounts.get(id)).etag).toBe(claimed.etag);
