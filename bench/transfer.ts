@@ -27,13 +27,22 @@ const { values } = parseArgs({
     mailboxes: { type: "string", default: "1,4,16" },
   },
 });
-const seconds = Number(values.seconds);
+/** A number > 0 from an option, or an error naming the option and what it was given. */
+function positive(option: string, text: string, whole = false): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value)))
+    throw new Error(
+      `--${option} takes ${whole ? "whole numbers" : "a number"} > 0, not ${JSON.stringify(text)}`,
+    );
+  return value;
+}
+const seconds = positive("seconds", values.seconds);
 // The mover's slice in production; a shorter one shows what each slice's start and end cost.
 const sliceMs =
   values["slice-seconds"] === undefined
     ? readPipelineSettings({}).sliceMs
-    : Number(values["slice-seconds"]) * 1000;
-const mailboxCounts = values.mailboxes.split(",").map(Number);
+    : positive("slice-seconds", values["slice-seconds"]) * 1000;
+const mailboxCounts = values.mailboxes.split(",").map((count) => positive("mailboxes", count, true));
 
 // Budgets scaled down so the limits, not this machine's two cores, bind: 200 requests per 10 s
 // and 15 MB per 5 s per mailbox, 4 in flight.

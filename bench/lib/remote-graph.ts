@@ -28,6 +28,8 @@ export async function startRemoteGraph(options: Omit<GraphSimulatorOptions, "log
   const child = spawn(process.execPath, [...process.execArgv, CHILD, JSON.stringify(options)], {
     stdio: ["pipe", "pipe", "inherit"],
   });
+  // Writing to a child that died fails with EPIPE: its exit says what matters.
+  child.stdin.on("error", () => undefined);
   const first = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.once("line", (line) => {
@@ -58,7 +60,8 @@ export async function startRemoteGraph(options: Omit<GraphSimulatorOptions, "log
     },
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Gone already (its own exit, or a signal such as the OOM killer's).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.stdin.end();
       }),

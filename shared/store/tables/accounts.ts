@@ -42,7 +42,7 @@ import { checkImportBatch } from "../validation.js";
 import { failedAction, isRowConflict, storageFailure, submitBatch } from "./batch.js";
 import { type CounterAction, CounterShards } from "./counters.js";
 import { accountEntity, accountFrom, auditEntity, auditFrom } from "./entities.js";
-import { appendRecord, historyEntity, historyFrom } from "./history.js";
+import { appendRecord, historyEntity, parseHistory, storedHistory } from "./history.js";
 import {
   accountRowKey,
   ACCOUNT_PREFIX,
@@ -85,17 +85,17 @@ export class TablesAccounts implements AccountRepository {
    */
   private readonly known = new Map<string, Account>();
   /**
-   * The audit records kept in each account version's row, for every version this process read or
-   * wrote: a write replaces the whole row, so it must carry them over.
+   * The audit records kept in each account version's row, as stored, for every version this
+   * process read or wrote: a write replaces the whole row, so it must carry them over.
    */
-  private readonly histories = new WeakMap<Account, readonly AuditRecord[]>();
+  private readonly histories = new WeakMap<Account, string>();
 
   constructor(
     private readonly table: TableClient,
     private readonly counters: CounterShards,
   ) {}
 
-  private remember(account: Account, history: readonly AuditRecord[]): Account {
+  private remember(account: Account, history: string): Account {
     this.histories.set(account, history);
     this.known.delete(account.id);
     this.known.set(account.id, account);
@@ -109,7 +109,7 @@ export class TablesAccounts implements AccountRepository {
   private async read(accountId: string): Promise<Account | undefined> {
     try {
       const row = await this.table.getEntity<Row>(partitionOf(accountId), accountRowKey(accountId));
-      return this.remember(accountFrom(row), historyFrom(row, accountId));
+      return this.remember(accountFrom(row), storedHistory(row));
     } catch (error) {
       if (statusOf(error) === 404) {
         this.known.delete(accountId);
@@ -172,8 +172,8 @@ export class TablesAccounts implements AccountRepository {
     }
   }
 
-  /** The history kept in the row of `account`, a version this process read or wrote. */
-  private historyOf(account: Account): readonly AuditRecord[] {
+  /** The history kept in the row of `account` (as stored), a version this process read or wrote. */
+  private historyOf(account: Account): string {
     const history = this.histories.get(account);
     if (history !== undefined) return history;
     const known = this.known.get(account.id);
@@ -268,7 +268,7 @@ export class TablesAccounts implements AccountRepository {
         const actions: TransactionAction[] = [];
         const kinds: ActionKind[] = [];
         const deltas: CountsDelta[] = [];
-        const planned: { next: AccountRecord; at: number; kept: readonly AuditRecord[] }[] = [];
+        const planned: { next: AccountRecord; at: number; kept: string }[] = [];
         for (const member of members) {
           const current = await this.readForUpdate(member.id, member.etag);
           const { next, audit } = applyTransition(current, to, request);
@@ -378,7 +378,7 @@ export class TablesAccounts implements AccountRepository {
     // The row first: a record spilled after this read is in the row as read.
     const account = await this.read(id);
     if (account === undefined) return [];
-    const kept = this.historyOf(account);
+    const kept = parseHistory(this.historyOf(account), id);
     const firstKept = kept[0]?.seq ?? account.transitions + 1;
     if (firstKept <= 1) return [...kept];
     const prefix = auditPrefix(id);
@@ -547,7 +547,7 @@ export class TablesAccounts implements AccountRepository {
 }
 
 /** The account row for `account`, keeping `history` (a write replaces the whole row). */
-function accountRow(account: AccountRecord, history: readonly AuditRecord[]) {
+function accountRow(account: AccountRecord, history: string) {
   return { ...accountEntity(account), ...historyEntity(history) };
 }
 
@@ -555,7 +555,7 @@ function accountRow(account: AccountRecord, history: readonly AuditRecord[]) {
  * The writes of one status change: the account if-match the ETag it was read with, carrying its
  * audit record among the recent ones it keeps, audit rows for records that no longer fit there,
  * and the move of its listing row when the listing key changes. The account's write comes first.
- * Returns the records the row now keeps.
+ * Returns the history text the row now keeps.
  */
 function addTransition(
   actions: TransactionAction[],
@@ -563,11 +563,11 @@ function addTransition(
   current: Account,
   next: AccountRecord,
   audit: AuditRecord,
-  history: readonly AuditRecord[],
-): AuditRecord[] {
+  history: string,
+): string {
   const partitionKey = partitionOf(current.id);
-  const { kept, spilled } = appendRecord(history, audit);
-  actions.push(["update", accountRow(next, kept), "Replace", { etag: current.etag }]);
+  const { text, spilled } = appendRecord(parseHistory(history, current.id), audit);
+  actions.push(["update", accountRow(next, text), "Replace", { etag: current.etag }]);
   kinds.push("account");
   for (const record of spilled) {
     actions.push(["create", auditEntity(record)]);
@@ -579,7 +579,7 @@ function addTransition(
     actions.push(["delete", { partitionKey, rowKey: before }], ["create", { partitionKey, rowKey: after }]);
     kinds.push("index", "index");
   }
-  return kept;
+  return text;
 }
 
 /** The writes an import chunk needs, given what exists already. */
@@ -587,7 +587,7 @@ function planImportChunk(
   chunk: readonly PlannedRow[],
   existing: readonly (Account | undefined)[],
   now: Date,
-  historyOf: (account: Account) => readonly AuditRecord[],
+  historyOf: (account: Account) => string,
 ): { actions: TransactionAction[]; deltas: CountsDelta[]; outcomes: ImportOutcome[] } {
   const actions: TransactionAction[] = [];
   const deltas: CountsDelta[] = [];

@@ -42,18 +42,27 @@ function embed(record: AuditRecord): Embedded {
   };
 }
 
-/** The `history` property for these records (none when there are none). */
-export function historyEntity(records: readonly AuditRecord[]): Record<string, unknown> {
-  return records.length === 0 ? {} : { history: JSON.stringify(records.map(embed)) };
+/**
+ * The `history` property as stored: "" when the row keeps no records. Writes that do not add a
+ * record carry it over as it is, so an account whose history cannot be read still moves.
+ */
+export function storedHistory(row: Record<string, unknown>): string {
+  const stored = row.history;
+  if (stored === undefined || stored === null) return "";
+  return typeof stored === "string" ? stored : JSON.stringify(stored);
 }
 
-/** The records kept in an account row, oldest first. */
-export function historyFrom(row: Record<string, unknown>, accountId: string): AuditRecord[] {
-  const stored = row.history;
-  if (stored === undefined || stored === null) return [];
+/** The `history` property to write for stored text (none when it is empty). */
+export function historyEntity(text: string): Record<string, unknown> {
+  return text === "" ? {} : { history: text };
+}
+
+/** The records kept in an account row, oldest first, from its stored text. */
+export function parseHistory(text: string, accountId: string): AuditRecord[] {
+  if (text === "") return [];
   let parsed: unknown;
   try {
-    parsed = typeof stored === "string" ? JSON.parse(stored) : undefined;
+    parsed = JSON.parse(text);
   } catch {
     parsed = undefined;
   }
@@ -69,19 +78,22 @@ export function historyFrom(row: Record<string, unknown>, accountId: string): Au
 }
 
 /**
- * Adds a record to an account's kept history: what the row keeps afterwards, and the oldest
- * records that no longer fit there and go to audit rows.
+ * Adds a record to an account's kept history: the text the row keeps afterwards, and the oldest
+ * records that no longer fit there and go to audit rows. A record too large for the row on its
+ * own goes to an audit row too (the size counts JSON's escaping).
  */
 export function appendRecord(
   kept: readonly AuditRecord[],
   record: AuditRecord,
-): { kept: AuditRecord[]; spilled: AuditRecord[] } {
-  const next = [...kept, record];
-  const spilled: AuditRecord[] = [];
-  const size = (): number => JSON.stringify(next.map(embed)).length;
-  while (next.length > 1 && (next.length > HISTORY_KEPT || size() > HISTORY_MAX_CHARS)) {
-    const oldest = next.shift();
-    if (oldest) spilled.push(oldest);
+): { text: string; spilled: AuditRecord[] } {
+  const all = [...kept, record];
+  const next = all.map(embed);
+  let text = JSON.stringify(next);
+  let moved = 0;
+  while (next.length > 0 && (next.length > HISTORY_KEPT || text.length > HISTORY_MAX_CHARS)) {
+    next.shift();
+    moved += 1;
+    text = JSON.stringify(next);
   }
-  return { kept: next, spilled };
+  return { text: next.length === 0 ? "" : text, spilled: all.slice(0, moved) };
 }

@@ -14,7 +14,7 @@ import {
 } from "../../../shared/store/index.js";
 import { TableClient } from "@azure/data-tables";
 import { auditEntity } from "../../../shared/store/tables/entities.js";
-import { HISTORY_KEPT } from "../../../shared/store/tables/history.js";
+import { HISTORY_KEPT, HISTORY_MAX_CHARS } from "../../../shared/store/tables/history.js";
 import { tableNames } from "../../../shared/store/tables/index.js";
 import { accountRowKey, auditPrefix, partitionOf, prefixEnd } from "../../../shared/store/tables/keys.js";
 import { importedAccount, request, T0, upn, waveRecord } from "../../factories/index.js";
@@ -211,15 +211,16 @@ describe("Table Storage adapter", () => {
     ]);
   });
 
-  it("refuses a malformed kept history with an error naming the account", async () => {
+  it("refuses a malformed kept history with an error naming the account, and still reads the account", async () => {
     const prefix = freshPrefix();
     const store = await freshStore(prefix);
     await store.accounts.upsertImported([importedAccount(3)], T0);
     const id = accountIdFromUpn(upn(3, "source.contoso.com"));
     const account = await store.accounts.get(id);
     await store.accounts.transition(id, account.etag, "Queued", request());
+    const malformed = '[{"seq":';
     await accountsTable(prefix).updateEntity(
-      { partitionKey: partitionOf(id), rowKey: accountRowKey(id), history: '[{"seq":' },
+      { partitionKey: partitionOf(id), rowKey: accountRowKey(id), history: malformed },
       "Merge",
     );
     const other = await freshStore(prefix);
@@ -227,6 +228,40 @@ describe("Table Storage adapter", () => {
       new RegExp(`account ${id} has a malformed history`),
     );
     await expect(other.accounts.history(id)).rejects.toThrow(StoreUnavailableError);
+    // Reads, listings and writes that add no record carry the stored text over as it is.
+    expect((await other.accounts.get(id)).status).toBe("Queued");
+    const listed = await other.accounts.listByStatus("w1", "Queued");
+    expect(listed.items.map((item) => item.id)).toEqual([id]);
+    await other.accounts.claim(id, "worker-1", 60_000, T0);
+    const released = await other.accounts.release(id, "worker-1", T0);
+    const row = await accountsTable(prefix).getEntity(partitionOf(id), accountRowKey(id));
+    expect(row.history).toBe(malformed);
+    await expect(other.accounts.transition(id, released.etag, "Syncing", request())).rejects.toThrow(
+      StoreUnavailableError,
+    );
+  });
+
+  it("moves a record too large for the row to its audit row at once", async () => {
+    const prefix = freshPrefix();
+    const store = await freshStore(prefix);
+    await store.accounts.upsertImported([importedAccount(4)], T0);
+    const id = accountIdFromUpn(upn(4, "source.contoso.com"));
+    let account = await store.accounts.get(id);
+    account = await store.accounts.transition(id, account.etag, "Queued", request({ reason: "released" }));
+    // Control characters take six characters each in JSON: this record alone outgrows the row.
+    const noisy = "\u0001".repeat(4_000);
+    await store.accounts.transition(id, account.etag, "Failed", {
+      ...request({ reason: noisy }),
+      error: { class: "Transient", code: "Noise", message: noisy },
+    });
+    const row = await accountsTable(prefix).getEntity(partitionOf(id), accountRowKey(id));
+    expect(typeof row.history === "string" ? row.history.length : 0).toBeLessThanOrEqual(HISTORY_MAX_CHARS);
+    const history = await store.accounts.history(id);
+    expect(history.map((record) => [record.seq, record.to, record.reason.length])).toEqual([
+      [1, "Queued", "released".length],
+      [2, "Failed", 4_000],
+    ]);
+    expect(history[1]?.error?.message).toBe(noisy);
   });
 
   it("refuses to send credentials over plain HTTP to a remote host", async () => {
