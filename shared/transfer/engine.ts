@@ -386,12 +386,12 @@ async function copyPage(
   const bad = { count: 0 };
   await request.heartbeat?.();
   const page = await (ahead ?? readPage(request, folder, folder.cursor));
-  const following =
+  const nextPage =
     page.nextLink !== undefined && Date.now() < request.deadline
       ? readPage(request, folder, page.nextLink)
       : undefined;
   // Abandoned when this page fails or the slice ends first: never an unhandled rejection.
-  following?.catch(() => undefined);
+  nextPage?.catch(() => undefined);
   const known = await state.getItems(
     key,
     page.items.map((item) => item.id),
@@ -611,7 +611,7 @@ async function copyPage(
     quiet.delete(next.sourceFolderId);
     await state.saveFolder(key, next);
   }
-  return { folder: next, ...(following ? { ahead: following } : {}) };
+  return { folder: next, ...(nextPage ? { ahead: nextPage } : {}) };
 }
 
 /** What identifies an imported copy: the import keeps the item's creation time and size. */

@@ -189,8 +189,7 @@ export async function mapFolders(
   }
   const targetTree = new TargetTree(target, deadline);
   // A mailbox seen for the first time needs the target's tree for every folder: list both at once.
-  const targetListed = known.size === 0 ? targetTree.paths() : undefined;
-  targetListed?.catch(() => undefined);
+  if (known.size === 0) targetTree.paths().catch(() => undefined);
   const sourceFolders = await placedFolders(source, deadline);
   const archiveTree = mapping.archive ? new TargetTree(mapping.archive, deadline) : undefined;
   // Saved together when the mapping ends (one transaction per mailbox): should it not get
