@@ -194,6 +194,9 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
   let latest: Map<string, FolderCheckpoint> | undefined;
   const left = (): { folders?: FolderCheckpoint[] } => (latest ? { folders: [...latest.values()] } : {});
   try {
+    // First pages of new folders, read while the target's folders are made (as many as the
+    // workers start with, so they do not crowd out the source's exports).
+    const firstPages = new Map<string, Promise<ItemDeltaPage>>();
     const { folders, changes } = await mapFolders(source, target, {
       key,
       state,
@@ -203,6 +206,14 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
       mirrorDeletions: request.mirrorDeletions ?? false,
       ...(request.knownFolders ? { known: request.knownFolders } : {}),
       ...(request.archive ? { archive: request.archive.side } : {}),
+      onNewFolders: (ids) => {
+        for (const id of ids.slice(0, FOLDER_PARALLELISM)) {
+          const page = readPage(request, id, undefined);
+          // Unused when the mapping fails or the slice ends first: never an unhandled rejection.
+          page.catch(() => undefined);
+          firstPages.set(id, page);
+        }
+      },
     });
     progress.foldersCreated += changes.created;
     progress.foldersChanged += changes.restructured + changes.removed;
@@ -225,8 +236,10 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
     const worker = async (): Promise<void> => {
       while (next < pending.length && !failed) {
         let current = pending[next++];
-        // The folder's next delta page, read while this page's items are imported.
-        let ahead: Promise<ItemDeltaPage> | undefined;
+        // The folder's next delta page: read while the previous page's items are imported, or
+        // (a new folder's first) while the folders were mapped.
+        let ahead =
+          current && current.cursor === undefined ? firstPages.get(current.sourceFolderId) : undefined;
         while (current && !isCopied(current)) {
           if (failed) return;
           if (Date.now() >= request.deadline) {
@@ -343,14 +356,14 @@ async function followMove(
   }
 }
 
-/** Reads one delta page of a folder from `cursor` (its first page when undefined). */
-function readPage(request: SliceRequest, folder: FolderCheckpoint, cursor: string | undefined) {
+/** Reads one delta page of a source folder from `cursor` (its first page when undefined). */
+function readPage(request: SliceRequest, sourceFolderId: string, cursor: string | undefined) {
   const { source } = request;
   return withTransientRetry(
     () =>
       source.api.itemDelta(
         source.mailboxId,
-        folder.sourceFolderId,
+        sourceFolderId,
         cursor,
         request.pageSize ?? 100,
         source.governor,
@@ -385,10 +398,10 @@ async function copyPage(
   // whether there are any to report without listing them.
   const bad = { count: 0 };
   await request.heartbeat?.();
-  const page = await (ahead ?? readPage(request, folder, folder.cursor));
+  const page = await (ahead ?? readPage(request, folder.sourceFolderId, folder.cursor));
   const nextPage =
     page.nextLink !== undefined && Date.now() < request.deadline
-      ? readPage(request, folder, page.nextLink)
+      ? readPage(request, folder.sourceFolderId, page.nextLink)
       : undefined;
   // Abandoned when this page fails or the slice ends first: never an unhandled rejection.
   nextPage?.catch(() => undefined);

@@ -44,6 +44,11 @@ export interface FolderMapping {
   readonly archive?: FolderSide;
   /** The checkpoints as the last slice left them, when the caller knows them: not read again. */
   readonly known?: readonly FolderCheckpoint[];
+  /**
+   * Told, once the source's tree is read and before any target folder is made, which source
+   * folders listing items have no checkpoint yet: their first delta page needs no target folder.
+   */
+  readonly onNewFolders?: (sourceFolderIds: readonly string[]) => void;
 }
 
 function depthOf(path: string): number {
@@ -191,6 +196,11 @@ export async function mapFolders(
   // A mailbox seen for the first time needs the target's tree for every folder: list both at once.
   if (known.size === 0) targetTree.paths().catch(() => undefined);
   const sourceFolders = await placedFolders(source, deadline);
+  mapping.onNewFolders?.(
+    sourceFolders
+      .filter((placed) => !known.has(placed.folder.id) && (placed.folder.totalItemCount ?? 1) > 0)
+      .map((placed) => placed.folder.id),
+  );
   const archiveTree = mapping.archive ? new TargetTree(mapping.archive, deadline) : undefined;
   // Saved together when the mapping ends (one transaction per mailbox): should it not get
   // there, a target folder created without its checkpoint is found by name next time.

@@ -20,7 +20,7 @@ function intercept<K extends keyof MailboxApi>(
 
 describe("a slice's requests overlap", () => {
   const harness = useTransferHarness({
-    mailboxes: 3,
+    mailboxes: 4,
     itemsPerMailbox: 40,
     seed: 7,
     latency: { perRequestMs: 20 },
@@ -70,6 +70,54 @@ describe("a slice's requests overlap", () => {
       ok: true,
       duplicated: [],
       folders: [],
+    });
+  });
+
+  it("reads a new mailbox's first pages while the target's folders are made", async () => {
+    const { graph, source, target } = harness();
+    const entry = graph.inventory()[3];
+    if (!entry) throw new Error("no account");
+    graph.mutate.addFolder(entry.sourceUpn, "", "Clinics");
+    const pair = await mailboxPair(harness(), entry);
+    let creating = 0;
+    let createsStarted = 0;
+    let readsWhileCreating = 0;
+    const creatingApi = intercept(target, "createFolder", (original) => async (...args) => {
+      creating += 1;
+      createsStarted += 1;
+      try {
+        return await original(...args);
+      } finally {
+        creating -= 1;
+      }
+    });
+    const readingApi = intercept(
+      source,
+      "itemDelta",
+      (original) =>
+        async (mailboxId, folderId, cursor, ...rest) => {
+          if (cursor !== undefined) return original(mailboxId, folderId, cursor, ...rest);
+          const before = createsStarted;
+          const busy = creating > 0;
+          const page = await original(mailboxId, folderId, cursor, ...rest);
+          if (busy || creating > 0 || createsStarted > before) readsWhileCreating += 1;
+          return page;
+        },
+    );
+    const request = pair.request(Date.now() + 60_000);
+    const outcome = await runTransferSlice({
+      ...request,
+      source: { ...request.source, api: readingApi },
+      target: { ...request.target, api: creatingApi },
+    });
+
+    expect(outcome.kind).toBe("done");
+    expect(readsWhileCreating).toBeGreaterThan(0);
+    const report = graph.inspect(entry.sourceUpn, entry.targetUpn);
+    expect({ ok: report.ok, missing: report.missing, duplicated: report.duplicated }).toEqual({
+      ok: true,
+      missing: [],
+      duplicated: [],
     });
   });
 
