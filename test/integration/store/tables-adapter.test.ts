@@ -61,6 +61,15 @@ async function freshStore(prefix = freshPrefix()): Promise<MigrationStore> {
   return store;
 }
 
+/** One imported account `n` in a fresh store, with its accounts table for direct reads and writes. */
+async function freshAccount(n: number) {
+  const prefix = freshPrefix();
+  const store = await freshStore(prefix);
+  await store.accounts.upsertImported([importedAccount(n)], T0);
+  const id = accountIdFromUpn(upn(n, "source.contoso.com"));
+  return { prefix, store, table: accountsTable(prefix), id, account: await store.accounts.get(id) };
+}
+
 describe("Table Storage adapter", () => {
   it("keeps counters exact with a hundred concurrent writers in one partition", async () => {
     const store = await freshStore();
@@ -163,12 +172,9 @@ describe("Table Storage adapter", () => {
   });
 
   it("keeps recent audit records in the account's row and spills only older ones into audit rows", async () => {
-    const prefix = freshPrefix();
-    const store = await freshStore(prefix);
-    const table = accountsTable(prefix);
-    await store.accounts.upsertImported([importedAccount(1)], T0);
-    const id = accountIdFromUpn(upn(1, "source.contoso.com"));
-    let account = await store.accounts.get(id);
+    const fresh = await freshAccount(1);
+    const { store, table, id } = fresh;
+    let account = fresh.account;
     for (const to of ["Queued", "Syncing", "Synced"] as const)
       account = await store.accounts.transition(id, account.etag, to, request());
     expect(await auditRows(table, id)).toBe(0);
@@ -188,12 +194,9 @@ describe("Table Storage adapter", () => {
   });
 
   it("reads audit rows written before histories were kept in rows, and goes on from them", async () => {
-    const prefix = freshPrefix();
-    const store = await freshStore(prefix);
-    const table = accountsTable(prefix);
-    await store.accounts.upsertImported([importedAccount(2)], T0);
-    const id = accountIdFromUpn(upn(2, "source.contoso.com"));
-    let account = await store.accounts.get(id);
+    const fresh = await freshAccount(2);
+    const { prefix, store, table, id } = fresh;
+    let account = fresh.account;
     account = await store.accounts.transition(id, account.etag, "Queued", request({ reason: "first" }));
     account = await store.accounts.transition(id, account.etag, "Syncing", request({ reason: "second" }));
     const older = await store.accounts.history(id);
@@ -212,14 +215,10 @@ describe("Table Storage adapter", () => {
   });
 
   it("refuses a malformed kept history with an error naming the account, and still reads the account", async () => {
-    const prefix = freshPrefix();
-    const store = await freshStore(prefix);
-    await store.accounts.upsertImported([importedAccount(3)], T0);
-    const id = accountIdFromUpn(upn(3, "source.contoso.com"));
-    const account = await store.accounts.get(id);
+    const { prefix, store, table, id, account } = await freshAccount(3);
     await store.accounts.transition(id, account.etag, "Queued", request());
     const malformed = '[{"seq":';
-    await accountsTable(prefix).updateEntity(
+    await table.updateEntity(
       { partitionKey: partitionOf(id), rowKey: accountRowKey(id), history: malformed },
       "Merge",
     );
@@ -234,7 +233,7 @@ describe("Table Storage adapter", () => {
     expect(listed.items.map((item) => item.id)).toEqual([id]);
     await other.accounts.claim(id, "worker-1", 60_000, T0);
     const released = await other.accounts.release(id, "worker-1", T0);
-    const row = await accountsTable(prefix).getEntity(partitionOf(id), accountRowKey(id));
+    const row = await table.getEntity(partitionOf(id), accountRowKey(id));
     expect(row.history).toBe(malformed);
     await expect(other.accounts.transition(id, released.etag, "Syncing", request())).rejects.toThrow(
       StoreUnavailableError,
@@ -242,11 +241,9 @@ describe("Table Storage adapter", () => {
   });
 
   it("moves a record too large for the row to its audit row at once", async () => {
-    const prefix = freshPrefix();
-    const store = await freshStore(prefix);
-    await store.accounts.upsertImported([importedAccount(4)], T0);
-    const id = accountIdFromUpn(upn(4, "source.contoso.com"));
-    let account = await store.accounts.get(id);
+    const fresh = await freshAccount(4);
+    const { store, table, id } = fresh;
+    let account = fresh.account;
     account = await store.accounts.transition(id, account.etag, "Queued", request({ reason: "released" }));
     // Control characters take six characters each in JSON: this record alone outgrows the row.
     const noisy = "\u0001".repeat(4_000);
@@ -254,7 +251,7 @@ describe("Table Storage adapter", () => {
       ...request({ reason: noisy }),
       error: { class: "Transient", code: "Noise", message: noisy },
     });
-    const row = await accountsTable(prefix).getEntity(partitionOf(id), accountRowKey(id));
+    const row = await table.getEntity(partitionOf(id), accountRowKey(id));
     expect(typeof row.history === "string" ? row.history.length : 0).toBeLessThanOrEqual(HISTORY_MAX_CHARS);
     const history = await store.accounts.history(id);
     expect(history.map((record) => [record.seq, record.to, record.reason.length])).toEqual([
