@@ -86,23 +86,26 @@ export class TablesActivityLog implements ActivityLog {
   }
 
   private async writeChunk(chunk: readonly Pending[]): Promise<void> {
-    const waiters = chunk.flatMap((pending) => pending.waiters);
+    const [only] = chunk;
+    if (chunk.length === 1 && only) return this.writeAlone(only);
     try {
-      const [only] = chunk;
-      if (chunk.length === 1 && only) await this.createOnce(only.entity);
-      else
-        try {
-          await this.table.submitTransaction(
-            chunk.map((pending): TransactionAction => ["create", pending.entity]),
-          );
-        } catch (error) {
-          // One of them was stored before (a retried write): each on its own, where a 409 is success.
-          if (!(error instanceof RestError && error.statusCode === 409)) throw error;
-          await Promise.all(chunk.map((pending) => this.createOnce(pending.entity)));
-        }
-      for (const waiter of waiters) waiter.resolve();
+      await this.table.submitTransaction(
+        chunk.map((pending): TransactionAction => ["create", pending.entity]),
+      );
+      for (const pending of chunk) for (const waiter of pending.waiters) waiter.resolve();
+    } catch {
+      // One record stored before (a retried write) or refused (a bad value) fails the whole
+      // transaction: each on its own then, so only a refused record's writers see an error.
+      await Promise.all(chunk.map((pending) => this.writeAlone(pending)));
+    }
+  }
+
+  private async writeAlone(pending: Pending): Promise<void> {
+    try {
+      await this.createOnce(pending.entity);
+      for (const waiter of pending.waiters) waiter.resolve();
     } catch (error) {
-      for (const waiter of waiters) waiter.reject(error);
+      for (const waiter of pending.waiters) waiter.reject(error);
     }
   }
 

@@ -65,4 +65,20 @@ describe("activity log on Table Storage", () => {
     const read = await log.between(T, T + 60_000);
     expect(read.map((entry) => entry.id).sort()).toEqual(["acct1:1:0:1", "acct2:1:0:1", "acct3:1:0:1"]);
   });
+
+  it("fails only the writer of a record the service refuses, not the others sharing its transaction", async () => {
+    const log = await freshLog();
+    // Over Table Storage's 32K-character limit for one property.
+    const refused = { ...slice(9, T), detail: "x".repeat(40_000) };
+    const others = [slice(1, T), slice(2, T), slice(3, T)];
+    const results = await Promise.allSettled([...others, refused].map((record) => log.record(record)));
+    expect(results.map((result) => result.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+    ]);
+    const read = await log.between(T, T + 60_000);
+    expect(read.map((entry) => entry.id).sort()).toEqual(others.map((record) => record.id));
+  });
 });
