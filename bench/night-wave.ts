@@ -19,6 +19,7 @@ import {
 import { services } from "../shared/runtime/services.js";
 import { silentLogger } from "../shared/telemetry/logger.js";
 import { printFigures } from "./lib/report.js";
+import { cpuSecondsOf, ownCpuSeconds, RequestCounter } from "./lib/usage.js";
 
 const { values } = parseArgs({
   options: {
@@ -71,6 +72,11 @@ try {
       for (let n = 0; n < deltaItems; n += 1) graph.mutate.addItem(entry.sourceUpn, "Inbox", { size: 4_000 });
     }
   }
+  // What the measured part costs: requests by endpoint, and CPU of Azurite (one thread) and of
+  // this process (host, Service Bus emulator and Graph simulator).
+  const requests = new RequestCounter().start();
+  const azuriteCpuBefore = cpuSecondsOf(stack.azurite.pid);
+  const ownCpuBefore = ownCpuSeconds();
   const started = Date.now();
   if (values.prestaged) await openWindowNow(store, "night", accounts, new Date());
   else await createOpenWave(store, wave, new Date());
@@ -79,6 +85,14 @@ try {
     pollMs: 5_000,
   });
   const seconds = (Date.now() - started) / 1000;
+  requests.stop();
+  const azuriteCpuAfter = cpuSecondsOf(stack.azurite.pid);
+  const azuriteCpu =
+    azuriteCpuBefore === undefined || azuriteCpuAfter === undefined
+      ? undefined
+      : azuriteCpuAfter - azuriteCpuBefore;
+  const tableRequests = requests.countFor(stack.azurite.tableEndpoint);
+  const perAccount = (value: number): number => Number((value / inventory.length).toFixed(1));
   printFigures(values.prestaged ? "night-wave (pre-staged, cutover evening)" : "night-wave", {
     accounts: inventory.length,
     completed: counts.byStatus.Completed + counts.byStatus.CompletedWithWarnings,
@@ -88,6 +102,16 @@ try {
     ...(values.prestaged ? { deltaItemsPerAccount: deltaItems } : {}),
     totalSeconds: Number(seconds.toFixed(1)),
     accountsPerSecond: Number((inventory.length / seconds).toFixed(2)),
+    tableRequestsPerAccount: perAccount(tableRequests),
+    graphRequestsPerAccount: perAccount(requests.countFor(graph.baseUrl)),
+    hostCpuSeconds: Number((ownCpuSeconds() - ownCpuBefore).toFixed(1)),
+    ...(azuriteCpu === undefined
+      ? {}
+      : {
+          // Azurite answers on one thread: a wave cannot take less time than this.
+          azuriteCpuSeconds: Number(azuriteCpu.toFixed(1)),
+          azuriteCpuMsPerTableRequest: Number(((azuriteCpu * 1000) / Math.max(1, tableRequests)).toFixed(2)),
+        }),
   });
 } finally {
   await stack.close();

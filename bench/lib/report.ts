@@ -5,7 +5,8 @@ function format(value: number | string): string {
   if (typeof value === "string") return value;
   return Number.isInteger(value)
     ? value.toLocaleString("en-US")
-    : value.toLocaleString("en-US", { maximumFractionDigits: 1 });
+    : // Ratios and shares below 10 keep three decimals: 0.886 is not 0.9.
+      value.toLocaleString("en-US", { maximumFractionDigits: Math.abs(value) < 10 ? 3 : 1 });
 }
 
 /**
