@@ -14,7 +14,11 @@ import type { MailboxThrottle } from "./throttle/mailboxThrottle.js";
 
 /** A sendMail call the simulator accepted. */
 export interface SentMail {
+  /** The message's id in the sender's Sent Items. */
+  readonly id: string;
   readonly at: string;
+  /** Whether a copy was kept in the sender's Sent Items (Graph's default). */
+  readonly savedToSentItems: boolean;
   readonly tenantId: string;
   readonly from: string;
   readonly to: readonly string[];

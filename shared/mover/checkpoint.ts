@@ -17,6 +17,12 @@ export const moveCheckpoint = z.object({
   expectedItems: z.number().int().min(0).optional(),
   /** Finalize actions already done for this attempt; each runs once. */
   finalized: z.array(z.enum(FINALIZE_STEPS)).default([]),
+  /**
+   * Recorded before the first attempt to send the cutover notice: the earliest time (wall clock,
+   * less a margin for clock skew) it may have been sent. A resumed cutover looks in the sender's
+   * Sent Items for a mail to the user since then before sending it again.
+   */
+  noticeSince: z.string().optional(),
   /** A finalize action that failed without failing the account (e.g. the notice), for the report. */
   warnings: z.array(z.string()).default([]),
   /** The invocation of the last slice that finished and recorded itself here (see FolderMemory). */

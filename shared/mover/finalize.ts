@@ -1,9 +1,9 @@
 /**
  * The cutover's finalize actions, run after the final pass, each at most once per attempt: the
  * checkpoint records a step as soon as it is done, so a redelivered slice resumes after it.
- * Assigning the licence is idempotent in Graph as well (an assigned SKU is seen and skipped); the
- * notice is sent once unless the process dies between Graph accepting it and the checkpoint write;
- * the `cutovers` message carries a MessageId the broker deduplicates.
+ * Assigning the licence is idempotent in Graph as well (an assigned SKU is seen and skipped); a
+ * notice that may have gone out before a crash or a lost answer is looked for in the sender's Sent
+ * Items before it is sent again; the `cutovers` message carries a MessageId the broker deduplicates.
  */
 import type { Account, CutoverNotice as NoticeTemplate, WaveRecord } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
@@ -14,6 +14,8 @@ import type { FinalizeStep, MoveCheckpoint } from "./checkpoint.js";
 
 /** Time the finalize actions may spend retrying transient Graph failures within one slice. */
 const FINALIZE_BUDGET_MS = 30_000;
+/** How far Graph's clock may be behind this one when a sent notice is looked for. */
+const CLOCK_SKEW_MS = 15 * 60_000;
 
 /** Fills a notice template; unknown placeholders stay as written. */
 export function renderNotice(template: string, values: Readonly<Record<string, string>>): string {
@@ -91,7 +93,22 @@ export async function finalizeCutover(
 
   const notice = wave.finalize.notify;
   if (notice !== undefined && pending("notice")) {
-    const warning = await sendNotice(services, account, notice, await targetUser(), deadline);
+    const user = await targetUser();
+    // A notice recorded as begun may have gone out before a crash: look before sending.
+    const resumed = checkpoint.noticeSince !== undefined;
+    const since =
+      checkpoint.noticeSince ??
+      // Graph's clock, not this process's (which a demo may run fast), stamps the sent copy.
+      new Date(Date.now() - CLOCK_SKEW_MS).toISOString();
+    if (!resumed) {
+      checkpoint = { ...checkpoint, noticeSince: since };
+      await save(checkpoint);
+    }
+    const warning = await sendNotice(services, account, notice, user, {
+      since: new Date(since),
+      lookFirst: resumed,
+      deadline,
+    });
     await done("notice", warning);
   }
 
@@ -111,30 +128,37 @@ export async function finalizeCutover(
   return checkpoint;
 }
 
-/** Sends the user's cutover notice; a refusal is a warning on the account, not a failure. */
+/**
+ * Sends the user's cutover notice once; a refusal is a warning on the account, not a failure.
+ * Before any send that may repeat an earlier one (a resumed cutover, or a retry after a send
+ * whose answer was lost), the sender's Sent Items are searched for a mail to the user.
+ */
 async function sendNotice(
   services: Services,
   account: Account,
   notice: NoticeTemplate,
   user: GraphUser,
-  deadline: number,
+  attempt: { readonly since: Date; readonly lookFirst: boolean; readonly deadline: number },
 ): Promise<string | undefined> {
+  const api = services.target.api;
+  const recipient = user.mail ?? account.target.upn;
   const values = {
     displayName: user.displayName ?? account.target.upn,
     upn: account.target.upn,
     cutoverTime: services.now().toISOString(),
   };
+  let lookFirst = attempt.lookFirst;
   try {
-    await withTransientRetry(
-      () =>
-        services.target.api.sendMail(
-          notice.from,
-          user.mail ?? account.target.upn,
-          renderNotice(notice.subject, values),
-          renderNotice(notice.body, values),
-        ),
-      deadline,
-    );
+    await withTransientRetry(async () => {
+      if (lookFirst && (await api.hasSentTo(notice.from, recipient, attempt.since))) return;
+      lookFirst = true;
+      await api.sendMail(
+        notice.from,
+        recipient,
+        renderNotice(notice.subject, values),
+        renderNotice(notice.body, values),
+      );
+    }, attempt.deadline);
     return undefined;
   } catch (error) {
     if (!(error instanceof ItemRejectedError)) throw error;

@@ -369,7 +369,10 @@ export class MailboxApi implements MailboxOperations {
     }
   }
 
-  /** Sends a plain-text mail as `fromUpn` (a licensed mailbox of this tenant); not saved to Sent Items. */
+  /**
+   * Sends a plain-text mail as `fromUpn` (a licensed mailbox of this tenant). The copy kept in its
+   * Sent Items is what `hasSentTo` finds.
+   */
   async sendMail(fromUpn: string, to: string, subject: string, body: string): Promise<void> {
     try {
       await this.client.api(`/users/${encode(fromUpn)}/sendMail`).post({
@@ -378,10 +381,40 @@ export class MailboxApi implements MailboxOperations {
           body: { contentType: "Text", content: body },
           toRecipients: [{ emailAddress: { address: to } }],
         },
-        saveToSentItems: false,
+        saveToSentItems: true,
       });
     } catch (error) {
       throw classifyGraphError(error, "sending the cutover notice");
+    }
+  }
+
+  /** Whether `fromUpn`'s Sent Items hold a mail to `to` sent at or after `since`. */
+  async hasSentTo(fromUpn: string, to: string, since: Date): Promise<boolean> {
+    const wanted = to.toLowerCase();
+    let url: string | undefined;
+    try {
+      do {
+        const page = (await (url === undefined
+          ? this.client
+              .api(`/users/${encode(fromUpn)}/mailFolders/sentitems/messages`)
+              .filter(`sentDateTime ge ${since.toISOString()}`)
+              .select(["toRecipients"])
+              .top(100)
+              .get()
+          : this.client.api(url).get())) as Paged<{
+          toRecipients?: { emailAddress?: { address?: string } }[];
+        }>;
+        const found = (page.value ?? []).some((mail) =>
+          (mail.toRecipients ?? []).some(
+            (recipient) => recipient.emailAddress?.address?.toLowerCase() === wanted,
+          ),
+        );
+        if (found) return true;
+        url = page["@odata.nextLink"];
+      } while (url !== undefined);
+      return false;
+    } catch (error) {
+      throw classifyGraphError(error, "looking for a cutover notice already sent");
     }
   }
 

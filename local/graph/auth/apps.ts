@@ -29,7 +29,10 @@ export const SOURCE_APP_ROLES: readonly string[] = [
   "Mail.Send",
 ];
 
-/** What a migration app needs on the target side: licences, folders, import, plus notices. */
+/**
+ * What a migration app needs on the target side: licences, folders, import, plus notices (sent,
+ * and found again in the sender's Sent Items after a crash).
+ */
 export const TARGET_APP_ROLES: readonly string[] = [
   "User.Read.All",
   "LicenseAssignment.ReadWrite.All",
@@ -39,6 +42,7 @@ export const TARGET_APP_ROLES: readonly string[] = [
   "MailboxItem.Read.All",
   "MailboxItem.ImportExport.All",
   "Mail.Send",
+  "Mail.ReadBasic.All",
 ];
 
 /** A client secret in the shape Entra ID issues (40 characters, URL-safe). */

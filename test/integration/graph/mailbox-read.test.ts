@@ -143,6 +143,54 @@ describe("Graph simulator: directory and mailbox reads", () => {
     expect(noRecipients.statusCode).toBe(400);
   });
 
+  it("lists the mail kept in the sender's Sent Items since a time, page by page", async () => {
+    const sender = simulator.target.serviceUpn;
+    const send = (to: string, saveToSentItems?: boolean) =>
+      target.api(`/users/${sender}/sendMail`).post({
+        message: { subject: "Your mailbox has moved", toRecipients: [{ emailAddress: { address: to } }] },
+        ...(saveToSentItems === undefined ? {} : { saveToSentItems }),
+      }) as Promise<unknown>;
+    const since = new Date().toISOString();
+    await send("one@contoso.example");
+    await send("two@contoso.example", true);
+    await send("three@contoso.example");
+    await send("unsaved@contoso.example", false);
+    type Page = {
+      value: { toRecipients: { emailAddress: { address: string } }[] }[];
+      "@odata.nextLink"?: string;
+    };
+    const recipients: string[] = [];
+    let page = (await target
+      .api(`/users/${sender}/mailFolders/sentitems/messages`)
+      .filter(`sentDateTime ge ${since}`)
+      .select(["toRecipients"])
+      .top(2)
+      .get()) as Page;
+    let pages = 1;
+    for (;;) {
+      recipients.push(
+        ...page.value.flatMap((mail) => mail.toRecipients.map((to) => to.emailAddress.address)),
+      );
+      const next = page["@odata.nextLink"];
+      if (next === undefined) break;
+      page = (await target.api(next).get()) as Page;
+      pages += 1;
+    }
+    expect(pages).toBe(2);
+    expect(recipients).toEqual(["one@contoso.example", "two@contoso.example", "three@contoso.example"]);
+    const later = (await target
+      .api(`/users/${sender}/mailFolders/sentitems/messages`)
+      .filter(`sentDateTime gt ${new Date(Date.now() + 60_000).toISOString()}`)
+      .get()) as Page;
+    expect(later.value).toEqual([]);
+    const badFilter = await graphError(
+      target.api(`/users/${sender}/mailFolders/sentitems/messages`).filter("subject eq 'x'").get(),
+    );
+    expect(badFilter.statusCode).toBe(400);
+    const otherFolder = await graphError(target.api(`/users/${sender}/mailFolders/inbox/messages`).get());
+    expect(otherFolder.statusCode).toBe(404);
+  });
+
   it("pages folders with $top and nextLink, and folder delta lists the same tree", async () => {
     const { sourceUpn } = account("ok");
     const { primaryMailboxId } = await mailboxIds(source, sourceUpn);

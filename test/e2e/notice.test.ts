@@ -1,0 +1,75 @@
+/**
+ * The cutover notice is sent once per user, even when the send's answer is lost (the mover retries
+ * within the slice) or the worker dies right after Graph accepted it (the message is redelivered
+ * and another invocation resumes the cutover).
+ */
+import { describe, expect, it } from "vitest";
+import { createOpenWave, importInventory, waitForWave } from "../../local/demo/wave.js";
+import { accountIdFromUpn } from "../../shared/domain/index.js";
+import type { Services } from "../../shared/runtime/services.js";
+import { services } from "../../shared/runtime/services.js";
+import { TransientTransferError } from "../../shared/transfer/errors.js";
+import type { MailboxApi } from "../../shared/transfer/mailbox-api.js";
+import { startSmallStack } from "./support.js";
+
+const SUBJECT = "Your mailbox has moved";
+
+describe("the cutover notice", () => {
+  it("reaches each user once when a send's answer is lost or its worker dies after it", async () => {
+    // The first notice loses its answer; the second one's worker "dies" once Graph accepted it.
+    const faults = ["lost answer", "died"];
+    const injected: string[] = [];
+    const faulty = (built: Services): Services => {
+      const api = Object.create(built.target.api) as MailboxApi;
+      api.sendMail = async (from, to, subject, body) => {
+        await built.target.api.sendMail(from, to, subject, body);
+        const fault = faults.shift();
+        if (fault === undefined) return;
+        injected.push(fault);
+        if (fault === "lost answer") throw new TransientTransferError("the answer never came", 0);
+        throw new Error("the worker died after the notice went out");
+      };
+      return { ...built, target: { ...built.target, api } };
+    };
+    const stack = await startSmallStack(
+      { mailboxes: 4, itemsPerMailbox: 3, seed: 8 },
+      { decorateServices: faulty },
+    );
+    try {
+      const graph = stack.graph;
+      if (!graph) throw new Error("no simulator");
+      const { store } = await services();
+      const inventory = graph.inventory().filter((entry) => entry.expectation === "ok");
+      expect(inventory.length).toBeGreaterThanOrEqual(2);
+      await createOpenWave(
+        store,
+        {
+          waveId: "notice",
+          capacity: inventory.length,
+          settings: {
+            finalize: {
+              notify: { from: graph.target.serviceUpn, subject: SUBJECT, body: "Hello {displayName}." },
+              announce: false,
+            },
+          },
+        },
+        new Date(),
+      );
+      await importInventory(store, "notice", inventory, new Date());
+      await waitForWave(store, "notice", inventory.length, { timeoutMs: 120_000 });
+
+      expect(injected).toEqual(["lost answer", "died"]);
+      for (const entry of inventory) {
+        const account = await store.accounts.get(accountIdFromUpn(entry.sourceUpn));
+        expect(account.status).toBe("Completed");
+      }
+      const notices = graph.sentMail().filter((mail) => mail.subject === SUBJECT);
+      const perUser = new Map<string, number>();
+      for (const mail of notices) for (const to of mail.to) perUser.set(to, (perUser.get(to) ?? 0) + 1);
+      expect([...perUser.keys()].sort()).toEqual(inventory.map((entry) => entry.targetUpn).sort());
+      expect([...perUser.values()].every((count) => count === 1)).toBe(true);
+    } finally {
+      await stack.close();
+    }
+  }, 180_000);
+});
