@@ -243,6 +243,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     logger,
     inventory: world.accounts,
     sentMail: [],
+    drafts: new Map(),
     limits,
     latency,
     scaleWindows: scale,

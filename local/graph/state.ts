@@ -14,17 +14,35 @@ import type { MailboxThrottle } from "./throttle/mailboxThrottle.js";
 
 /** A sendMail call the simulator accepted. */
 export interface SentMail {
-  /** The message's id in the sender's Sent Items. */
-  readonly id: string;
   readonly at: string;
-  /** Whether a copy was kept in the sender's Sent Items (Graph's default). */
-  readonly savedToSentItems: boolean;
   readonly tenantId: string;
   readonly from: string;
   readonly to: readonly string[];
   readonly subject: string;
   /** Kept in memory only; never logged. */
   readonly body: string;
+}
+
+/** A message created in a mailbox and not sent yet (`POST /users/{id}/messages`). */
+export interface DraftMail {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly from: string;
+  /** As posted; kept in memory only, never logged. */
+  readonly message: DraftMessage;
+}
+
+/** The parts of a message the simulator keeps. */
+export interface DraftMessage {
+  readonly subject?: string | undefined;
+  readonly body?: { readonly contentType?: string | undefined; readonly content: string } | undefined;
+  readonly toRecipients?: readonly Recipient[] | undefined;
+  readonly ccRecipients?: readonly Recipient[] | undefined;
+  readonly bccRecipients?: readonly Recipient[] | undefined;
+}
+
+interface Recipient {
+  readonly emailAddress: { readonly address: string; readonly name?: string | undefined };
 }
 
 export interface SimulatorState {
@@ -38,6 +56,8 @@ export interface SimulatorState {
   readonly logger: Logger;
   readonly inventory: readonly SimulatedAccount[];
   readonly sentMail: SentMail[];
+  /** Drafts by message id; sending one removes it, so a draft is sent at most once. */
+  readonly drafts: Map<string, DraftMail>;
   limits: ThrottleLimits;
   latency: LatencyOptions;
   scaleWindows: number;

@@ -93,9 +93,16 @@ export class TablesActivityLog implements ActivityLog {
         chunk.map((pending): TransactionAction => ["create", pending.entity]),
       );
       for (const pending of chunk) for (const waiter of pending.waiters) waiter.resolve();
-    } catch {
+    } catch (error) {
       // One record stored before (a retried write) or refused (a bad value) fails the whole
-      // transaction: each on its own then, so only a refused record's writers see an error.
+      // transaction: each on its own then, so only a refused record's writers see an error. A
+      // service in trouble (5xx, no answer) is not asked a hundred times instead of once.
+      const refused =
+        error instanceof RestError && (error.statusCode ?? 0) >= 400 && (error.statusCode ?? 0) < 500;
+      if (!refused) {
+        for (const pending of chunk) for (const waiter of pending.waiters) waiter.reject(error);
+        return;
+      }
       await Promise.all(chunk.map((pending) => this.writeAlone(pending)));
     }
   }

@@ -18,11 +18,10 @@ export const moveCheckpoint = z.object({
   /** Finalize actions already done for this attempt; each runs once. */
   finalized: z.array(z.enum(FINALIZE_STEPS)).default([]),
   /**
-   * Recorded before the first attempt to send the cutover notice: the earliest time (wall clock,
-   * less a margin for clock skew) it may have been sent. A resumed cutover looks in the sender's
-   * Sent Items for a mail to the user since then before sending it again.
+   * The draft the cutover notice is sent from, recorded before it is sent: a resumed cutover sends
+   * that same draft, and Exchange sends a draft at most once.
    */
-  noticeSince: z.string().optional(),
+  noticeDraftId: z.string().optional(),
   /** A finalize action that failed without failing the account (e.g. the notice), for the report. */
   warnings: z.array(z.string()).default([]),
   /** The invocation of the last slice that finished and recorded itself here (see FolderMemory). */

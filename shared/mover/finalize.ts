@@ -1,9 +1,9 @@
 /**
  * The cutover's finalize actions, run after the final pass, each at most once per attempt: the
  * checkpoint records a step as soon as it is done, so a redelivered slice resumes after it.
- * Assigning the licence is idempotent in Graph as well (an assigned SKU is seen and skipped); a
- * notice that may have gone out before a crash or a lost answer is looked for in the sender's Sent
- * Items before it is sent again; the `cutovers` message carries a MessageId the broker deduplicates.
+ * Assigning the licence is idempotent in Graph as well (an assigned SKU is seen and skipped); the
+ * notice is written as a draft whose id is recorded before it is sent, and Exchange sends a draft
+ * at most once; the `cutovers` message carries a MessageId the broker deduplicates.
  */
 import type { Account, CutoverNotice as NoticeTemplate, WaveRecord } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
@@ -14,8 +14,6 @@ import type { FinalizeStep, MoveCheckpoint } from "./checkpoint.js";
 
 /** Time the finalize actions may spend retrying transient Graph failures within one slice. */
 const FINALIZE_BUDGET_MS = 30_000;
-/** How far Graph's clock may be behind this one when a sent notice is looked for. */
-const CLOCK_SKEW_MS = 15 * 60_000;
 
 /** Fills a notice template; unknown placeholders stay as written. */
 export function renderNotice(template: string, values: Readonly<Record<string, string>>): string {
@@ -93,20 +91,12 @@ export async function finalizeCutover(
 
   const notice = wave.finalize.notify;
   if (notice !== undefined && pending("notice")) {
-    const user = await targetUser();
-    // A notice recorded as begun may have gone out before a crash: look before sending.
-    const resumed = checkpoint.noticeSince !== undefined;
-    const since =
-      checkpoint.noticeSince ??
-      // Graph's clock, not this process's (which a demo may run fast), stamps the sent copy.
-      new Date(Date.now() - CLOCK_SKEW_MS).toISOString();
-    if (!resumed) {
-      checkpoint = { ...checkpoint, noticeSince: since };
-      await save(checkpoint);
-    }
-    const warning = await sendNotice(services, account, notice, user, {
-      since: new Date(since),
-      lookFirst: resumed,
+    const warning = await sendNotice(services, account, notice, await targetUser(), {
+      draftId: checkpoint.noticeDraftId,
+      recordDraft: async (draftId) => {
+        checkpoint = { ...checkpoint, noticeDraftId: draftId };
+        await save(checkpoint);
+      },
       deadline,
     });
     await done("notice", warning);
@@ -129,36 +119,46 @@ export async function finalizeCutover(
 }
 
 /**
- * Sends the user's cutover notice once; a refusal is a warning on the account, not a failure.
- * Before any send that may repeat an earlier one (a resumed cutover, or a retry after a send
- * whose answer was lost), the sender's Sent Items are searched for a mail to the user.
+ * Sends the user's cutover notice once; a refusal is a warning on the account, not a failure. The
+ * notice is written as a draft first and the draft's id recorded: every later try, in this slice or
+ * a resumed one, sends that draft, which Exchange sends only once. A crash between writing a draft
+ * and recording it leaves that draft unsent in the sender's Drafts.
  */
 async function sendNotice(
   services: Services,
   account: Account,
   notice: NoticeTemplate,
   user: GraphUser,
-  attempt: { readonly since: Date; readonly lookFirst: boolean; readonly deadline: number },
+  draft: {
+    readonly draftId: string | undefined;
+    readonly recordDraft: (draftId: string) => Promise<void>;
+    readonly deadline: number;
+  },
 ): Promise<string | undefined> {
   const api = services.target.api;
-  const recipient = user.mail ?? account.target.upn;
   const values = {
     displayName: user.displayName ?? account.target.upn,
     upn: account.target.upn,
     cutoverTime: services.now().toISOString(),
   };
-  let lookFirst = attempt.lookFirst;
   try {
-    await withTransientRetry(async () => {
-      if (lookFirst && (await api.hasSentTo(notice.from, recipient, attempt.since))) return;
-      lookFirst = true;
-      await api.sendMail(
-        notice.from,
-        recipient,
-        renderNotice(notice.subject, values),
-        renderNotice(notice.body, values),
+    let draftId = draft.draftId;
+    if (draftId === undefined) {
+      const written = await withTransientRetry(
+        () =>
+          api.createDraft(
+            notice.from,
+            user.mail ?? account.target.upn,
+            renderNotice(notice.subject, values),
+            renderNotice(notice.body, values),
+          ),
+        draft.deadline,
       );
-    }, attempt.deadline);
+      await draft.recordDraft(written);
+      draftId = written;
+    }
+    const recorded = draftId;
+    await withTransientRetry(() => api.sendDraft(notice.from, recorded), draft.deadline);
     return undefined;
   } catch (error) {
     if (!(error instanceof ItemRejectedError)) throw error;

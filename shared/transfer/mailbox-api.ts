@@ -370,51 +370,33 @@ export class MailboxApi implements MailboxOperations {
   }
 
   /**
-   * Sends a plain-text mail as `fromUpn` (a licensed mailbox of this tenant). The copy kept in its
-   * Sent Items is what `hasSentTo` finds.
+   * Creates a plain-text mail to `to` as a draft in `fromUpn`'s mailbox (a licensed mailbox of this
+   * tenant); returns its message id, which `sendDraft` sends.
    */
-  async sendMail(fromUpn: string, to: string, subject: string, body: string): Promise<void> {
+  async createDraft(fromUpn: string, to: string, subject: string, body: string): Promise<string> {
     try {
-      await this.client.api(`/users/${encode(fromUpn)}/sendMail`).post({
-        message: {
-          subject,
-          body: { contentType: "Text", content: body },
-          toRecipients: [{ emailAddress: { address: to } }],
-        },
-        saveToSentItems: true,
-      });
+      const draft = (await this.client.api(`/users/${encode(fromUpn)}/messages`).post({
+        subject,
+        body: { contentType: "Text", content: body },
+        toRecipients: [{ emailAddress: { address: to } }],
+      })) as { id: string };
+      return draft.id;
     } catch (error) {
-      throw classifyGraphError(error, "sending the cutover notice");
+      throw classifyGraphError(error, "writing the cutover notice");
     }
   }
 
-  /** Whether `fromUpn`'s Sent Items hold a mail to `to` sent at or after `since`. */
-  async hasSentTo(fromUpn: string, to: string, since: Date): Promise<boolean> {
-    const wanted = to.toLowerCase();
-    let url: string | undefined;
+  /**
+   * Sends a draft. Exchange sends a draft at most once: once sent it is no longer a draft, and
+   * sending it again finds nothing (`alreadySent`), which is how a repeated send is told apart.
+   */
+  async sendDraft(fromUpn: string, messageId: string): Promise<"sent" | "alreadySent"> {
     try {
-      do {
-        const page = (await (url === undefined
-          ? this.client
-              .api(`/users/${encode(fromUpn)}/mailFolders/sentitems/messages`)
-              .filter(`sentDateTime ge ${since.toISOString()}`)
-              .select(["toRecipients"])
-              .top(100)
-              .get()
-          : this.client.api(url).get())) as Paged<{
-          toRecipients?: { emailAddress?: { address?: string } }[];
-        }>;
-        const found = (page.value ?? []).some((mail) =>
-          (mail.toRecipients ?? []).some(
-            (recipient) => recipient.emailAddress?.address?.toLowerCase() === wanted,
-          ),
-        );
-        if (found) return true;
-        url = page["@odata.nextLink"];
-      } while (url !== undefined);
-      return false;
+      await this.client.api(`/users/${encode(fromUpn)}/messages/${encode(messageId)}/send`).post({});
+      return "sent";
     } catch (error) {
-      throw classifyGraphError(error, "looking for a cutover notice already sent");
+      if (statusOf(error) === 404) return "alreadySent";
+      throw classifyGraphError(error, "sending the cutover notice");
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * The cutover notice is sent once per user, even when the send's answer is lost (the mover retries
- * within the slice) or the worker dies right after Graph accepted it (the message is redelivered
- * and another invocation resumes the cutover).
+ * within the slice), or the worker dies right after Graph accepted the send or wrote the draft (the
+ * message is redelivered and another invocation resumes the cutover).
  */
 import { describe, expect, it } from "vitest";
 import { createOpenWave, importInventory, waitForWave } from "../../local/demo/wave.js";
@@ -15,16 +15,25 @@ import { startSmallStack } from "./support.js";
 const SUBJECT = "Your mailbox has moved";
 
 describe("the cutover notice", () => {
-  it("reaches each user once when a send's answer is lost or its worker dies after it", async () => {
-    // The first notice loses its answer; the second one's worker "dies" once Graph accepted it.
-    const faults = ["lost answer", "died"];
+  it("reaches each user once when a send's answer is lost or its worker dies", async () => {
+    // Each fault strikes once, after Graph did what was asked.
+    const sendFaults = ["lost answer", "died after sending"];
+    const draftFaults = ["died after writing the draft"];
     const injected: string[] = [];
     const faulty = (built: Services): Services => {
-      const api = Object.create(built.target.api) as MailboxApi;
-      api.sendMail = async (from, to, subject, body) => {
-        await built.target.api.sendMail(from, to, subject, body);
-        const fault = faults.shift();
-        if (fault === undefined) return;
+      const real = built.target.api;
+      const api = Object.create(real) as MailboxApi;
+      api.createDraft = async (from, to, subject, body) => {
+        const id = await real.createDraft(from, to, subject, body);
+        const fault = draftFaults.shift();
+        if (fault === undefined) return id;
+        injected.push(fault);
+        throw new Error("the worker died after writing the draft");
+      };
+      api.sendDraft = async (from, messageId) => {
+        const outcome = await real.sendDraft(from, messageId);
+        const fault = sendFaults.shift();
+        if (fault === undefined) return outcome;
         injected.push(fault);
         if (fault === "lost answer") throw new TransientTransferError("the answer never came", 0);
         throw new Error("the worker died after the notice went out");
@@ -32,7 +41,7 @@ describe("the cutover notice", () => {
       return { ...built, target: { ...built.target, api } };
     };
     const stack = await startSmallStack(
-      { mailboxes: 4, itemsPerMailbox: 3, seed: 8 },
+      { mailboxes: 6, itemsPerMailbox: 3, seed: 8 },
       { decorateServices: faulty },
     );
     try {
@@ -40,7 +49,7 @@ describe("the cutover notice", () => {
       if (!graph) throw new Error("no simulator");
       const { store } = await services();
       const inventory = graph.inventory().filter((entry) => entry.expectation === "ok");
-      expect(inventory.length).toBeGreaterThanOrEqual(2);
+      expect(inventory.length).toBeGreaterThanOrEqual(3);
       await createOpenWave(
         store,
         {
@@ -58,7 +67,9 @@ describe("the cutover notice", () => {
       await importInventory(store, "notice", inventory, new Date());
       await waitForWave(store, "notice", inventory.length, { timeoutMs: 120_000 });
 
-      expect(injected).toEqual(["lost answer", "died"]);
+      expect([...injected].sort()).toEqual(
+        ["died after sending", "died after writing the draft", "lost answer"].sort(),
+      );
       for (const entry of inventory) {
         const account = await store.accounts.get(accountIdFromUpn(entry.sourceUpn));
         expect(account.status).toBe("Completed");

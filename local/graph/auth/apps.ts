@@ -30,8 +30,8 @@ export const SOURCE_APP_ROLES: readonly string[] = [
 ];
 
 /**
- * What a migration app needs on the target side: licences, folders, import, plus notices (sent,
- * and found again in the sender's Sent Items after a crash).
+ * What a migration app needs on the target side: licences, folders, import, plus notices (written
+ * as drafts in the sending mailbox, then sent).
  */
 export const TARGET_APP_ROLES: readonly string[] = [
   "User.Read.All",
@@ -42,7 +42,7 @@ export const TARGET_APP_ROLES: readonly string[] = [
   "MailboxItem.Read.All",
   "MailboxItem.ImportExport.All",
   "Mail.Send",
-  "Mail.ReadBasic.All",
+  "Mail.ReadWrite",
 ];
 
 /** A client secret in the shape Entra ID issues (40 characters, URL-safe). */

@@ -60,26 +60,25 @@ export function pageSize(
   return { size: fallback };
 }
 
-/** A time filter, the only kind the simulated collections support: `<property> ge|gt <timestamp>`. */
-export interface TimeFilter {
+/** The only filter items delta supports: `receivedDateTime ge|gt <timestamp>`. */
+export interface ReceivedFilter {
   readonly op: "ge" | "gt";
   readonly ms: number;
 }
 
-/** The request's `$filter` on `property` (items delta: receivedDateTime; sent mail: sentDateTime). */
-export function timeFilter(request: GraphRequest, property: string): TimeFilter | undefined {
+export function receivedFilter(request: GraphRequest): ReceivedFilter | undefined {
   const raw = request.query.get("$filter");
   if (raw === null || raw.trim() === "") return undefined;
-  const match = /^\s*(\w+)\s+(ge|gt)\s+'?([0-9T:.\-+Z]+)'?\s*$/i.exec(raw);
-  const ms = match?.[3] === undefined ? Number.NaN : Date.parse(match[3]);
-  if (!match || match[1]?.toLowerCase() !== property.toLowerCase() || Number.isNaN(ms)) {
+  const match = /^\s*receivedDateTime\s+(ge|gt)\s+'?([0-9T:.\-+Z]+)'?\s*$/i.exec(raw);
+  const ms = match?.[2] === undefined ? Number.NaN : Date.parse(match[2]);
+  if (!match || Number.isNaN(ms)) {
     throw new GraphApiError(
       400,
       "ErrorInvalidUrlQueryFilter",
-      `The only supported filter is ${property} ge|gt {timestamp}.`,
+      "The only supported filter is receivedDateTime ge|gt {timestamp}.",
     );
   }
-  return { op: (match[2] ?? "ge").toLowerCase() === "gt" ? "gt" : "ge", ms };
+  return { op: (match[1] ?? "ge").toLowerCase() === "gt" ? "gt" : "ge", ms };
 }
 
 /** Whether `receivedDateTime desc` ordering was asked for (the only ordering items delta supports). */

@@ -9,7 +9,7 @@ import {
   writeDeltaToken,
 } from "../delta.js";
 import { GraphApiError } from "../errors.js";
-import { orderedByReceivedDesc, pageSize, project, selected, timeFilter } from "../http/odata.js";
+import { orderedByReceivedDesc, pageSize, project, receivedFilter, selected } from "../http/odata.js";
 import { ok } from "../http/respond.js";
 import type { GraphResponse, Route, RouteContext } from "../http/types.js";
 import { encodeExport } from "../model/exportData.js";
@@ -59,7 +59,7 @@ function itemDelta(context: RouteContext, mailbox: Mailbox, folder: Folder): Gra
     state = { ...readDeltaToken(delta, expected), upto: mailbox.seq, after: undefined };
   } else {
     const select = selected(context.request, "microsoft.graph.mailboxItem", ITEM_PROPERTIES);
-    const filter = timeFilter(context.request, "receivedDateTime");
+    const filter = receivedFilter(context.request);
     const paging = pageSize(context.request, DEFAULT_PAGE, MAX_PAGE);
     preferApplied = paging.preferApplied;
     state = {

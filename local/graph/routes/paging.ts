@@ -16,8 +16,6 @@ export interface OffsetCollection<T> {
   readonly type: string;
   /** The collection's URL without a query, for the nextLink. */
   readonly url: string;
-  /** Query parameters every page keeps (a $filter). */
-  readonly query?: Readonly<Record<string, string>>;
   readonly select: readonly string[] | undefined;
   readonly entries: readonly T[];
   readonly toJson: (entry: T) => Record<string, unknown>;
@@ -35,7 +33,7 @@ export function offsetPage<T>(context: RouteContext, collection: OffsetCollectio
     value: entries.slice(skip, skip + size).map((entry) => project(collection.toJson(entry), select)),
   };
   if (skip + size < entries.length) {
-    const next = new URLSearchParams(collection.query);
+    const next = new URLSearchParams();
     if (select) next.set("$select", select.join(","));
     next.set("$top", String(size));
     next.set("$skiptoken", encodeToken({ offset: skip + size }));

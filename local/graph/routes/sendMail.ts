@@ -1,18 +1,16 @@
 /**
- * `POST /users/{id}/sendMail`: accepted mail is kept in memory so notices can be observed; a copy
- * kept in Sent Items is listed by `GET /users/{id}/mailFolders/sentitems/messages`, the one mail
- * folder the simulator serves as messages.
+ * Sending mail as a user: `POST /users/{id}/sendMail`, or a draft made with `POST
+ * /users/{id}/messages` and sent with `POST /users/{id}/messages/{messageId}/send`. Sent mail is
+ * kept in memory so notices can be observed. A sent draft is no longer a draft: sending it again
+ * is a 404, as in Exchange, where a draft is sent at most once.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { GraphApiError } from "../errors.js";
-import { selected, timeFilter } from "../http/odata.js";
-import type { Route, RouteContext } from "../http/types.js";
-import type { SentMail } from "../state.js";
-import { offsetPage } from "./paging.js";
+import type { RouteContext, Route } from "../http/types.js";
+import type { User } from "../model/types.js";
+import type { DraftMessage } from "../state.js";
 import { primaryMailbox, userParam } from "./resources.js";
-
-const MESSAGE_PROPERTIES = ["sentDateTime", "subject", "toRecipients"] as const;
 
 const recipients = z.array(
   z.object({ emailAddress: z.object({ address: z.string(), name: z.string().optional() }) }),
@@ -31,6 +29,34 @@ const sendMailBody = z.object({
 
 const ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+/** Every recipient's address, or a Graph 400 when there is none or one is not an address. */
+function recipientsOf(message: DraftMessage): string[] {
+  const to = [
+    ...(message.toRecipients ?? []),
+    ...(message.ccRecipients ?? []),
+    ...(message.bccRecipients ?? []),
+  ].map((recipient) => recipient.emailAddress.address);
+  if (to.length === 0 || to.some((address) => !ADDRESS.test(address))) {
+    throw new GraphApiError(400, "ErrorInvalidRecipients", "At least one recipient is not valid.");
+  }
+  return to;
+}
+
+function send(context: RouteContext, user: User, to: readonly string[], message: DraftMessage): void {
+  context.state.sentMail.push({
+    at: new Date().toISOString(),
+    tenantId: context.tenant.tenantId,
+    from: user.userPrincipalName,
+    to,
+    subject: message.subject ?? "",
+    body: message.body?.content ?? "",
+  });
+}
+
+function notFound(): GraphApiError {
+  return new GraphApiError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+}
+
 export const sendMailRoutes: readonly Route[] = [
   {
     method: "POST",
@@ -45,67 +71,59 @@ export const sendMailRoutes: readonly Route[] = [
         throw new GraphApiError(400, "ErrorInvalidRequest", "The request body must contain a message.");
       }
       const { message } = parsed.data;
-      const to = [
-        ...(message.toRecipients ?? []),
-        ...(message.ccRecipients ?? []),
-        ...(message.bccRecipients ?? []),
-      ].map((recipient) => recipient.emailAddress.address);
-      if (to.length === 0 || to.some((address) => !ADDRESS.test(address))) {
-        throw new GraphApiError(400, "ErrorInvalidRecipients", "At least one recipient is not valid.");
-      }
-      context.state.sentMail.push({
-        id: randomUUID(),
-        at: new Date().toISOString(),
-        savedToSentItems: parsed.data.saveToSentItems ?? true,
-        tenantId: context.tenant.tenantId,
-        from: user.userPrincipalName,
-        to,
-        subject: message.subject ?? "",
-        body: message.body?.content ?? "",
-      });
+      send(context, user, recipientsOf(message), message);
       return { status: 202 };
     },
   },
   {
-    method: "GET",
-    pattern: "/users/{userId}/mailFolders/{folderId}/messages",
-    permissions: ["Mail.ReadBasic.All", "Mail.Read"],
+    method: "POST",
+    pattern: "/users/{userId}/messages",
+    permissions: ["Mail.ReadWrite"],
     deniedCode: "ErrorAccessDenied",
     mailbox: (context) => primaryMailbox(context, userParam(context)),
-    handle: (context) => listSentItems(context),
+    handle: (context) => {
+      const user = userParam(context);
+      const parsed = sendMailBody.shape.message.safeParse(context.request.body);
+      if (!parsed.success) {
+        throw new GraphApiError(400, "ErrorInvalidRequest", "The request body is not a message.");
+      }
+      const message = parsed.data;
+      const id = `AAMkAD${randomBytes(24).toString("base64url")}`;
+      const addresses = (message.toRecipients ?? []).map((recipient) => recipient.emailAddress.address);
+      context.state.drafts.set(id, {
+        id,
+        tenantId: context.tenant.tenantId,
+        from: user.userPrincipalName,
+        message,
+      });
+      return {
+        status: 201,
+        body: {
+          id,
+          isDraft: true,
+          subject: message.subject ?? "",
+          toRecipients: addresses.map((address) => ({ emailAddress: { address } })),
+        },
+      };
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/users/{userId}/messages/{messageId}/send",
+    permissions: ["Mail.Send"],
+    deniedCode: "ErrorAccessDenied",
+    mailbox: (context) => primaryMailbox(context, userParam(context)),
+    handle: (context) => {
+      const user = userParam(context);
+      const id = context.params.messageId ?? "";
+      const draft = context.state.drafts.get(id);
+      if (!draft || draft.tenantId !== context.tenant.tenantId || draft.from !== user.userPrincipalName) {
+        throw notFound();
+      }
+      const to = recipientsOf(draft.message);
+      context.state.drafts.delete(id);
+      send(context, user, to, draft.message);
+      return { status: 202 };
+    },
   },
 ];
-
-/** The sender's Sent Items, oldest first, optionally since a time (`$filter=sentDateTime ge ...`). */
-function listSentItems(context: RouteContext) {
-  const user = userParam(context);
-  const folderId = context.params.folderId ?? "";
-  if (folderId.toLowerCase() !== "sentitems") {
-    throw new GraphApiError(
-      404,
-      "ErrorItemNotFound",
-      "The simulator lists messages of the sentitems folder only.",
-    );
-  }
-  const filter = timeFilter(context.request, "sentDateTime");
-  const entries = context.state.sentMail.filter((mail) => {
-    if (!mail.savedToSentItems || mail.from !== user.userPrincipalName) return false;
-    if (!filter) return true;
-    const at = Date.parse(mail.at);
-    return filter.op === "ge" ? at >= filter.ms : at > filter.ms;
-  });
-  const raw = context.request.query.get("$filter");
-  return offsetPage<SentMail>(context, {
-    type: "microsoft.graph.message",
-    url: `${context.state.baseUrl}/${context.request.version}/users/${encodeURIComponent(user.id)}/mailFolders/sentitems/messages`,
-    ...(raw ? { query: { $filter: raw } } : {}),
-    select: selected(context.request, "microsoft.graph.message", MESSAGE_PROPERTIES),
-    entries,
-    toJson: (mail) => ({
-      id: mail.id,
-      sentDateTime: mail.at,
-      subject: mail.subject,
-      toRecipients: mail.to.map((address) => ({ emailAddress: { address } })),
-    }),
-  });
-}

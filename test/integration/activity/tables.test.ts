@@ -1,5 +1,6 @@
 /** The activity log on Table Storage (Azurite): records written together, read back by time. */
 import { randomBytes } from "node:crypto";
+import { createHttpHeaders, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
@@ -80,5 +81,33 @@ describe("activity log on Table Storage", () => {
     ]);
     const read = await log.between(T, T + 60_000);
     expect(read.map((entry) => entry.id).sort()).toEqual(others.map((record) => record.id));
+  });
+
+  it("fails every writer at once when the service is unavailable, without asking it once per record", async () => {
+    let singleWrites = 0;
+    // The service answers every transaction with 503; single writes are only counted.
+    const unavailable: PipelinePolicy = {
+      name: "unavailable-transactions",
+      sendRequest: async (request, next) => {
+        if (request.url.includes("$batch"))
+          return { request, status: 503, headers: createHttpHeaders(), bodyAsText: "" };
+        if (request.method === "POST") singleWrites += 1;
+        return next(request);
+      },
+    };
+    const name = `act${randomBytes(5).toString("hex")}`;
+    await TableClient.fromConnectionString(azurite.connectionString, name, {
+      allowInsecureConnection: true,
+    }).createTable();
+    const log = new TablesActivityLog(
+      TableClient.fromConnectionString(azurite.connectionString, name, {
+        allowInsecureConnection: true,
+        retryOptions: { maxRetries: 0 },
+        additionalPolicies: [{ policy: unavailable, position: "perCall" }],
+      }),
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((n) => log.record(slice(n, T))));
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(singleWrites).toBe(0);
   });
 });
