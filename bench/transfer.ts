@@ -11,7 +11,7 @@ import { readGraphSettings } from "../shared/config/graph.js";
 import { readPipelineSettings } from "../shared/config/pipeline.js";
 import { closeGraphTransports } from "../shared/graph/client.js";
 import { createMailboxApi } from "../shared/runtime/create.js";
-import { MailboxGovernor, type GovernorLimits } from "../shared/graph/governor.js";
+import { MailboxGovernor, type GovernorLimits, type GovernorStats } from "../shared/graph/governor.js";
 import { silentLogger } from "../shared/telemetry/logger.js";
 import { runTransferSlice } from "../shared/transfer/engine.js";
 import { ThrottledError, TransientTransferError } from "../shared/transfer/errors.js";
@@ -94,13 +94,20 @@ async function pairsFor(
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What one mailbox's copy achieved; the engine also tells how its target requests went. */
+interface Copied {
+  readonly items: number;
+  readonly bytes: number;
+  readonly target?: GovernorStats;
+}
+
 /** mailferry's engine: slices until the time is up, waiting out Retry-After between slices. */
 async function engineCopy(
   pair: Pair,
   source: MailboxApi,
   target: MailboxApi,
   until: number,
-): Promise<{ items: number; bytes: number }> {
+): Promise<Copied> {
   const state = new InMemoryTransferState();
   const sourceGovernor = new MailboxGovernor(GOVERNOR);
   const targetGovernor = new MailboxGovernor(GOVERNOR);
@@ -124,19 +131,14 @@ async function engineCopy(
     if (outcome.kind === "throttled")
       await sleep(Math.max(0, Math.min(outcome.retryAt.getTime(), until) - Date.now()));
   }
-  return { items, bytes };
+  return { items, bytes, target: targetGovernor.snapshot() };
 }
 
 /**
  * A naive copier: one item at a time, one request at a time, sleeping through every 429 and
  * trying again a second after any other transient failure.
  */
-async function naiveCopy(
-  pair: Pair,
-  source: MailboxApi,
-  target: MailboxApi,
-  until: number,
-): Promise<{ items: number; bytes: number }> {
+async function naiveCopy(pair: Pair, source: MailboxApi, target: MailboxApi, until: number): Promise<Copied> {
   const governor = new MailboxGovernor(UNLIMITED);
   const retrying = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
     while (Date.now() < until) {
@@ -208,7 +210,17 @@ async function run(mailboxes: number, copier: "engine" | "naive"): Promise<Recor
     const counters = await graph.counters();
     const items = results.reduce((sum, result) => sum + result.items, 0);
     const bytes = results.reduce((sum, result) => sum + result.bytes, 0);
+    // How full the engine kept its concurrency, and how long a target request took end to end.
+    const targets = results.flatMap((result) => (result.target ? [result.target] : []));
+    const inFlightMs = targets.reduce((sum, stats) => sum + stats.inFlightMs, 0);
+    const targetRequests = targets.reduce((sum, stats) => sum + stats.requests, 0);
     return {
+      ...(targets.length > 0
+        ? {
+            targetInFlight: inFlightMs / (elapsed * 1000) / targets.length,
+            targetRequestMs: inFlightMs / Math.max(1, targetRequests),
+          }
+        : {}),
       itemsPerSecondPerMailbox: items / elapsed / mailboxes,
       megabytesPerSecondPerMailbox: bytes / elapsed / 1_048_576 / mailboxes,
       ceilingItemsPerSecond: counters.ceiling.itemsPerSecond,
@@ -233,6 +245,8 @@ for (const mailboxes of mailboxCounts) {
   figures[`${p}.ceiling.MBPerSec`] = Number(engine.ceilingMegabytesPerSecond?.toFixed(3));
   figures[`${p}.engine.ratioToCeiling`] = Number(engine.ratio?.toFixed(3));
   figures[`${p}.engine.throttledShare`] = Number(engine.throttledShare?.toFixed(4));
+  figures[`${p}.engine.targetInFlight`] = Number(engine.targetInFlight?.toFixed(2));
+  figures[`${p}.engine.targetRequestMs`] = Number(engine.targetRequestMs?.toFixed(1));
   figures[`${p}.naive.itemsPerSecPerMailbox`] = Number(naive.itemsPerSecondPerMailbox?.toFixed(2));
   figures[`${p}.naive.throttledShare`] = Number(naive.throttledShare?.toFixed(4));
   figures[`${p}.engineOverNaive`] = Number(

@@ -37,6 +37,8 @@ export interface GovernorStats {
   readonly requests: number;
   readonly uploadedBytes: number;
   readonly waitedMs: number;
+  /** Time requests spent in flight, summed: over a period, divided by it, the mean in flight. */
+  readonly inFlightMs: number;
   readonly retryAfterPauses: number;
   /** 429 answers reported back with pauseUntil. */
   readonly throttled: number;
@@ -118,7 +120,14 @@ export class MailboxGovernor {
   private readonly waiters: (() => void)[] = [];
   private active = 0;
   private pausedUntil = 0;
-  private stats = { requests: 0, uploadedBytes: 0, waitedMs: 0, retryAfterPauses: 0, throttled: 0 };
+  private stats = {
+    requests: 0,
+    uploadedBytes: 0,
+    waitedMs: 0,
+    inFlightMs: 0,
+    retryAfterPauses: 0,
+    throttled: 0,
+  };
   /** Additive increase, multiplicative decrease on concurrency: the service's own limit wins. */
   private concurrency: number;
   private successes = 0;
@@ -166,7 +175,13 @@ export class MailboxGovernor {
       }
       this.stats.requests += 1;
       this.stats.uploadedBytes += uploadBytes;
-      const result = await request();
+      const sent = this.now();
+      let result: T;
+      try {
+        result = await request();
+      } finally {
+        this.stats.inFlightMs += this.now() - sent;
+      }
       this.successes += 1;
       if (this.successes >= RAISE_AFTER_SUCCESSES && this.concurrency < this.limits.maxConcurrent) {
         this.successes = 0;

@@ -78,6 +78,22 @@ describe("MailboxGovernor", () => {
     expect(governor.snapshot().uploadedBytes).toBe(3_000);
   });
 
+  it("sums the time requests spend in flight, failed ones included, not the time they wait", async () => {
+    const time = virtualTime();
+    const governor = new MailboxGovernor(limits, time.now, time.sleep);
+    governor.pauseUntil(1_000);
+    await governor.run(() => time.sleep(250));
+    await governor
+      .run(async () => {
+        await time.sleep(100);
+        throw new Error("refused");
+      })
+      .catch(() => undefined);
+    expect(time.now()).toBe(1_350);
+    expect(governor.snapshot().inFlightMs).toBe(350);
+    expect(governor.snapshot().waitedMs).toBe(1_000);
+  });
+
   it("lets Retry-After hold every request until it passes", async () => {
     const time = virtualTime();
     const governor = new MailboxGovernor(limits, time.now, time.sleep);
