@@ -121,8 +121,9 @@ export async function finalizeCutover(
 /**
  * Sends the user's cutover notice once; a refusal is a warning on the account, not a failure. The
  * notice is written as a draft first and the draft's id recorded: every later try, in this slice or
- * a resumed one, sends that draft, which Exchange sends only once. A crash between writing a draft
- * and recording it leaves that draft unsent in the sender's Drafts.
+ * a resumed one, sends that draft, which Exchange sends only once. A draft whose id was never
+ * recorded (a crash right after writing it, or a lost answer to the write) stays unsent in the
+ * sender's Drafts.
  */
 async function sendNotice(
   services: Services,

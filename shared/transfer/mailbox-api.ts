@@ -387,8 +387,9 @@ export class MailboxApi implements MailboxOperations {
   }
 
   /**
-   * Sends a draft. Exchange sends a draft at most once: once sent it is no longer a draft, and
-   * sending it again finds nothing (`alreadySent`), which is how a repeated send is told apart.
+   * Sends a draft. Exchange sends a draft at most once: once sent it is no longer a draft, and with
+   * the default (not immutable) item ids, which this client uses, sending it again finds nothing
+   * (404, `alreadySent`), which is how a repeated send is told apart.
    */
   async sendDraft(fromUpn: string, messageId: string): Promise<"sent" | "alreadySent"> {
     try {
