@@ -57,13 +57,16 @@ function notFound(): GraphApiError {
   return new GraphApiError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
 }
 
+/** Mail is sent from, and drafts written to, the sending user's own mailbox. */
+const sendersMailbox: Route["mailbox"] = (context) => primaryMailbox(context, userParam(context));
+
 export const sendMailRoutes: readonly Route[] = [
   {
     method: "POST",
     pattern: "/users/{userId}/sendMail",
     permissions: ["Mail.Send"],
     deniedCode: "ErrorAccessDenied",
-    mailbox: (context) => primaryMailbox(context, userParam(context)),
+    mailbox: sendersMailbox,
     handle: (context) => {
       const user = userParam(context);
       const parsed = sendMailBody.safeParse(context.request.body);
@@ -80,7 +83,7 @@ export const sendMailRoutes: readonly Route[] = [
     pattern: "/users/{userId}/messages",
     permissions: ["Mail.ReadWrite"],
     deniedCode: "ErrorAccessDenied",
-    mailbox: (context) => primaryMailbox(context, userParam(context)),
+    mailbox: sendersMailbox,
     handle: (context) => {
       const user = userParam(context);
       const parsed = sendMailBody.shape.message.safeParse(context.request.body);
@@ -112,7 +115,7 @@ export const sendMailRoutes: readonly Route[] = [
     pattern: "/users/{userId}/messages/{messageId}/send",
     permissions: ["Mail.Send"],
     deniedCode: "ErrorAccessDenied",
-    mailbox: (context) => primaryMailbox(context, userParam(context)),
+    mailbox: sendersMailbox,
     handle: (context) => {
       const user = userParam(context);
       const id = context.params.messageId ?? "";
