@@ -12,18 +12,16 @@
 import { summarise } from "../activity/port.js";
 import { nextMoveMessage, type MoveMessage } from "../bus/messages.js";
 import {
-  CutoverQueue,
   WINDOW_FULL,
-  incrementalDue,
   mayStartInitialCopy,
   openWindow,
   type Account,
   type AccountStatus,
   type Wave,
-  type WindowOccurrence,
 } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
 import { nextReleaseRate } from "./rate.js";
+import { planSynced, type SyncedPlan } from "./synced.js";
 
 /** How far back the scheduler looks to judge the health of recent work. */
 const HEALTH_WINDOW_MS = 5 * 60_000;
@@ -35,8 +33,6 @@ const MARK_BATCH = 256;
 const PAGE = 1000;
 /** Ledger row that carries the release rate while no window is open. */
 const OUTSIDE_WINDOWS = "none";
-/** Why a ready account waits when this run's release rate or the in-flight cap is used up. */
-const NO_ROOM = "waits for room in flight (release rate or in-flight cap)";
 
 export interface WaveRelease {
   readonly waveId: string;
@@ -106,7 +102,7 @@ async function releaseWave(
 
   const plan: SyncedPlan =
     budget > 0 && counts.byStatus.Synced > 0
-      ? await planSynced(services, wave, window, now, budget, capacityLeft)
+      ? await planSynced(services.store.accounts, wave, window, now, budget, capacityLeft)
       : { cutovers: [], forced: new Set(), due: [], waiting: {} };
   // The window's capacity is taken before the cutovers start: a crash or a failed send after it
   // leaves capacity unused, never a window that cuts over more than it may.
@@ -168,53 +164,6 @@ async function releaseWave(
   };
   services.logger.info("scheduler ran", { ...result, waiting: JSON.stringify(plan.waiting) });
   return result;
-}
-
-interface SyncedPlan {
-  readonly cutovers: Account[];
-  /** Ids of cutovers an operator forced (they do not use the window's capacity). */
-  readonly forced: ReadonlySet<string>;
-  readonly due: Account[];
-  readonly waiting: Record<string, number>;
-}
-
-/** One read of the wave's Synced accounts: who is cut over, who is due a pass, who waits and why. */
-async function planSynced(
-  services: SchedulerPorts,
-  wave: Wave,
-  window: WindowOccurrence | undefined,
-  now: Date,
-  budget: number,
-  capacityLeft: number,
-): Promise<SyncedPlan> {
-  const plan = {
-    cutovers: [] as Account[],
-    forced: new Set<string>(),
-    due: [] as Account[],
-    waiting: {} as Record<string, number>,
-  };
-  const queue = new CutoverQueue(wave, window, now, capacityLeft);
-  let token: string | undefined;
-  do {
-    const page = await services.store.accounts.listByStatus(wave.id, "Synced", {
-      limit: PAGE,
-      ...(token ? { continuationToken: token } : {}),
-    });
-    for (const account of page.items) {
-      const slot =
-        plan.cutovers.length < budget ? queue.consider(account) : ({ take: false, reason: NO_ROOM } as const);
-      if (slot.take) {
-        plan.cutovers.push(account);
-        if (slot.forced) plan.forced.add(account.id);
-        continue;
-      }
-      plan.waiting[slot.reason] = (plan.waiting[slot.reason] ?? 0) + 1;
-      if (plan.due.length < budget && incrementalDue(account, wave, now)) plan.due.push(account);
-    }
-    token = page.continuationToken;
-    // The budget is spent on cutovers, which come first: nothing further read could be started.
-  } while (token && plan.cutovers.length < budget);
-  return plan;
 }
 
 /** Marks up to `wanted` Pending accounts Queued, then sends their first slice. */

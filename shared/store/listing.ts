@@ -51,3 +51,45 @@ export function decodeToken(token: string | undefined, prefix: string): string |
   }
   return key;
 }
+
+/** Where a scan (`scanByStatus`) stands: which partition, and the service's token within it. */
+export interface ScanPosition {
+  readonly partition: number;
+  readonly within?: string;
+}
+
+/** Encodes a scan's position, tied to its wave and status. */
+export function encodeScanToken(waveId: string, status: string, position: ScanPosition): string {
+  return Buffer.from(JSON.stringify({ waveId, status, ...position }), "utf8").toString("base64url");
+}
+
+/** Decodes a scan token for this wave and status, or throws a ValidationError. */
+export function decodeScanToken(token: string | undefined, waveId: string, status: string): ScanPosition {
+  if (token === undefined) return { partition: 0 };
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    decoded = undefined;
+  }
+  const position = decoded as Partial<{
+    waveId: unknown;
+    status: unknown;
+    partition: unknown;
+    within: unknown;
+  }>;
+  if (
+    typeof decoded !== "object" ||
+    decoded === null ||
+    position.waveId !== waveId ||
+    position.status !== status ||
+    !Number.isInteger(position.partition) ||
+    (position.within !== undefined && typeof position.within !== "string")
+  ) {
+    throw new ValidationError("continuationToken", "does not belong to this scan");
+  }
+  return {
+    partition: position.partition as number,
+    ...(typeof position.within === "string" ? { within: position.within } : {}),
+  };
+}

@@ -120,6 +120,13 @@ export interface AccountRepository {
    * id. Accounts that change status while a page is read may be left out of it.
    */
   listByStatus(waveId: string, status: AccountStatus, page?: PageRequest): Promise<Page<Account>>;
+  /**
+   * Every account of a wave in one status, in no particular order, a page at a time: for reads
+   * that must see them all. It reads the accounts themselves (a listing reads each account after
+   * its key), about one request per `limit` accounts. Accounts that change status meanwhile may
+   * be left out; pages may come back shorter than `limit`, or empty, before the last.
+   */
+  scanByStatus(waveId: string, status: AccountStatus, page?: PageRequest): Promise<Page<Account>>;
 }
 
 export interface WaveRepository {

@@ -624,6 +624,49 @@ export function migrationStoreContract(
           }),
         ).rejects.toThrow(ValidationError);
       });
+
+      it("scans every account of a wave in one status, each once, page by page", async () => {
+        await store.accounts.upsertImported(
+          Array.from({ length: 40 }, (_, n) => importedAccount(n + 1)),
+          T0,
+        );
+        await store.accounts.upsertImported([importedAccount(41, { waveId: "w2" })], T0);
+        const moved = await store.accounts.get(idOf(7));
+        await store.accounts.transition(moved.id, moved.etag, "Queued", request({ at: at(1) }));
+        const seen: Account[] = [];
+        let token: string | undefined;
+        do {
+          const page = await store.accounts.scanByStatus("w1", "Pending", {
+            limit: 7,
+            ...(token ? { continuationToken: token } : {}),
+          });
+          expect(page.items.length).toBeLessThanOrEqual(7);
+          seen.push(...page.items);
+          token = page.continuationToken;
+        } while (token !== undefined);
+        const expected = Array.from({ length: 40 }, (_, n) => idOf(n + 1)).filter((id) => id !== idOf(7));
+        expect(seen.map((account) => account.id).sort()).toEqual([...expected].sort());
+        const one = seen.find((account) => account.id === idOf(1));
+        expect(one?.etag).toBe((await store.accounts.get(idOf(1))).etag);
+        expect((await store.accounts.scanByStatus("w1", "Queued")).items.map((a) => a.id)).toEqual([idOf(7)]);
+        expect((await store.accounts.scanByStatus("w2", "Queued")).items).toEqual([]);
+      });
+
+      it("checks the scan's page size and continuation token", async () => {
+        await imported(1);
+        await imported(2);
+        await expect(store.accounts.scanByStatus("w1", "Pending", { limit: 1001 })).rejects.toThrow(
+          ValidationError,
+        );
+        const page = await store.accounts.scanByStatus("w1", "Pending", { limit: 1 });
+        expect(page.continuationToken).toBeDefined();
+        await expect(
+          store.accounts.scanByStatus("w1", "Queued", { continuationToken: page.continuationToken ?? "" }),
+        ).rejects.toThrow(ValidationError);
+        await expect(
+          store.accounts.scanByStatus("w1", "Pending", { continuationToken: "not a token" }),
+        ).rejects.toThrow(ValidationError);
+      });
     });
 
     describe("waves", () => {

@@ -33,7 +33,15 @@ import {
   type WaveStatus,
 } from "../../domain/index.js";
 import { AlreadyExistsError, ConcurrencyConflictError, NotFoundError } from "../errors.js";
-import { decodeToken, encodeToken, listingKey, listingPrefix, pageLimit } from "../listing.js";
+import {
+  decodeScanToken,
+  decodeToken,
+  encodeScanToken,
+  encodeToken,
+  listingKey,
+  listingPrefix,
+  pageLimit,
+} from "../listing.js";
 import type {
   AccountRepository,
   CounterRepair,
@@ -185,6 +193,21 @@ export function createMemoryStore(): MemoryStore {
       const last = pageEntries[pageEntries.length - 1];
       return keyed.length > limit && last !== undefined
         ? { items, continuationToken: encodeToken(last.key) }
+        : { items };
+    },
+    async scanByStatus(waveId, status, page?: PageRequest): Promise<Page<Account>> {
+      const limit = pageLimit(page);
+      // The fake is one partition, scanned in id order; its token is the last id returned.
+      const after = decodeScanToken(page?.continuationToken, waveId, status).within;
+      await tick();
+      const matching = [...accounts.values()]
+        .filter((entry) => entry.record.waveId === waveId && entry.record.status === status)
+        .filter((entry) => after === undefined || entry.record.id > after)
+        .sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
+      const items = matching.slice(0, limit).map((entry) => copyAccount(entry));
+      const last = items[items.length - 1];
+      return matching.length > limit && last !== undefined
+        ? { items, continuationToken: encodeScanToken(waveId, status, { partition: 0, within: last.id }) }
         : { items };
     },
   };

@@ -27,7 +27,16 @@ import {
   NotFoundError,
   StoreUnavailableError,
 } from "../errors.js";
-import { decodeToken, encodeToken, idFromListingKey, listingPrefix, pageLimit } from "../listing.js";
+import {
+  decodeScanToken,
+  decodeToken,
+  encodeScanToken,
+  encodeToken,
+  idFromListingKey,
+  listingPrefix,
+  pageLimit,
+  type ScanPosition,
+} from "../listing.js";
 import type {
   AccountRepository,
   ClaimOptions,
@@ -441,6 +450,38 @@ export class TablesAccounts implements AccountRepository {
     const last = pageKeys[pageKeys.length - 1];
     return keys.length > limit && last !== undefined
       ? { items, continuationToken: encodeToken(last.slice(INDEX_PREFIX.length)) }
+      : { items };
+  }
+
+  async scanByStatus(waveId: string, status: AccountStatus, page?: PageRequest): Promise<Page<Account>> {
+    const limit = pageLimit(page);
+    const partitions = allPartitions();
+    let position: ScanPosition = decodeScanToken(page?.continuationToken, waveId, status);
+    const items: Account[] = [];
+    try {
+      // Partition by partition, the service filtering the account rows: one request a page.
+      while (position.partition < partitions.length && items.length < limit) {
+        const partition = partitions[position.partition] ?? "";
+        const filter = odata`PartitionKey eq ${partition} and RowKey ge ${ACCOUNT_PREFIX} and RowKey lt ${prefixEnd(ACCOUNT_PREFIX)} and waveId eq ${waveId} and status eq ${status}`;
+        const next = await this.table
+          .listEntities<Row>({ queryOptions: { filter } })
+          .byPage({
+            maxPageSize: limit - items.length,
+            ...(position.within === undefined ? {} : { continuationToken: position.within }),
+          })
+          .next();
+        const rows = next.done === true ? undefined : next.value;
+        for (const row of rows ?? []) items.push(this.remember(accountFrom(row), storedHistory(row)));
+        position =
+          rows?.continuationToken === undefined
+            ? { partition: position.partition + 1 }
+            : { partition: position.partition, within: rows.continuationToken };
+      }
+    } catch (error) {
+      throw storageFailure(`scanning ${status} accounts of wave ${waveId}`, error);
+    }
+    return position.partition < partitions.length
+      ? { items, continuationToken: encodeScanToken(waveId, status, position) }
       : { items };
   }
 

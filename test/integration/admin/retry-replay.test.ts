@@ -39,6 +39,7 @@ function failClaims(built: Services): Services {
     updateProgress: (id, etag, update) => accounts.updateProgress(id, etag, update),
     history: (id) => accounts.history(id),
     listByStatus: (waveId, status, page) => accounts.listByStatus(waveId, status, page),
+    scanByStatus: (waveId, status, page) => accounts.scanByStatus(waveId, status, page),
   };
   return { ...built, store: { ...built.store, accounts: wrapped } };
 }

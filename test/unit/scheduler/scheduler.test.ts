@@ -10,6 +10,7 @@ import {
 } from "../../../shared/domain/index.js";
 import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
 import { runScheduler, type SchedulerPorts } from "../../../shared/scheduler/scheduler.js";
+import { NO_ROOM } from "../../../shared/scheduler/synced.js";
 import { createMemoryStore } from "../../../shared/store/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { importedAccount, waveRecord } from "../../factories/index.js";
@@ -24,7 +25,13 @@ interface Harness {
   readonly ports: SchedulerPorts & { moves: InMemoryMoveQueue };
   setNow(now: Date): void;
   /** Imports `count` accounts and walks them to `path`'s last status at `at`. */
-  accounts(first: number, count: number, path: readonly AccountStatus[], at: Date): Promise<string[]>;
+  accounts(
+    first: number,
+    count: number,
+    path: readonly AccountStatus[],
+    at: Date,
+    overrides?: Parameters<typeof importedAccount>[1],
+  ): Promise<string[]>;
   statusOf(id: string): Promise<AccountStatus>;
 }
 
@@ -52,8 +59,8 @@ async function harness(wave: Partial<WaveSettings>, capacity = 100): Promise<Har
     setNow(next) {
       now = next;
     },
-    async accounts(first, count, path, at) {
-      const rows = Array.from({ length: count }, (_, index) => importedAccount(first + index));
+    async accounts(first, count, path, at, overrides = {}) {
+      const rows = Array.from({ length: count }, (_, index) => importedAccount(first + index, overrides));
       await store.accounts.upsertImported(rows, at);
       const ids = rows.map((row) => accountIdFromUpn(row.source.upn));
       for (const id of ids) {
@@ -139,6 +146,35 @@ describe("scheduler", () => {
     expect(await h.statusOf(now ?? "")).toBe("Completing");
     expect(await h.statusOf(later ?? "")).toBe("Synced");
     expect(run?.waiting).toEqual({ "waits until 2030-03-05T22:00:00.000Z (complete after)": 1 });
+  });
+
+  it("outside windows scans the synced accounts instead of listing them, forcing cutovers in listing order", async () => {
+    const h = await harness({ incrementalHours: 24 });
+    const synced = ["Queued", "Syncing", "Synced"] as const;
+    const oldest = await h.accounts(1, 47, synced, DAY_BEFORE);
+    const urgent = await h.accounts(100, 3, synced, AFTERNOON, { priority: 7 });
+    const newest = await h.accounts(200, 3, synced, AFTERNOON);
+    for (const id of [...oldest, ...urgent, ...newest]) {
+      const current = await h.ports.store.accounts.get(id);
+      await h.ports.store.accounts.updateProgress(id, current.etag, {
+        completeNow: AFTERNOON.toISOString(),
+        at: AFTERNOON,
+      });
+    }
+    const listed: AccountStatus[] = [];
+    const accounts = h.ports.store.accounts;
+    const listByStatus = accounts.listByStatus.bind(accounts);
+    accounts.listByStatus = (waveId, status, page) => {
+      listed.push(status);
+      return listByStatus(waveId, status, page);
+    };
+    h.setNow(new Date(AFTERNOON.getTime() + 60_000));
+    const [run] = await runScheduler(h.ports, "test");
+    // The budget is 50: the 3 of higher priority, then the 47 longest synced.
+    expect(run).toMatchObject({ cutovers: 50, waiting: { [NO_ROOM]: 3 } });
+    for (const id of [...oldest, ...urgent]) expect(await h.statusOf(id)).toBe("Completing");
+    for (const id of newest) expect(await h.statusOf(id)).toBe("Synced");
+    expect(listed).not.toContain("Synced");
   });
 
   it("starts an incremental pass for synced accounts whose last pass is older than the interval", async () => {
