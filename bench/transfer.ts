@@ -2,8 +2,9 @@
  * Transfer benchmark: copies 1, 4 and 16 mailboxes in parallel for a fixed time under scaled
  * Graph limits, once with mailferry's engine (governed, 4 in flight, paced) and once with a naive
  * copier (one request at a time, no pacing, waiting out each 429), and compares both with the
- * simulator's theoretical ceiling. Slices last as long as the pipeline's default slice unless
- * `--slice-seconds` says otherwise. Run: `npx tsx bench/transfer.ts [--seconds 30] [--slice-seconds 5]`.
+ * simulator's theoretical ceiling. Rates count each mailbox's time until it was copied in full or
+ * the run ended. Slices last as long as the pipeline's default slice unless `--slice-seconds` says
+ * otherwise. Run: `npx tsx bench/transfer.ts [--seconds 30] [--slice-seconds 5]`.
  */
 import { parseArgs } from "node:util";
 import type { SimulatedAccount } from "../local/graph/index.js";
@@ -205,11 +206,17 @@ async function run(mailboxes: number, copier: "engine" | "naive"): Promise<Recor
     const started = Date.now();
     const until = started + seconds * 1000;
     const copy = copier === "engine" ? engineCopy : naiveCopy;
-    const results = await Promise.all(pairs.map((pair) => copy(pair, source, target, until)));
-    const elapsed = (Date.now() - started) / 1000;
+    const results = await Promise.all(
+      pairs.map(async (pair) => {
+        const copied = await copy(pair, source, target, until);
+        return { ...copied, seconds: (Date.now() - started) / 1000 };
+      }),
+    );
     const counters = await graph.counters();
     const items = results.reduce((sum, result) => sum + result.items, 0);
     const bytes = results.reduce((sum, result) => sum + result.bytes, 0);
+    // Rates are per mailbox while it had something to copy: one copied in full stops counting.
+    const mailboxSeconds = results.reduce((sum, result) => sum + result.seconds, 0);
     // How full the engine kept its concurrency, and how long a target request took end to end.
     const targets = results.flatMap((result) => (result.target ? [result.target] : []));
     const inFlightMs = targets.reduce((sum, stats) => sum + stats.inFlightMs, 0);
@@ -217,15 +224,15 @@ async function run(mailboxes: number, copier: "engine" | "naive"): Promise<Recor
     return {
       ...(targets.length > 0
         ? {
-            targetInFlight: inFlightMs / (elapsed * 1000) / targets.length,
+            targetInFlight: inFlightMs / (mailboxSeconds * 1000),
             targetRequestMs: inFlightMs / Math.max(1, targetRequests),
           }
         : {}),
-      itemsPerSecondPerMailbox: items / elapsed / mailboxes,
-      megabytesPerSecondPerMailbox: bytes / elapsed / 1_048_576 / mailboxes,
+      itemsPerSecondPerMailbox: items / mailboxSeconds,
+      megabytesPerSecondPerMailbox: bytes / mailboxSeconds / 1_048_576,
       ceilingItemsPerSecond: counters.ceiling.itemsPerSecond,
       ceilingMegabytesPerSecond: counters.ceiling.megabytesPerSecond,
-      ratio: items / elapsed / mailboxes / counters.ceiling.itemsPerSecond,
+      ratio: items / mailboxSeconds / counters.ceiling.itemsPerSecond,
       throttledShare: counters.totals.requests > 0 ? counters.totals.throttled / counters.totals.requests : 0,
     };
   } finally {

@@ -97,8 +97,8 @@ export class TablesActivityLog implements ActivityLog {
       // One record stored before (a retried write) or refused (a bad value) fails the whole
       // transaction: each on its own then, so only a refused record's writers see an error. A
       // service in trouble (5xx, no answer) is not asked a hundred times instead of once.
-      const refused =
-        error instanceof RestError && (error.statusCode ?? 0) >= 400 && (error.statusCode ?? 0) < 500;
+      const status = error instanceof RestError ? (error.statusCode ?? 0) : 0;
+      const refused = status >= 400 && status < 500 && status !== 408 && status !== 429;
       if (!refused) {
         for (const pending of chunk) for (const waiter of pending.waiters) waiter.reject(error);
         return;

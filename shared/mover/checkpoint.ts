@@ -18,10 +18,10 @@ export const moveCheckpoint = z.object({
   /** Finalize actions already done for this attempt; each runs once. */
   finalized: z.array(z.enum(FINALIZE_STEPS)).default([]),
   /**
-   * The draft the cutover notice is sent from, recorded before it is sent: a resumed cutover sends
-   * that same draft, and Exchange sends a draft at most once.
+   * The draft the cutover notice is sent from (its id, in the sending mailbox), recorded before it
+   * is sent: a resumed cutover sends that same draft, and Exchange sends a draft at most once.
    */
-  noticeDraftId: z.string().optional(),
+  noticeDraft: z.object({ id: z.string(), from: z.string() }).optional(),
   /** A finalize action that failed without failing the account (e.g. the notice), for the report. */
   warnings: z.array(z.string()).default([]),
   /** The invocation of the last slice that finished and recorded itself here (see FolderMemory). */

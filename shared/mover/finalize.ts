@@ -7,7 +7,7 @@
  */
 import type { Account, CutoverNotice as NoticeTemplate, WaveRecord } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
-import { ItemRejectedError, PermanentTransferError } from "../transfer/errors.js";
+import { ItemRejectedError, PermanentTransferError, TransientTransferError } from "../transfer/errors.js";
 import type { GraphUser } from "../transfer/mailbox-api.js";
 import { withTransientRetry } from "../transfer/retry.js";
 import type { FinalizeStep, MoveCheckpoint } from "./checkpoint.js";
@@ -92,9 +92,9 @@ export async function finalizeCutover(
   const notice = wave.finalize.notify;
   if (notice !== undefined && pending("notice")) {
     const warning = await sendNotice(services, account, notice, await targetUser(), {
-      draftId: checkpoint.noticeDraftId,
-      recordDraft: async (draftId) => {
-        checkpoint = { ...checkpoint, noticeDraftId: draftId };
+      recorded: checkpoint.noticeDraft,
+      record: async (draft) => {
+        checkpoint = { ...checkpoint, noticeDraft: draft };
         await save(checkpoint);
       },
       deadline,
@@ -118,12 +118,19 @@ export async function finalizeCutover(
   return checkpoint;
 }
 
+/** A notice's draft: its id in the mailbox it is sent from. */
+interface NoticeDraft {
+  readonly id: string;
+  readonly from: string;
+}
+
 /**
  * Sends the user's cutover notice once; a refusal is a warning on the account, not a failure. The
- * notice is written as a draft first and the draft's id recorded: every later try, in this slice or
- * a resumed one, sends that draft, which Exchange sends only once. A draft whose id was never
- * recorded (a crash right after writing it, or a lost answer to the write) stays unsent in the
- * sender's Drafts.
+ * notice is written as a draft first and the draft recorded: every later try, in this slice or a
+ * resumed one, sends that draft, which Exchange sends only once. Once a send may have gone through
+ * (no answer came, or an earlier slice tried), a refusal to send the draft means it is a draft no
+ * more: it went. A draft never recorded (a crash right after writing it, or a lost answer to the
+ * write) stays unsent in the sender's Drafts.
  */
 async function sendNotice(
   services: Services,
@@ -131,8 +138,8 @@ async function sendNotice(
   notice: NoticeTemplate,
   user: GraphUser,
   draft: {
-    readonly draftId: string | undefined;
-    readonly recordDraft: (draftId: string) => Promise<void>;
+    readonly recorded: NoticeDraft | undefined;
+    readonly record: (draft: NoticeDraft) => Promise<void>;
     readonly deadline: number;
   },
 ): Promise<string | undefined> {
@@ -142,10 +149,10 @@ async function sendNotice(
     upn: account.target.upn,
     cutoverTime: services.now().toISOString(),
   };
+  let written = draft.recorded;
   try {
-    let draftId = draft.draftId;
-    if (draftId === undefined) {
-      const written = await withTransientRetry(
+    if (written === undefined) {
+      const id = await withTransientRetry(
         () =>
           api.createDraft(
             notice.from,
@@ -155,14 +162,37 @@ async function sendNotice(
           ),
         draft.deadline,
       );
-      await draft.recordDraft(written);
-      draftId = written;
+      written = { id, from: notice.from };
+      await draft.record(written);
     }
-    const recorded = draftId;
-    await withTransientRetry(() => api.sendDraft(notice.from, recorded), draft.deadline);
-    return undefined;
   } catch (error) {
     if (!(error instanceof ItemRejectedError)) throw error;
     return `cutover notice not sent (${error.code})`;
   }
+  const toSend = written;
+  // An earlier slice recorded the draft and may have sent it.
+  const resumed = draft.recorded !== undefined;
+  let maySent = resumed;
+  const sendOnce = async (): Promise<"sent" | "gone"> => {
+    try {
+      await api.sendDraft(toSend.from, toSend.id);
+      return "sent";
+    } catch (error) {
+      // Once a send may have gone through, a refusal means the draft is a draft no more: it went.
+      if (error instanceof ItemRejectedError && maySent) return "gone";
+      // No answer, or the service failed midway: this send may have gone through.
+      if (error instanceof TransientTransferError && (error.status === 0 || (error.status ?? 0) >= 500))
+        maySent = true;
+      throw error;
+    }
+  };
+  try {
+    if ((await withTransientRetry(sendOnce, draft.deadline)) === "sent") return undefined;
+  } catch (error) {
+    if (!(error instanceof ItemRejectedError)) throw error;
+    return `cutover notice not sent (${error.code})`;
+  }
+  // The draft was gone. After no answer in this slice, the first send went; after a resume, most
+  // likely the earlier slice sent it, though a draft deleted by hand looks the same: say so.
+  return resumed ? "cutover notice taken as sent: its draft was no longer there to send" : undefined;
 }

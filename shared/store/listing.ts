@@ -84,6 +84,7 @@ export function decodeScanToken(token: string | undefined, waveId: string, statu
     position.waveId !== waveId ||
     position.status !== status ||
     !Number.isInteger(position.partition) ||
+    (position.partition as number) < 0 ||
     (position.within !== undefined && typeof position.within !== "string")
   ) {
     throw new ValidationError("continuationToken", "does not belong to this scan");

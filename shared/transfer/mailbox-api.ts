@@ -387,16 +387,14 @@ export class MailboxApi implements MailboxOperations {
   }
 
   /**
-   * Sends a draft. Exchange sends a draft at most once: once sent it is no longer a draft, and with
-   * the default (not immutable) item ids, which this client uses, sending it again finds nothing
-   * (404, `alreadySent`), which is how a repeated send is told apart.
+   * Sends a draft. Exchange sends a draft at most once: once sent it is a draft no more, and
+   * sending it again is refused (with the default, not immutable, item ids this client uses, it
+   * is not found).
    */
-  async sendDraft(fromUpn: string, messageId: string): Promise<"sent" | "alreadySent"> {
+  async sendDraft(fromUpn: string, messageId: string): Promise<void> {
     try {
       await this.client.api(`/users/${encode(fromUpn)}/messages/${encode(messageId)}/send`).post({});
-      return "sent";
     } catch (error) {
-      if (statusOf(error) === 404) return "alreadySent";
       throw classifyGraphError(error, "sending the cutover notice");
     }
   }

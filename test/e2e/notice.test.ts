@@ -31,9 +31,9 @@ describe("the cutover notice", () => {
         throw new Error("the worker died after writing the draft");
       };
       api.sendDraft = async (from, messageId) => {
-        const outcome = await real.sendDraft(from, messageId);
+        await real.sendDraft(from, messageId);
         const fault = sendFaults.shift();
-        if (fault === undefined) return outcome;
+        if (fault === undefined) return;
         injected.push(fault);
         if (fault === "lost answer") throw new TransientTransferError("the answer never came", 0);
         throw new Error("the worker died after the notice went out");
@@ -70,10 +70,12 @@ describe("the cutover notice", () => {
       expect([...injected].sort()).toEqual(
         ["died after sending", "died after writing the draft", "lost answer"].sort(),
       );
-      for (const entry of inventory) {
-        const account = await store.accounts.get(accountIdFromUpn(entry.sourceUpn));
-        expect(account.status).toBe("Completed");
-      }
+      // The one resumed after its notice went finds its draft gone: taken as sent, and said so.
+      const statuses: string[] = [];
+      for (const entry of inventory)
+        statuses.push((await store.accounts.get(accountIdFromUpn(entry.sourceUpn))).status);
+      expect(statuses.filter((status) => status === "CompletedWithWarnings")).toHaveLength(1);
+      expect(statuses.filter((status) => status === "Completed")).toHaveLength(inventory.length - 1);
       const notices = graph.sentMail().filter((mail) => mail.subject === SUBJECT);
       const perUser = new Map<string, number>();
       for (const mail of notices) for (const to of mail.to) perUser.set(to, (perUser.get(to) ?? 0) + 1);

@@ -1,4 +1,4 @@
-import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import { odata, RestError, type TableClient, type TransactionAction } from "@azure/data-tables";
 import {
   type Account,
   type AccountRecord,
@@ -20,6 +20,7 @@ import {
   type WaveCounts,
 } from "../../domain/index.js";
 import { LeaseHeldError } from "../../domain/errors.js";
+import { ValidationError } from "../../errors.js";
 import { mapLimit } from "../concurrency.js";
 import {
   ConcurrencyConflictError,
@@ -192,7 +193,12 @@ export class TablesAccounts implements AccountRepository {
     throw new ContentionError(`account ${account.id} must be read again before it is written`);
   }
 
-  private async readForUpdate(accountId: string, expectedEtag: string): Promise<Account> {
+  /**
+   * The account at `expectedEtag` to write over: `given` (a version this adapter handed out, say
+   * from a scan) or the remembered one when either is that version, else read (and checked).
+   */
+  private async readForUpdate(accountId: string, expectedEtag: string, given?: Account): Promise<Account> {
+    if (given?.id === accountId && given.etag === expectedEtag && this.histories.has(given)) return given;
     const known = this.known.get(accountId);
     if (known?.etag === expectedEtag) return known;
     const current = await this.read(accountId);
@@ -279,7 +285,7 @@ export class TablesAccounts implements AccountRepository {
         const deltas: CountsDelta[] = [];
         const planned: { next: AccountRecord; at: number; kept: string }[] = [];
         for (const member of members) {
-          const current = await this.readForUpdate(member.id, member.etag);
+          const current = await this.readForUpdate(member.id, member.etag, member);
           const { next, audit } = applyTransition(current, to, request);
           const at = actions.length;
           const kept = addTransition(actions, kinds, current, next, audit, this.historyOf(current));
@@ -457,6 +463,8 @@ export class TablesAccounts implements AccountRepository {
     const limit = pageLimit(page);
     const partitions = allPartitions();
     let position: ScanPosition = decodeScanToken(page?.continuationToken, waveId, status);
+    // The service's own token, until a page answers: one it cannot take was not one of its own.
+    let foreign = position.within !== undefined;
     const items: Account[] = [];
     try {
       // Partition by partition, the service filtering the account rows: one request a page.
@@ -470,14 +478,23 @@ export class TablesAccounts implements AccountRepository {
             ...(position.within === undefined ? {} : { continuationToken: position.within }),
           })
           .next();
+        foreign = false;
         const rows = next.done === true ? undefined : next.value;
-        for (const row of rows ?? []) items.push(this.remember(accountFrom(row), storedHistory(row)));
+        for (const row of rows ?? []) {
+          // Not remembered: a scan of a large wave would push out the accounts being worked on.
+          // A write of a scanned version still needs no read first (see readForUpdate).
+          const account = accountFrom(row);
+          this.histories.set(account, storedHistory(row));
+          items.push(account);
+        }
         position =
           rows?.continuationToken === undefined
             ? { partition: position.partition + 1 }
             : { partition: position.partition, within: rows.continuationToken };
       }
     } catch (error) {
+      if (foreign && !(error instanceof RestError))
+        throw new ValidationError("continuationToken", "does not belong to this scan");
       throw storageFailure(`scanning ${status} accounts of wave ${waveId}`, error);
     }
     return position.partition < partitions.length

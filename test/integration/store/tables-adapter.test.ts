@@ -3,9 +3,12 @@
  * partition (the counter shards' worst case) and listings merged from many partitions.
  */
 import { randomBytes } from "node:crypto";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
-import { accountIdFromUpn, LeaseHeldError } from "../../../shared/domain/index.js";
+import { type Account, accountIdFromUpn, LeaseHeldError } from "../../../shared/domain/index.js";
+import { ValidationError } from "../../../shared/errors.js";
 import {
   ConcurrencyConflictError,
   createStore,
@@ -169,6 +172,52 @@ describe("Table Storage adapter", () => {
       token = page.continuationToken;
     } while (token !== undefined);
     expect(seen).toEqual(expected);
+  });
+
+  it("scans accounts page by page within partitions, and writes a scanned version without reading it", async () => {
+    const store = await freshStore();
+    const rows = Array.from({ length: 300 }, (_, n) => importedAccount(n));
+    await store.accounts.upsertImported(rows, T0);
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    let scanned: Account[] = [];
+    do {
+      const page = await store.accounts.scanByStatus("w1", "Pending", {
+        limit: 7,
+        ...(token === undefined ? {} : { continuationToken: token }),
+      });
+      if (pages === 0) scanned = [...page.items];
+      seen.push(...page.items.map((account) => account.id));
+      token = page.continuationToken;
+      pages += 1;
+    } while (token !== undefined);
+    expect(seen.sort()).toEqual(rows.map((row) => accountIdFromUpn(row.source.upn)).sort());
+    // Pages end inside partitions too: more pages than partitions.
+    expect(pages).toBeGreaterThan(300 / 7);
+    // Requests the transition sends, seen on their way out.
+    const methods: string[] = [];
+    const watch = (message: unknown): void => {
+      methods.push((message as { request: ClientRequest }).request.method);
+    };
+    subscribe("http.client.request.start", watch);
+    const moved = await store.accounts.transitionMany(scanned, "Queued", request()).finally(() => {
+      unsubscribe("http.client.request.start", watch);
+    });
+    expect(moved.every((account) => account?.status === "Queued")).toBe(true);
+    expect(methods.length).toBeGreaterThan(0);
+    expect(methods).not.toContain("GET");
+
+    const first = await store.accounts.scanByStatus("w1", "Pending", { limit: 1 });
+    const position = JSON.parse(
+      Buffer.from(first.continuationToken ?? "", "base64url").toString("utf8"),
+    ) as object;
+    const forged = Buffer.from(JSON.stringify({ ...position, within: "not the service's" }), "utf8").toString(
+      "base64url",
+    );
+    await expect(store.accounts.scanByStatus("w1", "Pending", { continuationToken: forged })).rejects.toThrow(
+      ValidationError,
+    );
   });
 
   it("keeps recent audit records in the account's row and spills only older ones into audit rows", async () => {
