@@ -172,17 +172,17 @@ async function sendNotice(
   const toSend = written;
   // An earlier slice recorded the draft and may have sent it.
   const resumed = draft.recorded !== undefined;
-  let maySent = resumed;
+  let mayHaveGone = resumed;
   const sendOnce = async (): Promise<"sent" | "gone"> => {
     try {
       await api.sendDraft(toSend.from, toSend.id);
       return "sent";
     } catch (error) {
       // Once a send may have gone through, a refusal means the draft is a draft no more: it went.
-      if (error instanceof ItemRejectedError && maySent) return "gone";
+      if (error instanceof ItemRejectedError && mayHaveGone) return "gone";
       // No answer, or the service failed midway: this send may have gone through.
       if (error instanceof TransientTransferError && (error.status === 0 || (error.status ?? 0) >= 500))
-        maySent = true;
+        mayHaveGone = true;
       throw error;
     }
   };
