@@ -149,44 +149,39 @@ async function sendNotice(
     upn: account.target.upn,
     cutoverTime: services.now().toISOString(),
   };
-  let written = draft.recorded;
-  try {
-    if (written === undefined) {
-      const id = await withTransientRetry(
-        () =>
-          api.createDraft(
-            notice.from,
-            user.mail ?? account.target.upn,
-            renderNotice(notice.subject, values),
-            renderNotice(notice.body, values),
-          ),
-        draft.deadline,
-      );
-      written = { id, from: notice.from };
-      await draft.record(written);
-    }
-  } catch (error) {
-    if (!(error instanceof ItemRejectedError)) throw error;
-    return `cutover notice not sent (${error.code})`;
-  }
-  const toSend = written;
+  const writeDraft = async (): Promise<NoticeDraft> => {
+    const id = await withTransientRetry(
+      () =>
+        api.createDraft(
+          notice.from,
+          user.mail ?? account.target.upn,
+          renderNotice(notice.subject, values),
+          renderNotice(notice.body, values),
+        ),
+      draft.deadline,
+    );
+    const written = { id, from: notice.from };
+    await draft.record(written);
+    return written;
+  };
   // An earlier slice recorded the draft and may have sent it.
   const resumed = draft.recorded !== undefined;
   let mayHaveGone = resumed;
-  const sendOnce = async (): Promise<"sent" | "gone"> => {
-    try {
-      await api.sendDraft(toSend.from, toSend.id);
-      return "sent";
-    } catch (error) {
-      // Once a send may have gone through, a refusal means the draft is a draft no more: it went.
-      if (error instanceof ItemRejectedError && mayHaveGone) return "gone";
-      // No answer, or the service failed midway: this send may have gone through.
-      if (error instanceof TransientTransferError && (error.status === 0 || (error.status ?? 0) >= 500))
-        mayHaveGone = true;
-      throw error;
-    }
-  };
   try {
+    const written: NoticeDraft = draft.recorded ?? (await writeDraft());
+    const sendOnce = async (): Promise<"sent" | "gone"> => {
+      try {
+        await api.sendDraft(written.from, written.id);
+        return "sent";
+      } catch (error) {
+        // Once a send may have gone through, a refusal means the draft is a draft no more: it went.
+        if (error instanceof ItemRejectedError && mayHaveGone) return "gone";
+        // No answer, or the service failed midway: this send may have gone through.
+        if (error instanceof TransientTransferError && (error.status === 0 || (error.status ?? 0) >= 500))
+          mayHaveGone = true;
+        throw error;
+      }
+    };
     if ((await withTransientRetry(sendOnce, draft.deadline)) === "sent") return undefined;
   } catch (error) {
     if (!(error instanceof ItemRejectedError)) throw error;

@@ -9,6 +9,7 @@ import {
   type Wave,
   type WindowOccurrence,
 } from "../domain/index.js";
+import { listingKey } from "../store/listing.js";
 import type { AccountRepository } from "../store/port.js";
 
 const PAGE = 1000;
@@ -119,13 +120,6 @@ async function planByScan(
   return { cutovers, forced: new Set(cutovers.map((account) => account.id)), due: due.first(), waiting };
 }
 
-/** Listing order: highest priority first, then longest in the status, then by id. */
-function inListingOrder(a: Account, b: Account): number {
-  if (a.priority !== b.priority) return b.priority - a.priority;
-  if (a.statusSince !== b.statusSince) return a.statusSince < b.statusSince ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /** Keeps the first `size` accounts in listing order of those offered, holding few more meanwhile. */
 class FirstInListingOrder {
   private kept: Account[] = [];
@@ -145,6 +139,9 @@ class FirstInListingOrder {
   }
 
   private trim(): void {
-    this.kept = this.kept.sort(inListingOrder).slice(0, this.size);
+    // The listing's own keys: the same order `listByStatus` pages in.
+    const keyed = this.kept.map((account) => ({ account, key: listingKey(account) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.kept = keyed.slice(0, this.size).map(({ account }) => account);
   }
 }
