@@ -23,6 +23,8 @@ export interface OpenWaveOptions {
   readonly badItemLimit?: number;
   /** Further wave settings (pre-staging, finalize actions, age policy...). */
   readonly settings?: Omit<WaveSettings, "id" | "timeZone" | "windows">;
+  /** The status the wave starts in (default Active); Paused holds it until someone resumes it. */
+  readonly status?: "Active" | "Paused";
 }
 
 function clock(at: Date): string {
@@ -57,7 +59,7 @@ export async function createOpenWave(
   options: OpenWaveOptions,
   now: Date,
 ): Promise<void> {
-  await createActiveWave(
+  await createStartedWave(
     store,
     options,
     [{ days: [...WEEKDAYS], start: "00:00", end: "24:00", capacity: options.capacity }],
@@ -76,7 +78,7 @@ export async function createPrestagingWave(
   options: OpenWaveOptions,
   now: Date,
 ): Promise<void> {
-  await createActiveWave(
+  await createStartedWave(
     store,
     { ...options, settings: { ...options.settings, prestage: true } },
     [windowClosedAt(now, options.capacity)],
@@ -100,7 +102,8 @@ export async function openWindowNow(
   );
 }
 
-async function createActiveWave(
+/** Creates a wave with these windows and starts it (Active, or Paused when asked). */
+async function createStartedWave(
   store: MigrationStore,
   options: OpenWaveOptions,
   windows: readonly WaveWindow[],
@@ -122,7 +125,7 @@ async function createActiveWave(
       now,
     ),
   );
-  await store.waves.updateStatus(options.waveId, "Active", now);
+  await store.waves.updateStatus(options.waveId, options.status ?? "Active", now);
 }
 
 /** The simulated tenant's inventory as the CSV an operator would import. */

@@ -137,8 +137,12 @@ beforeAll(async () => {
     () => stack.serviceBus.queueStats(MOVES_QUEUE.name).deadLetter === GHOSTS.length,
   );
   // Paused until the first test has the page open, so the page sees the wave before it moves.
-  await createOpenWave(store, { waveId: WAVE, capacity: total, inFlightCap: 2 }, new Date());
-  await store.waves.updateStatus(WAVE, "Paused", new Date());
+  // Never Active before then: a scheduler run that saw it Active could release accounts.
+  await createOpenWave(
+    store,
+    { waveId: WAVE, capacity: total, inFlightCap: 2, status: "Paused" },
+    new Date(),
+  );
   await importInventory(store, WAVE, inventory, new Date());
 }, 90_000);
 
