@@ -1,13 +1,11 @@
-import { defineHttp, register } from "./definition.js";
+import { app } from "./app.js";
 import { adminHandler, ADMIN_ROUTE_PREFIX } from "./admin-http.js";
 import { accountCompleteOperation } from "../shared/admin/api/change.js";
 
 /** Complete one account now, or after a time (operator). */
-export const adminAccountCompleteFunction = register(
-  defineHttp("ops-account-complete", {
-    route: `${ADMIN_ROUTE_PREFIX}/accounts/{accountId}/complete`,
-    methods: ["POST"],
-    authLevel: "function",
-    handler: adminHandler(accountCompleteOperation),
-  }),
-);
+app.http("ops-account-complete", {
+  route: `${ADMIN_ROUTE_PREFIX}/accounts/{accountId}/complete`,
+  methods: ["POST"],
+  authLevel: "function",
+  handler: adminHandler(accountCompleteOperation),
+});

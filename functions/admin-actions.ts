@@ -1,13 +1,11 @@
-import { defineHttp, register } from "./definition.js";
+import { app } from "./app.js";
 import { adminHandler, ADMIN_ROUTE_PREFIX } from "./admin-http.js";
 import { actionsOperation } from "../shared/admin/api/read.js";
 
 /** The latest operator actions (reader). */
-export const adminActionsFunction = register(
-  defineHttp("ops-actions", {
-    route: `${ADMIN_ROUTE_PREFIX}/actions`,
-    methods: ["GET"],
-    authLevel: "function",
-    handler: adminHandler(actionsOperation),
-  }),
-);
+app.http("ops-actions", {
+  route: `${ADMIN_ROUTE_PREFIX}/actions`,
+  methods: ["GET"],
+  authLevel: "function",
+  handler: adminHandler(actionsOperation),
+});

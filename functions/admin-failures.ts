@@ -1,13 +1,11 @@
-import { defineHttp, register } from "./definition.js";
+import { app } from "./app.js";
 import { adminHandler, ADMIN_ROUTE_PREFIX } from "./admin-http.js";
 import { failuresOperation } from "../shared/admin/api/read.js";
 
 /** Failed accounts grouped by class and reason (reader). */
-export const adminFailuresFunction = register(
-  defineHttp("ops-failures", {
-    route: `${ADMIN_ROUTE_PREFIX}/failures`,
-    methods: ["GET"],
-    authLevel: "function",
-    handler: adminHandler(failuresOperation),
-  }),
-);
+app.http("ops-failures", {
+  route: `${ADMIN_ROUTE_PREFIX}/failures`,
+  methods: ["GET"],
+  authLevel: "function",
+  handler: adminHandler(failuresOperation),
+});

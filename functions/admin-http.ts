@@ -5,7 +5,8 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { AdminOperation } from "../shared/admin/api/http.js";
 import { serveAdmin } from "../shared/admin/api/http.js";
-import { services } from "../shared/runtime/services.js";
+import { services } from "./app.js";
+import { readPlatformSettings } from "../shared/config/platform.js";
 import { createLogger } from "../shared/telemetry/logger.js";
 
 /** The route prefix of every admin function. */
@@ -26,6 +27,7 @@ export function adminHandler(operation: AdminOperation): HttpHandler {
         params: request.params,
         header: (name) => request.headers.get(name),
         text: () => request.text(),
+        authenticationEnabled: readPlatformSettings(process.env).authenticationEnabled,
       },
       services,
       createLogger({

@@ -1,13 +1,11 @@
-import { defineHttp, register } from "./definition.js";
+import { app } from "./app.js";
 import { adminHandler, ADMIN_ROUTE_PREFIX } from "./admin-http.js";
 import { retryOperation } from "../shared/admin/api/change.js";
 
 /** Retry of Failed accounts as a new attempt (operator). */
-export const adminRetryFunction = register(
-  defineHttp("ops-retry", {
-    route: `${ADMIN_ROUTE_PREFIX}/retry`,
-    methods: ["POST"],
-    authLevel: "function",
-    handler: adminHandler(retryOperation),
-  }),
-);
+app.http("ops-retry", {
+  route: `${ADMIN_ROUTE_PREFIX}/retry`,
+  methods: ["POST"],
+  authLevel: "function",
+  handler: adminHandler(retryOperation),
+});

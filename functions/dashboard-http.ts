@@ -3,6 +3,7 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { DashboardRequest, DashboardResponse } from "../shared/dashboard/index.js";
+import { readPlatformSettings } from "../shared/config/platform.js";
 import { createLogger, type Logger } from "../shared/telemetry/logger.js";
 
 /** The request as the dashboard reads it. */
@@ -11,7 +12,11 @@ export function dashboardRequest(request: HttpRequest): DashboardRequest {
   request.query.forEach((value, name) => {
     query[name] = value;
   });
-  return { query, header: (name) => request.headers.get(name) };
+  return {
+    query,
+    header: (name) => request.headers.get(name),
+    authenticationEnabled: readPlatformSettings(process.env).authenticationEnabled,
+  };
 }
 
 /** A logger naming the invocation. */

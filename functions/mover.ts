@@ -1,19 +1,16 @@
-import { defineServiceBusQueue, register } from "./definition.js";
+import { app, services } from "./app.js";
 import { MOVES_QUEUE } from "../shared/bus/topology.js";
-import { services } from "../shared/runtime/services.js";
 import { runMove } from "../shared/mover/mover.js";
 
 /**
  * One slice of one account's move per message. Returning completes the message; throwing
  * abandons it, so the queue's maxDeliveryCount dead-letters a message that keeps failing.
  */
-export const moverFunction = register(
-  defineServiceBusQueue("mover", {
-    connection: "ServiceBusConnection",
-    queueName: MOVES_QUEUE.name,
-    handler: async (message, context) => {
-      const deliveryCount = Number(context.triggerMetadata?.deliveryCount ?? 1);
-      await runMove(await services(), message, { invocationId: context.invocationId, deliveryCount });
-    },
-  }),
-);
+app.serviceBusQueue("mover", {
+  connection: "ServiceBusConnection",
+  queueName: MOVES_QUEUE.name,
+  handler: async (message, context) => {
+    const deliveryCount = Number(context.triggerMetadata?.deliveryCount ?? 1);
+    await runMove(await services(), message, { invocationId: context.invocationId, deliveryCount });
+  },
+});

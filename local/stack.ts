@@ -3,15 +3,12 @@
  * simulator, and the local Functions host running the app's functions against them, all on
  * 127.0.0.1. It is what `npm start`, `mailferry emulate stack` and the e2e tests run on.
  */
-import type { FunctionDefinition } from "../functions/definition.js";
-import { ALL_FUNCTIONS } from "../functions/index.js";
-import { resetConfigCache } from "../shared/config/index.js";
-import { createServices } from "../shared/runtime/create.js";
-import { closeServices, useServices, type Services } from "../shared/runtime/services.js";
+import { CLOCK_SETTING, clockSettingValue, type ClockSettings } from "../shared/config/clock.js";
+import { clockFrom, systemClock, type Clock } from "../shared/runtime/clock.js";
 import { createLogger, type Logger } from "../shared/telemetry/logger.js";
 import { startAzurite, type AzuriteInstance } from "./azurite/index.js";
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from "./graph/index.js";
-import { LocalHost, systemClock, type Clock } from "./host/index.js";
+import { LocalHost, mailferryApp, type AppLocation } from "./host/index.js";
 import { startServiceBusEmulator, type ServiceBusEmulator } from "./servicebus/index.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook/index.js";
 
@@ -20,21 +17,27 @@ export interface StackOptions {
   readonly persistDir?: string;
   /** Simulator options, or false to run without Graph. */
   readonly graph?: GraphSimulatorOptions | false;
-  /** The functions to host (default: every function of the app). */
-  readonly functions?: readonly FunctionDefinition[];
-  /** Extra or overriding app settings (pipeline knobs, WEBSITE_TIME_ZONE, ...). */
+  /** The function app to host (default: mailferry's, from its sources). */
+  readonly app?: AppLocation;
+  /** Extra or overriding app settings (pipeline knobs, alert thresholds, ...). */
   readonly settings?: Readonly<Record<string, string>>;
-  readonly clock?: Clock;
+  /**
+   * Runs the app and its timers this many times faster than real time, from `start` (default:
+   * now). The app learns it from its settings, as it learns everything else.
+   */
+  readonly clock?: { readonly factor: number; readonly start?: Date };
   readonly httpPort?: number;
-  /** Base64 App Service principal the HTTP front end adds when a request carries none. */
-  readonly devPrincipal?: string;
+  /**
+   * Plays App Service authentication in front of the app: on, with an optional principal (base64,
+   * as the platform sends it) that requests carrying none are signed in as. Absent: off.
+   */
+  readonly authentication?: { readonly devPrincipal?: string };
   readonly stopGraceMs?: number;
   readonly logger?: Logger;
-  /** Wraps the services the functions get (a test injecting duplicates or faults). */
-  readonly decorateServices?: (services: Services) => Services;
 }
 
-export interface EmbeddedStack {
+/** The emulators that stand in for Azure and Microsoft 365, and the app settings that reach them. */
+export interface Emulators {
   /** The app settings the functions run with; a client of the stack needs the same. */
   readonly settings: Readonly<Record<string, string>>;
   readonly azurite: AzuriteInstance;
@@ -42,16 +45,25 @@ export interface EmbeddedStack {
   readonly graph: GraphSimulator | undefined;
   /** Receives the alert webhook (MAILFERRY_ALERT_WEBHOOK_URL points at it). */
   readonly webhook: WebhookReceiver;
-  readonly host: LocalHost;
   readonly clock: Clock;
+  /** Stops everything started, in reverse order. */
+  close(): Promise<void>;
+}
+
+export interface EmbeddedStack extends Emulators {
+  readonly host: LocalHost;
   /** Stops the host first (so nothing runs against a closed emulator), then the emulators. */
   close(): Promise<void>;
 }
 
-/** Starts every part; if one fails, the parts already started are stopped again. */
-export async function startStack(options: StackOptions = {}): Promise<EmbeddedStack> {
+/** Starts the emulators only (a test that runs the app elsewhere, or none). */
+export async function startEmulators(options: StackOptions = {}): Promise<Emulators> {
   const logger = options.logger ?? createLogger({ fields: { component: "stack" } });
-  const clock = options.clock ?? systemClock;
+  const now = new Date();
+  const clockSettings: ClockSettings | undefined = options.clock
+    ? { factor: options.clock.factor, realStart: now, virtualStart: options.clock.start ?? now }
+    : undefined;
+  const clock = clockSettings ? clockFrom(clockSettings) : systemClock;
   const cleanup: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
@@ -87,27 +99,44 @@ export async function startStack(options: StackOptions = {}): Promise<EmbeddedSt
       ServiceBusConnection: serviceBus.connectionString,
       ...(graph ? graph.settings() : {}),
       ...(scale !== undefined ? { MAILFERRY_GRAPH_WINDOW_SCALE: String(scale) } : {}),
+      ...(clockSettings ? { [CLOCK_SETTING]: clockSettingValue(clockSettings) } : {}),
       ...options.settings,
     };
-    resetConfigCache();
-    const decorate = options.decorateServices ?? ((built: Services) => built);
-    useServices(async () => decorate(await createServices(settings, { logger, now: () => clock.now() })));
-    cleanup.push(() => closeServices());
+    return { settings, azurite, serviceBus, graph, webhook, clock, close: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Starts the emulators and the local host running the function app against them; if a part
+ * fails, the parts already started are stopped again.
+ */
+export async function startStack(options: StackOptions = {}): Promise<EmbeddedStack> {
+  const emulators = await startEmulators(options);
+  try {
     const host = await LocalHost.start({
-      definitions: options.functions ?? ALL_FUNCTIONS,
-      env: settings,
-      clock,
-      logger,
+      app: options.app ?? mailferryApp(),
+      env: emulators.settings,
+      clock: emulators.clock,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
       http: {
         ...(options.httpPort !== undefined ? { port: options.httpPort } : {}),
-        ...(options.devPrincipal !== undefined ? { devPrincipal: options.devPrincipal } : {}),
+        ...(options.authentication !== undefined ? { authentication: options.authentication } : {}),
       },
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });
-    cleanup.push(() => host.stop());
-    return { settings, azurite, serviceBus, graph, webhook, host, clock, close: stopAll };
+    return {
+      ...emulators,
+      host,
+      close: async () => {
+        await host.stop().catch(() => undefined);
+        await emulators.close();
+      },
+    };
   } catch (error) {
-    await stopAll();
+    await emulators.close();
     throw error;
   }
 }

@@ -5,7 +5,6 @@
 import { summarise } from "../../shared/activity/port.js";
 import { services } from "../../shared/runtime/services.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
-import { acceleratedClock, systemClock } from "../host/index.js";
 import { startStack, type EmbeddedStack } from "../stack.js";
 import { WaveProgress } from "./progress.js";
 import { formatTable, writeReport } from "./report.js";
@@ -52,16 +51,15 @@ function faultsFor(rate: number): Record<string, number> {
 /** Runs the demo end to end; resolves with the verification (the caller sets the exit code). */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const logger = options.logger ?? createLogger({ level: "error" });
-  const clock = options.clockFactor === 1 ? systemClock : acceleratedClock(options.clockFactor);
   options.write(
     "starting the embedded stack (Azurite, Service Bus emulator, Graph simulator, Functions host)…",
   );
   const stack: EmbeddedStack = await startStack({
     logger,
-    clock,
+    ...(options.clockFactor === 1 ? {} : { clock: { factor: options.clockFactor } }),
     // The local front end signs every browser request in as a demo operator, as App Service
     // authentication would sign in a real one.
-    devPrincipal: encodePrincipal("demo-operator", [ROLES.operator]),
+    authentication: { devPrincipal: encodePrincipal("demo-operator", [ROLES.operator]) },
     graph: {
       mailboxes: options.mailboxes,
       itemsPerMailbox: options.itemsPerMailbox,
@@ -80,6 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       MAILFERRY_RELEASE_MAX: "400",
       MAILFERRY_RELEASE_STEP: "40",
       MAILFERRY_GRAPH_WINDOW_SCALE: String(options.throttle),
+      MAILFERRY_LOG_LEVEL: "error",
     },
   });
   const cleanup: (() => void)[] = [];

@@ -1,29 +1,29 @@
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { ServiceBusClient } from "@azure/service-bus";
-import type {
-  FunctionDefinition,
-  HttpFunctionDefinition,
-  ServiceBusQueueFunctionDefinition,
-  TimerFunctionDefinition,
-} from "../../functions/definition.js";
 import { createServiceBusClient } from "../../shared/bus/client.js";
 import { readServiceBusSettings, type Env } from "../../shared/config/index.js";
+import { systemClock, type Clock } from "../../shared/runtime/clock.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
-import { systemClock, type Clock } from "./clock.js";
+import { resolveBindingExpression } from "./app-settings.js";
+import { HostConfigurationError } from "./errors.js";
 import { readHostJson, type HostJsonSettings } from "./host-json.js";
-import { HttpTriggerServer } from "./http-trigger.js";
+import { HttpTriggerServer, type HttpFunction } from "./http-trigger.js";
 import { ServiceBusTriggerRunner } from "./servicebus-trigger.js";
 import { TimerTriggerRunner } from "./timer-trigger.js";
-import { resolveTimeZone } from "./timezone.js";
-import { resolveBindingExpression } from "./app-settings.js";
+import type { WorkerState } from "./worker/core-module.js";
+import { loadApp, type AppLocation } from "./worker/load-app.js";
+import { triggerOf } from "./worker/triggers.js";
 
 export interface LocalHostOptions {
-  /** The functions to run: the same definitions the Azure registration uses. */
-  readonly definitions: readonly FunctionDefinition[];
-  /** App settings (connection settings, WEBSITE_TIME_ZONE, ...); default process.env. */
+  /** The function app to load, as the worker loads it: its package.json `main`. */
+  readonly app: AppLocation;
+  /**
+   * App settings. The worker's environment is the app's settings, so the host puts them in
+   * process.env for as long as it runs (and restores what was there). Default: process.env.
+   */
   readonly env?: Env;
-  /** host.json settings; default the repository's host.json. */
+  /** host.json settings; default the app's host.json. */
   readonly hostJson?: HostJsonSettings;
   /** Time source for timers; an accelerated clock speeds schedules up. */
   readonly clock?: Clock;
@@ -31,25 +31,43 @@ export interface LocalHostOptions {
     readonly port?: number;
     readonly functionKey?: string;
     readonly masterKey?: string;
-    readonly devPrincipal?: string;
+    /**
+     * Plays App Service authentication: the app is told it is on (WEBSITE_AUTH_ENABLED), as the
+     * platform tells it, and requests without a principal are signed in as `devPrincipal`. Off
+     * (absent), the app must trust no principal header, as in Azure with authentication off.
+     */
+    readonly authentication?: { readonly devPrincipal?: string };
   };
   /** How long stop() waits for running invocations before closing connections. */
   readonly stopGraceMs?: number;
   readonly logger?: Logger;
 }
 
-const DEFAULT_HOST_JSON = fileURLToPath(new URL("../../host.json", import.meta.url));
+/** The setting App Service sets when its authentication is on. */
+const AUTH_ENABLED_SETTING = "WEBSITE_AUTH_ENABLED";
+
+/** Flex Consumption runs timers in UTC and honours no time zone setting. */
+const UNSUPPORTED_SETTINGS: Readonly<Record<string, string>> = {
+  WEBSITE_TIME_ZONE:
+    "Flex Consumption does not support it (timers run in UTC); a wave's windows carry their own time zone",
+};
+
+let running: LocalHost | undefined;
 
 /**
- * Runs function definitions the way the Azure Functions host does: timers on their schedules,
- * Service Bus queue triggers with the host.json concurrency and settlement rules, and HTTP
- * functions behind function keys on loopback.
+ * Runs a function app the way the Azure Functions host and its Node worker do: loads the files
+ * package.json `main` names with `@azure/functions-core` provided, reads what they registered,
+ * and fires timers on their schedules, Service Bus queue triggers with the host.json concurrency
+ * and settlement rules, and HTTP functions behind function keys on loopback, every invocation
+ * through the app's own programming model. One host per process, as one worker per process.
  */
 export class LocalHost {
   private readonly timers: TimerTriggerRunner[] = [];
   private readonly queues: ServiceBusTriggerRunner[] = [];
   private readonly clients = new Map<string, ServiceBusClient>();
   private http: HttpTriggerServer | undefined;
+  private worker: WorkerState | undefined;
+  private readonly restoreEnv: [string, string | undefined][] = [];
   private stopped = false;
 
   private constructor(
@@ -59,8 +77,9 @@ export class LocalHost {
     private readonly logger: Logger,
   ) {}
 
-  /** Validates every definition, then starts all triggers. */
+  /** Loads the app, validates every trigger, then starts them all. */
   static async start(options: LocalHostOptions): Promise<LocalHost> {
+    if (running) throw new HostConfigurationError("a local host already runs in this process");
     const logger = options.logger ?? createLogger({ fields: { component: "host" } });
     const host = new LocalHost(
       options,
@@ -68,6 +87,7 @@ export class LocalHost {
       options.http?.masterKey ?? randomBytes(24).toString("base64url"),
       logger,
     );
+    running = host;
     try {
       await host.startAll();
     } catch (error) {
@@ -77,74 +97,125 @@ export class LocalHost {
     return host;
   }
 
-  /** `http://127.0.0.1:<port>/api`, or undefined when no HTTP function is defined. */
+  /** `http://127.0.0.1:<port>/api`, or undefined when no HTTP function is registered. */
   get apiBaseUrl(): string | undefined {
     return this.http ? `${this.http.url}/api` : undefined;
   }
 
-  /** How many Service Bus handlers are running right now, per function. */
-  runningByFunction(): Record<string, number> {
-    const out: Record<string, number> = {};
-    this.queues.forEach((runner, index) => {
-      const definition = this.serviceBusDefinitions()[index];
-      if (definition) out[definition.name] = runner.running;
-    });
-    return out;
+  /** The names of the functions the app registered, by trigger kind. */
+  get functionNames(): { timer: string[]; serviceBus: string[]; http: number } {
+    return {
+      timer: this.timers.map((timer) => timer.name),
+      serviceBus: this.queues.map((queue) => queue.name),
+      http: this.http ? 1 : 0,
+    };
   }
 
-  /** Stops triggering, lets running invocations finish (bounded), and closes connections. */
+  /** Completed runs of a timer function (failed or not): tests wait on runs, never on time. */
+  timerRuns(functionName: string): number {
+    const timer = this.timers.find((candidate) => candidate.name === functionName);
+    if (!timer) throw new HostConfigurationError(`no timer function is named ${functionName}`);
+    return timer.runs;
+  }
+
+  /** How many Service Bus handlers are running right now, per function. */
+  runningByFunction(): Record<string, number> {
+    return Object.fromEntries(this.queues.map((queue) => [queue.name, queue.running]));
+  }
+
+  /** Stops triggering, lets running invocations finish (bounded), and shuts the app down. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     const grace = this.options.stopGraceMs ?? 30_000;
-    await Promise.all([
-      ...this.timers.map((timer) => timer.stop()),
-      ...this.queues.map((runner) => runner.stop(grace)),
-      this.http?.stop(),
-    ]);
-    await Promise.all([...this.clients.values()].map((client) => client.close()));
-    this.clients.clear();
+    try {
+      await Promise.all([
+        ...this.timers.map((timer) => timer.stop()),
+        ...this.queues.map((runner) => runner.stop(grace)),
+        this.http?.stop(),
+      ]);
+      await this.worker?.runHooks("appTerminate");
+      await Promise.all([...this.clients.values()].map((client) => client.close()));
+      this.clients.clear();
+    } finally {
+      for (const [name, value] of this.restoreEnv.reverse()) {
+        if (value === undefined) Reflect.deleteProperty(process.env, name);
+        else process.env[name] = value;
+      }
+      if (running === this) running = undefined;
+    }
   }
 
-  private serviceBusDefinitions(): ServiceBusQueueFunctionDefinition[] {
-    return this.options.definitions.filter(
-      (d): d is ServiceBusQueueFunctionDefinition => d.kind === "serviceBusQueue",
-    );
+  /** Makes the app settings (and what the platform adds) the process environment. */
+  private applySettings(env: Env): void {
+    const platform: Record<string, string> =
+      this.options.http?.authentication !== undefined ? { [AUTH_ENABLED_SETTING]: "True" } : {};
+    const settings = { ...env, ...platform };
+    for (const [name, reason] of Object.entries(UNSUPPORTED_SETTINGS)) {
+      if (settings[name] !== undefined) throw new HostConfigurationError(`setting ${name}: ${reason}`);
+    }
+    if (env === process.env && Object.keys(platform).length === 0) return;
+    for (const [name, value] of Object.entries(settings)) {
+      if (value === undefined || process.env[name] === value) continue;
+      this.restoreEnv.push([name, process.env[name]]);
+      process.env[name] = value;
+    }
   }
 
   private async startAll(): Promise<void> {
     const env = this.options.env ?? process.env;
-    const hostJson = this.options.hostJson ?? readHostJson(DEFAULT_HOST_JSON);
+    this.applySettings(env);
+    const hostJson = this.options.hostJson ?? readHostJson(join(this.options.app.directory, "host.json"));
     const clock = this.options.clock ?? systemClock;
-    const timeZone = resolveTimeZone(env.WEBSITE_TIME_ZONE);
-    const timers = this.options.definitions.filter((d): d is TimerFunctionDefinition => d.kind === "timer");
-    const https = this.options.definitions.filter((d): d is HttpFunctionDefinition => d.kind === "http");
+    const app = await loadApp(this.options.app);
+    const worker = app.worker;
+    this.worker = worker;
+    await worker.runHooks("appStart");
     const names = new Set<string>();
-    for (const definition of this.options.definitions) {
-      if (names.has(definition.name)) throw new Error(`two functions are named ${definition.name}`);
-      names.add(definition.name);
-    }
-    // Build everything first so that a bad definition fails before anything fires.
-    for (const definition of timers)
-      this.timers.push(new TimerTriggerRunner(definition, clock, timeZone, this.logger, env));
-    for (const definition of this.serviceBusDefinitions()) {
-      const client = this.clientFor(
-        resolveBindingExpression(definition.options.connection, env, definition.name),
-        env,
-      );
-      this.queues.push(
-        new ServiceBusTriggerRunner(definition, client, hostJson.serviceBus, this.logger, env),
-      );
+    const https: HttpFunction[] = [];
+    // Build every runner first so that a bad registration fails before anything fires.
+    for (const registration of app.registrations) {
+      const name = registration.metadata.name;
+      if (names.has(name)) throw new HostConfigurationError(`two functions are named ${name}`);
+      names.add(name);
+      const triggered = triggerOf(registration);
+      switch (triggered.kind) {
+        case "timer":
+          this.timers.push(
+            new TimerTriggerRunner(worker, registration, triggered.trigger, clock, this.logger, env),
+          );
+          break;
+        case "serviceBus": {
+          const connection = resolveBindingExpression(triggered.trigger.connection, env, name);
+          this.queues.push(
+            new ServiceBusTriggerRunner(
+              worker,
+              registration,
+              triggered.trigger,
+              this.clientFor(connection, env),
+              hostJson.serviceBus,
+              this.logger,
+              env,
+            ),
+          );
+          break;
+        }
+        case "http":
+          https.push({ registration, trigger: triggered.trigger });
+          break;
+      }
     }
     if (https.length > 0) {
+      const http = this.options.http;
       this.http = new HttpTriggerServer(
+        worker,
         https,
         {
           functionKey: this.functionKey,
           masterKey: this.masterKey,
-          ...(this.options.http?.port !== undefined ? { port: this.options.http.port } : {}),
-          ...(this.options.http?.devPrincipal !== undefined
-            ? { devPrincipal: this.options.http.devPrincipal }
+          ...(http?.port !== undefined ? { port: http.port } : {}),
+          ...(http?.authentication?.devPrincipal !== undefined
+            ? { devPrincipal: http.authentication.devPrincipal }
             : {}),
         },
         this.logger,
@@ -154,8 +225,8 @@ export class LocalHost {
     for (const runner of this.queues) runner.start();
     for (const timer of this.timers) timer.start();
     this.logger.info("local host started", {
-      functions: this.options.definitions.map((d) => `${d.kind}:${d.name}`),
-      timeZone,
+      functions: [...names],
+      entryPoints: app.entryPoints.length,
       http: this.http?.url,
     });
   }

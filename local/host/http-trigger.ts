@@ -1,17 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import functions, { type HttpResponse, type HttpResponseInit } from "@azure/functions";
-
-// The package is CommonJS; Node's ESM loader exposes its classes on the default export only.
-const { HttpRequest, HttpResponse: HttpResponseClass } = functions;
-import type { HttpFunctionDefinition } from "../../functions/definition.js";
 import type { Logger } from "../../shared/telemetry/logger.js";
-import { createInvocationContext } from "./invocation.js";
-import { compileRoute, type CompiledRoute } from "./routes.js";
 import { readBody } from "../http/body.js";
+import { compileRoute, type CompiledRoute } from "./routes.js";
+import type { Registration, WorkerState } from "./worker/core-module.js";
+import type { RpcHttpData, RpcTypedData } from "./worker/core-types.js";
+import { invokeRegistration } from "./worker/invoke.js";
+import type { HttpTrigger } from "./worker/triggers.js";
 
-/** Keys and the development principal the HTTP front end applies, as App Service would. */
+/** Keys and the development sign-in the HTTP front end applies, as App Service would. */
 export interface HttpHostOptions {
   readonly port?: number;
   /** Accepted for `authLevel: "function"` (header `x-functions-key` or query `code`). */
@@ -20,13 +18,19 @@ export interface HttpHostOptions {
   readonly masterKey: string;
   /**
    * Base64 JSON of an App Service principal, added as `x-ms-client-principal` when a request
-   * carries none, so that role checks run locally the same way they run behind App Service auth.
+   * carries none: the local stand-in for App Service authentication's sign-in.
    */
   readonly devPrincipal?: string;
 }
 
+/** An HTTP function with its trigger as registered. */
+export interface HttpFunction {
+  readonly registration: Registration;
+  readonly trigger: HttpTrigger;
+}
+
 interface Route {
-  readonly definition: HttpFunctionDefinition;
+  readonly fn: HttpFunction;
   readonly route: CompiledRoute;
   readonly methods: readonly string[];
 }
@@ -45,21 +49,34 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-/** Serves HTTP functions under `/api/<route>` on loopback, enforcing their auth level. */
+function bytesOf(data: RpcTypedData | null | undefined): Buffer {
+  if (!data) return Buffer.alloc(0);
+  if (data.bytes) return Buffer.from(data.bytes);
+  if (typeof data.string === "string") return Buffer.from(data.string);
+  if (typeof data.json === "string") return Buffer.from(data.json);
+  return Buffer.alloc(0);
+}
+
+/**
+ * Serves HTTP functions under `/api/<route>` on loopback, enforcing their auth level, and passes
+ * each request to the app as the host does: as RPC HTTP data that the app's library turns into
+ * its `HttpRequest`, with the handler's answer coming back the same way.
+ */
 export class HttpTriggerServer {
   private readonly routes: Route[];
   private server: Server | undefined;
   private baseUrl = "";
 
   constructor(
-    definitions: readonly HttpFunctionDefinition[],
+    private readonly worker: WorkerState,
+    functions: readonly HttpFunction[],
     private readonly options: HttpHostOptions,
     private readonly logger: Logger,
   ) {
-    this.routes = definitions.map((definition) => ({
-      definition,
-      route: compileRoute(definition.options.route ?? definition.name, definition.name),
-      methods: (definition.options.methods ?? ["GET", "POST"]).map((method) => method.toUpperCase()),
+    this.routes = functions.map((fn) => ({
+      fn,
+      route: compileRoute(fn.trigger.route ?? fn.registration.metadata.name, fn.registration.metadata.name),
+      methods: (fn.trigger.methods ?? ["GET", "POST"]).map((method) => method.toUpperCase()),
     }));
   }
 
@@ -106,12 +123,12 @@ export class HttpTriggerServer {
     const path = url.pathname.slice("/api".length);
     const method = (request.method ?? "GET").toUpperCase();
     let matchedPath = false;
-    for (const { definition, route, methods } of this.routes) {
+    for (const { fn, route, methods } of this.routes) {
       const params = route.match(path);
       if (!params) continue;
       matchedPath = true;
       if (!methods.includes(method)) continue;
-      await this.invoke(definition, params, url, request, response);
+      await this.invoke(fn, params, url, request, response);
       return;
     }
     if (matchedPath)
@@ -121,8 +138,8 @@ export class HttpTriggerServer {
     else sendJson(response, 404, { error: { code: "NotFound", message: "no function at this path" } });
   }
 
-  private authorised(definition: HttpFunctionDefinition, url: URL, request: IncomingMessage): boolean {
-    const level = definition.options.authLevel ?? "anonymous";
+  private authorised(trigger: HttpTrigger, url: URL, request: IncomingMessage): boolean {
+    const level = trigger.authLevel ?? "anonymous";
     if (level === "anonymous") return true;
     const header = request.headers["x-functions-key"];
     const offered = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("code");
@@ -131,22 +148,21 @@ export class HttpTriggerServer {
   }
 
   private async invoke(
-    definition: HttpFunctionDefinition,
+    fn: HttpFunction,
     params: Record<string, string>,
     url: URL,
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<void> {
-    if (!this.authorised(definition, url, request)) {
+    if (!this.authorised(fn.trigger, url, request)) {
       sendJson(response, 401, {
         error: { code: "Unauthorized", message: "a valid function key is required" },
       });
       return;
     }
-    let body: Buffer | undefined;
+    let body: Buffer;
     try {
-      const raw = await readBody(request, MAX_BODY_BYTES);
-      body = raw.length > 0 ? raw : undefined;
+      body = await readBody(request, MAX_BODY_BYTES);
     } catch {
       sendJson(response, 413, {
         error: { code: "PayloadTooLarge", message: `request body over ${MAX_BODY_BYTES} bytes` },
@@ -162,45 +178,30 @@ export class HttpTriggerServer {
     }
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams) query[name] = value;
-    const httpRequest = new HttpRequest({
+    const http: RpcHttpData = {
       method: request.method ?? "GET",
       url: url.toString(),
       headers,
       query,
       params,
-      ...(body ? { body: { bytes: new Uint8Array(body) } } : {}),
-    });
-    const context = createInvocationContext(
-      definition.name,
-      {
-        type: "httpTrigger",
-        name: "request",
-        route: definition.options.route,
-        authLevel: definition.options.authLevel,
-      },
-      this.logger,
-    );
-    let result: HttpResponseInit | HttpResponse | undefined;
+      ...(body.length > 0 ? { body: { bytes: new Uint8Array(body) } } : {}),
+    };
+    let answer: RpcHttpData | null | undefined;
     try {
-      result = await definition.options.handler(httpRequest, context);
+      const { response: rpc } = await invokeRegistration(
+        this.worker,
+        fn.registration,
+        { data: [{ name: fn.trigger.name, data: { http } }] },
+        this.logger,
+      );
+      answer = rpc.returnValue?.http;
     } catch (error) {
-      this.logger.error("http function failed", {
-        functionName: definition.name,
-        invocationId: context.invocationId,
-        error,
-      });
-      sendJson(response, 500, {
-        error: { code: "InternalError", message: "the function failed", invocationId: context.invocationId },
-      });
+      this.logger.error("http function failed", { functionName: fn.registration.metadata.name, error });
+      sendJson(response, 500, { error: { code: "InternalError", message: "the function failed" } });
       return;
     }
-    const reply = result instanceof HttpResponseClass ? result : new HttpResponseClass(result ?? {});
-    const payload = Buffer.from(await reply.arrayBuffer());
-    const outHeaders: Record<string, string> = {};
-    reply.headers.forEach((value, name) => {
-      outHeaders[name] = value;
-    });
-    response.writeHead(reply.status, outHeaders);
-    response.end(payload);
+    const status = Number(answer?.statusCode ?? "200");
+    response.writeHead(Number.isInteger(status) ? status : 200, { ...(answer?.headers ?? {}) });
+    response.end(bytesOf(answer?.body));
   }
 }

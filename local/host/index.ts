@@ -1,5 +1,5 @@
 export { LocalHost, type LocalHostOptions } from "./host.js";
-export { acceleratedClock, systemClock, type Clock } from "./clock.js";
 export { parseHostJson, readHostJson, type HostJsonSettings } from "./host-json.js";
-export { resolveTimeZone } from "./timezone.js";
 export { HostConfigurationError } from "./errors.js";
+export type { AppLocation } from "./worker/load-app.js";
+export { mailferryApp } from "./app-location.js";

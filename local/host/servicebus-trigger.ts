@@ -1,38 +1,60 @@
 import type {
+  ProcessErrorArgs,
   ServiceBusClient,
   ServiceBusReceivedMessage,
   ServiceBusReceiver,
-  ProcessErrorArgs,
 } from "@azure/service-bus";
-import type { ServiceBusQueueFunctionDefinition } from "../../functions/definition.js";
+import type { Env } from "../../shared/config/index.js";
 import type { Logger } from "../../shared/telemetry/logger.js";
+import { resolveBindingExpression } from "./app-settings.js";
 import { HostConfigurationError } from "./errors.js";
 import type { HostJsonSettings } from "./host-json.js";
-import { createInvocationContext } from "./invocation.js";
-import { resolveBindingExpression } from "./app-settings.js";
-import type { Env } from "../../shared/config/index.js";
+import type { Registration, WorkerState } from "./worker/core-module.js";
+import type { RpcTypedData } from "./worker/core-types.js";
+import { invokeRegistration } from "./worker/invoke.js";
+import type { ServiceBusTrigger } from "./worker/triggers.js";
+
+function typed(value: unknown): RpcTypedData {
+  if (typeof value === "string") return { string: value };
+  if (typeof value === "number") return Number.isInteger(value) ? { int: value } : { double: value };
+  if (value instanceof Uint8Array) return { bytes: value };
+  return { json: JSON.stringify(value) };
+}
 
 /**
- * The trigger metadata the Functions host passes for a Service Bus message (camelCased). The
- * host reads the .NET SDK, whose DeliveryCount counts the current delivery (1 on the first);
- * the AMQP header it comes from counts earlier deliveries (0 on the first).
+ * The trigger metadata the Functions host passes for a Service Bus message, named as the host's
+ * binding data names them (the library camel-cases them for the handler). The host reads the .NET
+ * SDK, whose DeliveryCount counts the current delivery (1 on the first); the AMQP header it
+ * comes from counts earlier deliveries (0 on the first).
  */
-export function triggerMetadataFor(message: ServiceBusReceivedMessage): Record<string, unknown> {
-  return {
-    messageId: message.messageId,
-    correlationId: message.correlationId,
-    contentType: message.contentType,
-    subject: message.subject,
-    deliveryCount: message.deliveryCount === undefined ? 1 : message.deliveryCount + 1,
-    enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
-    expiresAtUtc: message.expiresAtUtc?.toISOString(),
-    lockedUntilUtc: message.lockedUntilUtc?.toISOString(),
-    sequenceNumber: message.sequenceNumber?.toNumber(),
-    lockToken: message.lockToken,
-    deadLetterSource: message.deadLetterSource,
-    applicationProperties: message.applicationProperties ?? {},
-    userProperties: message.applicationProperties ?? {},
+export function triggerMetadataFor(message: ServiceBusReceivedMessage): Record<string, RpcTypedData> {
+  const fields: Record<string, unknown> = {
+    MessageId: message.messageId,
+    CorrelationId: message.correlationId,
+    ContentType: message.contentType,
+    Subject: message.subject,
+    DeliveryCount: message.deliveryCount === undefined ? 1 : message.deliveryCount + 1,
+    EnqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
+    ExpiresAtUtc: message.expiresAtUtc?.toISOString(),
+    LockedUntilUtc: message.lockedUntilUtc?.toISOString(),
+    SequenceNumber: message.sequenceNumber?.toNumber(),
+    LockToken: message.lockToken,
+    DeadLetterSource: message.deadLetterSource,
+    ApplicationProperties: message.applicationProperties ?? {},
+    UserProperties: message.applicationProperties ?? {},
   };
+  const metadata: Record<string, RpcTypedData> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined && value !== null) metadata[name] = typed(value);
+  }
+  return metadata;
+}
+
+/** The message body as the host hands it to a Node worker: text, or bytes when it is binary. */
+function bodyData(body: unknown): RpcTypedData {
+  if (typeof body === "string") return { string: body };
+  if (body instanceof Uint8Array) return { bytes: body };
+  return { string: JSON.stringify(body) };
 }
 
 /**
@@ -45,27 +67,34 @@ export class ServiceBusTriggerRunner {
   private subscription: { close(): Promise<void> } | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
-
-  private readonly queueName: string;
+  readonly queueName: string;
 
   constructor(
-    private readonly definition: ServiceBusQueueFunctionDefinition,
+    private readonly worker: WorkerState,
+    private readonly registration: Registration,
+    private readonly trigger: ServiceBusTrigger,
     private readonly client: ServiceBusClient,
     private readonly settings: HostJsonSettings["serviceBus"],
     private readonly logger: Logger,
-    env: Env = {},
+    env: Env,
   ) {
-    this.queueName = resolveBindingExpression(definition.options.queueName, env, definition.name);
-    if (definition.options.cardinality === "many") {
+    const name = registration.metadata.name;
+    if (trigger.queueName === undefined) {
+      throw new HostConfigurationError(`function ${name}: topics are not supported by the local host`);
+    }
+    this.queueName = resolveBindingExpression(trigger.queueName, env, name);
+    if (trigger.cardinality === "many") {
       throw new HostConfigurationError(
-        `function ${definition.name}: cardinality "many" is not supported by the local host`,
+        `function ${name}: cardinality "many" is not supported by the local host`,
       );
     }
-    if (definition.options.isSessionsEnabled === true) {
-      throw new HostConfigurationError(
-        `function ${definition.name}: sessions are not supported by the local host`,
-      );
+    if (trigger.isSessionsEnabled === true) {
+      throw new HostConfigurationError(`function ${name}: sessions are not supported by the local host`);
     }
+  }
+
+  get name(): string {
+    return this.registration.metadata.name;
   }
 
   /** The number of handlers running now. */
@@ -86,7 +115,7 @@ export class ServiceBusTriggerRunner {
         processError: (args: ProcessErrorArgs) => {
           if (!this.stopping) {
             this.logger.warn("service bus receive error", {
-              functionName: this.definition.name,
+              functionName: this.name,
               errorSource: args.errorSource,
               error: args.error,
             });
@@ -124,45 +153,36 @@ export class ServiceBusTriggerRunner {
   }
 
   private async process(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage): Promise<void> {
-    const { name, options } = this.definition;
-    const context = createInvocationContext(
-      name,
-      {
-        type: "serviceBusTrigger",
-        name: "message",
-        queueName: this.queueName,
-        connection: options.connection,
-      },
-      this.logger,
-      triggerMetadataFor(message),
-    );
-    const autoComplete = options.autoCompleteMessages ?? this.settings.autoCompleteMessages;
+    const autoComplete = this.trigger.autoCompleteMessages ?? this.settings.autoCompleteMessages;
     try {
-      await options.handler(message.body as unknown, context);
+      await invokeRegistration(
+        this.worker,
+        this.registration,
+        {
+          data: [{ name: this.trigger.name, data: bodyData(message.body) }],
+          triggerMetadata: triggerMetadataFor(message),
+        },
+        this.logger,
+      );
     } catch (error) {
       this.logger.warn("function failed; abandoning the message for redelivery", {
-        functionName: name,
-        invocationId: context.invocationId,
+        functionName: this.name,
         messageId: message.messageId,
         deliveryCount: message.deliveryCount,
         error,
       });
-      await this.settle(() => receiver.abandonMessage(message), context.invocationId);
+      await this.settle(() => receiver.abandonMessage(message));
       return;
     }
-    if (autoComplete) await this.settle(() => receiver.completeMessage(message), context.invocationId);
+    if (autoComplete) await this.settle(() => receiver.completeMessage(message));
   }
 
-  private async settle(action: () => Promise<void>, invocationId: string): Promise<void> {
+  private async settle(action: () => Promise<void>): Promise<void> {
     try {
       await action();
     } catch (error) {
       // A lost lock means the broker already took the message back; it will be delivered again.
-      this.logger.warn("could not settle message", {
-        functionName: this.definition.name,
-        invocationId,
-        error,
-      });
+      this.logger.warn("could not settle message", { functionName: this.name, error });
     }
   }
 }

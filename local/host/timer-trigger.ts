@@ -1,18 +1,22 @@
 import { Cron } from "croner";
-import type { Timer } from "@azure/functions";
-import type { TimerFunctionDefinition } from "../../functions/definition.js";
-import type { Logger } from "../../shared/telemetry/logger.js";
-import type { Clock } from "./clock.js";
-import { HostConfigurationError } from "./errors.js";
-import { createInvocationContext } from "./invocation.js";
-import { resolveBindingExpression } from "./app-settings.js";
 import type { Env } from "../../shared/config/index.js";
+import type { Logger } from "../../shared/telemetry/logger.js";
+import type { Clock } from "../../shared/runtime/clock.js";
+import { resolveBindingExpression } from "./app-settings.js";
+import { HostConfigurationError } from "./errors.js";
+import type { WorkerState } from "./worker/core-module.js";
+import { invokeRegistration } from "./worker/invoke.js";
+import type { Registration } from "./worker/core-module.js";
+import type { TimerTrigger } from "./worker/triggers.js";
 
 /** A run that starts this late after its scheduled instant is reported as past due. */
 const PAST_DUE_AFTER_MS = 1_000;
 
-/** Parses an NCRONTAB schedule (six fields, seconds first) in a time zone. */
-export function parseSchedule(schedule: string, timeZone: string, functionName: string): Cron {
+/**
+ * Parses an NCRONTAB schedule (six fields, seconds first). Flex Consumption evaluates schedules
+ * in UTC: it honours neither WEBSITE_TIME_ZONE nor TZ, so neither does the local host.
+ */
+export function parseSchedule(schedule: string, functionName: string): Cron {
   const fields = schedule.trim().split(/\s+/);
   if (fields.length !== 6) {
     throw new HostConfigurationError(
@@ -20,7 +24,7 @@ export function parseSchedule(schedule: string, timeZone: string, functionName: 
     );
   }
   try {
-    return new Cron(schedule, { timezone: timeZone, paused: true });
+    return new Cron(schedule, { timezone: "UTC", paused: true });
   } catch (error) {
     throw new HostConfigurationError(
       `function ${functionName}: schedule ${JSON.stringify(schedule)} is invalid`,
@@ -32,26 +36,33 @@ export function parseSchedule(schedule: string, timeZone: string, functionName: 
 }
 
 /**
- * Runs one timer function like the Functions host: fires on its schedule in the app's time zone,
- * optionally once at start, and never overlaps itself (a run that overruns delays the next one).
+ * Runs one timer function like the Functions host: fires on its schedule, optionally once at
+ * start, and never overlaps itself (a run that overruns delays the next one). Each firing goes
+ * through the app's programming model with the timer payload the host sends.
  */
 export class TimerTriggerRunner {
   private readonly cron: Cron;
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private lastRun: Date | undefined;
-
   private readonly schedule: string;
+  /** Completed runs, failed or not; tests wait on it rather than on time. */
+  runs = 0;
 
   constructor(
-    private readonly definition: TimerFunctionDefinition,
+    private readonly worker: WorkerState,
+    private readonly registration: Registration,
+    private readonly trigger: TimerTrigger,
     private readonly clock: Clock,
-    timeZone: string,
     private readonly logger: Logger,
-    env: Env = {},
+    env: Env,
   ) {
-    this.schedule = resolveBindingExpression(definition.options.schedule, env, definition.name);
-    this.cron = parseSchedule(this.schedule, timeZone, definition.name);
+    this.schedule = resolveBindingExpression(trigger.schedule, env, registration.metadata.name);
+    this.cron = parseSchedule(this.schedule, registration.metadata.name);
+  }
+
+  get name(): string {
+    return this.registration.metadata.name;
   }
 
   /** Starts firing; returns at once. */
@@ -66,7 +77,7 @@ export class TimerTriggerRunner {
   }
 
   private async run(): Promise<void> {
-    if (this.definition.options.runOnStartup === true) await this.invoke(this.clock.now(), false);
+    if (this.trigger.runOnStartup === true) await this.invoke(this.clock.now(), false);
     while (!this.abort.signal.aborted) {
       const due = this.cron.nextRun(this.clock.now());
       if (due === null) return;
@@ -79,25 +90,28 @@ export class TimerTriggerRunner {
 
   private async invoke(scheduled: Date, isPastDue: boolean): Promise<void> {
     const next = this.cron.nextRun(scheduled) ?? scheduled;
-    const timer: Timer = {
-      isPastDue,
-      schedule: { adjustForDST: true },
-      scheduleStatus: {
-        last: (this.lastRun ?? scheduled).toISOString(),
-        next: next.toISOString(),
-        lastUpdated: this.clock.now().toISOString(),
+    // The payload the host sends; the library camel-cases it into the handler's Timer.
+    const timer = {
+      Schedule: { AdjustForDST: true },
+      ScheduleStatus: {
+        Last: (this.lastRun ?? scheduled).toISOString(),
+        Next: next.toISOString(),
+        LastUpdated: this.clock.now().toISOString(),
       },
+      IsPastDue: isPastDue,
     };
     this.lastRun = scheduled;
-    const context = createInvocationContext(
-      this.definition.name,
-      { type: "timerTrigger", name: "timer", schedule: this.schedule },
-      this.logger,
-    );
     try {
-      await this.definition.options.handler(timer, context);
+      await invokeRegistration(
+        this.worker,
+        this.registration,
+        { data: [{ name: this.trigger.name, data: { json: JSON.stringify(timer) } }] },
+        this.logger,
+      );
     } catch (error) {
-      this.logger.error("timer function failed", { functionName: this.definition.name, error });
+      this.logger.error("timer function failed", { functionName: this.name, error });
+    } finally {
+      this.runs += 1;
     }
   }
 }

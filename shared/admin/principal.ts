@@ -67,6 +67,23 @@ export function readPrincipal(header: string | null | undefined): Principal | un
   return { name: name ?? "unnamed principal", roles };
 }
 
+/**
+ * The caller's principal, when the platform vouches for it. App Service authentication removes a
+ * caller's own `x-ms-client-principal` and writes the signed-in one; with authentication off the
+ * header is whatever the caller wrote, so it identifies no one and every call is refused.
+ */
+export function trustedPrincipal(
+  header: string | null | undefined,
+  platform: { readonly authenticationEnabled: boolean },
+): Principal | undefined {
+  if (!platform.authenticationEnabled) {
+    throw new UnauthenticatedError(
+      `App Service authentication is off for this app, so no caller can be signed in and the ${PRINCIPAL_HEADER} header is not trusted: turn authentication on (docs/deploy.md, "Who may call the admin API")`,
+    );
+  }
+  return readPrincipal(header);
+}
+
 /** The role an access needs. */
 export function roleFor(access: Access): string {
   return access === "read" ? ROLES.reader : ROLES.operator;

@@ -264,12 +264,12 @@ export const SETTINGS: readonly SettingDefinition[] = [
       "Default IANA time zone (e.g. Europe/London) for new waves that name none; each wave keeps its own zone.",
   },
   {
-    name: "WEBSITE_TIME_ZONE",
+    name: "MAILFERRY_ACCELERATED_CLOCK",
     section: "schedule",
     use: "local",
-    readBy: "functions-host",
+    readBy: "app",
     description:
-      "Time zone of NCRONTAB schedules in the local host. Unsupported on Flex Consumption, so never set in Azure.",
+      "JSON {factor, realStart, virtualStart}: the embedded stack runs the app and its timers on one faster clock.",
   },
   // Alerts.
   {

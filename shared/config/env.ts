@@ -4,10 +4,26 @@ import { ConfigError } from "./errors.js";
 /** The environment a configuration section is read from (process.env in production). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads one optional setting, treating empty strings as absent. */
+/**
+ * What App Service leaves in a setting whose Key Vault reference it could not resolve: the
+ * reference text itself (see "Use Key Vault references" in the App Service documentation).
+ */
+const UNRESOLVED_KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+
+/**
+ * Reads one optional setting, treating empty strings as absent. A Key Vault reference that did not
+ * resolve is a ConfigError naming the setting, never a value.
+ */
 export function optional(env: Env, name: string): string | undefined {
   const value = env[name];
-  return value === undefined || value.trim() === "" ? undefined : value.trim();
+  if (value === undefined || value.trim() === "") return undefined;
+  if (UNRESOLVED_KEY_VAULT_REFERENCE.test(value.trim())) {
+    throw new ConfigError(
+      name,
+      "is a Key Vault reference that did not resolve: check the secret exists and that the app's identity holds Key Vault Secrets User on the vault (the portal's Environment variables page shows the reference's status)",
+    );
+  }
+  return value.trim();
 }
 
 /** Reads one required setting or throws a ConfigError naming it. */

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { errorResponse } from "../admin/api/respond.js";
-import { authorize, PRINCIPAL_HEADER, readPrincipal, type Principal } from "../admin/principal.js";
+import { authorize, PRINCIPAL_HEADER, trustedPrincipal, type Principal } from "../admin/principal.js";
 import { dotted, parseInput, waveId } from "../admin/requests.js";
 import type { Logger } from "../telemetry/logger.js";
 import { readAsset } from "./assets.js";
@@ -15,6 +15,8 @@ import { dashboardData, type DashboardPorts } from "./data.js";
 export interface DashboardRequest {
   readonly query: Readonly<Record<string, string>>;
   header(name: string): string | null;
+  /** Whether App Service authentication is on (the platform's WEBSITE_AUTH_ENABLED). */
+  readonly authenticationEnabled: boolean;
 }
 
 /** An answer; the shape of an Azure Functions HttpResponseInit. */
@@ -55,7 +57,7 @@ const dataQuery = z.strictObject({
 });
 
 function signedIn(request: DashboardRequest): Principal {
-  return authorize(readPrincipal(request.header(PRINCIPAL_HEADER)), "read");
+  return authorize(trustedPrincipal(request.header(PRINCIPAL_HEADER), request), "read");
 }
 
 async function answer(log: Logger, serve: () => Promise<DashboardResponse>): Promise<DashboardResponse> {

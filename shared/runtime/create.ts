@@ -11,13 +11,9 @@ import { createServiceBusClient } from "../bus/client.js";
 import { ServiceBusCutoverAnnouncer } from "../bus/cutovers.js";
 import { ServiceBusMoveQueue } from "../bus/servicebus.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
-import {
-  readPipelineSettings,
-  readServiceBusSettings,
-  readTablesSettings,
-  type Env,
-} from "../config/index.js";
-import { readGraphSettings } from "../config/graph.js";
+import type { Env } from "../config/index.js";
+import { readAppSettings } from "../config/app.js";
+import { clockFrom } from "./clock.js";
 import {
   closeGraphTransports,
   createGraphClient,
@@ -30,14 +26,13 @@ import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
 import { createStore } from "../store/index.js";
 import { createTableClient } from "../tables/client.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
-import { startTelemetry } from "../telemetry/export.js";
 import { MailboxApi } from "../transfer/mailbox-api.js";
 import { TablesTransferState } from "../transfer/state/tables.js";
 import type { GraphSide, Services } from "./services.js";
 
 export interface CreateServicesOptions {
   readonly logger?: Logger;
-  /** The time source (an accelerated clock in demos). */
+  /** The time source; by default the clock the settings name (the wall clock in Azure). */
   readonly now?: () => Date;
 }
 
@@ -61,10 +56,10 @@ function graphSide(connection: GraphConnection, limitsScale: number): GraphSide 
 /** Creates every service from the environment; the tables are created when missing. */
 export async function createServices(env: Env, options: CreateServicesOptions = {}): Promise<Services> {
   const logger = options.logger ?? createLogger();
-  const pipeline = readPipelineSettings(env);
-  const tables = readTablesSettings(env);
-  const graph = readGraphSettings(env);
-  const serviceBus = createServiceBusClient(readServiceBusSettings(env));
+  const settings = readAppSettings(env);
+  const { pipeline, tables, graph } = settings;
+  const clock = clockFrom(settings.clock);
+  const serviceBus = createServiceBusClient(settings.serviceBus);
   const store = await createStore(tables);
   const transferTable = createTableClient(tables, "transfer");
   const activityTable = createTableClient(tables, "activity");
@@ -79,14 +74,12 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
   const moves = new ServiceBusMoveQueue(serviceBus, MOVES_QUEUE.name);
   const cutovers = new ServiceBusCutoverAnnouncer(serviceBus);
   const deadLetters = new ServiceBusDeadLetterQueue(serviceBus, MOVES_QUEUE.name);
-  // Metrics go to Application Insights only when its connection string is set.
-  await startTelemetry(env, logger);
   // Built on first use, so a bad alert setting fails the alerts function alone.
   let alerts: Promise<AlertPorts> | undefined;
   const alertPorts = (): Promise<AlertPorts> => {
     alerts ??= createAlertPorts(env, {
       tables,
-      serviceBus: readServiceBusSettings(env),
+      serviceBus: settings.serviceBus,
       graphTarget: graph.target,
       logger,
     }).catch((error: unknown) => {
@@ -109,7 +102,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
     pipeline,
     logger,
     alerts: alertPorts,
-    now: options.now ?? (() => new Date()),
+    now: options.now ?? (() => clock.now()),
     async close() {
       await (await alerts?.catch(() => undefined))?.close();
       await deadLetters.close();

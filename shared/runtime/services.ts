@@ -1,6 +1,7 @@
 /**
- * Everything a function handler works with, built once per process from settings. Handlers ask
- * for it with `services()`; the local host and tests install their own with `useServices()`.
+ * Everything a function handler works with, built once per process from settings. The app's
+ * composition root (functions/app.ts, loaded by the Functions worker) installs the factory with
+ * `useServices()`; handlers ask for the services with `services()`.
  */
 import type { CutoverAnnouncer } from "../bus/cutovers.js";
 import type { ActivityLog } from "../activity/port.js";
@@ -49,6 +50,7 @@ type Factory = () => Promise<Services>;
 
 let factory: Factory | undefined;
 let current: Promise<Services> | undefined;
+let decorate: ((built: Services) => Services) | undefined;
 
 /** Installs how services are built (the production factory, the local stack, or a test). */
 export function useServices(next: Factory): void {
@@ -60,7 +62,8 @@ export function useServices(next: Factory): void {
 export function services(): Promise<Services> {
   if (!factory) throw new Error("no services factory installed: call useServices() at start-up");
   if (!current) {
-    const building = factory();
+    const wrap = decorate;
+    const building = factory().then((built) => (wrap ? wrap(built) : built));
     current = building;
     // A failed start is not kept: the next invocation tries again.
     building.catch(() => {
@@ -68,6 +71,16 @@ export function services(): Promise<Services> {
     });
   }
   return current;
+}
+
+/**
+ * Wraps the services the installed factory builds from now on, or stops wrapping them
+ * (undefined). Tests inject faults this way; the factory, and so how the app starts, stays the
+ * app's own.
+ */
+export function decorateServices(wrap: ((built: Services) => Services) | undefined): void {
+  decorate = wrap;
+  current = undefined;
 }
 
 /** Closes the services if they were built, so the next call builds them again. */

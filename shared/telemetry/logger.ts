@@ -1,8 +1,9 @@
 import { redact, redactText } from "./redact.js";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+/** How much a logger writes; `off` writes nothing (global sinks still see every line). */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
 
-const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 50 };
 
 /** Where log lines go; tests capture them, the CLI writes them to stderr. */
 export type LogSink = (line: string) => void;
@@ -36,7 +37,7 @@ const stderrSink: LogSink = (line) => {
 };
 
 function parseLevel(value: string | undefined): LogLevel {
-  return value === "debug" || value === "info" || value === "warn" || value === "error" ? value : "info";
+  return value !== undefined && value in LEVEL_ORDER ? (value as LogLevel) : "info";
 }
 
 /** Creates a logger; the level defaults to `MAILFERRY_LOG_LEVEL` or `info`. */
@@ -52,7 +53,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       ...(redact({ ...base, ...fields }) as Record<string, unknown>),
     });
     for (const extra of sinks) extra(line);
-    if (LEVEL_ORDER[lineLevel] >= LEVEL_ORDER[level]) sink(line);
+    if (level !== "off" && LEVEL_ORDER[lineLevel] >= LEVEL_ORDER[level]) sink(line);
   };
   return {
     debug: (message, fields) => write("debug", message, fields),
@@ -64,4 +65,4 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /** A logger that drops everything; for tests and quiet library use. */
-export const silentLogger: Logger = createLogger({ level: "error", sink: () => undefined });
+export const silentLogger: Logger = createLogger({ level: "off", sink: () => undefined });

@@ -7,7 +7,8 @@ import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenWave, importInventory, settledCount } from "../../local/demo/wave.js";
-import { startStack, type EmbeddedStack } from "../../local/stack.js";
+import type { EmbeddedStack } from "../../local/stack.js";
+import { startTestStack } from "../e2e/support.js";
 import type { StatusReport } from "../../shared/admin/status.js";
 import type { DeadLetterListing } from "../../shared/admin/deadletters/list.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
@@ -105,7 +106,7 @@ async function open(
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
-    startStack({
+    startTestStack({
       graph: { mailboxes: 8, itemsPerMailbox: 30, plantTrouble: false, scaleWindows: 0.01, seed: 5 },
       settings: {
         MAILFERRY_SCHEDULER_SCHEDULE: "* * * * * *",
@@ -115,8 +116,10 @@ beforeAll(async () => {
         MAILFERRY_REQUEUE_AFTER_SECONDS: "10",
         MAILFERRY_PAGE_SIZE: "10",
         MAILFERRY_GRAPH_WINDOW_SCALE: "0.01",
+        MAILFERRY_LOG_LEVEL: "off",
       },
       decorateServices: poisonGhosts,
+      authentication: {},
       logger: silentLogger,
       stopGraceMs: 2_000,
     }),

@@ -3,8 +3,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createOpenWave, importInventory, waitForWave } from "../../local/demo/wave.js";
 import { verifyMigration } from "../../local/demo/verify.js";
-import { services } from "../../shared/runtime/services.js";
-import { startSmallStack, problems } from "./support.js";
+import { startEmulators } from "../../local/stack.js";
+import { readTablesSettings } from "../../shared/config/index.js";
+import { createStore } from "../../shared/store/index.js";
+import { smallStackOptions, problems } from "./support.js";
 
 const cli = fileURLToPath(new URL("../../bin/mailferry.js", import.meta.url));
 
@@ -36,16 +38,18 @@ describe("a Functions instance that dies mid-slice", () => {
     { timeout: 240_000 },
     async () => {
       // The stack runs the emulators only; the functions run in a child process we can kill.
-      const stack = await startSmallStack(
-        // Latency stretches each slice so the kill lands while items are being copied.
-        { mailboxes: 6, itemsPerMailbox: 60, seed: 3, latency: { perRequestMs: 25 } },
-        { functions: [], settings: { MAILFERRY_SLICE_SECONDS: "1" } },
+      const stack = await startEmulators(
+        smallStackOptions(
+          // Latency stretches each slice so the kill lands while items are being copied.
+          { mailboxes: 6, itemsPerMailbox: 60, seed: 3, latency: { perRequestMs: 25 } },
+          { settings: { MAILFERRY_SLICE_SECONDS: "1" } },
+        ),
       );
+      const store = await createStore(readTablesSettings(stack.settings));
       let host: ChildProcess | undefined;
       try {
         const graph = stack.graph;
         if (!graph) throw new Error("no simulator");
-        const { store } = await services();
         const inventory = graph.inventory();
         await createOpenWave(store, { waveId: "crash", capacity: inventory.length }, new Date());
         await importInventory(store, "crash", inventory, new Date());
@@ -75,6 +79,7 @@ describe("a Functions instance that dies mid-slice", () => {
         ).toBe(true);
       } finally {
         host?.kill("SIGTERM");
+        await store.close();
         await stack.close();
       }
     },

@@ -1,7 +1,7 @@
 import { startStack, type EmbeddedStack, type StackOptions } from "../../local/stack.js";
 import { createOpenWave, importInventory, waitForWave } from "../../local/demo/wave.js";
 import { verifyMigration, type Verification } from "../../local/demo/verify.js";
-import { services } from "../../shared/runtime/services.js";
+import { decorateServices, services, type Services } from "../../shared/runtime/services.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 import type { GraphSimulatorOptions } from "../../local/graph/index.js";
 
@@ -15,14 +15,46 @@ export const FAST_PIPELINE: Readonly<Record<string, string>> = {
   MAILFERRY_RELEASE_MIN: "10",
   MAILFERRY_RELEASE_MAX: "200",
   MAILFERRY_PAGE_SIZE: "25",
+  // The app logs as it does in Azure; a test reads its lines through a global sink when it must.
+  MAILFERRY_LOG_LEVEL: "off",
 };
 
-/** A stack with a small simulated tenant and fast pipeline settings. */
-export function startSmallStack(
+/** What a test may add to a stack: a wrapper around the services the app builds, to inject faults. */
+export interface TestStackOptions extends StackOptions {
+  readonly decorateServices?: (built: Services) => Services;
+}
+
+/**
+ * Starts the embedded stack; a test's service wrapper applies while it runs. The app still builds
+ * its services itself, from its settings, as in Azure.
+ */
+export async function startTestStack(options: TestStackOptions): Promise<EmbeddedStack> {
+  const { decorateServices: wrap, ...stackOptions } = options;
+  decorateServices(wrap);
+  try {
+    const stack = await startStack(stackOptions);
+    return {
+      ...stack,
+      close: async () => {
+        try {
+          await stack.close();
+        } finally {
+          decorateServices(undefined);
+        }
+      },
+    };
+  } catch (error) {
+    decorateServices(undefined);
+    throw error;
+  }
+}
+
+/** Stack options for a small simulated tenant and fast pipeline settings. */
+export function smallStackOptions(
   graph: GraphSimulatorOptions,
   options: Omit<StackOptions, "graph"> = {},
-): Promise<EmbeddedStack> {
-  return startStack({
+): StackOptions {
+  return {
     logger: silentLogger,
     stopGraceMs: 5_000,
     ...options,
@@ -32,7 +64,16 @@ export function startSmallStack(
       MAILFERRY_GRAPH_WINDOW_SCALE: String(graph.scaleWindows ?? 0.01),
       ...options.settings,
     },
-  });
+  };
+}
+
+/** A stack with a small simulated tenant and fast pipeline settings. */
+export function startSmallStack(
+  graph: GraphSimulatorOptions,
+  options: Omit<TestStackOptions, "graph"> = {},
+): Promise<EmbeddedStack> {
+  const { decorateServices: wrap, ...rest } = options;
+  return startTestStack({ ...smallStackOptions(graph, rest), ...(wrap ? { decorateServices: wrap } : {}) });
 }
 
 /** Creates an open wave, imports the tenant, waits until every account settles, and verifies. */

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { Logger } from "../../telemetry/logger.js";
 import type { Operator } from "../actions/record.js";
 import { RequestValidationError } from "../errors.js";
-import { authorize, PRINCIPAL_HEADER, readPrincipal, type Access } from "../principal.js";
+import { authorize, PRINCIPAL_HEADER, trustedPrincipal, type Access } from "../principal.js";
 import type { AdminPorts } from "../ports.js";
 import { dotted, parseInput } from "../requests.js";
 import { errorResponse } from "./respond.js";
@@ -20,6 +20,8 @@ export interface AdminRequest {
   readonly params: Readonly<Record<string, string>>;
   header(name: string): string | null;
   text(): Promise<string>;
+  /** Whether App Service authentication is on (the platform's WEBSITE_AUTH_ENABLED). */
+  readonly authenticationEnabled: boolean;
 }
 
 /** A response; the shape of an Azure Functions HttpResponseInit. */
@@ -69,7 +71,10 @@ export async function serveAdmin(
   log: Logger,
 ): Promise<AdminResponse> {
   try {
-    const principal = authorize(readPrincipal(request.header(PRINCIPAL_HEADER)), operation.access);
+    const principal = authorize(
+      trustedPrincipal(request.header(PRINCIPAL_HEADER), request),
+      operation.access,
+    );
     const ports = await openPorts();
     const query = Object.fromEntries(
       Object.entries(request.query).filter(([name]) => !HOST_QUERY_PARAMETERS.has(name)),

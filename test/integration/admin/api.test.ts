@@ -20,6 +20,9 @@ beforeAll(async () => {
     graph: { mailboxes: 1, itemsPerMailbox: 2, plantTrouble: false, scaleWindows: 0.01 },
     logger: silentLogger,
     stopGraceMs: 2_000,
+    // App Service authentication on; each call names its principal.
+    authentication: {},
+    settings: { MAILFERRY_LOG_LEVEL: "off" },
   });
   client = connect(stack.settings.ServiceBusConnection ?? "");
   const { store } = await services();

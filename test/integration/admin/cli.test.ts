@@ -10,7 +10,7 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerAdminCommands } from "../../../cli/commands/admin-commands.js";
 import { registerWaveCommands } from "../../../cli/commands/wave.js";
-import { startStack, type EmbeddedStack } from "../../../local/stack.js";
+import { startEmulators, type Emulators } from "../../../local/stack.js";
 import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "../../../shared/admin/actions/tables.js";
 import { MOVES_QUEUE } from "../../../shared/bus/topology.js";
 import { readTablesSettings } from "../../../shared/config/index.js";
@@ -23,11 +23,11 @@ import { moveMessage } from "../../fixtures/admin/ports.js";
 
 const main = fileURLToPath(new URL("../../../cli/main.ts", import.meta.url));
 
-let stack: EmbeddedStack;
+let stack: Emulators;
 let client: ServiceBusClient;
 
 beforeAll(async () => {
-  stack = await startStack({ graph: false, functions: [], logger: silentLogger, stopGraceMs: 1_000 });
+  stack = await startEmulators({ graph: false, logger: silentLogger });
   client = connect(stack.settings.ServiceBusConnection ?? "");
   const store = await createStore(readTablesSettings(stack.settings));
   await store.waves.create(defineWave({ id: "cli", timeZone: "UTC" }, new Date()));

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceBusClient } from "@azure/service-bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type EmbeddedStack } from "../../../local/stack.js";
+import { startEmulators, type Emulators } from "../../../local/stack.js";
 import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "../../../shared/admin/actions/tables.js";
 import { purgeDeadLetters, replayDeadLetters } from "../../../shared/admin/deadletters/drain.js";
 import { listDeadLetters } from "../../../shared/admin/deadletters/list.js";
@@ -26,11 +26,11 @@ import { memoryPorts, moveMessage } from "../../fixtures/admin/ports.js";
 
 const operator = { actor: "ops@contoso.com", via: "cli" } as const;
 
-let stack: EmbeddedStack;
+let stack: Emulators;
 let client: ServiceBusClient;
 
 beforeAll(async () => {
-  stack = await startStack({ graph: false, functions: [], logger: silentLogger, stopGraceMs: 1_000 });
+  stack = await startEmulators({ graph: false, logger: silentLogger });
   client = connect(stack.settings.ServiceBusConnection ?? "");
 });
 

@@ -6,7 +6,8 @@
  */
 import type { ServiceBusClient } from "@azure/service-bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type EmbeddedStack } from "../../../local/stack.js";
+import type { EmbeddedStack } from "../../../local/stack.js";
+import { startTestStack } from "../../e2e/support.js";
 import { replayDeadLetters } from "../../../shared/admin/deadletters/drain.js";
 import { ServiceBusDeadLetterQueue } from "../../../shared/bus/deadletter.js";
 import { moveMessageId, nextMoveMessage } from "../../../shared/bus/messages.js";
@@ -50,10 +51,11 @@ let client: ServiceBusClient;
 let ids: string[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({
+  stack = await startTestStack({
     graph: { mailboxes: 2, itemsPerMailbox: 6, plantTrouble: false, scaleWindows: 0.01, seed: 3 },
-    settings: { MAILFERRY_SLICE_SECONDS: "5", MAILFERRY_LEASE_SECONDS: "15" },
+    settings: { MAILFERRY_SLICE_SECONDS: "5", MAILFERRY_LEASE_SECONDS: "15", MAILFERRY_LOG_LEVEL: "off" },
     decorateServices: failClaims,
+    authentication: {},
     logger: silentLogger,
     stopGraceMs: 2_000,
   });

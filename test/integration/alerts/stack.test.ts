@@ -17,7 +17,7 @@ beforeAll(async () => {
     logger: silentLogger,
     stopGraceMs: 2_000,
     graph: { mailboxes: 2, itemsPerMailbox: 1, plantTrouble: false },
-    settings: { MAILFERRY_ALERTS_SCHEDULE: "* * * * * *" },
+    settings: { MAILFERRY_ALERTS_SCHEDULE: "* * * * * *", MAILFERRY_LOG_LEVEL: "off" },
   });
 });
 

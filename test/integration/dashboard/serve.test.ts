@@ -31,6 +31,7 @@ function request(principal: string | undefined, query: Record<string, string> = 
   return {
     query,
     header: (name) => (name === "x-ms-client-principal" ? (principal ?? null) : null),
+    authenticationEnabled: true,
   };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineHttp } from "../../../functions/definition.js";
 import { LocalHost, parseHostJson } from "../../../local/host/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
+import { fixtureApp } from "../../fixtures/apps/probe.js";
 
 describe("http trigger", () => {
   let host: LocalHost;
@@ -9,39 +9,10 @@ describe("http trigger", () => {
 
   beforeAll(async () => {
     host = await LocalHost.start({
-      definitions: [
-        defineHttp("echo", {
-          route: "echo/{name}/{count:int?}",
-          methods: ["GET", "POST"],
-          authLevel: "function",
-          handler: async (request) => ({
-            jsonBody: {
-              name: request.params.name,
-              count: request.params.count ?? null,
-              q: request.query.get("q"),
-              body: request.method === "POST" ? await request.text() : null,
-              principal: request.headers.get("x-ms-client-principal"),
-            },
-          }),
-        }),
-        defineHttp("health", {
-          route: "health",
-          methods: ["GET"],
-          authLevel: "anonymous",
-          handler: () => ({ body: "ok" }),
-        }),
-        defineHttp("boom", {
-          route: "boom",
-          methods: ["GET"],
-          authLevel: "anonymous",
-          handler: () => {
-            throw new Error("secret detail");
-          },
-        }),
-      ],
+      app: fixtureApp("http"),
       env: {},
       hostJson: parseHostJson("{}"),
-      http: { devPrincipal: "ZGV2" },
+      http: { authentication: { devPrincipal: "ZGV2" } },
       logger: silentLogger,
     });
     api = host.apiBaseUrl ?? "";

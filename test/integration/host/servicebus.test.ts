@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  defineServiceBusQueue,
-  type ServiceBusQueueFunctionDefinition,
-} from "../../../functions/definition.js";
+import type { InvocationContext } from "@azure/functions";
+import { fixtureApp, setProbe, type Probe } from "../../fixtures/apps/probe.js";
 import { LocalHost, parseHostJson, type HostJsonSettings } from "../../../local/host/index.js";
 import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
@@ -36,16 +34,20 @@ describe("service bus trigger", () => {
     await client.close();
   }
 
+  /** Hosts the fixture app whose one queue function does what `handler` does, on `queue`. */
   async function host(
-    definition: ServiceBusQueueFunctionDefinition,
+    queue: string,
+    handler: (message: unknown, context: InvocationContext) => unknown,
     settings: HostJsonSettings,
+    stopGraceMs = 2_000,
   ): Promise<LocalHost> {
+    setProbe("queue-probe", handler as Probe);
     return LocalHost.start({
-      definitions: [definition],
-      env,
+      app: fixtureApp("servicebus"),
+      env: { ...env, PROBE_QUEUE: queue },
       hostJson: settings,
       logger: silentLogger,
-      stopGraceMs: 2_000,
+      stopGraceMs,
     });
   }
 
@@ -54,15 +56,12 @@ describe("service bus trigger", () => {
     const counts: unknown[] = [];
     const bodies: unknown[] = [];
     const running = await host(
-      defineServiceBusQueue("flaky", {
-        connection: "ServiceBusConnection",
-        queueName: queue,
-        handler: (message, context) => {
-          counts.push(context.triggerMetadata?.deliveryCount);
-          bodies.push(message);
-          if (counts.length <= 3) throw new Error("not yet");
-        },
-      }),
+      queue,
+      (message, context) => {
+        counts.push(context.triggerMetadata?.deliveryCount);
+        bodies.push(message);
+        if (counts.length <= 3) throw new Error("not yet");
+      },
       hostJson(1),
     );
     try {
@@ -85,14 +84,11 @@ describe("service bus trigger", () => {
     const queue = freshQueue(emulator, { maxDeliveryCount: 3 });
     let calls = 0;
     const running = await host(
-      defineServiceBusQueue("broken", {
-        connection: "ServiceBusConnection",
-        queueName: queue,
-        handler: () => {
-          calls += 1;
-          throw new Error("always");
-        },
-      }),
+      queue,
+      () => {
+        calls += 1;
+        throw new Error("always");
+      },
       hostJson(2),
     );
     try {
@@ -115,17 +111,14 @@ describe("service bus trigger", () => {
     let peak = 0;
     let done = 0;
     const instance = await host(
-      defineServiceBusQueue("burst", {
-        connection: "ServiceBusConnection",
-        queueName: queue,
-        handler: async () => {
-          running += 1;
-          peak = Math.max(peak, running);
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          running -= 1;
-          done += 1;
-        },
-      }),
+      queue,
+      async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        running -= 1;
+        done += 1;
+      },
       hostJson(8),
     );
     try {
@@ -145,14 +138,11 @@ describe("service bus trigger", () => {
     const queue = freshQueue(emulator, { lockDurationSeconds: 1 });
     let calls = 0;
     const instance = await host(
-      defineServiceBusQueue("slow", {
-        connection: "ServiceBusConnection",
-        queueName: queue,
-        handler: async () => {
-          calls += 1;
-          await new Promise((resolve) => setTimeout(resolve, 2_500));
-        },
-      }),
+      queue,
+      async () => {
+        calls += 1;
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+      },
       hostJson(1, "00:01:00"),
     );
     try {
@@ -175,31 +165,22 @@ describe("service bus trigger", () => {
   it("loses no message when stopped mid-burst: the unfinished ones come back on the next start", async () => {
     const queue = freshQueue(emulator, { lockDurationSeconds: 1 });
     const handled = new Set<number>();
-    const definition = (delayMs: number): ServiceBusQueueFunctionDefinition =>
-      defineServiceBusQueue("resumable", {
-        connection: "ServiceBusConnection",
-        queueName: queue,
-        handler: async (message) => {
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
-          handled.add((message as { index: number }).index);
-        },
-      });
+    const resumable =
+      (delayMs: number) =>
+      async (message: unknown): Promise<void> => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        handled.add((message as { index: number }).index);
+      };
     await send(
       queue,
       Array.from({ length: 100 }, (_, index) => ({ index })),
     );
-    const first = await LocalHost.start({
-      definitions: [definition(30)],
-      env,
-      hostJson: hostJson(4, "00:00:00"),
-      logger: silentLogger,
-      stopGraceMs: 0,
-    });
+    const first = await host(queue, resumable(30), hostJson(4, "00:00:00"), 0);
     await until(() => handled.size >= 10, "some handled");
     await first.stop();
     const afterFirst = handled.size;
     expect(afterFirst).toBeLessThan(100);
-    const second = await host(definition(1), hostJson(8));
+    const second = await host(queue, resumable(1), hostJson(8));
     try {
       await until(() => handled.size === 100, "all handled after restart", 30_000);
       // At-least-once: a message finished after the first stop may run again; the queue drains all the same.

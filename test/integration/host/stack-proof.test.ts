@@ -1,51 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { ServiceBusClient } from "@azure/service-bus";
 import { TableClient } from "@azure/data-tables";
-import { defineServiceBusQueue, defineTimer } from "../../../functions/definition.js";
 import { startStack } from "../../../local/stack.js";
-import { acceleratedClock } from "../../../local/host/index.js";
+import { fixtureApp } from "../../fixtures/apps/probe.js";
 import { MOVES_QUEUE } from "../../../shared/bus/topology.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 
 describe("embedded stack", () => {
   it("runs a timer that sends to Service Bus and a queue trigger that writes to Azurite", async () => {
-    let connection = "";
-    let tables = "";
     const stack = await startStack({
       graph: false,
       logger: silentLogger,
-      clock: acceleratedClock(30),
-      settings: { PROOF_SCHEDULE: "*/10 * * * * *" },
-      functions: [
-        defineTimer("proof-timer", {
-          schedule: "%PROOF_SCHEDULE%",
-          handler: async (timer) => {
-            const client = new ServiceBusClient(connection);
-            await client
-              .createSender(MOVES_QUEUE.name)
-              .sendMessages({ body: { firedFor: timer.scheduleStatus.next } });
-            await client.close();
-          },
-        }),
-        defineServiceBusQueue("proof-recorder", {
-          connection: "ServiceBusConnection",
-          queueName: MOVES_QUEUE.name,
-          handler: async (message, context) => {
-            const table = TableClient.fromConnectionString(tables, "proof", {
-              allowInsecureConnection: true,
-            });
-            await table.createTable();
-            await table.upsertEntity({
-              partitionKey: "proof",
-              rowKey: String(context.triggerMetadata?.messageId),
-              body: JSON.stringify(message),
-            });
-          },
-        }),
-      ],
+      clock: { factor: 30 },
+      settings: { PROOF_SCHEDULE: "*/10 * * * * *", PROOF_QUEUE: MOVES_QUEUE.name },
+      app: fixtureApp("proof"),
     });
-    connection = stack.settings.ServiceBusConnection ?? "";
-    tables = stack.settings.MailferryTables ?? "";
+    const tables = stack.settings.MailferryTables ?? "";
     const table = TableClient.fromConnectionString(tables, "proof", { allowInsecureConnection: true });
     let rows: unknown[] = [];
     try {

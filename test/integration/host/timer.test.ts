@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Timer } from "@azure/functions";
-import { defineTimer } from "../../../functions/definition.js";
-import { acceleratedClock, LocalHost, parseHostJson } from "../../../local/host/index.js";
+import { LocalHost, parseHostJson } from "../../../local/host/index.js";
+import { acceleratedClock } from "../../../shared/runtime/clock.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
+import { fixtureApp, setProbe } from "../../fixtures/apps/probe.js";
 
 const hostJson = parseHostJson("{}");
 
@@ -19,16 +20,12 @@ describe("timer trigger", () => {
     const clock = acceleratedClock(120, new Date("2026-05-01T12:00:00Z"));
     const firedAt: Date[] = [];
     const timers: Timer[] = [];
+    setProbe("every-ten-seconds", (timer) => {
+      firedAt.push(clock.now());
+      timers.push(timer as Timer);
+    });
     const host = await LocalHost.start({
-      definitions: [
-        defineTimer("every-ten-seconds", {
-          schedule: "*/10 * * * * *",
-          handler: (timer) => {
-            firedAt.push(clock.now());
-            timers.push(timer);
-          },
-        }),
-      ],
+      app: fixtureApp("ticking"),
       env: {},
       hostJson,
       clock,
@@ -46,18 +43,20 @@ describe("timer trigger", () => {
       const fired = firedAt[index + 1];
       expect(fired?.getTime()).toBeGreaterThanOrEqual(instant.getTime());
     });
+    // The handler got the host's payload camel-cased by the app's own library.
     expect(timers[0]?.isPastDue).toBe(false);
+    expect(timers[0]?.schedule.adjustForDST).toBe(true);
+    expect(host.timerRuns("every-ten-seconds")).toBeGreaterThanOrEqual(4);
   });
 
-  it("evaluates the schedule in WEBSITE_TIME_ZONE across a daylight-saving change", async () => {
-    // 09:00 in London is 09:00Z before the change on 29 March 2026 and 08:00Z after it.
+  it("evaluates schedules in UTC across a daylight-saving change, as Flex Consumption does", async () => {
+    // London moves to summer time on 29 March 2026; a UTC schedule does not move with it.
     const clock = acceleratedClock(40_000, new Date("2026-03-28T08:59:50Z"));
     const timers: Timer[] = [];
+    setProbe("morning", (timer) => void timers.push(timer as Timer));
     const host = await LocalHost.start({
-      definitions: [
-        defineTimer("morning", { schedule: "0 0 9 * * *", handler: (timer) => void timers.push(timer) }),
-      ],
-      env: { WEBSITE_TIME_ZONE: "GMT Standard Time" },
+      app: fixtureApp("morning"),
+      env: {},
       hostJson,
       clock,
       logger: silentLogger,
@@ -67,9 +66,9 @@ describe("timer trigger", () => {
     } finally {
       await host.stop();
     }
-    expect(timers[0]?.scheduleStatus.next).toBe("2026-03-29T08:00:00.000Z");
+    expect(timers[0]?.scheduleStatus.next).toBe("2026-03-29T09:00:00.000Z");
     expect(timers[1]?.scheduleStatus.last).toBe("2026-03-28T09:00:00.000Z");
-    expect(timers[1]?.scheduleStatus.next).toBe("2026-03-30T08:00:00.000Z");
+    expect(timers[1]?.scheduleStatus.next).toBe("2026-03-30T09:00:00.000Z");
   });
 
   it("runs on startup when asked and never overlaps a slow run", async () => {
@@ -77,20 +76,15 @@ describe("timer trigger", () => {
     let running = 0;
     let maxRunning = 0;
     let runs = 0;
+    setProbe("slow", async () => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      running -= 1;
+      runs += 1;
+    });
     const host = await LocalHost.start({
-      definitions: [
-        defineTimer("slow", {
-          schedule: "* * * * * *",
-          runOnStartup: true,
-          handler: async () => {
-            running += 1;
-            maxRunning = Math.max(maxRunning, running);
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            running -= 1;
-            runs += 1;
-          },
-        }),
-      ],
+      app: fixtureApp("slow"),
       env: {},
       hostJson,
       clock,
@@ -104,19 +98,14 @@ describe("timer trigger", () => {
     expect(maxRunning).toBe(1);
   });
 
-  it("refuses a schedule that is not six-field NCRONTAB and an unknown time zone", async () => {
+  it("refuses a schedule that is not six-field NCRONTAB, and WEBSITE_TIME_ZONE, which Flex ignores", async () => {
     await expect(
-      LocalHost.start({
-        definitions: [defineTimer("five", { schedule: "*/5 * * * *", handler: () => undefined })],
-        env: {},
-        hostJson,
-        logger: silentLogger,
-      }),
+      LocalHost.start({ app: fixtureApp("five-fields"), env: {}, hostJson, logger: silentLogger }),
     ).rejects.toThrow(/six fields/);
     await expect(
       LocalHost.start({
-        definitions: [defineTimer("tz", { schedule: "0 * * * * *", handler: () => undefined })],
-        env: { WEBSITE_TIME_ZONE: "Middle Earth Time" },
+        app: fixtureApp("morning"),
+        env: { WEBSITE_TIME_ZONE: "GMT Standard Time" },
         hostJson,
         logger: silentLogger,
       }),

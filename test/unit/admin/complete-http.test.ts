@@ -11,13 +11,19 @@ const OPERATOR = encodePrincipal("ops@contoso.com", [ROLES.operator]);
 const READER = encodePrincipal("reader@contoso.com", [ROLES.reader]);
 const NOW = at(10);
 
-function request(params: Record<string, string>, body: unknown, principal: string): AdminRequest {
+function request(
+  params: Record<string, string>,
+  body: unknown,
+  principal: string,
+  authenticationEnabled = true,
+): AdminRequest {
   return {
     method: "POST",
     query: {},
     params,
     header: (name) => (name === PRINCIPAL_HEADER ? principal : null),
     text: () => Promise.resolve(body === undefined ? "" : JSON.stringify(body)),
+    authenticationEnabled,
   };
 }
 
@@ -71,6 +77,20 @@ describe("POST ops/accounts/{accountId}/complete", () => {
       ["account.complete", "ops@contoso.com", "completed"],
       ["account.complete", "ops@contoso.com", "completed"],
     ]);
+  });
+
+  it("trusts no principal header while App Service authentication is off: 401, nothing changes", async () => {
+    const ports = await scene();
+    const forged = await serveAdmin(
+      accountCompleteOperation,
+      request({ accountId: "user1@source.contoso.com" }, {}, OPERATOR, false),
+      () => Promise.resolve(ports),
+      silentLogger,
+    );
+    expect(forged.status).toBe(401);
+    expect(JSON.stringify(forged.jsonBody)).toMatch(/authentication is off/);
+    expect((await ports.store.accounts.get("user1@source.contoso.com")).completeNow).toBeUndefined();
+    expect(await ports.operatorActions.list(10)).toEqual([]);
   });
 
   it("needs the operator role: a reader gets 403 and nothing changes", async () => {

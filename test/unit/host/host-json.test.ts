@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHostJson, resolveTimeZone } from "../../../local/host/index.js";
+import { parseHostJson } from "../../../local/host/index.js";
 import { parseTimeSpan } from "../../../local/host/host-json.js";
 
 describe("host.json", () => {
@@ -27,14 +27,5 @@ describe("host.json", () => {
 
   it("parses day-qualified time spans", () => {
     expect(parseTimeSpan("1.02:00:00", "x")).toBe(26 * 3_600_000);
-  });
-});
-
-describe("WEBSITE_TIME_ZONE", () => {
-  it("accepts IANA and Windows ids and defaults to UTC", () => {
-    expect(resolveTimeZone(undefined)).toBe("UTC");
-    expect(resolveTimeZone("Europe/Paris")).toBe("Europe/Paris");
-    expect(resolveTimeZone("GMT Standard Time")).toBe("Europe/London");
-    expect(() => resolveTimeZone("Nowhere Standard Time")).toThrow(/WEBSITE_TIME_ZONE/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceleratedClock, systemClock } from "../../../local/host/index.js";
+import { acceleratedClock, systemClock } from "../../../shared/runtime/clock.js";
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
