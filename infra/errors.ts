@@ -9,3 +9,11 @@ export class QueueTopologyError extends MailferryError {
     this.queue = queue;
   }
 }
+
+/** The deployment package cannot be laid out as asked (no build, a dependency missing). */
+export class PackageLayoutError extends MailferryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PackageLayoutError";
+  }
+}

@@ -1,25 +1,58 @@
-import type { Command } from "commander";
-import { LocalHost, mailferryApp } from "../../local/host/index.js";
+import { resolve } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { LocalHost, mailferryApp, type AppLocation } from "../../local/host/index.js";
+import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
 import { createLogger } from "../../shared/telemetry/logger.js";
 import { printJsonLine, waitForStopSignal } from "../output.js";
+
+/** The app roles a development sign-in may carry, by the names operators use. */
+const SIGN_IN_ROLES: Readonly<Record<string, string>> = { Operator: ROLES.operator, Reader: ROLES.reader };
+
+/** Parses a `--sign-in`/`--role` value into the app role a development principal carries. */
+export function signInRole(value: string): string {
+  const role = SIGN_IN_ROLES[value];
+  if (role === undefined)
+    throw new InvalidArgumentError(`must be one of ${Object.keys(SIGN_IN_ROLES).join(", ")}`);
+  return role;
+}
+
+interface HostCommandOptions {
+  readonly app?: string;
+  readonly build?: boolean;
+  readonly signIn?: string;
+}
+
+function appLocation(options: HostCommandOptions): AppLocation {
+  const files = options.build === true ? "build" : "sources";
+  return options.app === undefined ? mailferryApp(files) : { directory: resolve(options.app), files };
+}
 
 /**
  * `mailferry emulate host`: only the local Functions host, loading the function app as the Azure
  * Functions worker does and running it against the services its app settings (the environment)
  * name — e.g. those `mailferry emulate stack` printed. Killing and restarting it is how a
- * crashed Functions instance is reproduced.
+ * crashed Functions instance is reproduced; `--app <package> --build` runs a deployment package.
  */
 export function addEmulateHostCommand(emulate: Command): void {
   emulate
     .command("host")
     .description("run the local Functions host with the function app, configured from the environment")
-    .option("--build", "load the compiled app (package.json main) instead of its sources")
-    .action(async (options: { build?: boolean }) => {
+    .option("--app <directory>", "the function app's package (default: this repository)")
+    .option("--build", "load the files package.json main names (the build), not their TypeScript sources")
+    .option(
+      "--sign-in <role>",
+      "play App Service authentication, signing callers without a principal in with this role (Operator or Reader)",
+      signInRole,
+    )
+    .action(async (options: HostCommandOptions) => {
       const logger = createLogger({ fields: { component: "host" } });
       const host = await LocalHost.start({
-        app: mailferryApp(options.build === true ? "build" : "sources"),
+        app: appLocation(options),
         env: process.env,
         logger,
+        ...(options.signIn !== undefined
+          ? { http: { authentication: { devPrincipal: encodePrincipal("dev-user", [options.signIn]) } } }
+          : {}),
       });
       printJsonLine({ ready: true, apiBaseUrl: host.apiBaseUrl ?? null, functionKey: host.functionKey });
       await waitForStopSignal();

@@ -1,7 +1,10 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { startStack } from "../../local/stack.js";
+import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
+import { dashboardUrl } from "../../shared/dashboard/url.js";
 import { createLogger } from "../../shared/telemetry/logger.js";
 import { printJsonLine, waitForStopSignal } from "../output.js";
+import { signInRole } from "./emulate-host.js";
 
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1)
@@ -22,21 +25,39 @@ export function addEmulateStackCommand(emulate: Command): void {
     .option("--mailboxes <n>", "accounts in the simulated tenant", parseCount, 20)
     .option("--seed <n>", "seed of the simulated tenant", parseCount, 1)
     .option("--http-port <port>", "port of the functions' HTTP endpoint (default: any free port)", parseCount)
-    .action(async (options: { persist?: string; mailboxes: number; seed: number; httpPort?: number }) => {
-      const stack = await startStack({
-        logger: createLogger(),
-        graph: { mailboxes: options.mailboxes, seed: options.seed },
-        ...(options.persist !== undefined ? { persistDir: options.persist } : {}),
-        ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
-      });
-      printJsonLine({
-        ready: true,
-        settings: stack.settings,
-        tableEndpoint: stack.azurite.tableEndpoint,
-        apiBaseUrl: stack.host.apiBaseUrl ?? null,
-        functionKey: stack.host.functionKey,
-      });
-      await waitForStopSignal();
-      await stack.close();
-    });
+    .option(
+      "--role <role>",
+      "the role of the development sign-in that stands in for App Service authentication (Operator or Reader)",
+      signInRole,
+      ROLES.operator,
+    )
+    .action(
+      async (options: {
+        persist?: string;
+        mailboxes: number;
+        seed: number;
+        httpPort?: number;
+        role: string;
+      }) => {
+        const stack = await startStack({
+          logger: createLogger(),
+          // App Service authentication, played locally: callers without a principal are this user.
+          authentication: { devPrincipal: encodePrincipal("dev-user", [options.role]) },
+          graph: { mailboxes: options.mailboxes, seed: options.seed },
+          ...(options.persist !== undefined ? { persistDir: options.persist } : {}),
+          ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
+        });
+        printJsonLine({
+          ready: true,
+          settings: stack.settings,
+          tableEndpoint: stack.azurite.tableEndpoint,
+          apiBaseUrl: stack.host.apiBaseUrl ?? null,
+          functionKey: stack.host.functionKey,
+          dashboardUrl: dashboardUrl(stack.host.apiBaseUrl ?? "", stack.host.functionKey),
+          signedInAs: { name: "dev-user", role: options.role },
+        });
+        await waitForStopSignal();
+        await stack.close();
+      },
+    );
 }

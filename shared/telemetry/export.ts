@@ -1,10 +1,14 @@
 /**
- * Where metrics go: Application Insights through @azure/monitor-opentelemetry when
- * `APPLICATIONINSIGHTS_CONNECTION_STRING` is set, and nowhere otherwise (the OpenTelemetry API
+ * Where metrics go: Application Insights through Azure Monitor's OpenTelemetry metric exporter
+ * when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set, and nowhere otherwise (the OpenTelemetry API
  * then stays a no-op). Azure disables local authentication on the resource, so ingestion signs in
- * with the managed identity named by `APPLICATIONINSIGHTS_AUTHENTICATION_STRING`.
+ * with the managed identity named by `APPLICATIONINSIGHTS_AUTHENTICATION_STRING`. Only metrics are
+ * exported: the Functions host already reports requests, dependencies and logs, so the app needs
+ * the exporter and the metrics SDK, not the whole OpenTelemetry distribution (which would add
+ * about 100 MB of instrumentations to the deployment package).
  */
 import { ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
+import { metrics as otelMetrics } from "@opentelemetry/api";
 import type { Env } from "../config/index.js";
 import { optional } from "../config/env.js";
 import { ConfigError } from "../config/errors.js";
@@ -20,6 +24,9 @@ export interface TelemetryExport {
 const NOT_EXPORTING: TelemetryExport = { exporting: false, shutdown: () => Promise.resolve() };
 
 let started: Promise<TelemetryExport> | undefined;
+
+/** How often metrics are sent: Azure Monitor's own distribution exports once a minute. */
+const EXPORT_INTERVAL_MS = 60_000;
 
 /** The Entra credential an authentication string (`ClientId=<id>;Authorization=AAD`) asks for. */
 export function ingestionCredential(
@@ -43,16 +50,22 @@ async function start(env: Env, logger: Logger): Promise<TelemetryExport> {
   const connectionString = optional(env, "APPLICATIONINSIGHTS_CONNECTION_STRING");
   if (connectionString === undefined) return NOT_EXPORTING;
   const credential = ingestionCredential(optional(env, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"));
-  // Loaded only when used: the distribution registers instrumentations as it loads.
-  const monitor = await import("@azure/monitor-opentelemetry");
-  monitor.useAzureMonitor({
-    azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) },
-    // The Functions host already reports requests and dependencies; the app adds its metrics.
-    instrumentationOptions: { http: { enabled: false }, azureSdk: { enabled: false } },
-    enableLiveMetrics: false,
+  // Loaded only when used: nothing of the exporter runs where telemetry is off.
+  const [{ AzureMonitorMetricExporter }, { MeterProvider, PeriodicExportingMetricReader }] =
+    await Promise.all([
+      import("@azure/monitor-opentelemetry-exporter"),
+      import("@opentelemetry/sdk-metrics"),
+    ]);
+  const exporter = new AzureMonitorMetricExporter({
+    connectionString,
+    ...(credential ? { credential } : {}),
   });
+  const provider = new MeterProvider({
+    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: EXPORT_INTERVAL_MS })],
+  });
+  otelMetrics.setGlobalMeterProvider(provider);
   logger.info("exporting metrics to Application Insights");
-  return { exporting: true, shutdown: () => monitor.shutdownAzureMonitor() };
+  return { exporting: true, shutdown: () => provider.shutdown() };
 }
 
 /**
