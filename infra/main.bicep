@@ -47,6 +47,11 @@ param graphTargetTenantId string
 @maxLength(36)
 param graphTargetClientId string
 
+@description('Client id of the mailferry API app registration (app roles Migration.Reader and Migration.Operator) that App Service authentication signs admin and dashboard callers in with.')
+@minLength(36)
+@maxLength(36)
+param apiClientId string
+
 @description('Key Vault secret holding the source app\'s client secret; store it after provisioning.')
 param graphSourceSecretName string = 'graph-source-client-secret'
 
@@ -262,6 +267,7 @@ module functionApp 'app/function.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     appSettings: appSettings
+    apiClientId: apiClientId
   }
 }
 

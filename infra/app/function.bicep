@@ -42,6 +42,11 @@ param maximumInstanceCount int
 @description('App settings of the function app, built in main.bicep and checked against the settings catalog.')
 param appSettings object
 
+@description('Client id of the mailferry API app registration whose app roles (Migration.Reader, Migration.Operator) sign callers in.')
+@minLength(36)
+@maxLength(36)
+param apiClientId string
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -104,6 +109,45 @@ resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
   properties: appSettings
+}
+
+// App Service authentication in front of every HTTP function: callers sign in with Microsoft
+// Entra ID against the mailferry API registration, and a request without a valid sign-in gets a
+// 401 before it reaches the app. The platform then writes x-ms-client-principal (with the app
+// roles as `roles` claims) after removing any such header the caller sent, and sets
+// WEBSITE_AUTH_ENABLED, without which the app trusts no principal header at all.
+resource authentication 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          clientId: apiClientId
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${apiClientId}'
+            apiClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
 }
 
 @description('Name of the function app.')

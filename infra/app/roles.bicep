@@ -36,6 +36,11 @@ resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: serviceBusNamespaceName
 }
 
+resource movesQueue 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = {
+  parent: serviceBus
+  name: 'moves'
+}
+
 resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
 }
@@ -67,6 +72,19 @@ resource serviceBusReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }
 
+// Azure Service Bus Data Owner, on the moves queue only: the scale controller of Flex Consumption
+// reads the queue's message count to scale the mover out (the Service Bus extension reads queue
+// runtime properties, which need Manage rights), as do the in-app alerts' dead-letter depths.
+resource movesQueueOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(movesQueue.id, principalId, '090c5cfd-751d-490a-894a-3ce6f1109419')
+  scope: movesQueue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '090c5cfd-751d-490a-894a-3ce6f1109419')
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Storage Table Data Contributor: the store creates its tables at start and keeps all state there.
 resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
@@ -84,17 +102,6 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// Storage Queue Data Contributor: the Functions host's own storage queues.
-resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
-  scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

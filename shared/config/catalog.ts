@@ -439,7 +439,7 @@ export function findSetting(
 }
 
 /** The Azure resource a role is granted on. */
-export type RoleTarget = "serviceBus" | "storage" | "keyVault" | "appInsights";
+export type RoleTarget = "serviceBus" | "movesQueue" | "storage" | "keyVault" | "appInsights";
 
 export interface RoleRequirement {
   readonly role: string;
@@ -464,6 +464,12 @@ export const REQUIRED_ROLES: readonly RoleRequirement[] = [
     why: "The queue trigger receives moves; replay reads the dead-letter sub-queue.",
   },
   {
+    role: "Azure Service Bus Data Owner",
+    roleDefinitionId: "090c5cfd-751d-490a-894a-3ce6f1109419",
+    target: "movesQueue",
+    why: "On the moves queue only: Flex Consumption's scale controller reads its message count (the Service Bus extension's GetQueueRuntimeProperties needs Manage rights), and so do the dead-letter depths of the in-app alerts.",
+  },
+  {
     role: "Storage Table Data Contributor",
     roleDefinitionId: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
     target: "storage",
@@ -474,12 +480,6 @@ export const REQUIRED_ROLES: readonly RoleRequirement[] = [
     roleDefinitionId: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
     target: "storage",
     why: "The host keeps timer leases and keys in blobs; Flex Consumption reads the deployment package.",
-  },
-  {
-    role: "Storage Queue Data Contributor",
-    roleDefinitionId: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
-    target: "storage",
-    why: "The Functions host uses storage queues for its own bookkeeping.",
   },
   {
     role: "Key Vault Secrets User",

@@ -1,12 +1,21 @@
 /**
- * Driving the dashboard in real headless Chromium (the system's `chromium`, no browser download)
- * and reading what the page shows.
+ * Driving the dashboard in real headless Chromium and reading what the page shows. The browser is
+ * the one a system has installed (Debian's `chromium`, or CHROMIUM_PATH), else the headless
+ * Chromium the `@sparticuz/chromium` package carries inside itself: `npm ci` installs it like any
+ * package, with nothing downloaded at run time, so a machine with only Node and npm runs these.
  */
 import { existsSync } from "node:fs";
+import sparticuz from "@sparticuz/chromium";
 import { chromium, type Browser, type Page } from "playwright-core";
 
-/** Where Debian's chromium package puts the browser; CHROMIUM_PATH may say otherwise. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** A browser the system provides, when it provides one. */
+const SYSTEM_CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** The system's Chromium, or the packaged one (unpacked into the temporary folder on first use). */
+async function chromiumExecutable(): Promise<string> {
+  if (existsSync(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM;
+  return sparticuz.executablePath();
+}
 
 const FLAGS = [
   "--headless",
@@ -20,10 +29,12 @@ const FLAGS = [
 
 /** Launches Chromium with a fresh temporary profile. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return chromium.launch({
+    executablePath: await chromiumExecutable(),
+    args: FLAGS,
+    // Under a C or POSIX locale the packaged browser tells pages "en-US@posix", which Intl rejects.
+    env: { ...process.env, LANG: "en_GB.UTF-8", LC_ALL: "en_GB.UTF-8" },
+  });
 }
 
 /** What the page shows for one wave, read in one go so that a refresh cannot split it. */

@@ -43,8 +43,9 @@ describe("timer trigger", () => {
       const fired = firedAt[index + 1];
       expect(fired?.getTime()).toBeGreaterThanOrEqual(instant.getTime());
     });
-    // The handler got the host's payload camel-cased by the app's own library.
-    expect(timers[0]?.isPastDue).toBe(false);
+    // The handler got the host's payload camel-cased by the app's own library. (Whether a firing
+    // was past due depends on how busy the machine was: a millisecond late is seconds here.)
+    expect(typeof timers[0]?.isPastDue).toBe("boolean");
     expect(timers[0]?.schedule.adjustForDST).toBe(true);
     expect(host.timerRuns("every-ten-seconds")).toBeGreaterThanOrEqual(4);
   });

@@ -234,6 +234,18 @@ describe("function app and alerts", () => {
     ]);
   });
 
+  it("fails when App Service authentication lets unauthenticated callers through", () => {
+    const drifted = withEdit(sources, "infra/app/function.bicep", (text) =>
+      text.replace(
+        "unauthenticatedClientAction: 'Return401'",
+        "unauthenticatedClientAction: 'AllowAnonymous'",
+      ),
+    );
+    expect(messages(checkFunctionApp(drifted))).toEqual([
+      "infra/app/function.bicep: authsettingsV2 globalValidation.unauthenticatedClientAction is AllowAnonymous, expected Return401",
+    ]);
+  });
+
   it("fails when the azd service tag does not match azure.yaml", () => {
     const drifted = withEdit(sources, "azure.yaml", (text) => text.replace("  api:", "  worker:"));
     expect(messages(checkFunctionApp(drifted))).toEqual([

@@ -14,6 +14,7 @@ import { MAIN, type DriftProblem } from "./types.js";
 
 const ROLE_TARGET_TYPES: Readonly<Record<RoleTarget, string>> = {
   serviceBus: "Microsoft.ServiceBus/namespaces",
+  movesQueue: "Microsoft.ServiceBus/namespaces/queues",
   storage: "Microsoft.Storage/storageAccounts",
   keyVault: "Microsoft.KeyVault/vaults",
   appInsights: "Microsoft.Insights/components",

@@ -102,7 +102,40 @@ export function checkFunctionApp(sources: InfraSources): DriftProblem[] {
       `the function app's azd-service-name tag (${passed ?? "none"}) must match the service in azure.yaml (${service ?? "none"})`,
     );
   }
+  checkAuthentication(files, site.path, report);
   return problems;
+}
+
+/**
+ * App Service authentication guards the app: on, every request signed in or answered 401, with the
+ * Entra ID provider. The app trusts its principal header only then (WEBSITE_AUTH_ENABLED).
+ */
+function checkAuthentication(
+  files: ReturnType<typeof parseAll>,
+  sitePath: string,
+  report: (message: string) => void,
+): void {
+  const configs = findResources(files, "Microsoft.Web/sites/config").filter(
+    (found) => stringOf(property(found.statement.value, "name")) === "authsettingsV2",
+  );
+  const auth = configs[0]?.statement.value;
+  if (auth === undefined) {
+    report(`${sitePath}: App Service authentication (authsettingsV2) is not configured`);
+    return;
+  }
+  const wanted: [string[], string][] = [
+    [["properties", "platform", "enabled"], "true"],
+    [["properties", "globalValidation", "requireAuthentication"], "true"],
+    [["properties", "globalValidation", "unauthenticatedClientAction"], "Return401"],
+    [["properties", "identityProviders", "azureActiveDirectory", "enabled"], "true"],
+  ];
+  for (const [path, value] of wanted) {
+    const actual = stringOf(property(auth, ...path)) ?? textOf(property(auth, ...path));
+    if (actual !== value)
+      report(
+        `${sitePath}: authsettingsV2 ${path.slice(1).join(".")} is ${actual ?? "not set"}, expected ${value}`,
+      );
+  }
 }
 
 /** The Azure Monitor alerts the deployment promises exist. */
