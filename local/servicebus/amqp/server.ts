@@ -202,6 +202,11 @@ export class AmqpServer {
       consumer.close();
       this.consumers.delete(sender);
       state?.consumers.delete(consumer);
+      this.options.logger.debug("receive link detached", {
+        connection: state?.id,
+        entity: consumer.entity.path,
+        link: sender.name,
+      });
     }
     state?.removeReplyLink(sender);
   }
@@ -286,6 +291,12 @@ export class AmqpServer {
     this.consumers.set(sender, consumer);
     state.consumers.add(consumer);
     dispatcher.add(consumer);
+    // A client that gives up on a link (a drain it never saw answered, say) attaches a new one.
+    this.options.logger.debug("receive link attached", {
+      connection: state.id,
+      entity: entity.path,
+      link: sender.name,
+    });
   }
 
   private onTransfer(context: EventContext, receiver: Receiver, delivery: Delivery): void {
