@@ -3,14 +3,16 @@
  *
  * - bulk: batched sends (createMessageBatch), then peek-lock receive and complete of a full queue;
  * - trickle: receivers loop on `receiveMessages` with a short wait while a sender adds a batch at a
- *   time, so most receives end because their wait expired, often with deliveries still on their
- *   way to the client. The SDK then drains the link's credit and waits for the broker to answer
- *   the drain before it returns; a drain left unanswered costs the SDK's drain timeout and a new
- *   link, which `receiveLinksRebuilt` counts.
+ *   time, pausing between batches (the offered rate caps what the receivers can reach), so many
+ *   receives end because their wait expired, some with deliveries still on their way to the
+ *   client. The SDK then drains the link's credit and waits for the broker to answer the drain
+ *   before it returns; a drain left unanswered costs the SDK's drain timeout (200 ms) and a new
+ *   link, which `trickleReceiveLinksRebuilt` counts.
  *
  * Run: npx tsx bench/servicebus.ts [--messages N] [--receivers N] [--trickle-messages N]
- *      [--trickle-batch N] [--trickle-wait-ms N]
+ *      [--trickle-batch N] [--trickle-wait-ms N] [--trickle-pace-ms N]
  */
+import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import {
   ServiceBusClient,
@@ -29,7 +31,8 @@ const { values } = parseArgs({
     receivers: { type: "string", default: "4" },
     "trickle-messages": { type: "string", default: "4000" },
     "trickle-batch": { type: "string", default: "10" },
-    "trickle-wait-ms": { type: "string", default: "20" },
+    "trickle-wait-ms": { type: "string", default: "10" },
+    "trickle-pace-ms": { type: "string", default: "5" },
   },
 });
 
@@ -44,6 +47,7 @@ const receiverCount = positiveWhole("receivers", values.receivers);
 const trickleTotal = positiveWhole("trickle-messages", values["trickle-messages"]);
 const trickleBatch = positiveWhole("trickle-batch", values["trickle-batch"]);
 const trickleWaitMs = positiveWhole("trickle-wait-ms", values["trickle-wait-ms"]);
+const tricklePaceMs = positiveWhole("trickle-pace-ms", values["trickle-pace-ms"]);
 
 function moveMessage(n: number): ServiceBusMessage {
   return {
@@ -146,15 +150,18 @@ try {
 
   const trickleSender = client.createSender(trickleQueue.name);
   const feeding = (async () => {
+    const started = performance.now();
     for (let sent = 0; sent < trickleTotal; sent += trickleBatch) {
       await trickleSender.sendMessages(
         Array.from({ length: Math.min(trickleBatch, trickleTotal - sent) }, (_, i) =>
           moveMessage(total + sent + i),
         ),
       );
+      await delay(tricklePaceMs);
     }
+    return (performance.now() - started) / 1000;
   })();
-  const [trickle] = await Promise.all([
+  const [trickle, feedSeconds] = await Promise.all([
     receiveAndComplete(trickleQueue.name, trickleTotal, trickleBatch, trickleWaitMs),
     feeding,
   ]);
@@ -171,6 +178,8 @@ try {
     trickleMessages: trickleTotal,
     trickleBatch,
     trickleWaitMs,
+    tricklePaceMs,
+    trickleOfferedMessagesPerSecond: Math.round(trickleTotal / feedSeconds),
     trickleReceives: trickle.receives,
     trickleSeconds: Number(trickle.seconds.toFixed(3)),
     trickleReceiveCompleteMessagesPerSecond: Math.round(trickleTotal / trickle.seconds),
