@@ -3,7 +3,7 @@
  *
  * - bulk: batched sends (createMessageBatch), then peek-lock receive and complete of a full queue;
  * - trickle: receivers loop on `receiveMessages` with a short wait while a sender adds a batch at a
- *   time, pausing between batches (the offered rate caps what the receivers can reach), so many
+ *   time on a fixed schedule (the offered rate caps what the receivers can reach), so many
  *   receives end because their wait expired, some with deliveries still on their way to the
  *   client. The SDK then drains the link's credit and waits for the broker to answer the drain
  *   before it returns; a drain left unanswered costs the SDK's drain timeout (200 ms) and a new
@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import {
   ServiceBusClient,
   type ServiceBusMessage,
+  type ServiceBusReceivedMessage,
   type ServiceBusReceiver,
   type ServiceBusSender,
 } from "@azure/service-bus";
@@ -32,7 +33,7 @@ const { values } = parseArgs({
     "trickle-messages": { type: "string", default: "4000" },
     "trickle-batch": { type: "string", default: "10" },
     "trickle-wait-ms": { type: "string", default: "10" },
-    "trickle-pace-ms": { type: "string", default: "5" },
+    "trickle-pace-ms": { type: "string", default: "10" },
   },
 });
 
@@ -114,6 +115,7 @@ async function receiveAndComplete(
   expected: number,
   maxMessages: number,
   maxWaitTimeInMs: number,
+  onCompleted: (message: ServiceBusReceivedMessage) => void = () => undefined,
 ): Promise<ReceivePhase> {
   const linksBefore = receiveLinksAttached;
   const started = performance.now();
@@ -127,7 +129,12 @@ async function receiveAndComplete(
       while (completed < expected) {
         const messages = await receiver.receiveMessages(maxMessages, { maxWaitTimeInMs });
         receives += 1;
-        await Promise.all(messages.map((message) => receiver.completeMessage(message)));
+        await Promise.all(
+          messages.map(async (message) => {
+            await receiver.completeMessage(message);
+            onCompleted(message);
+          }),
+        );
         completed += messages.length;
       }
     }),
@@ -149,22 +156,32 @@ try {
   const bulk = await receiveAndComplete(bulkQueue.name, total, 500, 1_000);
 
   const trickleSender = client.createSender(trickleQueue.name);
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
   const feeding = (async () => {
     const started = performance.now();
-    for (let sent = 0; sent < trickleTotal; sent += trickleBatch) {
-      await trickleSender.sendMessages(
-        Array.from({ length: Math.min(trickleBatch, trickleTotal - sent) }, (_, i) =>
-          moveMessage(total + sent + i),
-        ),
+    for (let sent = 0, round = 1; sent < trickleTotal; sent += trickleBatch, round += 1) {
+      const messages = Array.from({ length: Math.min(trickleBatch, trickleTotal - sent) }, (_, i) =>
+        moveMessage(total + sent + i),
       );
-      await delay(tricklePaceMs);
+      const now = performance.now();
+      for (const message of messages) sentAt.set(String(message.messageId), now);
+      await trickleSender.sendMessages(messages);
+      // A fixed schedule, so the offered rate does not depend on how busy the receivers keep the process.
+      await delay(Math.max(0, started + round * tricklePaceMs - performance.now()));
     }
     return (performance.now() - started) / 1000;
   })();
   const [trickle, feedSeconds] = await Promise.all([
-    receiveAndComplete(trickleQueue.name, trickleTotal, trickleBatch, trickleWaitMs),
+    receiveAndComplete(trickleQueue.name, trickleTotal, trickleBatch, trickleWaitMs, (message) => {
+      const at = sentAt.get(String(message.messageId));
+      if (at !== undefined) latencies.push(performance.now() - at);
+    }),
     feeding,
   ]);
+  latencies.sort((a, b) => a - b);
+  const percentile = (share: number): number =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? 0);
 
   printFigures("servicebus-emulator", {
     messages: total,
@@ -184,6 +201,9 @@ try {
     trickleSeconds: Number(trickle.seconds.toFixed(3)),
     trickleReceiveCompleteMessagesPerSecond: Math.round(trickleTotal / trickle.seconds),
     trickleReceiveLinksRebuilt: trickle.linksRebuilt,
+    trickleSendToCompleteP50Ms: percentile(0.5),
+    trickleSendToCompleteP99Ms: percentile(0.99),
+    trickleSendToCompleteMaxMs: Math.round(latencies.at(-1) ?? 0),
     node: process.version,
   });
 } finally {
