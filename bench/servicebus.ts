@@ -200,6 +200,8 @@ try {
     trickleReceives: trickle.receives,
     trickleSeconds: Number(trickle.seconds.toFixed(3)),
     trickleReceiveCompleteMessagesPerSecond: Math.round(trickleTotal / trickle.seconds),
+    // 1 when the receivers kept up with the sender; the phase lasts at least as long as the sending.
+    trickleShareOfOffered: Number((feedSeconds / trickle.seconds).toFixed(3)),
     trickleReceiveLinksRebuilt: trickle.linksRebuilt,
     trickleSendToCompleteP50Ms: percentile(0.5),
     trickleSendToCompleteP99Ms: percentile(0.99),
