@@ -12,6 +12,7 @@ import rhea, {
 import { asError } from "../../../shared/errors.js";
 import type { Logger } from "../../../shared/telemetry/logger.js";
 import { handlePutToken } from "../auth/cbs.js";
+import { MAX_MESSAGE_SIZE_BYTES } from "../codec/limits.js";
 import type { SasKey } from "../auth/sas.js";
 import { handleManagementRequest } from "../management/operations.js";
 import { DEAD_LETTER_SUFFIX, type Broker } from "../store/broker.js";
@@ -23,7 +24,7 @@ import { AmqpListener } from "./listener.js";
 import { LinkConsumer } from "./consumer.js";
 import { EntityDispatcher } from "./dispatcher.js";
 import type { DispositionEvent } from "./outcomes.js";
-import { acceptTransfer, MAX_MESSAGE_SIZE_BYTES } from "./producer.js";
+import { acceptTransfer } from "./producer.js";
 import { sendReply } from "./replies.js";
 
 export interface AmqpServerOptions {
