@@ -1,8 +1,9 @@
-import type { Delivery, Sender } from "rhea";
+import type { Delivery, Sender, Typed } from "rhea";
 import { deliveryTagFor } from "../codec/lock-token.js";
 import { encodeStoredMessage } from "../codec/outgoing.js";
 import type { StoredMessage } from "../store/message.js";
-import type { QueueEntity } from "../store/queue.js";
+import { AmqpRequestError } from "../errors.js";
+import type { QueueEntity, Settlement } from "../store/queue.js";
 import type { EntityDispatcher, MessageConsumer, ReceiveMode } from "./dispatcher.js";
 import { confirmationFor, rejectedOutcome, settlementFor, type DispositionEvent } from "./outcomes.js";
 import { answerEveryDrain, creditLimit, forgetSettledDelivery } from "./rhea-internals.js";
@@ -56,18 +57,28 @@ export class LinkConsumer implements MessageConsumer {
     this.sender.set_drained(true);
   }
 
-  /** Settles the message behind `delivery` as the client asked, or reports the lock lost. */
+  /**
+   * Settles the message behind `delivery` as the client asked, or answers why not: the lock is
+   * lost, or Service Bus refuses that settlement.
+   */
   onDisposition(event: DispositionEvent, delivery: Delivery): void {
     const lockToken = this.unsettled.get(delivery);
     if (!lockToken) return;
     this.unsettled.delete(delivery);
     const settlement = settlementFor(event, delivery.remote_state);
-    const settled = this.entity.settle(lockToken, settlement);
-    delivery.update(
-      true,
-      settled ? confirmationFor(settlement) : rejectedOutcome(LOCK_LOST_CONDITION, LOCK_LOST_DESCRIPTION),
-    );
+    delivery.update(true, this.settle(lockToken, settlement));
     forgetSettledDelivery(delivery);
+  }
+
+  private settle(lockToken: Buffer, settlement: Settlement): Typed {
+    try {
+      return this.entity.settle(lockToken, settlement)
+        ? confirmationFor(settlement)
+        : rejectedOutcome(LOCK_LOST_CONDITION, LOCK_LOST_DESCRIPTION);
+    } catch (error) {
+      if (!(error instanceof AmqpRequestError)) throw error;
+      return rejectedOutcome(error.condition, error.message);
+    }
   }
 
   /** Forgets the link; its messages stay locked until they are settled by token or the lock expires. */
