@@ -33,7 +33,7 @@ const { values } = parseArgs({
     "trickle-messages": { type: "string", default: "4000" },
     "trickle-batch": { type: "string", default: "10" },
     "trickle-wait-ms": { type: "string", default: "10" },
-    "trickle-pace-ms": { type: "string", default: "10" },
+    "trickle-pace-ms": { type: "string", default: "20" },
   },
 });
 
