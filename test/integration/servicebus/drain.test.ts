@@ -152,9 +152,10 @@ describe("draining a receive link", () => {
       const attached = (): number => linkEvents(queue, "receive link attached");
       expect(attached()).toBe(1);
 
-      const dueAt = Date.now() + 100;
+      // Due after the receive below has granted its credit, and before its wait ends.
+      const dueAt = Date.now() + 150;
       await client.createSender(queue).scheduleMessages({ body: "in flight" }, new Date(dueAt));
-      const waitMs = 200;
+      const waitMs = 400;
       const receiving = receiver.receiveMessages(1, { maxWaitTimeInMs: waitMs });
       // Let the receive grant its credit and start its wait, then hold the event loop until both the
       // message's activation and the wait are due. The timers then run in one turn: the emulator
