@@ -1,24 +1,54 @@
 /**
- * Service Bus emulator throughput through the real SDK: batched sends (createMessageBatch), then
- * peek-lock receive and complete. Run: npx tsx bench/servicebus.ts [--messages N] [--receivers N]
+ * Service Bus emulator throughput through the real SDK, in two phases:
+ *
+ * - bulk: batched sends (createMessageBatch), then peek-lock receive and complete of a full queue;
+ * - trickle: receivers loop on `receiveMessages` with a short wait while a sender adds a batch at a
+ *   time on a fixed schedule (the offered rate caps what the receivers can reach), so many
+ *   receives end because their wait expired, some with deliveries still on their way to the
+ *   client. The SDK then drains the link's credit and waits for the broker to answer the drain
+ *   before it returns; a drain left unanswered costs the SDK's drain timeout (200 ms) and a new
+ *   link, which `trickleReceiveLinksRebuilt` counts.
+ *
+ * Run: npx tsx bench/servicebus.ts [--messages N] [--receivers N] [--trickle-messages N]
+ *      [--trickle-batch N] [--trickle-wait-ms N] [--trickle-pace-ms N]
  */
+import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { ServiceBusClient, type ServiceBusMessage } from "@azure/service-bus";
+import {
+  ServiceBusClient,
+  type ServiceBusMessage,
+  type ServiceBusReceivedMessage,
+  type ServiceBusReceiver,
+  type ServiceBusSender,
+} from "@azure/service-bus";
 import { startServiceBusEmulator } from "../local/servicebus/index.js";
-import { MOVES_QUEUE } from "../shared/bus/topology.js";
+import { MOVES_QUEUE, type QueueDefinition } from "../shared/bus/topology.js";
+import { createLogger } from "../shared/telemetry/logger.js";
 import { printFigures } from "./lib/report.js";
 
 const { values } = parseArgs({
   options: {
     messages: { type: "string", default: "50000" },
     receivers: { type: "string", default: "4" },
+    "trickle-messages": { type: "string", default: "4000" },
+    "trickle-batch": { type: "string", default: "10" },
+    "trickle-wait-ms": { type: "string", default: "10" },
+    "trickle-pace-ms": { type: "string", default: "20" },
   },
 });
-const total = Number(values.messages);
-const receiverCount = Number(values.receivers);
-if (!Number.isInteger(total) || total < 1 || !Number.isInteger(receiverCount) || receiverCount < 1) {
-  throw new Error("--messages and --receivers must be positive whole numbers");
+
+function positiveWhole(name: string, value: string | undefined): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a positive whole number`);
+  return number;
 }
+
+const total = positiveWhole("messages", values.messages);
+const receiverCount = positiveWhole("receivers", values.receivers);
+const trickleTotal = positiveWhole("trickle-messages", values["trickle-messages"]);
+const trickleBatch = positiveWhole("trickle-batch", values["trickle-batch"]);
+const trickleWaitMs = positiveWhole("trickle-wait-ms", values["trickle-wait-ms"]);
+const tricklePaceMs = positiveWhole("trickle-pace-ms", values["trickle-pace-ms"]);
 
 function moveMessage(n: number): ServiceBusMessage {
   return {
@@ -36,15 +66,28 @@ function moveMessage(n: number): ServiceBusMessage {
   };
 }
 
-const queue = { ...MOVES_QUEUE, name: "bench-moves", lockDurationSeconds: 300 };
-const emulator = await startServiceBusEmulator({ queues: [queue] });
+// The emulator logs each receive link it attaches; a link beyond the receivers' first ones is
+// one the SDK rebuilt.
+let receiveLinksAttached = 0;
+const emulatorLogger = createLogger({
+  level: "debug",
+  sink: (line) => {
+    if (line.includes('"msg":"receive link attached"')) receiveLinksAttached += 1;
+  },
+});
+
+const bulkQueue: QueueDefinition = { ...MOVES_QUEUE, name: "bench-moves", lockDurationSeconds: 300 };
+const trickleQueue: QueueDefinition = { ...bulkQueue, name: "bench-trickle" };
+const emulator = await startServiceBusEmulator({
+  queues: [bulkQueue, trickleQueue],
+  logger: emulatorLogger,
+});
 const client = new ServiceBusClient(emulator.connectionString);
-try {
-  const sender = client.createSender(queue.name);
-  const sendStarted = performance.now();
+
+async function sendInBatches(sender: ServiceBusSender, from: number, count: number): Promise<number> {
   let batches = 0;
   let batch = await sender.createMessageBatch();
-  for (let n = 0; n < total; n += 1) {
+  for (let n = from; n < from + count; n += 1) {
     const message = moveMessage(n);
     if (!batch.tryAddMessage(message)) {
       await sender.sendMessages(batch);
@@ -57,25 +100,88 @@ try {
     await sender.sendMessages(batch);
     batches += 1;
   }
-  const sendSeconds = (performance.now() - sendStarted) / 1000;
-  if (emulator.queueStats(queue.name).active !== total) throw new Error("not every message arrived");
+  return batches;
+}
 
-  const receiveStarted = performance.now();
+interface ReceivePhase {
+  readonly seconds: number;
+  readonly receives: number;
+  readonly linksRebuilt: number;
+}
+
+/** Receivers receive and complete until `expected` messages were completed. */
+async function receiveAndComplete(
+  queue: string,
+  expected: number,
+  maxMessages: number,
+  maxWaitTimeInMs: number,
+  onCompleted: (message: ServiceBusReceivedMessage) => void = () => undefined,
+): Promise<ReceivePhase> {
+  const linksBefore = receiveLinksAttached;
+  const started = performance.now();
   let completed = 0;
+  let receives = 0;
+  const receivers: ServiceBusReceiver[] = [];
   await Promise.all(
     Array.from({ length: receiverCount }, async () => {
-      const receiver = client.createReceiver(queue.name, { maxAutoLockRenewalDurationInMs: 0 });
-      while (completed < total) {
-        const messages = await receiver.receiveMessages(500, { maxWaitTimeInMs: 1_000 });
-        await Promise.all(messages.map((message) => receiver.completeMessage(message)));
+      const receiver = client.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0 });
+      receivers.push(receiver);
+      while (completed < expected) {
+        const messages = await receiver.receiveMessages(maxMessages, { maxWaitTimeInMs });
+        receives += 1;
+        await Promise.all(
+          messages.map(async (message) => {
+            await receiver.completeMessage(message);
+            onCompleted(message);
+          }),
+        );
         completed += messages.length;
       }
-      await receiver.close();
     }),
   );
-  const receiveSeconds = (performance.now() - receiveStarted) / 1000;
-  const left = emulator.queueStats(queue.name);
-  if (left.active + left.locked !== 0) throw new Error("messages left after the receive phase");
+  const seconds = (performance.now() - started) / 1000;
+  const linksRebuilt = receiveLinksAttached - linksBefore - receivers.length;
+  await Promise.all(receivers.map((receiver) => receiver.close()));
+  const left = emulator.queueStats(queue);
+  if (left.active + left.locked !== 0) throw new Error(`messages left in ${queue} after receiving`);
+  return { seconds, receives, linksRebuilt };
+}
+
+try {
+  const sender = client.createSender(bulkQueue.name);
+  const sendStarted = performance.now();
+  const batches = await sendInBatches(sender, 0, total);
+  const sendSeconds = (performance.now() - sendStarted) / 1000;
+  if (emulator.queueStats(bulkQueue.name).active !== total) throw new Error("not every message arrived");
+  const bulk = await receiveAndComplete(bulkQueue.name, total, 500, 1_000);
+
+  const trickleSender = client.createSender(trickleQueue.name);
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const feeding = (async () => {
+    const started = performance.now();
+    for (let sent = 0, round = 1; sent < trickleTotal; sent += trickleBatch, round += 1) {
+      const messages = Array.from({ length: Math.min(trickleBatch, trickleTotal - sent) }, (_, i) =>
+        moveMessage(total + sent + i),
+      );
+      const now = performance.now();
+      for (const message of messages) sentAt.set(String(message.messageId), now);
+      await trickleSender.sendMessages(messages);
+      // A fixed schedule, so the offered rate does not depend on how busy the receivers keep the process.
+      await delay(Math.max(0, started + round * tricklePaceMs - performance.now()));
+    }
+    return (performance.now() - started) / 1000;
+  })();
+  const [trickle, feedSeconds] = await Promise.all([
+    receiveAndComplete(trickleQueue.name, trickleTotal, trickleBatch, trickleWaitMs, (message) => {
+      const at = sentAt.get(String(message.messageId));
+      if (at !== undefined) latencies.push(performance.now() - at);
+    }),
+    feeding,
+  ]);
+  latencies.sort((a, b) => a - b);
+  const percentile = (share: number): number =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? 0);
 
   printFigures("servicebus-emulator", {
     messages: total,
@@ -83,8 +189,23 @@ try {
     receivers: receiverCount,
     sendSeconds: Number(sendSeconds.toFixed(3)),
     sendMessagesPerSecond: Math.round(total / sendSeconds),
-    receiveCompleteSeconds: Number(receiveSeconds.toFixed(3)),
-    receiveCompleteMessagesPerSecond: Math.round(total / receiveSeconds),
+    receiveCompleteSeconds: Number(bulk.seconds.toFixed(3)),
+    receiveCompleteMessagesPerSecond: Math.round(total / bulk.seconds),
+    bulkReceiveLinksRebuilt: bulk.linksRebuilt,
+    trickleMessages: trickleTotal,
+    trickleBatch,
+    trickleWaitMs,
+    tricklePaceMs,
+    trickleOfferedMessagesPerSecond: Math.round(trickleTotal / feedSeconds),
+    trickleReceives: trickle.receives,
+    trickleSeconds: Number(trickle.seconds.toFixed(3)),
+    trickleReceiveCompleteMessagesPerSecond: Math.round(trickleTotal / trickle.seconds),
+    // 1 when the receivers kept up with the sender; the phase lasts at least as long as the sending.
+    trickleShareOfOffered: Number((feedSeconds / trickle.seconds).toFixed(3)),
+    trickleReceiveLinksRebuilt: trickle.linksRebuilt,
+    trickleSendToCompleteP50Ms: percentile(0.5),
+    trickleSendToCompleteP99Ms: percentile(0.99),
+    trickleSendToCompleteMaxMs: Math.round(latencies.at(-1) ?? 0),
     node: process.version,
   });
 } finally {

@@ -6,4 +6,4 @@ export {
 export type { QueueStats } from "./store/message.js";
 export { createSasToken, verifySasToken, type SasKey, type SasGrant } from "./auth/sas.js";
 export { ServiceBusEmulatorError, AmqpRequestError, SasTokenError } from "./errors.js";
-export { MAX_MESSAGE_SIZE_BYTES } from "./amqp/producer.js";
+export { MAX_MESSAGE_SIZE_BYTES } from "./codec/limits.js";

@@ -1,11 +1,12 @@
-import type { Delivery, Sender } from "rhea";
+import type { Delivery, Sender, Typed } from "rhea";
 import { deliveryTagFor } from "../codec/lock-token.js";
 import { encodeStoredMessage } from "../codec/outgoing.js";
 import type { StoredMessage } from "../store/message.js";
-import type { QueueEntity } from "../store/queue.js";
+import { AmqpRequestError } from "../errors.js";
+import type { QueueEntity, Settlement } from "../store/queue.js";
 import type { EntityDispatcher, MessageConsumer, ReceiveMode } from "./dispatcher.js";
 import { confirmationFor, rejectedOutcome, settlementFor, type DispositionEvent } from "./outcomes.js";
-import { creditLimit, forgetSettledDelivery } from "./rhea-internals.js";
+import { answerEveryDrain, creditLimit, forgetSettledDelivery } from "./rhea-internals.js";
 
 export const LOCK_LOST_CONDITION = "com.microsoft:message-lock-lost";
 export const LOCK_LOST_DESCRIPTION =
@@ -27,6 +28,7 @@ export class LinkConsumer implements MessageConsumer {
     private readonly dispatcher: EntityDispatcher,
   ) {
     this.handedOut = creditLimit(sender);
+    answerEveryDrain(sender);
   }
 
   capacity(): number {
@@ -42,30 +44,41 @@ export class LinkConsumer implements MessageConsumer {
   }
 
   /**
-   * Answers a drain request: hands over what it can while keeping one credit back, then echoes
-   * the drain. rhea only echoes a drain while some credit is left, and a receiver that never sees
-   * the echo gives up on the link.
+   * Answers a drain request, always: hands over what the credit left allows, then flows back the
+   * drain with the rest of the credit used up. A drain can arrive after the last credit was spent
+   * (the client's wait ended while deliveries were on their way); it is answered all the same, or
+   * the client would wait out its drain timeout and rebuild the link.
    */
   drain(): void {
+    if (!this.sender.is_open()) return;
     const left = this.capacity();
-    if (left <= 0) return;
-    this.dispatcher.serve(this, left - 1);
-    this.sender.set_drained(true);
+    if (left > 0) this.dispatcher.serve(this, left);
     this.handedOut = creditLimit(this.sender);
+    this.sender.set_drained(true);
   }
 
-  /** Settles the message behind `delivery` as the client asked, or reports the lock lost. */
+  /**
+   * Settles the message behind `delivery` as the client asked, or answers why not: the lock is
+   * lost, or Service Bus refuses that settlement.
+   */
   onDisposition(event: DispositionEvent, delivery: Delivery): void {
     const lockToken = this.unsettled.get(delivery);
     if (!lockToken) return;
     this.unsettled.delete(delivery);
     const settlement = settlementFor(event, delivery.remote_state);
-    const settled = this.entity.settle(lockToken, settlement);
-    delivery.update(
-      true,
-      settled ? confirmationFor(settlement) : rejectedOutcome(LOCK_LOST_CONDITION, LOCK_LOST_DESCRIPTION),
-    );
+    delivery.update(true, this.settle(lockToken, settlement));
     forgetSettledDelivery(delivery);
+  }
+
+  private settle(lockToken: Buffer, settlement: Settlement): Typed {
+    try {
+      return this.entity.settle(lockToken, settlement)
+        ? confirmationFor(settlement)
+        : rejectedOutcome(LOCK_LOST_CONDITION, LOCK_LOST_DESCRIPTION);
+    } catch (error) {
+      if (!(error instanceof AmqpRequestError)) throw error;
+      return rejectedOutcome(error.condition, error.message);
+    }
   }
 
   /** Forgets the link; its messages stay locked until they are settled by token or the lock expires. */

@@ -1,23 +1,10 @@
 import rhea, { type Delivery, type Message } from "rhea";
 import { BATCH_MESSAGE_FORMAT } from "../codec/annotations.js";
 import { decodeBatch, fromDecodedMessage } from "../codec/incoming.js";
+import { checkMessageSize } from "../codec/limits.js";
 import { AmqpRequestError } from "../errors.js";
 import type { IncomingMessage } from "../store/message.js";
 import type { QueueEntity } from "../store/queue.js";
-
-/**
- * Standard-tier limit for one message or batch; announced as the link's max-message-size so that
- * `createMessageBatch` sizes batches the way it would against Azure.
- */
-export const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
-
-function tooLarge(size: number): AmqpRequestError {
-  return new AmqpRequestError(
-    "amqp:link:message-size-exceeded",
-    413,
-    `The received message (${size} bytes) exceeds the limit of ${MAX_MESSAGE_SIZE_BYTES} bytes.`,
-  );
-}
 
 function messagesOf(received: unknown, delivery: Delivery): IncomingMessage[] {
   if (Buffer.isBuffer(received)) {
@@ -28,13 +15,12 @@ function messagesOf(received: unknown, delivery: Delivery): IncomingMessage[] {
         `message format ${delivery.format} is not supported`,
       );
     }
-    if (received.length > MAX_MESSAGE_SIZE_BYTES) throw tooLarge(received.length);
+    checkMessageSize(received.length);
     return decodeBatch(received);
   }
   const message = received as Message;
   // rhea hands over format-0 messages decoded; re-encoding is the only way to learn their size.
-  const size = rhea.message.encode(message).length;
-  if (size > MAX_MESSAGE_SIZE_BYTES) throw tooLarge(size);
+  checkMessageSize(rhea.message.encode(message).length);
   return [fromDecodedMessage(message)];
 }
 

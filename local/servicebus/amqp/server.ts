@@ -12,6 +12,7 @@ import rhea, {
 import { asError } from "../../../shared/errors.js";
 import type { Logger } from "../../../shared/telemetry/logger.js";
 import { handlePutToken } from "../auth/cbs.js";
+import { MAX_MESSAGE_SIZE_BYTES } from "../codec/limits.js";
 import type { SasKey } from "../auth/sas.js";
 import { handleManagementRequest } from "../management/operations.js";
 import { DEAD_LETTER_SUFFIX, type Broker } from "../store/broker.js";
@@ -23,7 +24,7 @@ import { AmqpListener } from "./listener.js";
 import { LinkConsumer } from "./consumer.js";
 import { EntityDispatcher } from "./dispatcher.js";
 import type { DispositionEvent } from "./outcomes.js";
-import { acceptTransfer, MAX_MESSAGE_SIZE_BYTES } from "./producer.js";
+import { acceptTransfer } from "./producer.js";
 import { sendReply } from "./replies.js";
 
 export interface AmqpServerOptions {
@@ -202,6 +203,11 @@ export class AmqpServer {
       consumer.close();
       this.consumers.delete(sender);
       state?.consumers.delete(consumer);
+      this.options.logger.debug("receive link detached", {
+        connection: state?.id,
+        entity: consumer.entity.path,
+        link: sender.name,
+      });
     }
     state?.removeReplyLink(sender);
   }
@@ -286,6 +292,12 @@ export class AmqpServer {
     this.consumers.set(sender, consumer);
     state.consumers.add(consumer);
     dispatcher.add(consumer);
+    // A client that gives up on a link (a drain it never saw answered, say) attaches a new one.
+    this.options.logger.debug("receive link attached", {
+      connection: state.id,
+      entity: entity.path,
+      link: sender.name,
+    });
   }
 
   private onTransfer(context: EventContext, receiver: Receiver, delivery: Delivery): void {

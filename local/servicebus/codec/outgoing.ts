@@ -25,6 +25,15 @@ export interface EncodeOptions {
 }
 
 /**
+ * The state Service Bus reports for a message: a message that was held until its scheduled time
+ * keeps reporting `scheduled` once it is enqueued, received or peeked, until it is deferred.
+ */
+function reportedState(stored: StoredMessage): keyof typeof MESSAGE_STATE {
+  if (stored.state === "deferred") return "deferred";
+  return stored.scheduledAt === undefined ? "active" : "scheduled";
+}
+
+/**
  * Encodes a stored message the way Service Bus hands it out: the sender's bare message plus a
  * fresh header (with `delivery_count` always present) and the broker's message annotations.
  */
@@ -35,7 +44,7 @@ export function encodeStoredMessage(stored: StoredMessage, options: EncodeOption
     [ANNOTATION.sequenceNumber]: rhea.types.wrap_long(stored.sequenceNumber),
     [ANNOTATION.enqueueSequenceNumber]: rhea.types.wrap_long(stored.sequenceNumber),
     [ANNOTATION.enqueuedTime]: new Date(stored.enqueuedAt),
-    [ANNOTATION.messageState]: rhea.types.wrap_int(MESSAGE_STATE[stored.state]),
+    [ANNOTATION.messageState]: rhea.types.wrap_int(MESSAGE_STATE[reportedState(stored)]),
   };
   if (stored.scheduledAt !== undefined) {
     annotations[ANNOTATION.scheduledEnqueueTime] = new Date(stored.scheduledAt);

@@ -2,6 +2,7 @@ import type { Message } from "rhea";
 import rhea from "rhea";
 import type { Reply } from "../amqp/replies.js";
 import { decodeMessage } from "../codec/incoming.js";
+import { checkMessageSize } from "../codec/limits.js";
 import { encodeStoredMessage } from "../codec/outgoing.js";
 import { AmqpRequestError } from "../errors.js";
 import type { QueueEntity } from "../store/queue.js";
@@ -38,6 +39,8 @@ export function scheduleMessages(request: Message, entity: QueueEntity): Reply {
         "each scheduled entry needs an encoded message",
       );
     }
+    // Service Bus holds a scheduled message to the same size limit as a sent one.
+    checkMessageSize(bytes.length);
     const message = decodeMessage(bytes);
     if (message.scheduledEnqueueTime === undefined) {
       throw new AmqpRequestError(

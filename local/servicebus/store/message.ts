@@ -30,7 +30,10 @@ export interface StoredMessage {
   state: MessageState;
   enqueuedAt: number;
   expiresAt: number;
-  /** Deliveries that ended without settlement (abandon, lock expiry); the AMQP header's count. */
+  /**
+   * Deliveries that ended without the message leaving the queue (abandon, defer, lock expiry);
+   * the AMQP header's count.
+   */
   deliveryCount: number;
   lock: MessageLock | undefined;
   /** Application properties set by the broker or by a disposition (dead-letter reason, ...). */

@@ -44,6 +44,14 @@ export const DEAD_LETTER_REASON = {
   expired: "TTLExpiredException",
 } as const;
 
+function deadLetterRefused(sequenceNumber: number): AmqpRequestError {
+  return new AmqpRequestError(
+    "amqp:not-allowed",
+    400,
+    `The message with sequence number ${sequenceNumber} is in a dead-letter sub-queue and cannot be dead-lettered again.`,
+  );
+}
+
 function messageNotFound(sequenceNumber: number): AmqpRequestError {
   return new AmqpRequestError(
     "com.microsoft:message-not-found",
@@ -131,12 +139,19 @@ export class QueueEntity {
 
   /**
    * Settles the message locked by `lockToken`. Returns false when that lock is no longer held
-   * (it expired, or the message was settled already): the caller reports MessageLockLost.
+   * (it expired, or the message was settled already): the caller reports MessageLockLost. Throws
+   * an AmqpRequestError when Service Bus refuses the settlement: dead-lettering a message that is
+   * already in a dead-letter sub-queue. The message is then free for receivers again, its delivery
+   * count unchanged.
    */
   settle(lockToken: Buffer, settlement: Settlement): boolean {
     const message = this.heldLock(lockToken);
     if (!message) return false;
     this.unlock(message);
+    if (settlement.kind === "deadLetter" && this.isDeadLetterSubQueue) {
+      this.putBack(message);
+      throw deadLetterRefused(message.sequenceNumber);
+    }
     switch (settlement.kind) {
       case "complete":
         this.messages.delete(message.sequenceNumber);
@@ -146,12 +161,17 @@ export class QueueEntity {
         return true;
       case "abandon":
         this.applyProperties(message, settlement.properties);
-        message.deliveryCount += 1;
+        // Service Bus keeps the count of a message abandoned in a dead-letter sub-queue.
+        if (!this.isDeadLetterSubQueue) message.deliveryCount += 1;
         this.afterFailedDelivery(message);
         return true;
       case "defer":
+        // A deferral ends a delivery like an abandon does: the count goes up, and a message that
+        // reaches the queue's maxDeliveryCount is dead-lettered rather than deferred.
         this.applyProperties(message, settlement.properties);
         message.state = "deferred";
+        message.deliveryCount += 1;
+        this.afterFailedDelivery(message);
         return true;
       case "deadLetter":
         this.applyProperties(message, settlement.properties);
@@ -218,6 +238,11 @@ export class QueueEntity {
   /** Number of messages held, in any state. */
   get size(): number {
     return this.messages.size;
+  }
+
+  /** Whether this is a queue's dead-letter sub-queue (it has nowhere to dead-letter to). */
+  get isDeadLetterSubQueue(): boolean {
+    return this.options.deadLetterQueue === undefined;
   }
 
   /** Takes a message dead-lettered from the parent queue, keeping its sequence number. */
@@ -393,7 +418,8 @@ export class QueueEntity {
   ): void {
     const target = this.options.deadLetterQueue;
     if (!target) {
-      // A dead-letter sub-queue has nowhere further to send a message; it stays where it is.
+      // A dead-letter sub-queue has nowhere further to send a message (it neither expires messages
+      // nor has a maxDeliveryCount, and refuses a client's dead-letter); it stays where it is.
       this.putBack(message);
       return;
     }

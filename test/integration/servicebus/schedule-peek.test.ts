@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { isServiceBusError } from "@azure/service-bus";
+import { MAX_MESSAGE_SIZE_BYTES } from "../../../local/servicebus/index.js";
 import { EMPTY_QUEUE, connect, freshQueue, receiveAll, useEmulator } from "./harness.js";
 
 const emulatorOf = useEmulator();
@@ -39,6 +41,65 @@ describe("scheduling", () => {
         .createSender(queue)
         .sendMessages({ body: "x", scheduledEnqueueTimeUtc: new Date(Date.now() + 60_000) });
       expect(emulatorOf().queueStats(queue)).toMatchObject({ active: 0, scheduled: 1 });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("scheduled messages as Service Bus hands them out", () => {
+  // Azure/azure-sdk-for-js sdk/servicebus/service-bus/test/public/sendAndSchedule.spec.ts: a
+  // message scheduled with scheduleMessages is received with state "scheduled" once its time has
+  // come, and a message sent without a scheduled time with state "active".
+  it("reports a message that waited for its scheduled time as scheduled when received and peeked", async () => {
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
+    try {
+      const sender = client.createSender(queue);
+      await sender.scheduleMessages({ body: "was scheduled" }, new Date(Date.now() + 300));
+      await sender.sendMessages({ body: "was sent" });
+      const receiver = client.createReceiver(queue);
+      const received = await receiveAll(receiver, 2);
+      expect(Object.fromEntries(received.map((message) => [String(message.body), message.state]))).toEqual({
+        "was sent": "active",
+        "was scheduled": "scheduled",
+      });
+      const peeked = await client.createReceiver(queue).peekMessages(2);
+      expect(peeked.map((message) => [String(message.body), message.state])).toEqual([
+        ["was scheduled", "scheduled"],
+        ["was sent", "active"],
+      ]);
+      const scheduled = received.find((message) => message.body === "was scheduled");
+      if (!scheduled) throw new Error("the scheduled message was not received");
+      await receiver.deferMessage(scheduled);
+      // Peeking goes on from the last peeked message unless told where to start.
+      const [deferred] = await receiver.peekMessages(1, { fromSequenceNumber: scheduled.sequenceNumber });
+      expect(deferred?.state).toBe("deferred");
+    } finally {
+      await client.close();
+    }
+  });
+
+  // Service Bus holds a scheduled message to the entity's message size limit (256 KB on the
+  // Standard tier, learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas). The SDK
+  // maps the broker's amqp:link:message-size-exceeded to the code MessageSizeExceeded
+  // (Azure/azure-sdk-for-js sdk/core/core-amqp/src/errors.ts, sdk/servicebus/service-bus/src/serviceBusError.ts).
+  it("refuses to schedule a message above the size limit, and the whole request with it", async () => {
+    const queue = freshQueue(emulatorOf());
+    const client = connect(emulatorOf().connectionString);
+    try {
+      const sender = client.createSender(queue);
+      const error: unknown = await sender
+        .scheduleMessages(
+          [{ body: "fits" }, { body: Buffer.alloc(MAX_MESSAGE_SIZE_BYTES + 1) }],
+          new Date(Date.now() + 60_000),
+        )
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+      expect(isServiceBusError(error) && error.code).toBe("MessageSizeExceeded");
+      expect(emulatorOf().queueStats(queue)).toEqual(EMPTY_QUEUE);
     } finally {
       await client.close();
     }

@@ -112,6 +112,34 @@ describe("QueueEntity", () => {
     expect(queue.size).toBe(0);
   });
 
+  it("counts a deferral as a delivery, and dead-letters a message deferred up to maxDeliveryCount", () => {
+    const { queue, deadLetters } = setup({ maxDeliveryCount: 2 });
+    queue.enqueue(incoming("later"));
+    queue.settle(locked(queue.lockNext()).lock.token, { kind: "defer" });
+    const [again] = queue.lockDeferred([1]);
+    expect(locked(again).deliveryCount).toBe(1);
+    queue.settle(locked(again).lock.token, { kind: "defer" });
+    expect(queue.stats()).toMatchObject({ deferred: 0, deadLetter: 1 });
+    const dead = locked(deadLetters.lockNext());
+    expect(dead.deliveryCount).toBe(2);
+    expect(dead.propertyChanges).toMatchObject({ DeadLetterReason: "MaxDeliveryCountExceeded" });
+  });
+
+  it("refuses to dead-letter from the dead-letter sub-queue and frees the message, count unchanged", () => {
+    const { queue, deadLetters } = setup();
+    queue.enqueue(incoming("poison"));
+    queue.settle(locked(queue.lockNext()).lock.token, { kind: "deadLetter", reason: "Poison" });
+    const dead = locked(deadLetters.lockNext());
+    expect(() => deadLetters.settle(dead.lock.token, { kind: "deadLetter", reason: "Again" })).toThrow(
+      /cannot be dead-lettered again/,
+    );
+    const again = locked(deadLetters.lockNext());
+    expect([again.sequenceNumber, again.deliveryCount]).toEqual([1, 0]);
+    expect(again.propertyChanges).toMatchObject({ DeadLetterReason: "Poison" });
+    deadLetters.settle(again.lock.token, { kind: "abandon" });
+    expect(locked(deadLetters.lockNext()).deliveryCount).toBe(0);
+  });
+
   it("holds scheduled messages until their time and lets them be cancelled", () => {
     const { queue, advance, clock } = setup();
     const due = queue.schedule(incoming("due"), clock.now() + 5_000);
