@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, readServiceBusSettings, readTablesSettings } from "../../../shared/config/index.js";
+import { readGraphSettings } from "../../../shared/config/graph.js";
 
 describe("Service Bus settings", () => {
   it("accepts a connection string", () => {
@@ -38,5 +39,21 @@ describe("Table settings", () => {
     expect(
       readTablesSettings({ MailferryTables__tableServiceUri: "https://a.table.core.windows.net" }).kind,
     ).toBe("identity");
+  });
+});
+
+describe("Key Vault references", () => {
+  it("treats one App Service could not resolve as a configuration error naming the setting", () => {
+    const unresolved = "@Microsoft.KeyVault(VaultName=kv-mailferry;SecretName=graph-source-client-secret)";
+    expect(() =>
+      readGraphSettings({
+        GRAPH_SOURCE_TENANT_ID: "source.example",
+        GRAPH_SOURCE_CLIENT_ID: "00000000-0000-4000-8000-000000000001",
+        GRAPH_SOURCE_CLIENT_SECRET: unresolved,
+        GRAPH_TARGET_TENANT_ID: "target.example",
+        GRAPH_TARGET_CLIENT_ID: "00000000-0000-4000-8000-000000000002",
+        GRAPH_TARGET_CLIENT_SECRET: "a secret",
+      }),
+    ).toThrow(/setting GRAPH_SOURCE_CLIENT_SECRET: is a Key Vault reference that did not resolve/);
   });
 });
