@@ -24,6 +24,9 @@ import { SimulatorInputError } from "./errors.js";
 import { Router } from "./http/router.js";
 import { createRequestHandler } from "./http/server.js";
 import { type InspectOptions, type InspectionReport, inspectMigration } from "./inspect.js";
+import { graphDescription } from "./metadata/description.js";
+import { type CallRecord, CallRecorder } from "./metadata/recorder.js";
+import { DescribedSurface } from "./metadata/surface-check.js";
 import { type MailboxMutations, createMutations } from "./mutate.js";
 import type { TenantSide } from "./model/types.js";
 import {
@@ -43,7 +46,6 @@ import { batchRoutes } from "./routes/batch.js";
 import { importSessionRoutes } from "./routes/imports.js";
 import { itemRoutes } from "./routes/mailboxItems.js";
 import { folderRoutes } from "./routes/mailboxFolders.js";
-import { moveRoutes } from "./routes/mailboxMoves.js";
 import { sendMailRoutes } from "./routes/sendMail.js";
 import { userRoutes } from "./routes/users.js";
 import { type SimulatedAccount, seedWorld } from "./seed/tenant.js";
@@ -58,6 +60,8 @@ export type { InspectionEntry, InspectionReport, InspectOptions, FolderMismatch 
 export type { Ceiling, MailboxCounters, SimulatorCounters } from "./counters.js";
 export type { AddItemOptions, MailboxMutations } from "./mutate.js";
 export type { SentMail } from "./state.js";
+export type { CallRecord, RefusedCall } from "./metadata/recorder.js";
+export { assertAllDescribed } from "./metadata/recorder.js";
 export { GraphSimulatorError, SimulatorInputError } from "./errors.js";
 
 export interface GraphSimulatorOptions {
@@ -85,6 +89,12 @@ export interface GraphSimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Lifetime of import URLs in seconds (default 3600). */
   importSessionSeconds?: number;
+  /**
+   * Read Microsoft's documentation where it gives more than the metadata: folders carry
+   * `wellKnownName` (api-reference/v1.0/resources/mailboxfolder.md). Default false: the CSDL's
+   * reading, where the property does not exist.
+   */
+  docsReadings?: boolean;
   logger?: Logger;
 }
 
@@ -120,6 +130,9 @@ export interface GraphSimulator {
   resetCounters(): void;
   /** sendMail calls observed. */
   sentMail(): readonly SentMail[];
+  /** Every call answered, by described operation, and every call refused as undescribed. */
+  calls(): CallRecord;
+  resetCalls(): void;
   setFaults(faults: Partial<FaultOptions>): void;
   setLimits(limits: Partial<ThrottleLimits>): void;
   setLatency(latency: Partial<LatencyOptions>): void;
@@ -240,6 +253,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     throttle: new MailboxThrottle(limits, scaleWindows(limits, scale)),
     faults: new FaultInjector(seed, faults),
     counters,
+    surface: new DescribedSurface(graphDescription(), { wellKnownName: options.docsReadings ?? false }),
+    recorder: new CallRecorder(),
     logger,
     inventory: world.accounts,
     sentMail: [],
@@ -289,6 +304,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       ),
     resetCounters: () => counters.reset(),
     sentMail: () => [...state.sentMail],
+    calls: () => state.recorder.snapshot(),
+    resetCalls: () => state.recorder.reset(),
     setFaults: (changes) => {
       const next = { ...state.faults.options, ...changes };
       checkRates(next);
@@ -336,6 +353,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     resetCounters: () => simulator.resetCounters(),
     // Mail bodies stay in memory; the admin interface shows who sent what to whom.
     sentMail: () => state.sentMail.map(({ body: _body, ...rest }) => rest),
+    calls: () => simulator.calls(),
     setFaults: (changes) => simulator.setFaults(changes),
     setLimits: (changes) => simulator.setLimits(changes),
   };
@@ -344,7 +362,6 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     ...userRoutes,
     ...folderRoutes,
     ...itemRoutes,
-    ...moveRoutes,
     ...importSessionRoutes,
     ...sendMailRoutes,
     ...batchRoutes(() => router),

@@ -79,7 +79,9 @@ class UndiciFetchHandler implements Middleware {
       method: options.method ?? "GET",
       headers: options.headers as Record<string, string> | undefined,
       body: options.body as string | Uint8Array | null | undefined,
-      redirect: options.redirect ?? "follow",
+      // Never followed silently: an archive redirect (308) names another mailbox, which the
+      // mailbox API follows itself after checking where it leads.
+      redirect: "manual",
       signal: options.signal ?? null,
       dispatcher: this.dispatcher,
     });

@@ -14,7 +14,7 @@ import { PermanentTransferError, ThrottledError } from "../transfer/errors.js";
 import { readCheckpoint, type MoveCheckpoint } from "./checkpoint.js";
 import { finalizeCutover, hasFinalizeWork } from "./finalize.js";
 import { folderMemoryOf } from "./folder-memory.js";
-import { listBadItems, transferMailboxes, type MailboxesOutcome } from "./mailboxes.js";
+import { archiveCutoff, listBadItems, transferMailboxes, type MailboxesOutcome } from "./mailboxes.js";
 import { preflight } from "./preflight.js";
 import type { Logger } from "../telemetry/logger.js";
 import { metrics } from "../telemetry/metrics.js";
@@ -146,6 +146,9 @@ async function moveSlice(
   const fresh = account.checkpoint === undefined;
   if (checkpoint === undefined)
     checkpoint = await preflight(account, wave, services.source.api, services.target.api);
+  if (wave.archiveAgeMonths !== undefined && checkpoint.archiveCutoff === undefined) {
+    checkpoint = { ...checkpoint, archiveCutoff: archiveCutoff(services.now(), wave.archiveAgeMonths) };
+  }
   // The pre-flight's findings go with the status change when there is one: one write, not two.
   const findings = preflighted ? { checkpoint: JSON.stringify(checkpoint) } : undefined;
   if (account.status === "Queued") {

@@ -32,6 +32,7 @@ export function createMailbox(init: {
     parentId: undefined,
     displayName: "Top of Information Store",
     folderClass: "IPF.Note",
+    wellKnownName: "msgfolderroot",
     changedSeq: 0,
     childIds: [],
     itemIds: new Set(),
@@ -53,8 +54,22 @@ function nextSeq(mailbox: Mailbox): number {
   return mailbox.seq;
 }
 
-/** The folder with this id, or a 404-shaped error. */
-export function getFolder(mailbox: Mailbox, folderId: string): Folder {
+/** The folder a well-known name (`inbox`, `msgfolderroot`, ...) names in this mailbox, if any. */
+export function wellKnownFolder(mailbox: Mailbox, name: string): Folder | undefined {
+  const lower = name.toLowerCase();
+  if (lower === "msgfolderroot") return mailbox.folders.get(mailbox.rootId);
+  for (const folder of mailbox.folders.values()) if (folder.wellKnownName === lower) return folder;
+  return undefined;
+}
+
+/** A folder id as a path gives it: an id, or a well-known name standing for one. */
+export function folderIdOf(mailbox: Mailbox, idOrName: string): string {
+  return mailbox.folders.has(idOrName) ? idOrName : (wellKnownFolder(mailbox, idOrName)?.id ?? idOrName);
+}
+
+/** The folder with this id (or well-known name), or a 404-shaped error. */
+export function getFolder(mailbox: Mailbox, folderIdOrName: string): Folder {
+  const folderId = folderIdOf(mailbox, folderIdOrName);
   const folder = mailbox.folders.get(folderId);
   if (!folder || folder.parentId === undefined) {
     throw new GraphApiError(
@@ -67,7 +82,8 @@ export function getFolder(mailbox: Mailbox, folderId: string): Folder {
 }
 
 /** The folder, or the hidden root when `folderId` is the root's id. */
-function getFolderOrRoot(mailbox: Mailbox, folderId: string): Folder {
+export function getFolderOrRoot(mailbox: Mailbox, folderIdOrName: string): Folder {
+  const folderId = folderIdOf(mailbox, folderIdOrName);
   return folderId === mailbox.rootId
     ? (mailbox.folders.get(mailbox.rootId) as Folder)
     : getFolder(mailbox, folderId);

@@ -9,13 +9,13 @@ import {
   writeDeltaToken,
 } from "../delta.js";
 import { GraphApiError } from "../errors.js";
-import { pageSize, project, selected } from "../http/odata.js";
+import { pageSize, project } from "../http/odata.js";
 import { ok } from "../http/respond.js";
 import type { GraphResponse, Route, RouteContext } from "../http/types.js";
-import { addFolder, deleteFolder, getFolder, listFolders, renameFolder } from "../model/mailbox.js";
+import { addFolder, deleteFolder, getFolderOrRoot, listFolders, renameFolder } from "../model/mailbox.js";
 import type { Folder, FolderClass, Mailbox } from "../model/types.js";
 import { DEFAULT_PAGE, MAX_PAGE, offsetPage } from "./paging.js";
-import { FOLDER_PROPERTIES, contextUrl, folderJson, mailboxParam, mailboxUrl } from "./resources.js";
+import { selectedOf, contextUrl, folderJson, mailboxParam, mailboxUrl } from "./resources.js";
 
 export const READ_FOLDERS = ["MailboxFolder.Read.All", "MailboxFolder.ReadWrite.All"];
 const WRITE_FOLDERS = ["MailboxFolder.ReadWrite.All"];
@@ -38,7 +38,7 @@ function listChildren(context: RouteContext, mailbox: Mailbox, parent: Folder | 
   return offsetPage(context, {
     type: "microsoft.graph.mailboxFolder",
     url: folderCollectionUrl(context, mailbox, parent),
-    select: selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES),
+    select: selectedOf(context, "microsoft.graph.mailboxFolder"),
     entries: holder.childIds
       .map((id) => mailbox.folders.get(id))
       .filter((folder): folder is Folder => folder !== undefined),
@@ -73,7 +73,7 @@ function folderDelta(context: RouteContext, mailbox: Mailbox): GraphResponse {
   } else if (delta !== null) {
     state = { ...readDeltaToken(delta, expected), upto: mailbox.seq, after: undefined };
   } else {
-    const select = selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES);
+    const select = selectedOf(context, "microsoft.graph.mailboxFolder");
     state = {
       ...expected,
       since: 0,
@@ -150,8 +150,9 @@ export const folderRoutes: readonly Route[] = [
     mailbox: mailboxParam,
     handle: (context) => {
       const mailbox = mailboxParam(context);
-      const folder = getFolder(mailbox, context.params.folderId ?? "");
-      const select = selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES);
+      // A well-known name stands for its folder; `msgfolderroot` is the top of the mailbox.
+      const folder = getFolderOrRoot(mailbox, context.params.folderId ?? "");
+      const select = selectedOf(context, "microsoft.graph.mailboxFolder");
       return ok({
         "@odata.context": contextUrl(context, `admin/exchange/mailboxes('${mailbox.id}')/folders/$entity`),
         ...project(folderJson(context, mailbox, folder), select),
@@ -173,8 +174,9 @@ export const folderRoutes: readonly Route[] = [
     },
   },
   {
+    // As api-reference/v1.0/api/mailbox-delete-folders.md writes it.
     method: "DELETE",
-    pattern: `${FOLDERS}/{folderId}`,
+    pattern: `${FOLDERS}/{folderId}/$ref`,
     permissions: WRITE_FOLDERS,
     deniedCode: "ErrorAccessDenied",
     mailbox: mailboxParam,
@@ -191,7 +193,8 @@ export const folderRoutes: readonly Route[] = [
     mailbox: mailboxParam,
     handle: (context) => {
       const mailbox = mailboxParam(context);
-      return listChildren(context, mailbox, getFolder(mailbox, context.params.folderId ?? ""));
+      const parent = getFolderOrRoot(mailbox, context.params.folderId ?? "");
+      return listChildren(context, mailbox, parent.id === mailbox.rootId ? undefined : parent);
     },
   },
   {
@@ -202,7 +205,7 @@ export const folderRoutes: readonly Route[] = [
     mailbox: mailboxParam,
     handle: (context) => {
       const mailbox = mailboxParam(context);
-      return createChild(context, mailbox, getFolder(mailbox, context.params.folderId ?? "").id);
+      return createChild(context, mailbox, getFolderOrRoot(mailbox, context.params.folderId ?? "").id);
     },
   },
 ];

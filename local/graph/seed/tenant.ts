@@ -68,6 +68,8 @@ export interface SeedOptions {
    * targets of "archive" accounts get one.
    */
   archiveAllTargets?: boolean;
+  /** The target tenant's language (default en-GB; `de-DE` names Outlook's folders in German). */
+  targetLocale?: string;
 }
 
 export interface SeededWorld {
@@ -92,23 +94,38 @@ export const NON_MAIL_SKU: Sku = {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const YEAR_MS = 365 * DAY_MS;
 
-const WELL_KNOWN: readonly (readonly [string, FolderClass])[] = [
-  ["Inbox", "IPF.Note"],
-  ["Drafts", "IPF.Note"],
-  ["Sent Items", "IPF.Note"],
-  ["Deleted Items", "IPF.Note"],
-  ["Junk Email", "IPF.Note"],
-  ["Archive", "IPF.Note"],
-  ["Outbox", "IPF.Note"],
-  ["Calendar", "IPF.Appointment"],
-  ["Contacts", "IPF.Contact"],
-  ["Tasks", "IPF.Task"],
+/** Outlook's folders: well-known name, English display name, folder class. */
+const WELL_KNOWN: readonly (readonly [string, string, FolderClass])[] = [
+  ["inbox", "Inbox", "IPF.Note"],
+  ["drafts", "Drafts", "IPF.Note"],
+  ["sentitems", "Sent Items", "IPF.Note"],
+  ["deleteditems", "Deleted Items", "IPF.Note"],
+  ["junkemail", "Junk Email", "IPF.Note"],
+  ["archive", "Archive", "IPF.Note"],
+  ["outbox", "Outbox", "IPF.Note"],
+  ["calendar", "Calendar", "IPF.Appointment"],
+  ["contacts", "Contacts", "IPF.Contact"],
+  ["tasks", "Tasks", "IPF.Task"],
 ];
-const ARCHIVE_WELL_KNOWN: readonly (readonly [string, FolderClass])[] = [
-  ["Inbox", "IPF.Note"],
-  ["Sent Items", "IPF.Note"],
-  ["Deleted Items", "IPF.Note"],
+const ARCHIVE_WELL_KNOWN: readonly (readonly [string, string, FolderClass])[] = [
+  ["inbox", "Inbox", "IPF.Note"],
+  ["sentitems", "Sent Items", "IPF.Note"],
+  ["deleteditems", "Deleted Items", "IPF.Note"],
 ];
+
+/** How a German-language mailbox names Outlook's folders (a localised tenant). */
+export const GERMAN_NAMES: Readonly<Record<string, string>> = {
+  inbox: "Posteingang",
+  drafts: "Entwürfe",
+  sentitems: "Gesendete Elemente",
+  deleteditems: "Gelöschte Elemente",
+  junkemail: "Junk-E-Mail",
+  archive: "Archiv",
+  outbox: "Postausgang",
+  calendar: "Kalender",
+  contacts: "Kontakte",
+  tasks: "Aufgaben",
+};
 
 /** Share of the inventory given each kind of trouble, in the order they are handed out. */
 const TROUBLE_SHARE: readonly (readonly [AccountExpectation, number])[] = [
@@ -135,9 +152,16 @@ const SIZE_MODEL: Record<ItemClass, readonly [number, number, number, number]> =
   "IPM.Task": [2_500, 0.5, 800, 200_000],
 };
 
-function emptyTenant(side: TenantSide, tenantId: string, domain: string, displayName: string): Tenant {
+function emptyTenant(
+  side: TenantSide,
+  tenantId: string,
+  domain: string,
+  displayName: string,
+  locale = "en-GB",
+): Tenant {
   return {
     side,
+    locale,
     tenantId,
     domain,
     displayName,
@@ -183,8 +207,8 @@ function makeUser(
     primaryMailboxId: undefined,
     archiveMailboxId: undefined,
     wantsArchive,
-    timeZone: "GMT Standard Time",
-    locale: "en-GB",
+    timeZone: tenant.locale === "de-DE" ? "W. Europe Standard Time" : "GMT Standard Time",
+    locale: tenant.locale,
   };
   tenant.users.set(user.id, user);
   tenant.usersByUpn.set(upn.toLowerCase(), user);
@@ -200,8 +224,9 @@ export function provisionMailbox(tenant: Tenant, user: User, kind: MailboxKind):
     ownerUpn: user.userPrincipalName,
     kind,
   });
-  for (const [name, folderClass] of kind === "primary" ? WELL_KNOWN : ARCHIVE_WELL_KNOWN) {
-    addFolder(mailbox, mailbox.rootId, name, folderClass);
+  for (const [wellKnownName, name, folderClass] of kind === "primary" ? WELL_KNOWN : ARCHIVE_WELL_KNOWN) {
+    const localised = tenant.locale === "de-DE" ? (GERMAN_NAMES[wellKnownName] ?? name) : name;
+    addFolder(mailbox, mailbox.rootId, localised, folderClass).wellKnownName = wellKnownName;
   }
   tenant.mailboxes.set(mailbox.id, mailbox);
   if (kind === "primary") user.primaryMailboxId = mailbox.id;
@@ -223,9 +248,10 @@ export function licenseUser(tenant: Tenant, user: User, withArchive: boolean): v
 
 function topFolder(mailbox: Mailbox, name: string): Folder {
   const root = mailbox.folders.get(mailbox.rootId) as Folder;
+  const wellKnown = name.toLowerCase().replaceAll(" ", "");
   for (const id of root.childIds) {
     const folder = mailbox.folders.get(id);
-    if (folder?.displayName === name) return folder;
+    if (folder?.displayName === name || folder?.wellKnownName === wellKnown) return folder;
   }
   throw new RangeError(`mailbox ${mailbox.id} has no folder ${name}`);
 }
@@ -369,7 +395,13 @@ export function seedWorld(options: SeedOptions): SeededWorld {
   const rng = new Random(options.seed);
   const ids = rng.fork("tenants");
   const source = emptyTenant("source", ids.guid(), "riverside-legacy.example", "Riverside Trust (legacy)");
-  const target = emptyTenant("target", ids.guid(), "riverside.example", "Riverside Trust");
+  const target = emptyTenant(
+    "target",
+    ids.guid(),
+    "riverside.example",
+    "Riverside Trust",
+    options.targetLocale ?? "en-GB",
+  );
   const plan = planExpectations(rng.fork("plan"), options.mailboxes, options.plantTrouble);
   const people = rng.fork("people");
   const taken = new Set<string>();
