@@ -34,7 +34,9 @@ import {
   type LatencyOptions,
   NO_FAULTS,
   NO_LATENCY,
+  NO_REALISM,
   PUBLISHED_LIMITS,
+  type RealismOptions,
   type ThrottleLimits,
   checkLimits,
   checkRates,
@@ -54,7 +56,8 @@ import { FaultInjector } from "./throttle/faults.js";
 import { MailboxThrottle } from "./throttle/mailboxThrottle.js";
 
 export type { FaultOptions, LatencyOptions, ThrottleLimits } from "./options.js";
-export { PUBLISHED_LIMITS, NO_FAULTS, NO_LATENCY } from "./options.js";
+export { PUBLISHED_LIMITS, NO_FAULTS, NO_LATENCY, NO_REALISM, REALISTIC } from "./options.js";
+export type { RealismOptions } from "./options.js";
 export type { AccountExpectation, SimulatedAccount } from "./seed/tenant.js";
 export type { InspectionEntry, InspectionReport, InspectOptions, FolderMismatch } from "./inspect.js";
 export type { Ceiling, MailboxCounters, SimulatorCounters } from "./counters.js";
@@ -90,11 +93,12 @@ export interface GraphSimulatorOptions {
   /** Lifetime of import URLs in seconds (default 3600). */
   importSessionSeconds?: number;
   /**
-   * Read Microsoft's documentation where it gives more than the metadata: folders carry
-   * `wellKnownName` (api-reference/v1.0/resources/mailboxfolder.md). Default false: the CSDL's
-   * reading, where the property does not exist.
+   * What a real tenant does that a plain seed leaves out: ids that change on move, expiring delta
+   * tokens, a full target mailbox, one outside the app's scope, a German target tenant,
+   * auto-expanding archives, search folders, slow provisioning, and the docs' reading of folders
+   * (`wellKnownName`). All off by default; `REALISTIC` turns them on.
    */
-  docsReadings?: boolean;
+  realism?: Partial<RealismOptions>;
   logger?: Logger;
 }
 
@@ -174,6 +178,13 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const faults: FaultOptions = { ...NO_FAULTS, ...options.faults };
   checkRates(faults);
   const logger = (options.logger ?? createLogger()).child({ component: "graph-simulator" });
+  const realism: RealismOptions = { ...NO_REALISM, ...options.realism };
+  if (!Number.isFinite(realism.deltaTokenLifetimeSeconds) || realism.deltaTokenLifetimeSeconds < 0) {
+    throw new SimulatorInputError("realism.deltaTokenLifetimeSeconds must be a number >= 0");
+  }
+  if (!Number.isFinite(realism.provisioningDelaySeconds) || realism.provisioningDelaySeconds < 0) {
+    throw new SimulatorInputError("realism.provisioningDelaySeconds must be a number >= 0");
+  }
 
   const world = seedWorld({
     seed,
@@ -183,6 +194,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     archiveAllTargets: options.archiveAllTargets ?? false,
     anchorMs: SEED_ANCHOR_MS,
     maxItemBytes: limits.maxItemBytes,
+    ...(realism.localisedTarget ? { targetLocale: "de-DE" } : {}),
+    realism,
+    startMs: Date.now(),
   });
 
   const [serverCertificate, sourceCertificate, targetCertificate] = await Promise.all([
@@ -253,7 +267,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     throttle: new MailboxThrottle(limits, scaleWindows(limits, scale)),
     faults: new FaultInjector(seed, faults),
     counters,
-    surface: new DescribedSurface(graphDescription(), { wellKnownName: options.docsReadings ?? false }),
+    surface: new DescribedSurface(graphDescription(), { wellKnownName: realism.docsReadings }),
     recorder: new CallRecorder(),
     logger,
     inventory: world.accounts,
@@ -264,6 +278,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     scaleWindows: scale,
     tokenLifetimeSeconds: positive("tokenLifetimeSeconds", options.tokenLifetimeSeconds ?? 3600, true),
     importSessionSeconds: positive("importSessionSeconds", options.importSessionSeconds ?? 3600, false),
+    realism,
+    deltaTokensExpiredBefore: 0,
   };
 
   const meanMovableItemBytes = (): number => {

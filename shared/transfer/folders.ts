@@ -25,11 +25,13 @@ interface PlacedFolder {
   /** Display names from the top, as the source shows them: `Inbox/Projects`. */
   readonly path: string;
   /**
-   * What identifies the place across mailboxes, lower case: well-known folders by their
-   * well-known names (`~inbox/projects`), since their display names are localised (a German
-   * mailbox's Inbox is "Posteingang"), other folders by display name.
+   * What identifies the place across mailboxes, lower case: Outlook's folders by their English
+   * names (`inbox/projects`), since their display names are localised (a German mailbox's Inbox
+   * is "Posteingang"), other folders by display name.
    */
   readonly key: string;
+  /** An Outlook folder at the top, known by its well-known name. */
+  readonly wellKnown: boolean;
 }
 
 /** What a pass start did to the folder tree. */
@@ -109,7 +111,7 @@ async function wellKnownOf(list: FolderListing, deadline: number): Promise<WellK
   }
   const { side } = list;
   const found = await withTransientRetry(
-    () => side.api.wellKnownFolders(side.mailboxId, WELL_KNOWN_FOLDERS, side.governor),
+    () => side.api.wellKnownFolders(side.mailboxId, Object.keys(WELL_KNOWN_FOLDERS), side.governor),
     deadline,
     side.governor,
   );
@@ -165,12 +167,14 @@ function placedFolders(
     const parent = folder.parentFolderId ? byId.get(folder.parentFolderId) : undefined;
     const parentPlaced = parent ? place(parent) : undefined;
     const wellKnownName = parent ? undefined : names?.get(folder.id);
-    const segment = wellKnownName === undefined ? folder.displayName.toLowerCase() : `~${wellKnownName}`;
+    const english = wellKnownName === undefined ? undefined : WELL_KNOWN_FOLDERS[wellKnownName];
+    const segment = (english ?? folder.displayName).toLowerCase();
     const result: PlacedFolder = {
       folder,
       parentId: parent?.id,
       path: parentPlaced ? `${parentPlaced.path}/${folder.displayName}` : folder.displayName,
       key: parentPlaced ? `${parentPlaced.key}/${segment}` : segment,
+      wellKnown: english !== undefined,
     };
     placed.set(folder.id, result);
     return result;
@@ -232,9 +236,15 @@ class TargetTree {
 
   /** The target's folders by key, listed once however many folders ask at once. */
   keys(): Promise<Map<string, string>> {
-    this.byKey ??= this.tree
-      .read(true)
-      .then((placed) => new Map(placed.map((entry) => [entry.key, entry.folder.id])));
+    // Outlook's own folder wins a key that a folder made under its English name shares (an
+    // "Inbox" someone made beside a German Posteingang).
+    this.byKey ??= this.tree.read(true).then((placed) => {
+      const byKey = new Map<string, string>();
+      for (const entry of [...placed].sort((a, b) => Number(a.wellKnown) - Number(b.wellKnown))) {
+        byKey.set(entry.key, entry.folder.id);
+      }
+      return byKey;
+    });
     return this.byKey;
   }
 

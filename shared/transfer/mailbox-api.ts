@@ -2,7 +2,7 @@
  * The slice of Microsoft Graph the transfer engine uses: users, mailbox ids, and the mailbox
  * import/export API. Each call goes through the mailbox's governor; failures are classified.
  */
-import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
+import type { Client } from "@microsoft/microsoft-graph-client";
 import type { MailboxGovernor } from "../graph/governor.js";
 import {
   classifyDeleteError,
@@ -104,22 +104,25 @@ interface Paged<T> {
 
 const MAILBOXES = "/admin/exchange/mailboxes";
 
-/** Outlook's well-known folders a migration maps by name rather than by (localised) display name. */
-export const WELL_KNOWN_FOLDERS = [
-  "inbox",
-  "drafts",
-  "sentitems",
-  "deleteditems",
-  "junkemail",
-  "archive",
-  "outbox",
-  "calendar",
-  "contacts",
-  "tasks",
-  "notes",
-  "journal",
-  "conversationhistory",
-] as const;
+/**
+ * Outlook's well-known folders a migration maps by well-known name rather than by display name
+ * (display names are localised: a German Inbox is "Posteingang"), with their English names.
+ */
+export const WELL_KNOWN_FOLDERS: Readonly<Record<string, string>> = {
+  inbox: "Inbox",
+  drafts: "Drafts",
+  sentitems: "Sent Items",
+  deleteditems: "Deleted Items",
+  junkemail: "Junk Email",
+  archive: "Archive",
+  outbox: "Outbox",
+  calendar: "Calendar",
+  contacts: "Contacts",
+  tasks: "Tasks",
+  notes: "Notes",
+  journal: "Journal",
+  conversationhistory: "Conversation History",
+};
 
 /** The top of a mailbox's folder tree, as a well-known name. */
 export const MSG_FOLDER_ROOT = "msgfolderroot";
@@ -184,26 +187,6 @@ export interface MailboxOperations {
 
 /** Redirects followed for one call before it counts as failed. */
 const MAX_REDIRECTS = 3;
-
-/** A Location a mailbox call may be sent on to: the same Graph host, under the mailbox API. */
-function redirectTarget(error: unknown, graphOrigin: string | undefined): string | undefined {
-  const status = statusOf(error);
-  if (status !== 301 && status !== 302 && status !== 307 && status !== 308) return undefined;
-  const headers = error instanceof GraphError ? error.headers : undefined;
-  const location = headers?.get("location");
-  if (!location || graphOrigin === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(location, graphOrigin);
-  } catch {
-    return undefined;
-  }
-  // The bearer token goes with the request: only to the Graph host, and only into the mailbox API.
-  if (url.origin !== graphOrigin || !/^\/(v1\.0|beta)\/admin\/exchange\/mailboxes\//i.test(url.pathname)) {
-    return undefined;
-  }
-  return url.toString();
-}
 
 /**
  * The mailbox an export redirect names: concepts/handle-archive-mailbox-redirects.md gives the
@@ -303,11 +286,9 @@ export class MailboxApi implements MailboxOperations {
     while (url !== undefined) {
       const target: string = url;
       const page = (await this.governed(governor, "listing folders", () =>
-        this.redirected(target, (at) =>
-          at === first
-            ? this.mailboxClient.api(at).header("Prefer", "odata.maxpagesize=250").get()
-            : this.mailboxClient.api(at).get(),
-        ),
+        target === first
+          ? this.mailboxClient.api(target).header("Prefer", "odata.maxpagesize=250").get()
+          : this.mailboxClient.api(target).get(),
       )) as Paged<MailboxFolder>;
       for (const folder of page.value ?? []) if (folder["@removed"] === undefined) all.push(folder);
       url = page["@odata.nextLink"];
@@ -331,9 +312,7 @@ export class MailboxApi implements MailboxOperations {
         const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(name)}`;
         try {
           const folder = (await governor.run(() =>
-            this.redirected(path, (at) =>
-              this.mailboxClient.api(at).select(["id", "displayName", "parentFolderId", "type"]).get(),
-            ),
+            this.mailboxClient.api(path).select(["id", "displayName", "parentFolderId", "type"]).get(),
           )) as MailboxFolder;
           found.set(name, folder);
         } catch (error) {
@@ -362,9 +341,7 @@ export class MailboxApi implements MailboxOperations {
         ? `${MAILBOXES}/${encode(mailboxId)}/folders`
         : `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(parentFolderId)}/childFolders`;
     const created = await this.governed(governor, "creating a folder", () =>
-      this.redirected(path, (at) =>
-        this.mailboxClient.api(at).post({ displayName, type: type || "IPF.Note" }),
-      ),
+      this.mailboxClient.api(path).post({ displayName, type: type || "IPF.Note" }),
     );
     return created as MailboxFolder;
   }
@@ -384,16 +361,14 @@ export class MailboxApi implements MailboxOperations {
     const url = cursor ?? `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}/items/delta`;
     let page: Paged<MailboxItem>;
     try {
-      page = (await governor.run(() =>
-        this.redirected(url, (at) => {
-          const request = this.mailboxClient.api(at).header("Prefer", `odata.maxpagesize=${pageSize}`);
-          // The one place the received date may be used: a filter given with the first request.
-          if (cursor === undefined && options.receivedSince !== undefined) {
-            request.filter(`receivedDateTime ge ${options.receivedSince}`);
-          }
-          return request.get();
-        }),
-      )) as Paged<MailboxItem>;
+      page = (await governor.run(() => {
+        const request = this.mailboxClient.api(url).header("Prefer", `odata.maxpagesize=${pageSize}`);
+        // The one place the received date may be used: a filter given with the first request.
+        if (cursor === undefined && options.receivedSince !== undefined) {
+          request.filter(`receivedDateTime ge ${options.receivedSince}`);
+        }
+        return request.get();
+      })) as Paged<MailboxItem>;
     } catch (error) {
       if (cursor !== undefined && isExpiredDelta(error)) throw new DeltaExpiredError({ cause: error });
       throw classifyGraphError(error, "reading the item delta");
@@ -511,7 +486,7 @@ export class MailboxApi implements MailboxOperations {
   ): Promise<void> {
     const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}`;
     await this.governed(governor, "renaming a folder", () =>
-      this.redirected(path, (at) => this.mailboxClient.api(at).patch({ displayName })),
+      this.mailboxClient.api(path).patch({ displayName }),
     );
   }
 
@@ -524,7 +499,7 @@ export class MailboxApi implements MailboxOperations {
   async deleteFolder(mailboxId: string, folderId: string, governor: MailboxGovernor): Promise<void> {
     const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}`;
     try {
-      await governor.run(() => this.redirected(`${path}/$ref`, (at) => this.mailboxClient.api(at).delete()));
+      await governor.run(() => this.mailboxClient.api(`${path}/$ref`).delete());
     } catch (error) {
       const status = statusOf(error);
       if (status === 404) return;
@@ -546,29 +521,11 @@ export class MailboxApi implements MailboxOperations {
   ): Promise<void> {
     const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}/items/${encode(itemId)}`;
     try {
-      await governor.run(() =>
-        this.redirected(path, (at) =>
-          this.mailboxClient.api(at).query({ disposalType: "softDelete" }).delete(),
-        ),
-      );
+      await governor.run(() => this.mailboxClient.api(path).query({ disposalType: "softDelete" }).delete());
     } catch (error) {
       // Gone already (a replay, or deleted twice): the effect asked for.
       if (statusOf(error) === 404) return;
       throw classifyDeleteError(error, "deleting an item");
-    }
-  }
-
-  /** Sends a call, following an archive redirect (308 and Location) to the mailbox it names. */
-  private async redirected<T>(url: string, send: (at: string) => Promise<T>): Promise<T> {
-    let at = url;
-    for (let hop = 0; ; hop += 1) {
-      try {
-        return await send(at);
-      } catch (error) {
-        const next = hop < MAX_REDIRECTS ? redirectTarget(error, this.options.graphOrigin) : undefined;
-        if (next === undefined) throw error;
-        at = next;
-      }
     }
   }
 

@@ -15,6 +15,8 @@ export const FAST_PIPELINE: Readonly<Record<string, string>> = {
   MAILFERRY_RELEASE_MIN: "10",
   MAILFERRY_RELEASE_MAX: "200",
   MAILFERRY_PAGE_SIZE: "25",
+  MAILFERRY_MAILBOX_RECHECK_SECONDS: "2",
+  MAILFERRY_MAILBOX_WAIT_SECONDS: "120",
 };
 
 /** A stack with a small simulated tenant and fast pipeline settings. */

@@ -28,6 +28,8 @@ export function asErrorResponse(
   ids: { requestId: string; clientRequestId: string },
 ): GraphResponse {
   if (error instanceof GraphApiError) {
+    // A redirect (an expanded archive folder's 308) has a Location and no body.
+    if (error.status >= 300 && error.status < 400) return { status: error.status, headers: error.headers };
     return errorResponse(error.status, error.code, error.message, ids, error.headers);
   }
   throw error;

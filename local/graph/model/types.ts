@@ -81,6 +81,10 @@ export interface Mailbox {
   nextLocalId: number;
   /** An auxiliary archive: the main archive mailbox it expands (its folders are the main's). */
   auxiliaryOf?: string;
+  /** A main archive's auxiliary archives (auto-expanding archiving). */
+  auxiliaries?: string[];
+  /** Provisioning still under way until this instant (epoch ms): the mailbox is not found yet. */
+  availableAt?: number;
   /** Bytes the mailbox may hold; imports past it are refused (ErrorQuotaExceeded). */
   quotaBytes?: number;
   /** Items here cannot be deleted (a hold or record label): deletes answer 403. */

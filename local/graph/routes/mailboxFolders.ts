@@ -12,10 +12,25 @@ import { GraphApiError } from "../errors.js";
 import { pageSize, project } from "../http/odata.js";
 import { ok } from "../http/respond.js";
 import type { GraphResponse, Route, RouteContext } from "../http/types.js";
-import { addFolder, deleteFolder, getFolderOrRoot, listFolders, renameFolder } from "../model/mailbox.js";
+import {
+  addFolder,
+  deleteFolder,
+  getFolderOrRoot,
+  listedFolders,
+  renameFolder,
+  usedBytes,
+} from "../model/mailbox.js";
 import type { Folder, FolderClass, Mailbox } from "../model/types.js";
 import { DEFAULT_PAGE, MAX_PAGE, offsetPage } from "./paging.js";
-import { selectedOf, contextUrl, folderJson, mailboxParam, mailboxUrl } from "./resources.js";
+import {
+  contextUrl,
+  folderJson,
+  mailboxParam,
+  mailboxUrl,
+  redirectIfExpanded,
+  selectedOf,
+  tokenFreshness,
+} from "./resources.js";
 
 export const READ_FOLDERS = ["MailboxFolder.Read.All", "MailboxFolder.ReadWrite.All"];
 const WRITE_FOLDERS = ["MailboxFolder.ReadWrite.All"];
@@ -47,6 +62,9 @@ function listChildren(context: RouteContext, mailbox: Mailbox, parent: Folder | 
 }
 
 function createChild(context: RouteContext, mailbox: Mailbox, parentId: string): GraphResponse {
+  if (mailbox.quotaBytes !== undefined && usedBytes(mailbox) >= mailbox.quotaBytes) {
+    throw new GraphApiError(403, "ErrorQuotaExceeded", "The mailbox is over its quota.");
+  }
   const parsed = newFolderBody.safeParse(context.request.body);
   if (!parsed.success) throw new GraphApiError(400, "ErrorInvalidRequest", "displayName is required.");
   const type = parsed.data.type ?? "IPF.Note";
@@ -69,9 +87,14 @@ function folderDelta(context: RouteContext, mailbox: Mailbox): GraphResponse {
   const expected = { kind: "folders" as const, mailboxId: mailbox.id };
   let state: DeltaState;
   if (skip !== null) {
-    state = readDeltaToken(skip, expected);
+    state = readDeltaToken(
+      skip,
+      expected,
+      tokenFreshness(context, `${mailboxUrl(context, mailbox)}/folders/delta`, false),
+    );
   } else if (delta !== null) {
-    state = { ...readDeltaToken(delta, expected), upto: mailbox.seq, after: undefined };
+    const fresh = tokenFreshness(context, `${mailboxUrl(context, mailbox)}/folders/delta`, true);
+    state = { ...readDeltaToken(delta, expected, fresh), upto: mailbox.seq, after: undefined };
   } else {
     const select = selectedOf(context, "microsoft.graph.mailboxFolder");
     state = {
@@ -83,7 +106,7 @@ function folderDelta(context: RouteContext, mailbox: Mailbox): GraphResponse {
     };
   }
   const entries: DeltaEntry<Folder>[] = [];
-  for (const folder of listFolders(mailbox)) {
+  for (const folder of listedFolders(mailbox)) {
     if (inRound(folder.changedSeq, state))
       entries.push({ sortKey: folder.changedSeq, id: folder.id, value: folder });
   }
@@ -152,6 +175,7 @@ export const folderRoutes: readonly Route[] = [
       const mailbox = mailboxParam(context);
       // A well-known name stands for its folder; `msgfolderroot` is the top of the mailbox.
       const folder = getFolderOrRoot(mailbox, context.params.folderId ?? "");
+      redirectIfExpanded(context, mailbox, folder);
       const select = selectedOf(context, "microsoft.graph.mailboxFolder");
       return ok({
         "@odata.context": contextUrl(context, `admin/exchange/mailboxes('${mailbox.id}')/folders/$entity`),

@@ -16,7 +16,15 @@ import { encodeExport } from "../model/exportData.js";
 import { deleteItem, getFolder, getItem } from "../model/mailbox.js";
 import type { Folder, Item, Mailbox } from "../model/types.js";
 import { DEFAULT_PAGE, MAX_PAGE, offsetPage } from "./paging.js";
-import { selectedOf, contextUrl, itemJson, mailboxParam, mailboxUrl } from "./resources.js";
+import {
+  contextUrl,
+  itemJson,
+  mailboxParam,
+  mailboxUrl,
+  redirectIfExpanded,
+  selectedOf,
+  tokenFreshness,
+} from "./resources.js";
 
 const READ_ITEMS = ["MailboxItem.Read.All"];
 const EXPORT_ITEMS = ["MailboxItem.Export.All", "MailboxItem.ImportExport.All"];
@@ -67,9 +75,14 @@ function itemDelta(context: RouteContext, mailbox: Mailbox, folder: Folder): Gra
   let state: DeltaState;
   let preferApplied: string | undefined;
   if (skip !== null) {
-    state = readDeltaToken(skip, expected);
+    state = readDeltaToken(
+      skip,
+      expected,
+      tokenFreshness(context, `${itemsBase(context, mailbox, folder)}/delta`, false),
+    );
   } else if (delta !== null) {
-    state = { ...readDeltaToken(delta, expected), upto: mailbox.seq, after: undefined };
+    const fresh = tokenFreshness(context, `${itemsBase(context, mailbox, folder)}/delta`, true);
+    state = { ...readDeltaToken(delta, expected, fresh), upto: mailbox.seq, after: undefined };
   } else {
     const select = selectedOf(context, "microsoft.graph.mailboxItem");
     const filter = receivedFilter(context.request);
@@ -134,6 +147,20 @@ function exportItems(context: RouteContext, mailbox: Mailbox): GraphResponse {
   let exported = 0;
   const value = parsed.data.itemIds.map((itemId) => {
     const item = mailbox.items.get(itemId);
+    // An item of an expanded archive folder lives in an auxiliary archive: the error names the
+    // URL to export it from (concepts/handle-archive-mailbox-redirects.md).
+    const aux = item
+      ? undefined
+      : (mailbox.auxiliaries ?? []).find((id) => context.tenant.mailboxes.get(id)?.items.has(itemId));
+    if (aux !== undefined) {
+      return {
+        itemId,
+        error: {
+          code: "ErrorArchiveFolderMovedPermanently",
+          message: `${context.state.baseUrl}/${context.request.version}/admin/exchange/mailboxes/${encodeURIComponent(aux)}/exportItems`,
+        },
+      };
+    }
     if (!item) {
       return {
         itemId,
@@ -158,7 +185,8 @@ function exportItems(context: RouteContext, mailbox: Mailbox): GraphResponse {
     exported += 1;
     const data = encodeExport({
       tenantId: mailbox.tenantId,
-      mailboxId: mailbox.id,
+      // An auxiliary archive's items belong to the main archive: copies name that one.
+      mailboxId: mailbox.auxiliaryOf ?? mailbox.id,
       itemId: item.id,
       version: item.version,
       itemClass: item.itemClass,
@@ -181,7 +209,9 @@ const FOLDER = "/admin/exchange/mailboxes/{mailboxId}/folders/{folderId}";
 
 function folderOf(context: RouteContext): { mailbox: Mailbox; folder: Folder } {
   const mailbox = mailboxParam(context);
-  return { mailbox, folder: getFolder(mailbox, context.params.folderId ?? "") };
+  const folder = getFolder(mailbox, context.params.folderId ?? "");
+  redirectIfExpanded(context, mailbox, folder);
+  return { mailbox, folder };
 }
 
 export const itemRoutes: readonly Route[] = [

@@ -1,4 +1,5 @@
 /** Graph JSON shapes of simulator objects, and lookups shared by the route families. */
+import type { TokenFreshness } from "../delta.js";
 import { GraphApiError } from "../errors.js";
 import { selected } from "../http/odata.js";
 import type { RouteContext } from "../http/types.js";
@@ -12,6 +13,20 @@ export function selectedOf(context: RouteContext, typeName: string): string[] | 
     typeName,
     context.state.surface.properties(typeName, context.request.version),
   );
+}
+
+/** How fresh a delta token of this collection must be, under the simulator's switches. */
+export function tokenFreshness(
+  context: RouteContext,
+  restartUrl: string,
+  deltaLink: boolean,
+): TokenFreshness & { deltaLink: boolean } {
+  return {
+    lifetimeMs: context.state.realism.deltaTokenLifetimeSeconds * 1000,
+    expiredBefore: context.state.deltaTokensExpiredBefore,
+    restartUrl,
+    deltaLink,
+  };
 }
 
 /** `@odata.context` for a path of the $metadata document. */
@@ -41,7 +56,8 @@ export function userParam(context: RouteContext): User {
 /** The user's primary mailbox, or the 404 Graph gives for users without an Exchange Online mailbox. */
 export function primaryMailbox(context: RouteContext, user: User): Mailbox {
   const mailbox = user.primaryMailboxId ? context.tenant.mailboxes.get(user.primaryMailboxId) : undefined;
-  if (!mailbox) {
+  // A licence assigned moments ago: Exchange Online is still provisioning the mailbox.
+  if (!mailbox || (mailbox.availableAt !== undefined && Date.now() < mailbox.availableAt)) {
     throw new GraphApiError(
       404,
       "MailboxNotEnabledForRESTAPI",
@@ -49,6 +65,22 @@ export function primaryMailbox(context: RouteContext, user: User): Mailbox {
     );
   }
   return mailbox;
+}
+
+/**
+ * An expanded archive folder read through the main archive: its content is in an auxiliary
+ * archive, and Graph answers 308 with the same path under that mailbox
+ * (concepts/handle-archive-mailbox-redirects.md).
+ */
+export function redirectIfExpanded(context: RouteContext, mailbox: Mailbox, folder: Folder): void {
+  const aux = folder.expandedTo;
+  if (aux === undefined || aux === mailbox.id) return;
+  const segments = context.request.path.split("/");
+  // /admin/exchange/mailboxes/{mailboxId}/...: the id is the fifth segment (the first is empty).
+  segments[4] = encodeURIComponent(aux);
+  const query = context.request.query.toString();
+  const location = `${context.state.baseUrl}/${context.request.version}${segments.join("/")}${query ? `?${query}` : ""}`;
+  throw new GraphApiError(308, "PermanentRedirect", "", { Location: location });
 }
 
 /** The mailbox addressed by `{mailboxId}` in the caller's tenant, or a 404. */

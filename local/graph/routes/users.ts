@@ -66,7 +66,7 @@ export const userRoutes: readonly Route[] = [
       // An Exchange licence provisions the mailbox (at once here; minutes in Exchange Online).
       const mailLicence = skus.find((sku) => sku.includesExchange);
       if (mailLicence && user.assignedLicenses.some((licence) => licence.skuId === mailLicence.skuId)) {
-        ensureMailboxes(context.tenant, user, user.wantsArchive);
+        ensureMailboxes(context.tenant, user, user.wantsArchive, context.state.realism);
       }
       return ok({ "@odata.context": contextUrl(context, "users/$entity"), ...userJson(user, undefined) });
     },

@@ -51,8 +51,10 @@ export async function exportBatch(
   return reply.value;
 }
 
+/** The code of an import URL's error, which answers `{"Message": "<code>: ..."}`, not Graph's shape. */
 export function errorCode(response: PlainResponse): string {
-  return (JSON.parse(response.text) as { error: { code: string } }).error.code;
+  const body = JSON.parse(response.text) as { error?: { code: string }; Message?: string };
+  return body.error?.code ?? /^(\w+):/.exec(body.Message ?? "")?.[1] ?? "";
 }
 
 function parentOf(path: string): string {
