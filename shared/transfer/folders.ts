@@ -420,12 +420,14 @@ export async function mapFolders(
       placed: PlacedFolder,
       parent: FolderCheckpoint | undefined,
     ): Promise<FolderCheckpoint> => {
-      await deleteTargetFolder(target, before.targetFolderId, deadline);
+      // A folder whose parent's copy was rebuilt went with the parent's old copy.
+      const goneWithParent = placed.parentId !== undefined && rebuilt.has(placed.parentId);
+      if (!goneWithParent) await deleteTargetFolder(target, before.targetFolderId, deadline);
       await targetTree.forget(before.targetFolderId);
       taken.delete(before.targetFolderId);
       let archiveFolderId = before.archiveFolderId;
       if (mapping.archive && archiveTree && before.archiveFolderId !== undefined) {
-        await deleteTargetFolder(mapping.archive, before.archiveFolderId, deadline);
+        if (!goneWithParent) await deleteTargetFolder(mapping.archive, before.archiveFolderId, deadline);
         await archiveTree.forget(before.archiveFolderId);
         taken.delete(before.archiveFolderId);
         archiveFolderId = await ensure(archiveTree, placed, parent?.archiveFolderId);
