@@ -146,6 +146,7 @@ function importInto(
 ): GraphResponse {
   const folder = getFolder(mailbox, input.FolderId);
   if (folder.expandedTo !== undefined && folder.expandedTo !== mailbox.id) {
+    state.recorder.count("redirect import");
     throw new GraphApiError(
       409,
       "ErrorImportRedirect",

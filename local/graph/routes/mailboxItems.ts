@@ -153,6 +153,7 @@ function exportItems(context: RouteContext, mailbox: Mailbox): GraphResponse {
       ? undefined
       : (mailbox.auxiliaries ?? []).find((id) => context.tenant.mailboxes.get(id)?.items.has(itemId));
     if (aux !== undefined) {
+      context.state.recorder.count("redirect exportItems");
       return {
         itemId,
         error: {

@@ -78,6 +78,7 @@ export function redirectIfExpanded(context: RouteContext, mailbox: Mailbox, fold
   const segments = context.request.path.split("/");
   // /admin/exchange/mailboxes/{mailboxId}/...: the id is the fifth segment (the first is empty).
   segments[4] = encodeURIComponent(aux);
+  context.state.recorder.count("redirect 308");
   const query = context.request.query.toString();
   const location = `${context.state.baseUrl}/${context.request.version}${segments.join("/")}${query ? `?${query}` : ""}`;
   throw new GraphApiError(308, "PermanentRedirect", "", { Location: location });
