@@ -202,7 +202,14 @@ class SideTree {
     const tops = new Set(topsOf(list).values());
     // One unlisted parent is the top of the tree; more mean folders outside it (search folders).
     let rootId = tops.size === 1 ? [...tops][0] : undefined;
-    if (tops.size > 1) {
+    if (tops.size > 1 && list.namesWellKnown) {
+      // Outlook's folders hang under the top: the listing tells which of the parents it is.
+      const outlook = list.folders.find(
+        (folder) => folder.wellKnownName && WELL_KNOWN_FOLDERS[folder.wellKnownName.toLowerCase()],
+      );
+      rootId = outlook?.parentFolderId ?? undefined;
+    }
+    if (tops.size > 1 && rootId === undefined) {
       this.root ??= rootOf(list, this.deadline);
       rootId = await this.root;
     }
