@@ -619,6 +619,15 @@ async function copyPage(
       continue;
     }
     if (await isLarge(item)) continue;
+    // An intent left by an interrupted move keeps the old copy it replaces, to delete it still.
+    if (record?.pending && record.supersedes) {
+      work.push({
+        item,
+        inArchive: record.inArchive === true && folder.archiveFolderId !== undefined,
+        supersedes: record.supersedes,
+      });
+      continue;
+    }
     if (!underPolicy(request, folder) || stream === "young") {
       work.push({ item, inArchive: false });
       continue;
