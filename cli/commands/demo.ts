@@ -35,6 +35,11 @@ export function registerDemoCommand(program: Command): void {
       0.01,
     )
     .option("--clock <factor>", "run timers this many times faster than real time", number(1, 3600, false), 1)
+    .option(
+      "--realistic",
+      "turn on the Graph simulator's realism: ids that change on move, expiring delta tokens, a full target mailbox, one outside the app's scope, a German target tenant, auto-expanding archives, search folders, slow mailbox provisioning",
+      false,
+    )
     .option("--report <path>", "where to write the CSV report", ".artifacts/demo-report.csv")
     .option("--timeout <seconds>", "give up after this long", number(10, 86_400, true), 1800)
     .action(
@@ -45,6 +50,7 @@ export function registerDemoCommand(program: Command): void {
         faultRate: number;
         throttle: number;
         clock: number;
+        realistic: boolean;
         report: string;
         timeout: number;
       }) => {
@@ -55,6 +61,7 @@ export function registerDemoCommand(program: Command): void {
           faultRate: options.faultRate,
           throttle: options.throttle,
           clockFactor: options.clock,
+          realistic: options.realistic,
           reportPath: options.report,
           timeoutSeconds: options.timeout,
           interactive: process.stdout.isTTY,

@@ -5,6 +5,7 @@
 import { summarise } from "../../shared/activity/port.js";
 import { services } from "../../shared/runtime/services.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
+import { REALISTIC } from "../graph/index.js";
 import { startStack, type EmbeddedStack } from "../stack.js";
 import { WaveProgress } from "./progress.js";
 import { formatTable, writeReport } from "./report.js";
@@ -26,6 +27,12 @@ export interface DemoOptions {
   readonly throttle: number;
   /** Timer clock speed-up (1: real time). */
   readonly clockFactor: number;
+  /**
+   * Turn on every realism switch of the Graph simulator: ids that change on move, expiring delta
+   * tokens, a full target mailbox, one outside the app's scope, a German target tenant,
+   * auto-expanding archives, search folders and slow mailbox provisioning.
+   */
+  readonly realistic?: boolean;
   readonly reportPath: string;
   readonly timeoutSeconds: number;
   /** Draw a progress bar (a terminal) rather than plain lines. */
@@ -66,6 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       seed: options.seed,
       scaleWindows: options.throttle,
       faults: faultsFor(options.faultRate),
+      ...(options.realistic ? { realism: REALISTIC, archiveAllTargets: true } : {}),
     },
     settings: {
       ...DEMO_ALERT_SETTINGS,
@@ -79,6 +87,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       MAILFERRY_RELEASE_STEP: "40",
       MAILFERRY_GRAPH_WINDOW_SCALE: String(options.throttle),
       MAILFERRY_LOG_LEVEL: "error",
+      MAILFERRY_MAILBOX_RECHECK_SECONDS: "5",
+      MAILFERRY_MAILBOX_WAIT_SECONDS: "300",
     },
   });
   const cleanup: (() => void)[] = [];

@@ -36,6 +36,8 @@ const EXPECTED_FAILURE: Partial<Record<AccountExpectation, string>> = {
   sourceUserMissing: "SourceUserNotFound",
   targetUserMissing: "TargetUserNotFound",
   noLicence: "TargetNotLicensed",
+  targetFull: "TargetMailboxFull",
+  outsideScope: "OutsideApplicationScope",
 };
 
 const WITH_WARNINGS: ReadonlySet<AccountExpectation> = new Set(["badItems", "largeItems"]);

@@ -29,14 +29,40 @@ export const deltaStateSchema = z.object({
   select: z.array(z.string()).optional(),
   filter: z.object({ op: z.enum(["ge", "gt"]), ms: z.number() }).optional(),
   descending: z.boolean().optional(),
+  /** When the token was handed out (epoch ms): an old enough one has expired. */
+  issuedAt: z.number().optional(),
 });
 
 export type DeltaState = z.infer<typeof deltaStateSchema>;
 
-/** Reads a $skiptoken or $deltatoken and checks it belongs to this collection. */
+/** How long the tokens of a round stay good (a simulator switch; forever when absent). */
+export interface TokenFreshness {
+  /** A deltaLink older than this has expired; 0: never. */
+  readonly lifetimeMs: number;
+  /** Every token handed out before this instant has expired (the simulator's "expire all"). */
+  readonly expiredBefore: number;
+  /** The collection's delta URL with no token, for the 410's Location. */
+  readonly restartUrl: string;
+}
+
+/**
+ * The answer to an expired token: 410 Gone with a Location to start over, and the code the
+ * token-duration section names (concepts/delta-query-overview.md).
+ */
+function expired(freshness: TokenFreshness): GraphApiError {
+  return new GraphApiError(
+    410,
+    "syncStateNotFound",
+    "The sync state generation is not found. The delta token is expired and data must be synchronized again.",
+    { Location: freshness.restartUrl },
+  );
+}
+
+/** Reads a $skiptoken or $deltatoken and checks it belongs to this collection and is fresh. */
 export function readDeltaToken(
   raw: string,
   expected: { kind: DeltaState["kind"]; mailboxId: string; folderId?: string },
+  freshness?: TokenFreshness & { readonly deltaLink: boolean },
 ): DeltaState {
   const parsed = deltaStateSchema.safeParse(decodeToken(raw));
   if (
@@ -51,11 +77,19 @@ export function readDeltaToken(
       "The sync state token is not valid for this collection.",
     );
   }
+  const issuedAt = parsed.data.issuedAt ?? 0;
+  if (freshness) {
+    const now = Date.now();
+    if (issuedAt < freshness.expiredBefore) throw expired(freshness);
+    if (freshness.deltaLink && freshness.lifetimeMs > 0 && now - issuedAt > freshness.lifetimeMs) {
+      throw expired(freshness);
+    }
+  }
   return parsed.data;
 }
 
 export function writeDeltaToken(state: DeltaState): string {
-  return encodeToken(state);
+  return encodeToken({ ...state, issuedAt: Date.now() });
 }
 
 function compare(a: readonly [number, string], b: readonly [number, string]): number {

@@ -24,6 +24,9 @@ import { SimulatorInputError } from "./errors.js";
 import { Router } from "./http/router.js";
 import { createRequestHandler } from "./http/server.js";
 import { type InspectOptions, type InspectionReport, inspectMigration } from "./inspect.js";
+import { graphDescription } from "./metadata/description.js";
+import { type CallRecord, CallRecorder } from "./metadata/recorder.js";
+import { DescribedSurface } from "./metadata/surface-check.js";
 import { type MailboxMutations, createMutations } from "./mutate.js";
 import type { TenantSide } from "./model/types.js";
 import {
@@ -31,7 +34,9 @@ import {
   type LatencyOptions,
   NO_FAULTS,
   NO_LATENCY,
+  NO_REALISM,
   PUBLISHED_LIMITS,
+  type RealismOptions,
   type ThrottleLimits,
   checkLimits,
   checkRates,
@@ -43,7 +48,6 @@ import { batchRoutes } from "./routes/batch.js";
 import { importSessionRoutes } from "./routes/imports.js";
 import { itemRoutes } from "./routes/mailboxItems.js";
 import { folderRoutes } from "./routes/mailboxFolders.js";
-import { moveRoutes } from "./routes/mailboxMoves.js";
 import { sendMailRoutes } from "./routes/sendMail.js";
 import { userRoutes } from "./routes/users.js";
 import { type SimulatedAccount, seedWorld } from "./seed/tenant.js";
@@ -52,12 +56,15 @@ import { FaultInjector } from "./throttle/faults.js";
 import { MailboxThrottle } from "./throttle/mailboxThrottle.js";
 
 export type { FaultOptions, LatencyOptions, ThrottleLimits } from "./options.js";
-export { PUBLISHED_LIMITS, NO_FAULTS, NO_LATENCY } from "./options.js";
+export { PUBLISHED_LIMITS, NO_FAULTS, NO_LATENCY, NO_REALISM, REALISTIC } from "./options.js";
+export type { RealismOptions } from "./options.js";
 export type { AccountExpectation, SimulatedAccount } from "./seed/tenant.js";
 export type { InspectionEntry, InspectionReport, InspectOptions, FolderMismatch } from "./inspect.js";
 export type { Ceiling, MailboxCounters, SimulatorCounters } from "./counters.js";
 export type { AddItemOptions, MailboxMutations } from "./mutate.js";
 export type { SentMail } from "./state.js";
+export type { CallRecord, RefusedCall } from "./metadata/recorder.js";
+export { assertAllDescribed } from "./metadata/recorder.js";
 export { GraphSimulatorError, SimulatorInputError } from "./errors.js";
 
 export interface GraphSimulatorOptions {
@@ -85,6 +92,13 @@ export interface GraphSimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Lifetime of import URLs in seconds (default 3600). */
   importSessionSeconds?: number;
+  /**
+   * What a real tenant does that a plain seed leaves out: ids that change on move, expiring delta
+   * tokens, a full target mailbox, one outside the app's scope, a German target tenant,
+   * auto-expanding archives, search folders, slow provisioning, and the docs' reading of folders
+   * (`wellKnownName`). All off by default; `REALISTIC` turns them on.
+   */
+  realism?: Partial<RealismOptions>;
   logger?: Logger;
 }
 
@@ -120,6 +134,9 @@ export interface GraphSimulator {
   resetCounters(): void;
   /** sendMail calls observed. */
   sentMail(): readonly SentMail[];
+  /** Every call answered, by described operation, and every call refused as undescribed. */
+  calls(): CallRecord;
+  resetCalls(): void;
   setFaults(faults: Partial<FaultOptions>): void;
   setLimits(limits: Partial<ThrottleLimits>): void;
   setLatency(latency: Partial<LatencyOptions>): void;
@@ -161,6 +178,13 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const faults: FaultOptions = { ...NO_FAULTS, ...options.faults };
   checkRates(faults);
   const logger = (options.logger ?? createLogger()).child({ component: "graph-simulator" });
+  const realism: RealismOptions = { ...NO_REALISM, ...options.realism };
+  if (!Number.isFinite(realism.deltaTokenLifetimeSeconds) || realism.deltaTokenLifetimeSeconds < 0) {
+    throw new SimulatorInputError("realism.deltaTokenLifetimeSeconds must be a number >= 0");
+  }
+  if (!Number.isFinite(realism.provisioningDelaySeconds) || realism.provisioningDelaySeconds < 0) {
+    throw new SimulatorInputError("realism.provisioningDelaySeconds must be a number >= 0");
+  }
 
   const world = seedWorld({
     seed,
@@ -170,6 +194,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     archiveAllTargets: options.archiveAllTargets ?? false,
     anchorMs: SEED_ANCHOR_MS,
     maxItemBytes: limits.maxItemBytes,
+    ...(realism.localisedTarget ? { targetLocale: "de-DE" } : {}),
+    realism,
+    startMs: Date.now(),
   });
 
   const [serverCertificate, sourceCertificate, targetCertificate] = await Promise.all([
@@ -240,6 +267,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     throttle: new MailboxThrottle(limits, scaleWindows(limits, scale)),
     faults: new FaultInjector(seed, faults),
     counters,
+    surface: new DescribedSurface(graphDescription(), { wellKnownName: realism.docsReadings }),
+    recorder: new CallRecorder(),
     logger,
     inventory: world.accounts,
     sentMail: [],
@@ -249,6 +278,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     scaleWindows: scale,
     tokenLifetimeSeconds: positive("tokenLifetimeSeconds", options.tokenLifetimeSeconds ?? 3600, true),
     importSessionSeconds: positive("importSessionSeconds", options.importSessionSeconds ?? 3600, false),
+    realism,
+    deltaTokensExpiredBefore: 0,
   };
 
   const meanMovableItemBytes = (): number => {
@@ -289,6 +320,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       ),
     resetCounters: () => counters.reset(),
     sentMail: () => [...state.sentMail],
+    calls: () => state.recorder.snapshot(),
+    resetCalls: () => state.recorder.reset(),
     setFaults: (changes) => {
       const next = { ...state.faults.options, ...changes };
       checkRates(next);
@@ -336,6 +369,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     resetCounters: () => simulator.resetCounters(),
     // Mail bodies stay in memory; the admin interface shows who sent what to whom.
     sentMail: () => state.sentMail.map(({ body: _body, ...rest }) => rest),
+    calls: () => simulator.calls(),
     setFaults: (changes) => simulator.setFaults(changes),
     setLimits: (changes) => simulator.setLimits(changes),
   };
@@ -344,7 +378,6 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     ...userRoutes,
     ...folderRoutes,
     ...itemRoutes,
-    ...moveRoutes,
     ...importSessionRoutes,
     ...sendMailRoutes,
     ...batchRoutes(() => router),

@@ -7,7 +7,7 @@
 import { type ArchivePolicy, resolveArchivePolicy } from "./archivePolicy.js";
 import { SimulatorInputError } from "./errors.js";
 import { type FolderMismatch, compareFolders, pathsOf } from "./inspectFolders.js";
-import { folderPath } from "./model/mailbox.js";
+import { folderKey, folderPath } from "./model/mailbox.js";
 import type { Item, ItemOrigin, Mailbox, MailboxKind } from "./model/types.js";
 import { type SimulatorState, findUserAnywhere } from "./state.js";
 
@@ -53,11 +53,12 @@ export interface InspectOptions {
 
 const ARCHIVE_PREFIX = "archive:";
 
-/** An item with its mailbox and folder path. */
+/** An item with its (main) mailbox, folder path and folder place (see folderKey). */
 interface Located {
   readonly item: Item;
   readonly mailbox: Mailbox;
   readonly path: string;
+  readonly key: string;
 }
 
 /** A path as reported: archive paths carry the `archive:` prefix. */
@@ -78,12 +79,24 @@ function sourceKey({ mailbox, item }: Located): string {
   return originKey({ tenantId: mailbox.tenantId, mailboxId: mailbox.id, itemId: item.id });
 }
 
-function locate(mailboxes: readonly (Mailbox | undefined)[]): Located[] {
+/**
+ * Every item of these mailboxes, an auto-expanded archive's auxiliary archives included: their
+ * items are placed in the main archive's tree, where their folders are.
+ */
+function locate(mailboxes: readonly (Mailbox | undefined)[], all: ReadonlyMap<string, Mailbox>): Located[] {
   const out: Located[] = [];
   for (const mailbox of mailboxes) {
     if (!mailbox) continue;
-    for (const item of mailbox.items.values()) {
-      out.push({ item, mailbox, path: folderPath(mailbox, item.folderId) });
+    const holders = [mailbox, ...(mailbox.auxiliaries ?? []).flatMap((id) => all.get(id) ?? [])];
+    for (const holder of holders) {
+      for (const item of holder.items.values()) {
+        out.push({
+          item,
+          mailbox,
+          path: folderPath(mailbox, item.folderId),
+          key: folderKey(mailbox, item.folderId),
+        });
+      }
     }
   }
   return out;
@@ -164,7 +177,7 @@ function compareItems(
     const targetItemIds = copies.map((copy) => copy.item.id);
     if (copies.length > 1) report.duplicated.push({ ...entry, targetItemIds });
     const wrongMailbox = copies.find((copy) => copy.mailbox.kind !== expected);
-    const wrongFolder = copies.find((copy) => copy.path.toLowerCase() !== path.toLowerCase());
+    const wrongFolder = copies.find((copy) => copy.key !== source.key);
     const stale = copies.find((copy) => copy.item.origin?.version !== item.version);
     let reason: string | undefined;
     if (wrongMailbox) reason = wrongMailboxReason(source, wrongMailbox, policy);
@@ -201,7 +214,7 @@ export function inspectMigration(
     : undefined;
   const { maxItemBytes } = state.limits;
   const report = emptyReport(sourceUpn, targetUpn);
-  const sources = locate([sourcePrimary, sourceArchive]);
+  const sources = locate([sourcePrimary, sourceArchive], source.tenant.mailboxes);
   // The target archive is compared when something belongs there: the source archive or the policy.
   const archiveCompared = sourceArchive !== undefined || policy !== undefined;
 
@@ -224,7 +237,10 @@ export function inspectMigration(
     report.folderMismatches.push({ path: ARCHIVE_PREFIX, problem: "missingInTarget" });
   }
 
-  const targets = locate([targetPrimary, archiveCompared ? targetArchive : undefined]);
+  const targets = locate(
+    [targetPrimary, archiveCompared ? targetArchive : undefined],
+    target.tenant.mailboxes,
+  );
   compareItems(sources, targets, policy, maxItemBytes, report);
   const ok =
     report.missing.length === 0 &&

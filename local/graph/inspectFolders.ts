@@ -1,5 +1,8 @@
-/** Folder-tree comparison of the inspection: display-name paths (case-insensitive) and folder types. */
-import { folderPath, listFolders } from "./model/mailbox.js";
+/**
+ * Folder-tree comparison of the inspection: folders by their place (display names, case-insensitive,
+ * with Outlook's folders by well-known name, so a German Posteingang is an English Inbox) and type.
+ */
+import { folderKey, folderPath, listFolders } from "./model/mailbox.js";
 import type { Mailbox } from "./model/types.js";
 
 export interface FolderMismatch {
@@ -9,16 +12,23 @@ export interface FolderMismatch {
   readonly targetType?: string;
 }
 
-/** A mailbox's folders by lower-cased path, with the path as spelt and the folder class. */
+/** A mailbox's folders by place (see folderKey), with the path as spelt and the folder class. */
 export type FolderPaths = ReadonlyMap<string, { readonly path: string; readonly type: string }>;
 
 /** Every folder of a mailbox by path; empty for a mailbox that does not exist. */
 export function pathsOf(mailbox: Mailbox | undefined): FolderPaths {
   const paths = new Map<string, { path: string; type: string }>();
   if (!mailbox) return paths;
-  for (const folder of listFolders(mailbox)) {
-    const path = folderPath(mailbox, folder.id);
-    paths.set(path.toLowerCase(), { path, type: folder.folderClass });
+  // The tree under the top: search folders are outside it and are no folder to copy. Outlook's
+  // own folders come first, so a folder someone made under the same English name (an "Inbox"
+  // beside a German Posteingang) is the one that shows as a second, extra folder.
+  const folders = listFolders(mailbox).sort(
+    (a, b) => Number(b.wellKnownName !== undefined) - Number(a.wellKnownName !== undefined),
+  );
+  for (const folder of folders) {
+    let key = folderKey(mailbox, folder.id);
+    for (let copy = 2; paths.has(key); copy += 1) key = `${folderKey(mailbox, folder.id)}#${copy}`;
+    paths.set(key, { path: folderPath(mailbox, folder.id), type: folder.folderClass });
   }
   return paths;
 }

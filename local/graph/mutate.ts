@@ -4,9 +4,11 @@
  * are display names joined by "/", prefixed with "archive:" for the in-place archive.
  */
 import { SimulatorInputError } from "./errors.js";
+import { expandArchive } from "./seed/tenant.js";
 import {
   addFolder,
   addItem,
+  addSearchFolder,
   deleteFolder,
   deleteItem,
   findFolderByPath,
@@ -25,6 +27,8 @@ export interface AddItemOptions {
   size?: number;
   /** Received time (default now). */
   receivedDateTime?: Date | string;
+  /** Creation time (default the received time; later for mail restored or imported since). */
+  createdDateTime?: Date | string;
   subject?: string;
 }
 
@@ -33,7 +37,8 @@ export interface MailboxMutations {
   addItem(upn: string, folderPath: string, options?: AddItemOptions): string;
   /** Changes an item's content: new version and change key. */
   updateItem(upn: string, itemId: string): void;
-  moveItem(upn: string, itemId: string, toFolderPath: string): void;
+  /** Moves an item; returns its id after the move (a new one when ids change on move). */
+  moveItem(upn: string, itemId: string, toFolderPath: string): string;
   deleteItem(upn: string, itemId: string): void;
   renameFolder(upn: string, path: string, newName: string): void;
   /** Moves a folder under another ("" for the top level). */
@@ -41,6 +46,18 @@ export interface MailboxMutations {
   deleteFolder(upn: string, path: string): void;
   /** Adds a folder under `parentPath` ("" for the top level) and returns its id. */
   addFolder(upn: string, parentPath: string, name: string, folderClass?: FolderClass): string;
+  /** Adds a search folder showing these items (a listing includes it; it holds none of its own). */
+  addSearchFolder(upn: string, name: string, itemIds: readonly string[]): string;
+  /** Every delta token handed out so far expires: the next use answers 410 Gone. */
+  expireDeltaTokens(): void;
+  /** Gives the user's primary mailbox a quota in bytes (undefined: none). */
+  setQuota(upn: string, bytes: number | undefined): void;
+  /** Puts the user's mailbox (`archive:` for the archive) under a hold: deletes answer 403. */
+  setHold(upn: string, which: "primary" | "archive", onHold: boolean): void;
+  /** Leaves the user's primary mailbox out of (or back in) the target app's management scope. */
+  setOutsideScope(upn: string, outside: boolean): void;
+  /** Expands an archive folder (`archive:` path) into a new auxiliary archive. */
+  expandArchiveFolder(upn: string, path: string): void;
 }
 
 const ARCHIVE_PREFIX = "archive:";
@@ -79,19 +96,32 @@ export function createMutations(state: SimulatorState): MailboxMutations {
     for (const id of [found.user.primaryMailboxId, found.user.archiveMailboxId]) {
       const mailbox = id ? found.tenant.mailboxes.get(id) : undefined;
       if (mailbox?.items.has(itemId)) return mailbox;
+      for (const auxId of mailbox?.auxiliaries ?? []) {
+        const aux = found.tenant.mailboxes.get(auxId);
+        if (aux?.items.has(itemId)) return aux;
+      }
     }
     throw new SimulatorInputError(`${upn} has no item ${itemId}`);
   };
+  const primaryOf = (upn: string, which: "primary" | "archive" = "primary"): Mailbox =>
+    mailboxFor(upn, which === "archive" ? ARCHIVE_PREFIX : "").mailbox;
 
   return {
     addItem(upn, path, options = {}) {
       const { mailbox, folder } = folderAt(upn, path);
       const received =
         options.receivedDateTime === undefined ? Date.now() : new Date(options.receivedDateTime).getTime();
-      return addItem(mailbox, folder.id, {
+      const home =
+        folder.expandedTo === undefined
+          ? mailbox
+          : state.tenants[mailbox.side].mailboxes.get(folder.expandedTo);
+      return addItem(home ?? mailbox, folder.id, {
         itemClass: options.itemClass ?? ITEM_FOR_FOLDER[folder.folderClass],
         size: options.size ?? 20_000,
         receivedMs: received,
+        ...(options.createdDateTime === undefined
+          ? {}
+          : { createdMs: new Date(options.createdDateTime).getTime() }),
         subject: options.subject ?? "Added after the first copy",
       }).id;
     },
@@ -102,7 +132,7 @@ export function createMutations(state: SimulatorState): MailboxMutations {
       const mailbox = mailboxOfItem(upn, itemId);
       const { mailbox: targetMailbox, folder } = folderAt(upn, toPath);
       if (targetMailbox !== mailbox) throw new SimulatorInputError("items move only within one mailbox");
-      moveItem(mailbox, itemId, folder.id);
+      return moveItem(mailbox, itemId, folder.id, state.realism.idsChangeOnMove).id;
     },
     deleteItem(upn, itemId) {
       deleteItem(mailboxOfItem(upn, itemId), itemId);
@@ -121,6 +151,29 @@ export function createMutations(state: SimulatorState): MailboxMutations {
     deleteFolder(upn, path) {
       const { mailbox, folder } = folderAt(upn, path);
       deleteFolder(mailbox, folder.id);
+    },
+    addSearchFolder(upn, name, itemIds) {
+      return addSearchFolder(primaryOf(upn), name, itemIds).id;
+    },
+    expireDeltaTokens() {
+      state.deltaTokensExpiredBefore = Date.now() + 1;
+    },
+    setQuota(upn, bytes) {
+      const mailbox = primaryOf(upn);
+      if (bytes === undefined) delete mailbox.quotaBytes;
+      else mailbox.quotaBytes = bytes;
+    },
+    setHold(upn, which, onHold) {
+      primaryOf(upn, which).onHold = onHold;
+    },
+    setOutsideScope(upn, outside) {
+      primaryOf(upn).outsideAppScope = outside;
+    },
+    expandArchiveFolder(upn, path) {
+      const { mailbox, folder } = folderAt(upn, path);
+      if (mailbox.kind !== "archive") throw new SimulatorInputError(`${path} is not an archive folder`);
+      const found = findUserAnywhere(state, upn);
+      if (found) expandArchive(found.tenant, mailbox, folder.id);
     },
     addFolder(upn, parentPath, name, folderClass) {
       const { mailbox, parentId } = parentAt(upn, parentPath);

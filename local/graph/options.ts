@@ -104,3 +104,52 @@ export function checkLimits(limits: ThrottleLimits): void {
       throw new SimulatorInputError(`limits.${name} must be a number > 0`);
   }
 }
+
+/**
+ * What a real tenant does that a plain seed leaves out. Each is off by default, so a seed gives
+ * the same tenant as before; `REALISTIC` turns every one on (`npm start -- --realistic`).
+ */
+export interface RealismOptions {
+  /** Items get a new id when they move, as Exchange's default (not immutable) ids do. */
+  idsChangeOnMove: boolean;
+  /** Delta links older than this answer 410 Gone (`syncStateNotFound`); 0 keeps them forever. */
+  deltaTokenLifetimeSeconds: number;
+  /** One healthy account's target mailbox has room for about half its source: ErrorQuotaExceeded. */
+  fullTarget: boolean;
+  /** One healthy account's target mailbox is outside the target app's RBAC for Applications scope. */
+  outsideScope: boolean;
+  /** The target tenant is German: Outlook's folders are Posteingang, Gesendete Elemente, ... */
+  localisedTarget: boolean;
+  /** Archives are auto-expanding: a folder of each archive lives in an auxiliary archive. */
+  autoExpandingArchives: boolean;
+  /** Source mailboxes have search folders, which folder listings include. */
+  searchFolders: boolean;
+  /** A couple of healthy accounts' target mailboxes appear this long after the simulator starts. */
+  provisioningDelaySeconds: number;
+  /** Folders carry `wellKnownName`, as the documentation (not the metadata) has it. */
+  docsReadings: boolean;
+}
+
+export const NO_REALISM: Readonly<RealismOptions> = Object.freeze({
+  idsChangeOnMove: false,
+  deltaTokenLifetimeSeconds: 0,
+  fullTarget: false,
+  outsideScope: false,
+  localisedTarget: false,
+  autoExpandingArchives: false,
+  searchFolders: false,
+  provisioningDelaySeconds: 0,
+  docsReadings: false,
+});
+
+export const REALISTIC: Readonly<RealismOptions> = Object.freeze({
+  idsChangeOnMove: true,
+  deltaTokenLifetimeSeconds: 3,
+  fullTarget: true,
+  outsideScope: true,
+  localisedTarget: true,
+  autoExpandingArchives: true,
+  searchFolders: true,
+  provisioningDelaySeconds: 15,
+  docsReadings: false,
+});

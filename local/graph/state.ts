@@ -7,8 +7,10 @@ import type { AppDirectory } from "./auth/apps.js";
 import type { TokenService } from "./auth/tokens.js";
 import type { Counters } from "./counters.js";
 import type { Mailbox, Tenant, TenantSide, User } from "./model/types.js";
-import type { LatencyOptions, ThrottleLimits } from "./options.js";
+import type { LatencyOptions, RealismOptions, ThrottleLimits } from "./options.js";
 import type { SimulatedAccount } from "./seed/tenant.js";
+import type { CallRecorder } from "./metadata/recorder.js";
+import type { DescribedSurface } from "./metadata/surface-check.js";
 import type { FaultInjector } from "./throttle/faults.js";
 import type { MailboxThrottle } from "./throttle/mailboxThrottle.js";
 
@@ -53,6 +55,10 @@ export interface SimulatorState {
   readonly throttle: MailboxThrottle;
   readonly faults: FaultInjector;
   readonly counters: Counters;
+  /** Microsoft's description of the Graph surface; every request is held against it. */
+  readonly surface: DescribedSurface;
+  /** Every call answered, by described operation, and every call refused as undescribed. */
+  readonly recorder: CallRecorder;
   readonly logger: Logger;
   readonly inventory: readonly SimulatedAccount[];
   readonly sentMail: SentMail[];
@@ -63,6 +69,10 @@ export interface SimulatorState {
   scaleWindows: number;
   tokenLifetimeSeconds: number;
   importSessionSeconds: number;
+  /** What a real tenant does that the plain seed leaves out (see RealismOptions). */
+  readonly realism: RealismOptions;
+  /** Delta tokens handed out before this instant have expired (`mutate.expireDeltaTokens`). */
+  deltaTokensExpiredBefore: number;
 }
 
 /** The tenant with this id or verified domain. */

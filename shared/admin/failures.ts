@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Account } from "../domain/index.js";
+import { FAILURE_HINTS } from "../transfer/errors.js";
 import type { AdminPorts } from "./ports.js";
 
 const PAGE = 500;
@@ -23,6 +24,8 @@ export interface FailureGroup {
   /** 8 hex digits; stable for the same class and reason. */
   readonly id: string;
   readonly failureClass: string;
+  /** What an operator does about this class of failure, when mailferry knows. */
+  readonly hint?: string;
   /** The reason with its figures replaced by `#`. */
   readonly reason: string;
   readonly count: number;
@@ -38,6 +41,13 @@ export interface FailureReport {
 /** A reason with its figures replaced, so that the same kind of failure groups together. */
 export function reasonPattern(message: string): string {
   return message.replace(/\d+(?:[.,]\d+)*/g, "#").trim();
+}
+
+/** The fix hint of a failure class, if it is one mailferry raises. */
+export function hintFor(failureClass: string): string | undefined {
+  return Object.hasOwn(FAILURE_HINTS, failureClass)
+    ? FAILURE_HINTS[failureClass as keyof typeof FAILURE_HINTS]
+    : undefined;
 }
 
 /** The group id of a failure class and reason. */
@@ -112,7 +122,12 @@ export async function failureGroups(
   return {
     total,
     groups: [...groups.entries()]
-      .map(([id, group]) => ({ id, ...group, waves: [...group.waves].sort() }))
+      .map(([id, group]) => ({
+        id,
+        ...group,
+        ...(hintFor(group.failureClass) === undefined ? {} : { hint: hintFor(group.failureClass) }),
+        waves: [...group.waves].sort(),
+      }))
       .sort((a, b) => b.count - a.count || a.failureClass.localeCompare(b.failureClass)),
   };
 }

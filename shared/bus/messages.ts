@@ -26,6 +26,11 @@ export const moveMessageV1 = z.strictObject({
    * MessageId, or the broker would drop the re-send as a duplicate of the lost message.
    */
   resend: z.number().int().min(1).optional(),
+  /**
+   * Set while pre-flight waits for a target mailbox still being provisioned: when it first found
+   * the user licensed without one (epoch seconds), so the wait is bounded.
+   */
+  waitingSince: z.number().int().min(0).optional(),
 });
 
 export type MoveMessage = z.infer<typeof moveMessageV1>;

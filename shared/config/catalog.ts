@@ -253,6 +253,21 @@ export const SETTINGS: readonly SettingDefinition[] = [
     readBy: "app",
     description: "Items per delta page (default 100).",
   },
+  {
+    name: "MAILFERRY_MAILBOX_WAIT_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description:
+      "How long pre-flight waits for a licensed user's mailbox to be provisioned before failing it as MailboxNotFound (default 7200).",
+  },
+  {
+    name: "MAILFERRY_MAILBOX_RECHECK_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "How often pre-flight looks again for a mailbox still being provisioned (default 300).",
+  },
   // Schedule.
   {
     name: "MAILFERRY_TIME_ZONE",

@@ -21,6 +21,13 @@ export interface PipelineSettings {
   readonly graphWindowScale: number;
   /** Items per delta page. */
   readonly pageSize: number;
+  /**
+   * How long pre-flight waits for a licensed user's mailbox to be provisioned (Exchange Online
+   * takes minutes after a licence is assigned) before failing the account as MailboxNotFound.
+   */
+  readonly mailboxWaitMs: number;
+  /** How often pre-flight looks again meanwhile (the slice is rescheduled, never slept through). */
+  readonly mailboxRecheckMs: number;
 }
 
 const share = z.coerce.number().gt(0).lte(1);
@@ -50,5 +57,7 @@ export function readPipelineSettings(env: Env): PipelineSettings {
     unhealthyShare: parseSetting(env, "MAILFERRY_UNHEALTHY_SHARE", share, 0.05),
     graphWindowScale: parseSetting(env, "MAILFERRY_GRAPH_WINDOW_SCALE", z.coerce.number().gt(0).lte(1), 1),
     pageSize: parseSetting(env, "MAILFERRY_PAGE_SIZE", z.coerce.number().int().min(1).max(1000), 100),
+    mailboxWaitMs: parseSetting(env, "MAILFERRY_MAILBOX_WAIT_SECONDS", positiveInt, 2 * 3600) * 1000,
+    mailboxRecheckMs: parseSetting(env, "MAILFERRY_MAILBOX_RECHECK_SECONDS", positiveInt, 300) * 1000,
   };
 }

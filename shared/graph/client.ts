@@ -66,25 +66,62 @@ function graphOrigin(baseUrl: string): string {
   return url.origin;
 }
 
-/** Last link of the middleware chain: sends the request through undici with our dispatcher. */
+/** Redirects followed for one request. */
+const MAX_REDIRECTS = 3;
+
+/**
+ * Where a redirect may be followed: an expanded archive folder answers 308 with the same path
+ * under the auxiliary archive's mailbox id (concepts/handle-archive-mailbox-redirects.md). Only
+ * 307/308 (the method and body stay), only to the same Graph host, and only into the mailbox API:
+ * the request carries the bearer token.
+ */
+export function mailboxRedirect(status: number, location: string | null, from: string): string | undefined {
+  if ((status !== 307 && status !== 308) || !location) return undefined;
+  let url: URL;
+  try {
+    url = new URL(location, from);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== new URL(from).origin) return undefined;
+  if (!/^\/(v1\.0|beta)\/admin\/exchange\/mailboxes\//i.test(url.pathname)) return undefined;
+  return url.toString();
+}
+
+/**
+ * Last link of the middleware chain: sends the request through undici with our dispatcher. No
+ * redirect is followed silently; an archive redirect is followed here after checking where it
+ * leads (mailboxRedirect), any other comes back as the answer.
+ */
 class UndiciFetchHandler implements Middleware {
   constructor(private readonly dispatcher: Dispatcher) {}
 
   async execute(context: Context): Promise<void> {
     // The SDK passes a URL string; the declared type also allows a Request.
     const request: unknown = context.request;
-    const url = typeof request === "string" ? request : (request as Request).url;
+    let url = typeof request === "string" ? request : (request as Request).url;
     const options = context.options ?? {};
-    const response = await undiciFetch(url, {
-      method: options.method ?? "GET",
-      headers: options.headers as Record<string, string> | undefined,
-      body: options.body as string | Uint8Array | null | undefined,
-      redirect: options.redirect ?? "follow",
-      signal: options.signal ?? null,
-      dispatcher: this.dispatcher,
-    });
-    // undici's Response implements the same WHATWG interface as Node's global one.
-    context.response = response as unknown as Response;
+    for (let hop = 0; ; hop += 1) {
+      const response = await undiciFetch(url, {
+        method: options.method ?? "GET",
+        headers: options.headers as Record<string, string> | undefined,
+        body: options.body as string | Uint8Array | null | undefined,
+        redirect: "manual",
+        signal: options.signal ?? null,
+        dispatcher: this.dispatcher,
+      });
+      const next =
+        hop < MAX_REDIRECTS
+          ? mailboxRedirect(response.status, response.headers.get("location"), url)
+          : undefined;
+      if (next === undefined) {
+        // undici's Response implements the same WHATWG interface as Node's global one.
+        context.response = response as unknown as Response;
+        return;
+      }
+      await response.body?.cancel();
+      url = next;
+    }
   }
 }
 

@@ -13,6 +13,12 @@ export const moveCheckpoint = z.object({
   targetMailboxId: z.string(),
   sourceArchiveMailboxId: z.string().optional(),
   targetArchiveMailboxId: z.string().optional(),
+  /**
+   * Under the wave's age policy: items received before this time (ISO, a UTC midnight) go to the
+   * target archive. Fixed once for the account, because the delta that finds the younger items
+   * filters on it and keeps that filter in its links.
+   */
+  archiveCutoff: z.string().optional(),
   /** Items the source mailbox (and archive) held at pre-flight, from the folder listing. */
   expectedItems: z.number().int().min(0).optional(),
   /** Finalize actions already done for this attempt; each runs once. */

@@ -37,6 +37,14 @@ export interface MailboxesOptions {
   readonly knownFolders: (key: MailboxKey) => readonly FolderCheckpoint[] | undefined;
 }
 
+/**
+ * The age policy's cutoff for an account: `months` calendar months before `now`. Taken once, at
+ * the account's first slice, and kept in its checkpoint.
+ */
+export function archiveCutoff(now: Date, months: number): string {
+  return new Date(monthsBefore(now.getTime(), months)).toISOString();
+}
+
 function addSlice(total: SliceProgress, part: SliceProgress): SliceProgress {
   const sum = { ...total };
   for (const field of Object.keys(part) as (keyof SliceProgress)[]) {
@@ -54,15 +62,16 @@ export async function transferMailboxes(
   checkpoint: MoveCheckpoint,
   options: MailboxesOptions,
 ): Promise<MailboxesOutcome> {
-  const side = (graph: Services["source"], mailboxId: string): FolderSide => ({
-    api: graph.api,
+  // In-place archives are served by beta only: their sides call the mailbox API there.
+  const side = (graph: Services["source"], mailboxId: string, archive = false): FolderSide => ({
+    api: archive ? graph.api.forArchives() : graph.api,
     mailboxId,
     governor: graph.governors.for(mailboxId),
   });
   const targetArchive =
     checkpoint.targetArchiveMailboxId === undefined
       ? undefined
-      : side(services.target, checkpoint.targetArchiveMailboxId);
+      : side(services.target, checkpoint.targetArchiveMailboxId, true);
   const pairs: {
     which: "primary" | "archive";
     source: FolderSide;
@@ -79,7 +88,7 @@ export async function transferMailboxes(
   if (checkpoint.sourceArchiveMailboxId !== undefined && targetArchive) {
     pairs.push({
       which: "archive",
-      source: side(services.source, checkpoint.sourceArchiveMailboxId),
+      source: side(services.source, checkpoint.sourceArchiveMailboxId, true),
       target: targetArchive,
     });
   }
@@ -113,7 +122,7 @@ export async function transferMailboxes(
         ? {
             archive: {
               side: pair.ageArchive,
-              olderThanMs: monthsBefore(services.now().getTime(), wave.archiveAgeMonths),
+              cutoff: checkpoint.archiveCutoff ?? archiveCutoff(services.now(), wave.archiveAgeMonths),
             },
           }
         : {}),

@@ -10,11 +10,12 @@ import { ConcurrencyConflictError } from "../store/errors.js";
 import { passOf, type Account, type Progress, type ProgressUpdate, type Wave } from "../domain/index.js";
 import { nextMoveMessage, parseMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { Services } from "../runtime/services.js";
-import { PermanentTransferError, ThrottledError } from "../transfer/errors.js";
+import { MailboxProvisioningError, PermanentTransferError, ThrottledError } from "../transfer/errors.js";
+import { mailboxWait } from "./provisioning.js";
 import { readCheckpoint, type MoveCheckpoint } from "./checkpoint.js";
 import { finalizeCutover, hasFinalizeWork } from "./finalize.js";
 import { folderMemoryOf } from "./folder-memory.js";
-import { listBadItems, transferMailboxes, type MailboxesOutcome } from "./mailboxes.js";
+import { archiveCutoff, listBadItems, transferMailboxes, type MailboxesOutcome } from "./mailboxes.js";
 import { preflight } from "./preflight.js";
 import type { Logger } from "../telemetry/logger.js";
 import { metrics } from "../telemetry/metrics.js";
@@ -82,6 +83,29 @@ export async function runMove(
   } catch (error) {
     if (error instanceof PermanentTransferError)
       return await failAccount(services, message, invocation, error, log);
+    if (error instanceof MailboxProvisioningError) {
+      const wait = mailboxWait(message.waitingSince, services.now(), services.pipeline);
+      if (wait.kind === "give up") {
+        const failure = new PermanentTransferError(
+          "MailboxNotFound",
+          `the ${error.side} user is licensed but Exchange Online had not provisioned its mailbox after ${wait.waitedMinutes} minutes`,
+          "MailboxNotFound",
+          { cause: error },
+        );
+        return await failAccount(services, message, invocation, failure, log);
+      }
+      log.info("the mailbox is still being provisioned; looking again later", { at: wait.at.toISOString() });
+      await accounts.release(message.accountId, invocation.invocationId, services.now());
+      await services.moves.schedule(
+        {
+          ...message,
+          waitingSince: wait.waitingSince,
+          resend: Math.max(1, Math.floor(wait.at.getTime() / 1000)),
+        },
+        wait.at,
+      );
+      return "scheduled";
+    }
     if (error instanceof ThrottledError) {
       // Throttled before the copy began (pre-flight): the same slice again at Retry-After, under
       // a new MessageId, instead of burning deliveries towards the dead-letter queue.
@@ -146,6 +170,9 @@ async function moveSlice(
   const fresh = account.checkpoint === undefined;
   if (checkpoint === undefined)
     checkpoint = await preflight(account, wave, services.source.api, services.target.api);
+  if (wave.archiveAgeMonths !== undefined && checkpoint.archiveCutoff === undefined) {
+    checkpoint = { ...checkpoint, archiveCutoff: archiveCutoff(services.now(), wave.archiveAgeMonths) };
+  }
   // The pre-flight's findings go with the status change when there is one: one write, not two.
   const findings = preflighted ? { checkpoint: JSON.stringify(checkpoint) } : undefined;
   if (account.status === "Queued") {

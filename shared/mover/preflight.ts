@@ -1,5 +1,5 @@
 import type { Account, WaveRecord } from "../domain/index.js";
-import { PermanentTransferError } from "../transfer/errors.js";
+import { MailboxProvisioningError, PermanentTransferError } from "../transfer/errors.js";
 import type { MailboxApi } from "../transfer/mailbox-api.js";
 import type { MoveCheckpoint } from "./checkpoint.js";
 import { withTransientRetry } from "../transfer/retry.js";
@@ -53,7 +53,9 @@ export async function preflight(
     throw new PermanentTransferError("MailboxNotFound", "the source user has no mailbox", "MailboxNotFound");
   }
   if (!targetMailbox?.primaryMailboxId) {
-    throw new PermanentTransferError("MailboxNotFound", "the target user has no mailbox", "MailboxNotFound");
+    // Licensed, yet no mailbox: Exchange Online provisions one minutes after a licence is assigned.
+    // The mover looks again later, within a bound, instead of failing the account now.
+    throw new MailboxProvisioningError("target");
   }
   const sourceArchive = sourceMailbox.inPlaceArchiveMailboxId ?? undefined;
   const targetArchive = targetMailbox.inPlaceArchiveMailboxId ?? undefined;

@@ -43,6 +43,7 @@ export function createMailboxApi(connection: GraphConnection): MailboxApi {
     createGraphClient(connection, { credential }),
     createGraphClient(connection, { credential, version: "beta" }),
     createImportPoster(connection),
+    { graphOrigin: new URL(connection.baseUrl).origin },
   );
 }
 

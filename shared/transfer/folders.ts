@@ -1,12 +1,17 @@
 import type { Logger } from "../telemetry/logger.js";
 import type { MailboxGovernor } from "../graph/governor.js";
-import type { MailboxFolder, MailboxOperations } from "./mailbox-api.js";
+import {
+  MSG_FOLDER_ROOT,
+  WELL_KNOWN_FOLDERS,
+  type MailboxFolder,
+  type MailboxOperations,
+} from "./mailbox-api.js";
 import { ItemRejectedError, PermanentTransferError } from "./errors.js";
+import { withTransientRetry } from "./retry.js";
+import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "./state/port.js";
 
 /** Numbered names tried for a folder whose name is taken in the target. */
 const MAX_NAME_COPIES = 5;
-import { withTransientRetry } from "./retry.js";
-import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "./state/port.js";
 
 export interface FolderSide {
   readonly api: MailboxOperations;
@@ -17,13 +22,22 @@ export interface FolderSide {
 interface PlacedFolder {
   readonly folder: MailboxFolder;
   readonly parentId: string | undefined;
+  /** Display names from the top, as the source shows them: `Inbox/Projects`. */
   readonly path: string;
+  /**
+   * What identifies the place across mailboxes, lower case: Outlook's folders by their English
+   * names (`inbox/projects`), since their display names are localised (a German mailbox's Inbox
+   * is "Posteingang"), other folders by display name.
+   */
+  readonly key: string;
+  /** An Outlook folder at the top, known by its well-known name. */
+  readonly wellKnown: boolean;
 }
 
 /** What a pass start did to the folder tree. */
 export interface FolderChanges {
   readonly created: number;
-  /** Target folders renamed or moved because the source's were. */
+  /** Target folders renamed or rebuilt at a new place because the source's were. */
   readonly restructured: number;
   /** Source folders gone since the last pass (their target folders deleted only when mirroring). */
   readonly removed: number;
@@ -63,68 +77,206 @@ function nameOf(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** Lists a mailbox's folders with their paths, parents before children. */
-async function placedFolders(side: FolderSide, deadline: number): Promise<PlacedFolder[]> {
+/** A mailbox's folder listing, with what tells its well-known folders and its top apart. */
+interface FolderListing {
+  readonly side: FolderSide;
+  readonly folders: readonly MailboxFolder[];
+  /** Whether the listing carries `wellKnownName` (the documentation's reading of mailboxFolder). */
+  readonly namesWellKnown: boolean;
+}
+
+async function listing(side: FolderSide, deadline: number): Promise<FolderListing> {
   const folders = await withTransientRetry(
     () => side.api.listFolders(side.mailboxId, side.governor),
     deadline,
     side.governor,
   );
-  const byId = new Map(folders.map((folder) => [folder.id, folder]));
+  return { side, folders, namesWellKnown: folders.some((folder) => folder.wellKnownName !== undefined) };
+}
+
+/** Well-known names by folder id (top-level folders only). */
+type WellKnownNames = ReadonlyMap<string, string>;
+
+/**
+ * The mailbox's well-known folders. From the listing when it names them; otherwise each
+ * well-known name is read as a folder path (a well-known name stands for the folder's id).
+ */
+async function wellKnownOf(list: FolderListing, deadline: number): Promise<WellKnownNames> {
+  const names = new Map<string, string>();
+  if (list.namesWellKnown) {
+    for (const folder of list.folders) {
+      if (folder.wellKnownName) names.set(folder.id, folder.wellKnownName.toLowerCase());
+    }
+    return names;
+  }
+  const { side } = list;
+  const found = await withTransientRetry(
+    () => side.api.wellKnownFolders(side.mailboxId, Object.keys(WELL_KNOWN_FOLDERS), side.governor),
+    deadline,
+    side.governor,
+  );
+  for (const [name, folder] of found) names.set(folder.id, name);
+  return names;
+}
+
+/** The id of the top of the mailbox's folder tree (msgfolderroot). */
+async function rootOf(list: FolderListing, deadline: number): Promise<string | undefined> {
+  const { side } = list;
+  const found = await withTransientRetry(
+    () => side.api.wellKnownFolders(side.mailboxId, [MSG_FOLDER_ROOT], side.governor),
+    deadline,
+    side.governor,
+  );
+  return found.get(MSG_FOLDER_ROOT)?.id;
+}
+
+/** The parent, outside the listing, that a folder's chain of listed parents ends at. */
+function topsOf(list: FolderListing): Map<string, string | undefined> {
+  const byId = new Map(list.folders.map((folder) => [folder.id, folder]));
+  const tops = new Map<string, string | undefined>();
+  for (const folder of list.folders) {
+    let current = folder;
+    for (let depth = 0; depth < 1_000; depth += 1) {
+      const parent = current.parentFolderId ? byId.get(current.parentFolderId) : undefined;
+      if (!parent) break;
+      current = parent;
+    }
+    tops.set(folder.id, current.parentFolderId ?? undefined);
+  }
+  return tops;
+}
+
+/**
+ * The folders of the mailbox's folder tree, parents before children, keyed with `names` (when
+ * given) for their well-known folders. A listing includes search folders
+ * (api-reference/v1.0/api/mailbox-list-folders.md), which hang outside the tree the user's mail
+ * is in: their items live in other folders, and copying them would copy those items twice. So a
+ * folder whose chain of parents does not reach the top of the tree (`rootId`) is left out.
+ */
+function placedFolders(
+  list: FolderListing,
+  rootId: string | undefined,
+  names: WellKnownNames | undefined,
+): PlacedFolder[] {
+  const byId = new Map(list.folders.map((folder) => [folder.id, folder]));
+  const tops = topsOf(list);
   const placed = new Map<string, PlacedFolder>();
   const place = (folder: MailboxFolder): PlacedFolder => {
-    const known = placed.get(folder.id);
-    if (known) return known;
+    const existing = placed.get(folder.id);
+    if (existing) return existing;
     const parent = folder.parentFolderId ? byId.get(folder.parentFolderId) : undefined;
     const parentPlaced = parent ? place(parent) : undefined;
+    const wellKnownName = parent ? undefined : names?.get(folder.id);
+    const english = wellKnownName === undefined ? undefined : WELL_KNOWN_FOLDERS[wellKnownName];
+    const segment = (english ?? folder.displayName).toLowerCase();
     const result: PlacedFolder = {
       folder,
       parentId: parent?.id,
       path: parentPlaced ? `${parentPlaced.path}/${folder.displayName}` : folder.displayName,
+      key: parentPlaced ? `${parentPlaced.key}/${segment}` : segment,
+      wellKnown: english !== undefined,
     };
     placed.set(folder.id, result);
     return result;
   };
-  return byDepth(folders.map(place));
+  const inTree = list.folders.filter((folder) => rootId === undefined || tops.get(folder.id) === rootId);
+  return byDepth(inTree.map(place));
+}
+
+/** Reads a side's tree; its top and well-known folders are resolved once, and only when needed. */
+class SideTree {
+  private root: Promise<string | undefined> | undefined;
+  private names: Promise<WellKnownNames> | undefined;
+
+  constructor(
+    readonly side: FolderSide,
+    private readonly deadline: number,
+  ) {}
+
+  /**
+   * The tree's folders. `keyed` resolves the well-known folders (for matching another mailbox's
+   * tree); `needsKeys` asks, once the folders are known, whether keys are needed after all.
+   */
+  async read(keyed: boolean | ((placed: readonly PlacedFolder[]) => boolean)): Promise<PlacedFolder[]> {
+    const list = await listing(this.side, this.deadline);
+    const tops = new Set(topsOf(list).values());
+    // One unlisted parent is the top of the tree; more mean folders outside it (search folders).
+    let rootId = tops.size === 1 ? [...tops][0] : undefined;
+    if (tops.size > 1 && list.namesWellKnown) {
+      // Outlook's folders hang under the top: the listing tells which of the parents it is.
+      const outlook = list.folders.find(
+        (folder) => folder.wellKnownName && WELL_KNOWN_FOLDERS[folder.wellKnownName.toLowerCase()],
+      );
+      rootId = outlook?.parentFolderId ?? undefined;
+    }
+    if (tops.size > 1 && rootId === undefined) {
+      this.root ??= rootOf(list, this.deadline);
+      rootId = await this.root;
+    }
+    if (list.namesWellKnown) return placedFolders(list, rootId, await wellKnownOf(list, this.deadline));
+    if (keyed === false) return placedFolders(list, rootId, undefined);
+    if (keyed !== true) {
+      const plain = placedFolders(list, rootId, undefined);
+      if (!keyed(plain)) return plain;
+    }
+    this.names ??= wellKnownOf(list, this.deadline);
+    return placedFolders(list, rootId, await this.names);
+  }
 }
 
 /**
- * Folder paths of a target mailbox, created where missing, parents before children. Existing
- * folders are matched by path (well-known folders such as Inbox exist already), so running it
- * again after a crash never creates a folder twice.
+ * Folder places of a target mailbox, created where missing, parents before children. Existing
+ * folders are matched by key (well-known folders such as Inbox exist already, under a localised
+ * name), so running it again after a crash never creates a folder twice.
  */
 class TargetTree {
-  private byPath: Promise<Map<string, string>> | undefined;
+  private byKey: Promise<Map<string, string>> | undefined;
+  private readonly tree: SideTree;
   created = 0;
 
   constructor(
     private readonly side: FolderSide,
     private readonly deadline: number,
-  ) {}
+  ) {
+    this.tree = new SideTree(side, deadline);
+  }
 
-  /** The target's folders by lower-case path, listed once however many folders ask at once. */
-  paths(): Promise<Map<string, string>> {
-    this.byPath ??= placedFolders(this.side, this.deadline).then(
-      (placed) => new Map(placed.map((entry) => [entry.path.toLowerCase(), entry.folder.id])),
-    );
-    return this.byPath;
+  /** The target's folders by key, listed once however many folders ask at once. */
+  keys(): Promise<Map<string, string>> {
+    // Outlook's own folder wins a key that a folder made under its English name shares (an
+    // "Inbox" someone made beside a German Posteingang).
+    this.byKey ??= this.tree.read(true).then((placed) => {
+      const byKey = new Map<string, string>();
+      for (const entry of [...placed].sort((a, b) => Number(a.wellKnown) - Number(b.wellKnown))) {
+        byKey.set(entry.key, entry.folder.id);
+      }
+      return byKey;
+    });
+    return this.byKey;
+  }
+
+  /** Forgets a deleted folder and its subtree, so a folder made at its place is not matched to it. */
+  async forget(folderId: string): Promise<void> {
+    const keys = await this.keys();
+    const at = [...keys.entries()].find(([, id]) => id === folderId)?.[0];
+    if (at === undefined) return;
+    for (const key of [...keys.keys()]) if (key === at || key.startsWith(`${at}/`)) keys.delete(key);
   }
 
   /**
-   * The folder at `path`, created under `parentId` (undefined: top level) when missing or when
-   * the folder there is `taken` by another source folder.
+   * The folder at `placed`'s key, created under `parentId` (undefined: top level) when missing or
+   * when the folder there is `taken` by another source folder.
    */
   async ensure(
-    path: string,
+    placed: PlacedFolder,
     parentId: string | undefined,
-    type: string | undefined,
     taken: ReadonlySet<string>,
   ): Promise<string> {
-    const paths = await this.paths();
-    const existing = paths.get(path.toLowerCase());
+    const keys = await this.keys();
+    const existing = keys.get(placed.key);
     if (existing !== undefined && !taken.has(existing)) return existing;
-    const folder = await this.create(parentId, nameOf(path), type, taken);
-    paths.set(path.toLowerCase(), folder.id);
+    const folder = await this.create(parentId, placed.folder.displayName, placed.folder.type, taken);
+    keys.set(placed.key, folder.id);
     this.created += 1;
     return folder.id;
   }
@@ -132,7 +284,7 @@ class TargetTree {
   /**
    * Creates a folder. A refusal is looked into: a folder of that name under that parent that no
    * other source folder owns is this one (created by an attempt whose answer was lost); one that
-   * another folder owns (it has not moved away yet, or the target refused to move it) means the
+   * another folder owns (it has not moved away yet, or the target refused to rename it) means the
    * copy gets a numbered name, rather than the account failing on every delivery.
    */
   private async create(
@@ -152,7 +304,7 @@ class TargetTree {
         );
       } catch (error) {
         if (!(error instanceof ItemRejectedError)) throw error;
-        const there = (await placedFolders(this.side, this.deadline)).find(
+        const there = (await this.tree.read(false)).find(
           (placed) =>
             placed.parentId === parentId &&
             placed.folder.displayName.toLowerCase() === candidate.toLowerCase(),
@@ -171,11 +323,21 @@ class TargetTree {
   }
 }
 
+/** Deletes a target folder (and what it holds); one already gone is fine. */
+async function deleteTargetFolder(side: FolderSide, folderId: string, deadline: number): Promise<void> {
+  await withTransientRetry(
+    () => side.api.deleteFolder(side.mailboxId, folderId, side.governor),
+    deadline,
+    side.governor,
+  );
+}
+
 /**
  * The folders of this pass, checkpointed. Mid-pass the checkpoints are the plan. When a pass
  * starts (or nothing is checkpointed yet) the source tree is read again and the target follows
- * it: new folders are created, renamed and moved ones are renamed and moved, and deleted ones are
- * dropped (and deleted in the target when mirroring). Every folder is then opened for the pass.
+ * it: new folders are created, renamed ones are renamed, moved ones are rebuilt at their new place
+ * (there is no move action on mailboxFolder), and deleted ones are dropped (and deleted in the
+ * target when mirroring). Every folder is then opened for the pass.
  */
 export async function mapFolders(
   source: FolderSide,
@@ -194,8 +356,13 @@ export async function mapFolders(
   }
   const targetTree = new TargetTree(target, deadline);
   // A mailbox seen for the first time needs the target's tree for every folder: list both at once.
-  if (known.size === 0) targetTree.paths().catch(() => undefined);
-  const sourceFolders = await placedFolders(source, deadline);
+  if (known.size === 0) targetTree.keys().catch(() => undefined);
+  // Keyed by well-known names only when some folder is new or moved: matching the target needs them.
+  const sourceFolders = await new SideTree(source, deadline).read((placed) =>
+    placed.some(
+      (entry) => known.get(entry.folder.id)?.sourceParentId !== entry.parentId || !known.has(entry.folder.id),
+    ),
+  );
   mapping.onNewFolders?.(
     sourceFolders
       .filter((placed) => !known.has(placed.folder.id) && (placed.folder.totalItemCount ?? 1) > 0)
@@ -203,7 +370,7 @@ export async function mapFolders(
   );
   const archiveTree = mapping.archive ? new TargetTree(mapping.archive, deadline) : undefined;
   // Saved together when the mapping ends (one transaction per mailbox): should it not get
-  // there, a target folder created without its checkpoint is found by name next time.
+  // there, a target folder created without its checkpoint is found by key next time.
   const unsaved = new Map<string, FolderCheckpoint>();
   const save = (folder: FolderCheckpoint): void => {
     unsaved.set(folder.sourceFolderId, folder);
@@ -237,15 +404,65 @@ export async function mapFolders(
     // Target folders given to a source folder in this pass; a deleted folder's target folder that a
     // new folder at the same path took over is among them and is not deleted.
     const adopted = new Set<string>();
+    // Source folders whose copy was rebuilt at a new place in this mapping (their children follow).
+    const rebuilt = new Set<string>();
     const ensure = async (
       tree: TargetTree,
       placed: PlacedFolder,
       parentId: string | undefined,
     ): Promise<string> => {
-      const id = await tree.ensure(placed.path, parentId, placed.folder.type, taken);
+      const id = await tree.ensure(placed, parentId, taken);
       taken.add(id);
       adopted.add(id);
       return id;
+    };
+    /**
+     * A folder that moved at the source: its old copy is deleted and a new one made at the new
+     * place, which the folder's full re-read fills (the item map knows each old copy's folder, so
+     * the items are imported again, not skipped). Deleting first keeps the old copy's name from
+     * standing in the way of a new folder made where it was.
+     */
+    const rebuild = async (
+      before: FolderCheckpoint,
+      placed: PlacedFolder,
+      parent: FolderCheckpoint | undefined,
+    ): Promise<FolderCheckpoint> => {
+      // A folder whose parent's copy was rebuilt went with the parent's old copy.
+      const goneWithParent = placed.parentId !== undefined && rebuilt.has(placed.parentId);
+      if (!goneWithParent) await deleteTargetFolder(target, before.targetFolderId, deadline);
+      await targetTree.forget(before.targetFolderId);
+      taken.delete(before.targetFolderId);
+      let archiveFolderId = before.archiveFolderId;
+      if (mapping.archive && archiveTree && before.archiveFolderId !== undefined) {
+        if (!goneWithParent) await deleteTargetFolder(mapping.archive, before.archiveFolderId, deadline);
+        await archiveTree.forget(before.archiveFolderId);
+        taken.delete(before.archiveFolderId);
+        archiveFolderId = await ensure(archiveTree, placed, parent?.archiveFolderId);
+      }
+      const targetFolderId = await ensure(targetTree, placed, parent?.targetFolderId);
+      const {
+        cursor: _cursor,
+        youngCursor: _young,
+        sourceParentId: _parent,
+        resyncMark: _mark,
+        archiveFolderId: _archive,
+        ...rest
+      } = before;
+      rebuilt.add(before.sourceFolderId);
+      mapping.logger.info("a source folder moved; its copy is rebuilt at the new place", { mailboxKey: key });
+      return {
+        ...rest,
+        targetFolderId,
+        ...(archiveFolderId === undefined ? {} : { archiveFolderId }),
+        path: placed.path,
+        passComplete: false,
+        youngComplete: false,
+        relocatedFrom: {
+          target: before.targetFolderId,
+          ...(before.archiveFolderId === undefined ? {} : { archive: before.archiveFolderId }),
+        },
+        ...(placed.parentId === undefined ? {} : { sourceParentId: placed.parentId }),
+      };
     };
     const follow = async (placed: PlacedFolder): Promise<void> => {
       const before = known.get(placed.folder.id);
@@ -262,24 +479,23 @@ export async function mapFolders(
           ...(placed.parentId === undefined ? {} : { sourceParentId: placed.parentId }),
           ...(count === undefined ? {} : { sourceItemCount: count }),
         };
+      } else if (
+        before.sourceParentId !== placed.parentId ||
+        (placed.parentId !== undefined && rebuilt.has(placed.parentId))
+      ) {
+        next = {
+          ...(await rebuild(before, placed, parent)),
+          ...(count === undefined ? {} : { sourceItemCount: count }),
+        };
+        restructured += 1;
       } else {
-        let followed = true;
-        if (before.path !== placed.path) {
-          followed = await followRestructure(
-            target,
-            before,
-            placed,
-            parent?.targetFolderId,
-            deadline,
-            mapping.logger,
-          );
+        let where = { path: placed.path, parentId: placed.parentId };
+        if (nameOf(before.path) !== placed.folder.displayName) {
           restructured += 1;
+          // A refused rename keeps the old path: that is where the copy is, and the next pass tries again.
+          if (!(await renameCopies(before, placed)))
+            where = { path: before.path, parentId: before.sourceParentId };
         }
-        // A refused rename or move keeps the old path and parent: that is where the copy is (a
-        // deleted parent's copy is then kept for it), and the next pass tries again.
-        const where = followed
-          ? { path: placed.path, parentId: placed.parentId }
-          : { path: before.path, parentId: before.sourceParentId };
         const { sourceParentId: _previous, ...rest } = before;
         next = {
           ...rest,
@@ -288,30 +504,40 @@ export async function mapFolders(
           ...(where.parentId === undefined ? {} : { sourceParentId: where.parentId }),
         };
       }
-      if (mapping.archive && archiveTree) {
-        if (next.archiveFolderId === undefined) {
-          next = { ...next, archiveFolderId: await ensure(archiveTree, placed, parent?.archiveFolderId) };
-        } else if (before !== undefined && before.path !== placed.path) {
-          await followRestructure(
-            mapping.archive,
-            { ...before, targetFolderId: next.archiveFolderId },
-            placed,
-            parent?.archiveFolderId,
-            deadline,
-            mapping.logger,
-          );
-        }
+      if (mapping.archive && archiveTree && next.archiveFolderId === undefined) {
+        next = { ...next, archiveFolderId: await ensure(archiveTree, placed, parent?.archiveFolderId) };
       }
       if (before === undefined || !sameCheckpoint(before, next)) save(next);
       // Open it for this pass: the item delta continues from the last pass's deltaLink. Kept in
       // memory only: the folder's first page saves it, and a slice that ends before reaching the
       // folder leaves it on the old round, so the next slice opens it again.
       if (before !== undefined && (before.round ?? 0) < round) {
-        known.set(next.sourceFolderId, { ...next, round, passComplete: false });
+        known.set(next.sourceFolderId, { ...next, round, passComplete: false, youngComplete: false });
       }
     };
-    // Known folders under known parents move first, so a new folder never lands on a path an old
-    // one is leaving; then new folders and folders moved under them, parents before children.
+    /** Renames the target's copies (and the archive's) of a renamed source folder. */
+    const renameCopies = async (before: FolderCheckpoint, placed: PlacedFolder): Promise<boolean> => {
+      let renamed = await renameFolder(
+        target,
+        before.targetFolderId,
+        placed.folder.displayName,
+        deadline,
+        mapping.logger,
+      );
+      if (mapping.archive && before.archiveFolderId !== undefined) {
+        renamed =
+          (await renameFolder(
+            mapping.archive,
+            before.archiveFolderId,
+            placed.folder.displayName,
+            deadline,
+            mapping.logger,
+          )) && renamed;
+      }
+      return renamed;
+    };
+    // Known folders under known parents first, so a new folder never lands on a place an old one
+    // is leaving; then new folders and folders moved under them, parents before children.
     const settledFirst = sourceFolders.filter(
       (placed) =>
         known.has(placed.folder.id) && (placed.parentId === undefined || known.has(placed.parentId)),
@@ -332,7 +558,7 @@ export async function mapFolders(
     for (const gone of byDepth(
       [...known.values()].filter((folder) => !seen.has(folder.sourceFolderId)),
     ).reverse()) {
-      // A folder still copied into a folder under this one (its move was refused) keeps it alive.
+      // A folder still copied into a folder under this one (its rename was refused) keeps it alive.
       const holdsLive = livePaths.some((path) => path.startsWith(`${gone.path.toLowerCase()}/`));
       if (mapping.mirrorDeletions && !holdsLive) {
         for (const [side, folderId] of [
@@ -341,11 +567,7 @@ export async function mapFolders(
         ] as const) {
           // A new source folder took this target folder over: it stays.
           if (side === undefined || folderId === undefined || adopted.has(folderId)) continue;
-          await withTransientRetry(
-            () => side.api.deleteFolder(side.mailboxId, folderId, side.governor),
-            deadline,
-            side.governor,
-          );
+          await deleteTargetFolder(side, folderId, deadline);
         }
       }
       await state.deleteFolder(key, gone.sourceFolderId);
@@ -388,15 +610,9 @@ async function followNew(
   }
   for (const depth of [...levels.keys()].sort((a, b) => a - b)) {
     const level = levels.get(depth) ?? [];
-    const pathCount = new Map<string, number>();
-    for (const entry of level) {
-      const path = entry.path.toLowerCase();
-      pathCount.set(path, (pathCount.get(path) ?? 0) + 1);
-    }
-    const alone = (entry: PlacedFolder): boolean => {
-      const path = entry.path.toLowerCase();
-      return mustWait(entry) || (pathCount.get(path) ?? 0) > 1;
-    };
+    const keyCount = new Map<string, number>();
+    for (const entry of level) keyCount.set(entry.key, (keyCount.get(entry.key) ?? 0) + 1);
+    const alone = (entry: PlacedFolder): boolean => mustWait(entry) || (keyCount.get(entry.key) ?? 0) > 1;
     const results = await Promise.allSettled(level.filter((entry) => !alone(entry)).map(follow));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed) throw failed.reason;
@@ -406,39 +622,31 @@ async function followNew(
 
 function sameCheckpoint(a: FolderCheckpoint, b: FolderCheckpoint): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof FolderCheckpoint>;
-  return [...keys].every((field) => a[field] === b[field]);
+  return [...keys].every((field) => JSON.stringify(a[field]) === JSON.stringify(b[field]));
 }
 
-/** Renames and/or moves a target folder so its path matches the source folder's new path. */
-async function followRestructure(
+/**
+ * Renames a target folder (api-reference/v1.0/api/mailboxfolder-update.md); false when the
+ * target refuses (a folder of that name is there already, say): the copy keeps its old name and
+ * its items keep flowing into it, rather than the whole account failing over one folder.
+ */
+async function renameFolder(
   side: FolderSide,
-  before: FolderCheckpoint,
-  placed: PlacedFolder,
-  newParentTargetId: string | undefined,
+  folderId: string,
+  displayName: string,
   deadline: number,
   logger: Logger,
 ): Promise<boolean> {
-  let followed = true;
-  const attempt = async (what: string, call: () => Promise<void>): Promise<void> => {
-    try {
-      await withTransientRetry(call, deadline, side.governor);
-    } catch (error) {
-      // Refused (a folder of that name is already there, say): the copy keeps its old place and
-      // its items keep flowing into it, rather than the whole account failing over one folder.
-      if (!(error instanceof ItemRejectedError)) throw error;
-      logger.warn(`the target refused to ${what} a folder; it stays where it was`, { code: error.code });
-      followed = false;
-    }
-  };
-  if (before.sourceParentId !== placed.parentId) {
-    await attempt("move", () =>
-      side.api.moveFolder(side.mailboxId, before.targetFolderId, newParentTargetId, side.governor),
+  try {
+    await withTransientRetry(
+      () => side.api.renameFolder(side.mailboxId, folderId, displayName, side.governor),
+      deadline,
+      side.governor,
     );
+    return true;
+  } catch (error) {
+    if (!(error instanceof ItemRejectedError)) throw error;
+    logger.warn("the target refused to rename a folder; it keeps its name", { code: error.code });
+    return false;
   }
-  if (nameOf(before.path) !== placed.folder.displayName) {
-    await attempt("rename", () =>
-      side.api.renameFolder(side.mailboxId, before.targetFolderId, placed.folder.displayName, side.governor),
-    );
-  }
-  return followed;
 }

@@ -4,13 +4,22 @@
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
 import type { MailboxGovernor } from "../graph/governor.js";
-import { classifyGraphError, retryAtFrom, statusOf } from "./graph-errors.js";
 import {
-  ImportSessionExpiredError,
-  ItemRejectedError,
-  ThrottledError,
-  TransientTransferError,
-} from "./errors.js";
+  classifyDeleteError,
+  classifyGraphError,
+  classifyImportReply,
+  isExpiredDelta,
+  statusOf,
+} from "./graph-errors.js";
+import { DeltaExpiredError, TransientTransferError } from "./errors.js";
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return {};
+  }
+}
 
 export interface GraphUser {
   readonly id: string;
@@ -34,12 +43,21 @@ export interface MailboxFolder {
   readonly childFolderCount?: number;
   readonly totalItemCount?: number;
   readonly type?: string;
+  /**
+   * Outlook's locale-independent name of a folder it made (`inbox`, `sentitems`, ...). The docs
+   * give mailboxFolder this property (api-reference/v1.0/resources/mailboxfolder.md); the v1.0
+   * metadata does not, so it may be absent: `wellKnownFolders` finds them by name then.
+   */
+  readonly wellKnownName?: string | null;
 }
 
+/**
+ * What the mailbox API tells of an item (api-reference/v1.0/resources/mailboxitem.md):
+ * receivedDateTime is not among it; it can only filter and order item delta.
+ */
 export interface MailboxItem {
   readonly id: string;
   readonly size?: number;
-  readonly receivedDateTime?: string;
   readonly createdDateTime?: string;
   readonly lastModifiedDateTime?: string;
   readonly changeKey?: string;
@@ -63,6 +81,8 @@ export interface ExportedItem {
 export interface ImportSession {
   readonly importUrl: string;
   readonly expirationDateTime: string;
+  /** The mailbox the session imports into (an auxiliary archive after a redirect). */
+  readonly mailboxId?: string;
 }
 
 export interface ImportedItem {
@@ -84,6 +104,29 @@ interface Paged<T> {
 
 const MAILBOXES = "/admin/exchange/mailboxes";
 
+/**
+ * Outlook's well-known folders a migration maps by well-known name rather than by display name
+ * (display names are localised: a German Inbox is "Posteingang"), with their English names.
+ */
+export const WELL_KNOWN_FOLDERS: Readonly<Record<string, string>> = {
+  inbox: "Inbox",
+  drafts: "Drafts",
+  sentitems: "Sent Items",
+  deleteditems: "Deleted Items",
+  junkemail: "Junk Email",
+  archive: "Archive",
+  outbox: "Outbox",
+  calendar: "Calendar",
+  contacts: "Contacts",
+  tasks: "Tasks",
+  notes: "Notes",
+  journal: "Journal",
+  conversationhistory: "Conversation History",
+};
+
+/** The top of a mailbox's folder tree, as a well-known name. */
+export const MSG_FOLDER_ROOT = "msgfolderroot";
+
 function encode(id: string): string {
   return encodeURIComponent(id);
 }
@@ -91,6 +134,15 @@ function encode(id: string): string {
 /** The mailbox operations the transfer engine needs (the Graph adapter below, or a test fake). */
 export interface MailboxOperations {
   listFolders(mailboxId: string, governor: MailboxGovernor): Promise<MailboxFolder[]>;
+  /**
+   * The folders these well-known names stand for, by name (`msgfolderroot` too); a name the
+   * mailbox has no folder for is left out.
+   */
+  wellKnownFolders(
+    mailboxId: string,
+    names: readonly string[],
+    governor: MailboxGovernor,
+  ): Promise<Map<string, MailboxFolder>>;
   createFolder(
     mailboxId: string,
     parentFolderId: string | undefined,
@@ -98,12 +150,17 @@ export interface MailboxOperations {
     type: string | undefined,
     governor: MailboxGovernor,
   ): Promise<MailboxFolder>;
+  /**
+   * One page of a folder's item delta: start one with no cursor, continue with the last link.
+   * `receivedSince` starts a delta of only the items received on or after that time.
+   */
   itemDelta(
     mailboxId: string,
     folderId: string,
     cursor: string | undefined,
     pageSize: number,
     governor: MailboxGovernor,
+    options?: { readonly receivedSince?: string },
   ): Promise<ItemDeltaPage>;
   exportItems(
     mailboxId: string,
@@ -122,27 +179,71 @@ export interface MailboxOperations {
     displayName: string,
     governor: MailboxGovernor,
   ): Promise<void>;
-  /** Moves a folder under another, or to the top level when `parentFolderId` is undefined. */
-  moveFolder(
-    mailboxId: string,
-    folderId: string,
-    parentFolderId: string | undefined,
-    governor: MailboxGovernor,
-  ): Promise<void>;
   /** Deletes a folder and what it holds; a folder already gone is not an error. */
   deleteFolder(mailboxId: string, folderId: string, governor: MailboxGovernor): Promise<void>;
-  moveItem(mailboxId: string, itemId: string, folderId: string, governor: MailboxGovernor): Promise<void>;
-  /** Deletes an item; an item already gone is not an error. */
-  deleteItem(mailboxId: string, itemId: string, governor: MailboxGovernor): Promise<void>;
+  /** Deletes an item through its folder (soft delete); an item already gone is not an error. */
+  deleteItem(mailboxId: string, folderId: string, itemId: string, governor: MailboxGovernor): Promise<void>;
+}
+
+/** Redirects followed for one call before it counts as failed. */
+const MAX_REDIRECTS = 3;
+
+/**
+ * The mailbox an export redirect names: concepts/handle-archive-mailbox-redirects.md gives the
+ * URL to post the item's export to in the error's message.
+ */
+function exportRedirect(entry: ExportedItem, graphOrigin: string | undefined): string | undefined {
+  if (entry.error?.code !== "ErrorArchiveFolderMovedPermanently" || graphOrigin === undefined)
+    return undefined;
+  try {
+    const url = new URL(entry.error.message ?? "");
+    if (
+      url.origin !== graphOrigin ||
+      !/\/admin\/exchange\/mailboxes\/[^/]+\/exportItems$/i.test(url.pathname)
+    ) {
+      return undefined;
+    }
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+export interface MailboxApiOptions {
+  /** `https://graph.microsoft.com`: redirects are followed only to it. */
+  readonly graphOrigin?: string;
 }
 
 /** Typed, governed, classified access to one tenant's users and mailboxes. */
 export class MailboxApi implements MailboxOperations {
+  private archiveApi: MailboxApi | undefined;
+
+  /**
+   * `mailboxClient` serves the mailbox import/export calls: the v1.0 client for primary and
+   * shared mailboxes, the beta one for in-place archives (see `forArchives`).
+   */
   constructor(
     private readonly client: Client,
     private readonly betaClient: Client,
     private readonly postImport: ImportPoster,
+    private readonly options: MailboxApiOptions = {},
+    private readonly mailboxClient: Client = client,
   ) {}
+
+  /**
+   * The same API with its mailbox calls on beta: v1.0 serves primary and shared mailboxes only
+   * (api-reference/v1.0/api/usersettings-list-exchange.md); in-place archives are beta's.
+   */
+  forArchives(): MailboxApi {
+    this.archiveApi ??= new MailboxApi(
+      this.client,
+      this.betaClient,
+      this.postImport,
+      this.options,
+      this.betaClient,
+    );
+    return this.archiveApi;
+  }
 
   /** The user, or undefined when the tenant has no such user. */
   async findUser(idOrUpn: string, governor?: MailboxGovernor): Promise<GraphUser | undefined> {
@@ -159,7 +260,10 @@ export class MailboxApi implements MailboxOperations {
     }
   }
 
-  /** Mailbox ids of a user; the archive id comes from beta, the only version that has it. */
+  /**
+   * Mailbox ids of a user (api-reference/v1.0/api/usersettings-list-exchange.md); the archive's
+   * id comes from beta, the only version that has it (api-reference/beta/resources/exchangesettings.md).
+   */
   async mailboxIds(userId: string, withArchive: boolean): Promise<MailboxIds | undefined> {
     try {
       const client = withArchive ? this.betaClient : this.client;
@@ -183,8 +287,8 @@ export class MailboxApi implements MailboxOperations {
       const target: string = url;
       const page = (await this.governed(governor, "listing folders", () =>
         target === first
-          ? this.client.api(target).header("Prefer", "odata.maxpagesize=250").get()
-          : this.client.api(target).get(),
+          ? this.mailboxClient.api(target).header("Prefer", "odata.maxpagesize=250").get()
+          : this.mailboxClient.api(target).get(),
       )) as Paged<MailboxFolder>;
       for (const folder of page.value ?? []) if (folder["@removed"] === undefined) all.push(folder);
       url = page["@odata.nextLink"];
@@ -192,7 +296,39 @@ export class MailboxApi implements MailboxOperations {
     return all;
   }
 
-  /** Creates a folder at the root (no parent) or under a parent folder. */
+  /**
+   * Well-known folders by name: a well-known name stands for the folder's id in a path (as in
+   * api-reference/v1.0/api/mailboxfolder-delete-items.md and mailbox-post-folders.md), so each is
+   * one read. Used where listings do not carry `wellKnownName`.
+   */
+  async wellKnownFolders(
+    mailboxId: string,
+    names: readonly string[],
+    governor: MailboxGovernor,
+  ): Promise<Map<string, MailboxFolder>> {
+    const found = new Map<string, MailboxFolder>();
+    await Promise.all(
+      names.map(async (name) => {
+        const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(name)}`;
+        try {
+          const folder = (await governor.run(() =>
+            this.mailboxClient.api(path).select(["id", "displayName", "parentFolderId", "type"]).get(),
+          )) as MailboxFolder;
+          found.set(name, folder);
+        } catch (error) {
+          // The mailbox has no such folder (an archive has no Drafts, say).
+          if (statusOf(error) === 404) return;
+          throw classifyGraphError(error, "reading a well-known folder");
+        }
+      }),
+    );
+    return found;
+  }
+
+  /**
+   * Creates a folder at the root (no parent) or under a parent folder
+   * (api-reference/v1.0/api/mailbox-post-folders.md: displayName and type are both required).
+   */
   async createFolder(
     mailboxId: string,
     parentFolderId: string | undefined,
@@ -205,23 +341,38 @@ export class MailboxApi implements MailboxOperations {
         ? `${MAILBOXES}/${encode(mailboxId)}/folders`
         : `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(parentFolderId)}/childFolders`;
     const created = await this.governed(governor, "creating a folder", () =>
-      this.client.api(path).post({ displayName, ...(type ? { type } : {}) }),
+      this.mailboxClient.api(path).post({ displayName, type: type || "IPF.Note" }),
     );
     return created as MailboxFolder;
   }
 
-  /** One page of a folder's item delta: start one with no cursor, continue with the last link. */
+  /**
+   * One page of a folder's item delta (api-reference/v1.0/api/mailboxitem-delta.md): start one
+   * with no cursor, continue with the last link. An expired link is a DeltaExpiredError.
+   */
   async itemDelta(
     mailboxId: string,
     folderId: string,
     cursor: string | undefined,
     pageSize: number,
     governor: MailboxGovernor,
+    options: { readonly receivedSince?: string } = {},
   ): Promise<ItemDeltaPage> {
     const url = cursor ?? `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}/items/delta`;
-    const page = (await this.governed(governor, "reading the item delta", () =>
-      this.client.api(url).header("Prefer", `odata.maxpagesize=${pageSize}`).get(),
-    )) as Paged<MailboxItem>;
+    let page: Paged<MailboxItem>;
+    try {
+      page = (await governor.run(() => {
+        const request = this.mailboxClient.api(url).header("Prefer", `odata.maxpagesize=${pageSize}`);
+        // The one place the received date may be used: a filter given with the first request.
+        if (cursor === undefined && options.receivedSince !== undefined) {
+          request.filter(`receivedDateTime ge ${options.receivedSince}`);
+        }
+        return request.get();
+      })) as Paged<MailboxItem>;
+    } catch (error) {
+      if (cursor !== undefined && isExpiredDelta(error)) throw new DeltaExpiredError({ cause: error });
+      throw classifyGraphError(error, "reading the item delta");
+    }
     const items: MailboxItem[] = [];
     const removedIds: string[] = [];
     for (const item of page.value ?? []) {
@@ -236,27 +387,61 @@ export class MailboxApi implements MailboxOperations {
     };
   }
 
-  /** Exports up to 20 items; each result carries its data or its own error. */
+  /**
+   * Exports up to 20 items (api-reference/v1.0/api/mailbox-exportitems.md); each result carries
+   * its data or its own error. Items of an expanded archive folder answer
+   * ErrorArchiveFolderMovedPermanently with the URL to export them from, which is followed.
+   */
   async exportItems(
     mailboxId: string,
     itemIds: readonly string[],
     governor: MailboxGovernor,
   ): Promise<ExportedItem[]> {
     if (itemIds.length > 20) throw new RangeError("exportItems takes at most 20 ids");
+    let results = await this.exportFrom(`${MAILBOXES}/${encode(mailboxId)}/exportItems`, itemIds, governor);
+    for (let hop = 0; hop < MAX_REDIRECTS; hop += 1) {
+      const moved = new Map<string, string[]>();
+      for (const entry of results) {
+        const url = exportRedirect(entry, this.options.graphOrigin);
+        if (url) moved.set(url, [...(moved.get(url) ?? []), entry.itemId]);
+      }
+      if (moved.size === 0) break;
+      const again = new Map<string, ExportedItem>();
+      for (const [url, ids] of moved) {
+        for (const entry of await this.exportFrom(url, ids, governor)) again.set(entry.itemId, entry);
+      }
+      results = results.map((entry) => again.get(entry.itemId) ?? entry);
+    }
+    return results;
+  }
+
+  private async exportFrom(
+    url: string,
+    itemIds: readonly string[],
+    governor: MailboxGovernor,
+  ): Promise<ExportedItem[]> {
     const response = (await this.governed(governor, "exporting items", () =>
-      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/exportItems`).post({ itemIds }),
-    )) as Paged<ExportedItem>;
-    return response.value ?? [];
+      this.mailboxClient.api(url).post({ itemIds }),
+    )) as Paged<ExportedItem & { Error?: ExportedItem["error"] }>;
+    // The redirect page's example spells the error `Error`; the metadata, `error`.
+    return (response.value ?? []).map(({ Error: capitalised, ...entry }) =>
+      entry.error === undefined && capitalised !== undefined ? { ...entry, error: capitalised } : entry,
+    );
   }
 
-  /** Opens an import session on a mailbox. */
+  /** Opens an import session on a mailbox (api-reference/v1.0/api/mailbox-createimportsession.md). */
   async createImportSession(mailboxId: string, governor: MailboxGovernor): Promise<ImportSession> {
-    return (await this.governed(governor, "creating an import session", () =>
-      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/createImportSession`).post({}),
+    const session = (await this.governed(governor, "creating an import session", () =>
+      this.mailboxClient.api(`${MAILBOXES}/${encode(mailboxId)}/createImportSession`).post({}),
     )) as ImportSession;
+    return { importUrl: session.importUrl, expirationDateTime: session.expirationDateTime, mailboxId };
   }
 
-  /** Imports one item through a session (a new item, or an update of one imported before). */
+  /**
+   * Imports one item through a session (concepts/import-exchange-mailbox-item.md): a new item,
+   * or an update of one imported before. The import URL answers in its own shape, not Graph's:
+   * failures are read by status, and a body naming a code in either shape.
+   */
   async importItem(
     session: ImportSession,
     request: { folderId: string; data: string; update?: { itemId: string; changeKey?: string } },
@@ -279,7 +464,7 @@ export class MailboxApi implements MailboxOperations {
       throw new TransientTransferError("importing an item failed with a network error", 0, { cause: error });
     }
     if (reply.status >= 200 && reply.status < 300) {
-      const parsed = JSON.parse(reply.text) as {
+      const parsed = parseJson(reply.text) as {
         itemId?: string;
         ItemId?: string;
         changeKey?: string;
@@ -290,20 +475,7 @@ export class MailboxApi implements MailboxOperations {
       const changeKey = parsed.changeKey ?? parsed.ChangeKey;
       return { itemId, ...(changeKey ? { changeKey } : {}) };
     }
-    const error = { statusCode: reply.status, body: reply.text };
-    if (
-      reply.status === 401 ||
-      reply.status === 410 ||
-      (reply.status === 404 && /session/i.test(reply.text))
-    ) {
-      throw new ImportSessionExpiredError({ cause: error });
-    }
-    if (reply.status === 429) throw new ThrottledError(retryAtFrom(reply.headers, Date.now()));
-    if (reply.status >= 500 || reply.status === 408) {
-      throw new TransientTransferError(`importing an item failed with ${reply.status}`, reply.status);
-    }
-    const code = /"code"\s*:\s*"([^"]+)"/.exec(reply.text)?.[1] ?? `Http${reply.status}`;
-    throw new ItemRejectedError(code, `importing an item failed with ${reply.status} ${code}`);
+    throw classifyImportReply(reply, Date.now());
   }
 
   async renameFolder(
@@ -312,47 +484,49 @@ export class MailboxApi implements MailboxOperations {
     displayName: string,
     governor: MailboxGovernor,
   ): Promise<void> {
+    const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}`;
     await this.governed(governor, "renaming a folder", () =>
-      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}`).patch({ displayName }),
+      this.mailboxClient.api(path).patch({ displayName }),
     );
   }
 
-  async moveFolder(
-    mailboxId: string,
-    folderId: string,
-    parentFolderId: string | undefined,
-    governor: MailboxGovernor,
-  ): Promise<void> {
-    await this.governed(governor, "moving a folder", () =>
-      this.client
-        .api(`${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}/move`)
-        .post({ destinationId: parentFolderId ?? "msgfolderroot" }),
-    );
-  }
-
+  /**
+   * Deletes a folder as api-reference/v1.0/api/mailbox-delete-folders.md writes it
+   * (`DELETE …/folders/{id}/$ref`). Should a service not take the `$ref` form (it deletes a
+   * reference in OData, and the folder is contained, not referenced), the folder's own URL is
+   * tried: both readings are tolerated.
+   */
   async deleteFolder(mailboxId: string, folderId: string, governor: MailboxGovernor): Promise<void> {
-    await this.ignoringGone(governor, "deleting a folder", () =>
-      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}`).delete(),
-    );
+    const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}`;
+    try {
+      await governor.run(() => this.mailboxClient.api(`${path}/$ref`).delete());
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) return;
+      if (status !== 400 && status !== 405) throw classifyGraphError(error, "deleting a folder");
+      await this.ignoringGone(governor, "deleting a folder", () => this.mailboxClient.api(path).delete());
+    }
   }
 
-  async moveItem(
+  /**
+   * Deletes an item through its folder, the only documented way
+   * (api-reference/v1.0/api/mailboxfolder-delete-items.md), as a soft delete: the copy goes where
+   * the user's own deletions go (Recoverable Items), as Exchange does.
+   */
+  async deleteItem(
     mailboxId: string,
-    itemId: string,
     folderId: string,
+    itemId: string,
     governor: MailboxGovernor,
   ): Promise<void> {
-    await this.governed(governor, "moving an item", () =>
-      this.client
-        .api(`${MAILBOXES}/${encode(mailboxId)}/items/${encode(itemId)}/move`)
-        .post({ destinationId: folderId }),
-    );
-  }
-
-  async deleteItem(mailboxId: string, itemId: string, governor: MailboxGovernor): Promise<void> {
-    await this.ignoringGone(governor, "deleting an item", () =>
-      this.client.api(`${MAILBOXES}/${encode(mailboxId)}/items/${encode(itemId)}`).delete(),
-    );
+    const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}/items/${encode(itemId)}`;
+    try {
+      await governor.run(() => this.mailboxClient.api(path).query({ disposalType: "softDelete" }).delete());
+    } catch (error) {
+      // Gone already (a replay, or deleted twice): the effect asked for.
+      if (statusOf(error) === 404) return;
+      throw classifyDeleteError(error, "deleting an item");
+    }
   }
 
   /** Assigns a licence (SKU) to a user, keeping the licences it has. */

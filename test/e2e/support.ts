@@ -17,6 +17,8 @@ export const FAST_PIPELINE: Readonly<Record<string, string>> = {
   MAILFERRY_PAGE_SIZE: "25",
   // The app logs as it does in Azure; a test reads its lines through a global sink when it must.
   MAILFERRY_LOG_LEVEL: "off",
+  MAILFERRY_MAILBOX_RECHECK_SECONDS: "2",
+  MAILFERRY_MAILBOX_WAIT_SECONDS: "120",
 };
 
 /** What a test may add to a stack: a wrapper around the services the app builds, to inject faults. */

@@ -40,6 +40,7 @@ export const TARGET_APP_ROLES: readonly string[] = [
   "MailboxSettings.Read",
   "MailboxFolder.ReadWrite.All",
   "MailboxItem.Read.All",
+  "MailboxItem.ReadWrite.All",
   "MailboxItem.ImportExport.All",
   "Mail.Send",
   "Mail.ReadWrite",

@@ -28,6 +28,8 @@ export function asErrorResponse(
   ids: { requestId: string; clientRequestId: string },
 ): GraphResponse {
   if (error instanceof GraphApiError) {
+    // A redirect (an expanded archive folder's 308) has a Location and no body.
+    if (error.status >= 300 && error.status < 400) return { status: error.status, headers: error.headers };
     return errorResponse(error.status, error.code, error.message, ids, error.headers);
   }
   throw error;
@@ -133,6 +135,21 @@ export function dispatchGraph(
   transportFaults: boolean,
 ): Promise<Outcome> {
   const ids = { requestId: request.requestId, clientRequestId: request.clientRequestId };
+  // Held against Microsoft's metadata before anything else: what it lacks, Graph refuses.
+  const surface = state.surface.check(request);
+  if (surface.kind === "refused") {
+    const { refusal } = surface;
+    state.recorder.refuse({
+      version: request.version,
+      method: request.method,
+      path: request.path,
+      status: refusal.status,
+      reason: refusal.message,
+    });
+    return Promise.resolve(errorResponse(refusal.status, refusal.code, refusal.message, ids));
+  }
+  const operation = surface.operation;
+  state.recorder.count(`${request.version} ${operation.id}`);
   const match = router.match(request.method, request.version, request.path);
   if (match.kind === "notFound") {
     const segment = request.path.split("/").filter(Boolean).pop() ?? "";
@@ -174,6 +191,12 @@ export function dispatchGraph(
   return guarded(
     state,
     { app: principal.app, mailbox, bodyBytes: request.bodyBytes, transportFaults, ids },
-    () => route.handle({ ...context, mailbox }),
+    async () => {
+      const response = await route.handle({ ...context, mailbox });
+      // Only what the metadata describes goes back, whatever the handler put in.
+      return response.status < 300 && response.body !== undefined
+        ? { ...response, body: state.surface.shape(operation, request.version, response.body) }
+        : response;
+    },
   );
 }

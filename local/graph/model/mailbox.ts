@@ -32,6 +32,7 @@ export function createMailbox(init: {
     parentId: undefined,
     displayName: "Top of Information Store",
     folderClass: "IPF.Note",
+    wellKnownName: "msgfolderroot",
     changedSeq: 0,
     childIds: [],
     itemIds: new Set(),
@@ -53,8 +54,22 @@ function nextSeq(mailbox: Mailbox): number {
   return mailbox.seq;
 }
 
-/** The folder with this id, or a 404-shaped error. */
-export function getFolder(mailbox: Mailbox, folderId: string): Folder {
+/** The folder a well-known name (`inbox`, `msgfolderroot`, ...) names in this mailbox, if any. */
+export function wellKnownFolder(mailbox: Mailbox, name: string): Folder | undefined {
+  const lower = name.toLowerCase();
+  if (lower === "msgfolderroot") return mailbox.folders.get(mailbox.rootId);
+  for (const folder of mailbox.folders.values()) if (folder.wellKnownName === lower) return folder;
+  return undefined;
+}
+
+/** A folder id as a path gives it: an id, or a well-known name standing for one. */
+export function folderIdOf(mailbox: Mailbox, idOrName: string): string {
+  return mailbox.folders.has(idOrName) ? idOrName : (wellKnownFolder(mailbox, idOrName)?.id ?? idOrName);
+}
+
+/** The folder with this id (or well-known name), or a 404-shaped error. */
+export function getFolder(mailbox: Mailbox, folderIdOrName: string): Folder {
+  const folderId = folderIdOf(mailbox, folderIdOrName);
   const folder = mailbox.folders.get(folderId);
   if (!folder || folder.parentId === undefined) {
     throw new GraphApiError(
@@ -67,7 +82,8 @@ export function getFolder(mailbox: Mailbox, folderId: string): Folder {
 }
 
 /** The folder, or the hidden root when `folderId` is the root's id. */
-function getFolderOrRoot(mailbox: Mailbox, folderId: string): Folder {
+export function getFolderOrRoot(mailbox: Mailbox, folderIdOrName: string): Folder {
+  const folderId = folderIdOf(mailbox, folderIdOrName);
   return folderId === mailbox.rootId
     ? (mailbox.folders.get(mailbox.rootId) as Folder)
     : getFolder(mailbox, folderId);
@@ -162,8 +178,12 @@ export function touchItem(mailbox: Mailbox, itemId: string, nowMs: number, size?
   return item;
 }
 
-/** Moves an item to another folder of the same mailbox (the id stays, as with the import/export API). */
-export function moveItem(mailbox: Mailbox, itemId: string, toFolderId: string): Item {
+/**
+ * Moves an item to another folder of the same mailbox. With `newId` the item comes out under a
+ * new id, as Exchange's default ids do (an immutable id would stay); delta reports it removed
+ * from the old folder and added to the new one either way.
+ */
+export function moveItem(mailbox: Mailbox, itemId: string, toFolderId: string, newId = false): Item {
   const item = getItem(mailbox, itemId);
   const target = getFolder(mailbox, toFolderId);
   if (target.id === item.folderId) return item;
@@ -171,11 +191,16 @@ export function moveItem(mailbox: Mailbox, itemId: string, toFolderId: string): 
   const seq = nextSeq(mailbox);
   source.itemIds.delete(item.id);
   source.itemTombstones.set(item.id, seq);
-  target.itemIds.add(item.id);
-  target.itemTombstones.delete(item.id);
-  item.folderId = target.id;
-  item.changedSeq = seq;
-  return item;
+  const moved: Item = newId ? { ...item, id: itemIdFor(mailbox.id, mailbox.nextLocalId++) } : item;
+  if (newId) {
+    mailbox.items.delete(item.id);
+    mailbox.items.set(moved.id, moved);
+  }
+  target.itemIds.add(moved.id);
+  target.itemTombstones.delete(moved.id);
+  moved.folderId = target.id;
+  moved.changedSeq = seq;
+  return moved;
 }
 
 /** Deletes an item. */
@@ -185,6 +210,53 @@ export function deleteItem(mailbox: Mailbox, itemId: string): void {
   folder.itemIds.delete(item.id);
   folder.itemTombstones.set(item.id, nextSeq(mailbox));
   mailbox.items.delete(item.id);
+}
+
+/** Bytes a mailbox holds (its items' sizes), for its quota. */
+export function usedBytes(mailbox: Mailbox): number {
+  let total = 0;
+  for (const item of mailbox.items.values()) total += item.size;
+  return total;
+}
+
+/** The hidden folder Outlook keeps search folders in, outside the tree under the top. */
+function finderOf(mailbox: Mailbox): Folder {
+  for (const folder of mailbox.folders.values()) if (folder.wellKnownName === "searchfolders") return folder;
+  const finder: Folder = {
+    id: folderIdFor(mailbox.id, mailbox.nextLocalId++),
+    parentId: `${mailbox.rootId}~nonipm`,
+    displayName: "Finder",
+    folderClass: "IPF.Note",
+    changedSeq: nextSeq(mailbox),
+    childIds: [],
+    itemIds: new Set(),
+    itemTombstones: new Map(),
+    wellKnownName: "searchfolders",
+  };
+  mailbox.folders.set(finder.id, finder);
+  return finder;
+}
+
+/**
+ * Adds a search folder showing these items (which stay in their own folders), under the hidden
+ * search-folder root: a listing includes it, the tree under the top does not.
+ */
+export function addSearchFolder(mailbox: Mailbox, displayName: string, itemIds: readonly string[]): Folder {
+  const finder = finderOf(mailbox);
+  const folder: Folder = {
+    id: folderIdFor(mailbox.id, mailbox.nextLocalId++),
+    parentId: finder.id,
+    displayName,
+    folderClass: "IPF.Note",
+    changedSeq: nextSeq(mailbox),
+    childIds: [],
+    itemIds: new Set(itemIds.filter((id) => mailbox.items.has(id))),
+    itemTombstones: new Map(),
+    search: true,
+  };
+  mailbox.folders.set(folder.id, folder);
+  finder.childIds.push(folder.id);
+  return folder;
 }
 
 /** Renames a folder. */
@@ -275,6 +347,37 @@ export function folderPath(mailbox: Mailbox, folderId: string): string {
   return names.join(PATH_SEPARATOR);
 }
 
+/** Outlook's folders by well-known name, with their English display names. */
+export const ENGLISH_NAMES: Readonly<Record<string, string>> = {
+  inbox: "Inbox",
+  drafts: "Drafts",
+  sentitems: "Sent Items",
+  deleteditems: "Deleted Items",
+  junkemail: "Junk Email",
+  archive: "Archive",
+  outbox: "Outbox",
+  calendar: "Calendar",
+  contacts: "Contacts",
+  tasks: "Tasks",
+};
+
+/**
+ * The folder's place as it is the same across mailboxes and languages: display names from the
+ * top, in lower case, an Outlook folder at the top by its English name (a German Posteingang is
+ * `inbox`, as an English Inbox is).
+ */
+export function folderKey(mailbox: Mailbox, folderId: string): string {
+  const names: string[] = [];
+  let current = mailbox.folders.get(folderId);
+  while (current && current.parentId !== undefined) {
+    const top = current.parentId === mailbox.rootId;
+    const english = top && current.wellKnownName ? ENGLISH_NAMES[current.wellKnownName] : undefined;
+    names.unshift((english ?? current.displayName).toLowerCase());
+    current = mailbox.folders.get(current.parentId);
+  }
+  return names.join(PATH_SEPARATOR);
+}
+
 /** Finds a folder by its display-name path (case-insensitive), or undefined. */
 export function findFolderByPath(mailbox: Mailbox, path: string): Folder | undefined {
   let current = mailbox.folders.get(mailbox.rootId);
@@ -289,7 +392,18 @@ export function findFolderByPath(mailbox: Mailbox, path: string): Folder | undef
   return current && current.parentId !== undefined ? current : undefined;
 }
 
-/** Every folder except the hidden root, parents before children. */
+/**
+ * Every folder a listing shows: the tree under the top, and the search folders, which Outlook
+ * keeps outside it (api-reference/v1.0/api/mailbox-list-folders.md: listings include them).
+ */
+export function listedFolders(mailbox: Mailbox): Folder[] {
+  return [
+    ...listFolders(mailbox),
+    ...[...mailbox.folders.values()].filter((folder) => folder.search === true),
+  ];
+}
+
+/** Every folder of the tree under the top (search folders are not in it), parents before children. */
 export function listFolders(mailbox: Mailbox): Folder[] {
   const out: Folder[] = [];
   const walk = (folder: Folder): void => {

@@ -51,6 +51,15 @@ export interface Folder {
   readonly itemIds: Set<string>;
   /** Items that left this folder (deleted or moved out), with the sequence of their departure. */
   readonly itemTombstones: Map<string, number>;
+  /** Outlook's locale-independent name of a folder it created (`inbox`, `sentitems`, ...). */
+  wellKnownName?: string;
+  /** A search folder: `itemIds` name items that live in other folders. */
+  search?: boolean;
+  /**
+   * An expanded archive folder: its items live in this auxiliary archive mailbox, where the folder
+   * has the same id (concepts/handle-archive-mailbox-redirects.md).
+   */
+  expandedTo?: string;
 }
 
 export type MailboxKind = "primary" | "archive";
@@ -70,6 +79,18 @@ export interface Mailbox {
   readonly folderTombstones: Map<string, number>;
   /** Counter for ids of folders and items created after seeding. */
   nextLocalId: number;
+  /** An auxiliary archive: the main archive mailbox it expands (its folders are the main's). */
+  auxiliaryOf?: string;
+  /** A main archive's auxiliary archives (auto-expanding archiving). */
+  auxiliaries?: string[];
+  /** Provisioning still under way until this instant (epoch ms): the mailbox is not found yet. */
+  availableAt?: number;
+  /** Bytes the mailbox may hold; imports past it are refused (ErrorQuotaExceeded). */
+  quotaBytes?: number;
+  /** Items here cannot be deleted (a hold or record label): deletes answer 403. */
+  onHold?: boolean;
+  /** Outside the target app's RBAC for Applications management scope: every call answers 403. */
+  outsideAppScope?: boolean;
 }
 
 export interface AssignedLicense {
@@ -111,4 +132,6 @@ export interface Tenant {
   readonly usersByUpn: Map<string, User>;
   readonly mailboxes: Map<string, Mailbox>;
   readonly skus: readonly Sku[];
+  /** The language new mailboxes name their folders in (`de-DE`: Posteingang for Inbox). */
+  readonly locale: string;
 }

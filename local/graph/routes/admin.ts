@@ -17,6 +17,8 @@ export interface AdminControls {
   counters(): unknown;
   resetCounters(): void;
   sentMail(): unknown;
+  /** Calls answered by described operation, and calls refused as outside the description. */
+  calls(): unknown;
   setFaults(faults: Partial<FaultOptions>): void;
   setLimits(limits: Partial<ThrottleLimits>): void;
 }
@@ -102,6 +104,8 @@ export function handleAdmin(
       case "POST counters/reset":
         controls.resetCounters();
         return { status: 204 };
+      case "GET calls":
+        return json(200, controls.calls());
       case "GET sent-mail":
         return json(200, { value: controls.sentMail() });
       case "POST faults": {

@@ -6,10 +6,12 @@
 import { z } from "zod";
 import { GraphApiError } from "../errors.js";
 import { type Outcome, guarded } from "../http/pipeline.js";
-import { errorResponse, ok } from "../http/respond.js";
-import type { Route } from "../http/types.js";
+import { ok } from "../http/respond.js";
+import type { GraphResponse, Route } from "../http/types.js";
 import { decodeExport } from "../model/exportData.js";
-import { addItem, getFolder, getItem, touchItem } from "../model/mailbox.js";
+import { IMPORT_URL_FIELDS as IMPORT_FIELDS } from "../metadata/surface.js";
+import { addItem, getFolder, getItem, touchItem, usedBytes } from "../model/mailbox.js";
+import type { Mailbox } from "../model/types.js";
 import type { SimulatorState } from "../state.js";
 import { contextUrl, mailboxParam } from "./resources.js";
 
@@ -32,6 +34,9 @@ export const importSessionRoutes: readonly Route[] = [
     mailbox: mailboxParam,
     handle: (context) => {
       const mailbox = mailboxParam(context);
+      if (mailbox.quotaBytes !== undefined && usedBytes(mailbox) >= mailbox.quotaBytes) {
+        throw new GraphApiError(403, "ErrorQuotaExceeded", "The mailbox is over its quota.");
+      }
       const expiresAtMs = Date.now() + context.state.importSessionSeconds * 1000;
       const token = context.state.tokens.issueImportToken(
         context.request.principal.app,
@@ -60,11 +65,26 @@ export interface ImportCall {
   readonly clientRequestId: string;
 }
 
+/**
+ * An import URL's error: not Graph's `{"error":{...}}` but a body of its own,
+ * `{"Message": "..."}` (the one documented, in concepts/handle-archive-mailbox-redirects.md). The
+ * code is put at the head of the message.
+ */
+function importError(status: number, code: string, message: string): GraphResponse {
+  return { status, body: { Message: `${code}: ${message}` } };
+}
+
+const importFields = new Set(IMPORT_FIELDS.map((field) => field.toLowerCase()));
+
 /** Handles a POST to an import URL. */
 export function handleImport(state: SimulatorState, call: ImportCall): Promise<Outcome> {
   const ids = { requestId: call.requestId, clientRequestId: call.clientRequestId };
-  const refuse = (status: number, code: string, message: string): Promise<Outcome> =>
-    Promise.resolve(errorResponse(status, code, message, ids));
+  const refuse = (status: number, code: string, message: string): Promise<Outcome> => {
+    if (status === 400) {
+      state.recorder.refuse({ version: "import", method: "POST", path: call.path, status, reason: message });
+    }
+    return Promise.resolve(importError(status, code, message));
+  };
   if (call.headers.authorization !== undefined) {
     return refuse(
       400,
@@ -74,6 +94,7 @@ export function handleImport(state: SimulatorState, call: ImportCall): Promise<O
   }
   const check = state.tokens.checkImportToken(call.query.get("authtoken") ?? "");
   if (!check.ok) {
+    // Undocumented: how an expired import URL answers. A 401 here; the product takes others too.
     return refuse(
       401,
       "InvalidAuthenticationToken",
@@ -89,62 +110,96 @@ export function handleImport(state: SimulatorState, call: ImportCall): Promise<O
   }
   let input: z.infer<typeof importBody>;
   try {
-    const parsed = importBody.safeParse(JSON.parse(call.body.toString("utf8")));
+    const raw = JSON.parse(call.body.toString("utf8")) as unknown;
+    const unknown =
+      raw !== null && typeof raw === "object"
+        ? Object.keys(raw).find((field) => !importFields.has(field.toLowerCase()))
+        : undefined;
+    if (unknown !== undefined)
+      return refuse(400, "ErrorInvalidRequest", `The field '${unknown}' is not known.`);
+    const parsed = importBody.safeParse(raw);
     if (!parsed.success) throw new Error(parsed.error.message);
     input = parsed.data;
   } catch {
     return refuse(400, "ErrorInvalidRequest", "The body must be JSON with FolderId, Mode and Data.");
   }
+  state.recorder.count("import importItem");
   return guarded(
     state,
     { app: grant.app, mailbox, bodyBytes: call.body.length, transportFaults: true, ids },
     () => {
-      const folder = getFolder(mailbox, input.FolderId);
-      const header = decodeExport(Buffer.from(input.Data, "base64"));
-      if (header.importFails) {
-        throw new GraphApiError(
-          400,
-          "ErrorCorruptData",
-          "The item could not be imported: a property is corrupt.",
-        );
+      try {
+        return importInto(state, mailbox, input);
+      } catch (error) {
+        if (error instanceof GraphApiError) return importError(error.status, error.code, error.message);
+        throw error;
       }
-      const origin = {
-        tenantId: header.tenantId,
-        mailboxId: header.mailboxId,
-        itemId: header.itemId,
-        version: header.version,
-      };
-      if (input.Mode === "create") {
-        const item = addItem(mailbox, folder.id, {
-          itemClass: header.itemClass,
-          size: header.size,
-          receivedMs: header.receivedMs,
-          createdMs: header.createdMs,
-          subject: header.subject,
-          origin,
-        });
-        state.counters.imported(mailbox);
-        return ok({ itemId: item.id, changeKey: item.changeKey });
-      }
-      if (!input.ItemId || !input.ChangeKey) {
-        throw new GraphApiError(400, "ErrorInvalidRequest", "Mode update needs ItemId and ChangeKey.");
-      }
-      const existing = getItem(mailbox, input.ItemId);
-      if (existing.folderId !== folder.id) {
-        throw new GraphApiError(400, "ErrorInvalidRequest", "The item to update is not in the given folder.");
-      }
-      if (existing.changeKey !== input.ChangeKey) {
-        throw new GraphApiError(
-          409,
-          "ErrorIrresolvableConflict",
-          "The change key does not match the current item.",
-        );
-      }
-      existing.origin = origin;
-      existing.subject = header.subject;
-      const item = touchItem(mailbox, existing.id, Date.now(), header.size);
-      state.counters.imported(mailbox);
-      return ok({ itemId: item.id, changeKey: item.changeKey });
     },
   );
+}
+
+/** Creates or updates the item an import posts, into the session's mailbox. */
+function importInto(
+  state: SimulatorState,
+  mailbox: Mailbox,
+  input: z.infer<typeof importBody>,
+): GraphResponse {
+  const folder = getFolder(mailbox, input.FolderId);
+  if (folder.expandedTo !== undefined && folder.expandedTo !== mailbox.id) {
+    state.recorder.count("redirect import");
+    throw new GraphApiError(
+      409,
+      "ErrorImportRedirect",
+      `Invalid import session. The target session is expected in mailbox ${folder.expandedTo}.`,
+    );
+  }
+  const header = decodeExport(Buffer.from(input.Data, "base64"));
+  if (header.importFails) {
+    throw new GraphApiError(
+      400,
+      "ErrorCorruptData",
+      "The item could not be imported: a property is corrupt.",
+    );
+  }
+  const quota = mailbox.quotaBytes;
+  if (quota !== undefined && usedBytes(mailbox) + header.size > quota) {
+    throw new GraphApiError(403, "ErrorQuotaExceeded", "The mailbox is over its quota.");
+  }
+  const origin = {
+    tenantId: header.tenantId,
+    mailboxId: header.mailboxId,
+    itemId: header.itemId,
+    version: header.version,
+  };
+  if (input.Mode === "create") {
+    const item = addItem(mailbox, folder.id, {
+      itemClass: header.itemClass,
+      size: header.size,
+      receivedMs: header.receivedMs,
+      createdMs: header.createdMs,
+      subject: header.subject,
+      origin,
+    });
+    state.counters.imported(mailbox);
+    return ok({ itemId: item.id, changeKey: item.changeKey });
+  }
+  if (!input.ItemId || !input.ChangeKey) {
+    throw new GraphApiError(400, "ErrorInvalidRequest", "Mode update needs ItemId and ChangeKey.");
+  }
+  const existing = getItem(mailbox, input.ItemId);
+  if (existing.folderId !== folder.id) {
+    throw new GraphApiError(400, "ErrorInvalidRequest", "The item to update is not in the given folder.");
+  }
+  if (existing.changeKey !== input.ChangeKey) {
+    throw new GraphApiError(
+      409,
+      "ErrorIrresolvableConflict",
+      "The change key does not match the current item.",
+    );
+  }
+  existing.origin = origin;
+  existing.subject = header.subject;
+  const item = touchItem(mailbox, existing.id, Date.now(), header.size);
+  state.counters.imported(mailbox);
+  return ok({ itemId: item.id, changeKey: item.changeKey });
 }

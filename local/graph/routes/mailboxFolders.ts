@@ -9,13 +9,28 @@ import {
   writeDeltaToken,
 } from "../delta.js";
 import { GraphApiError } from "../errors.js";
-import { pageSize, project, selected } from "../http/odata.js";
+import { pageSize, project } from "../http/odata.js";
 import { ok } from "../http/respond.js";
 import type { GraphResponse, Route, RouteContext } from "../http/types.js";
-import { addFolder, deleteFolder, getFolder, listFolders, renameFolder } from "../model/mailbox.js";
+import {
+  addFolder,
+  deleteFolder,
+  getFolderOrRoot,
+  listedFolders,
+  renameFolder,
+  usedBytes,
+} from "../model/mailbox.js";
 import type { Folder, FolderClass, Mailbox } from "../model/types.js";
 import { DEFAULT_PAGE, MAX_PAGE, offsetPage } from "./paging.js";
-import { FOLDER_PROPERTIES, contextUrl, folderJson, mailboxParam, mailboxUrl } from "./resources.js";
+import {
+  contextUrl,
+  folderJson,
+  mailboxParam,
+  mailboxUrl,
+  redirectIfExpanded,
+  selectedOf,
+  tokenFreshness,
+} from "./resources.js";
 
 export const READ_FOLDERS = ["MailboxFolder.Read.All", "MailboxFolder.ReadWrite.All"];
 const WRITE_FOLDERS = ["MailboxFolder.ReadWrite.All"];
@@ -38,7 +53,7 @@ function listChildren(context: RouteContext, mailbox: Mailbox, parent: Folder | 
   return offsetPage(context, {
     type: "microsoft.graph.mailboxFolder",
     url: folderCollectionUrl(context, mailbox, parent),
-    select: selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES),
+    select: selectedOf(context, "microsoft.graph.mailboxFolder"),
     entries: holder.childIds
       .map((id) => mailbox.folders.get(id))
       .filter((folder): folder is Folder => folder !== undefined),
@@ -47,6 +62,9 @@ function listChildren(context: RouteContext, mailbox: Mailbox, parent: Folder | 
 }
 
 function createChild(context: RouteContext, mailbox: Mailbox, parentId: string): GraphResponse {
+  if (mailbox.quotaBytes !== undefined && usedBytes(mailbox) >= mailbox.quotaBytes) {
+    throw new GraphApiError(403, "ErrorQuotaExceeded", "The mailbox is over its quota.");
+  }
   const parsed = newFolderBody.safeParse(context.request.body);
   if (!parsed.success) throw new GraphApiError(400, "ErrorInvalidRequest", "displayName is required.");
   const type = parsed.data.type ?? "IPF.Note";
@@ -69,11 +87,16 @@ function folderDelta(context: RouteContext, mailbox: Mailbox): GraphResponse {
   const expected = { kind: "folders" as const, mailboxId: mailbox.id };
   let state: DeltaState;
   if (skip !== null) {
-    state = readDeltaToken(skip, expected);
+    state = readDeltaToken(
+      skip,
+      expected,
+      tokenFreshness(context, `${mailboxUrl(context, mailbox)}/folders/delta`, false),
+    );
   } else if (delta !== null) {
-    state = { ...readDeltaToken(delta, expected), upto: mailbox.seq, after: undefined };
+    const fresh = tokenFreshness(context, `${mailboxUrl(context, mailbox)}/folders/delta`, true);
+    state = { ...readDeltaToken(delta, expected, fresh), upto: mailbox.seq, after: undefined };
   } else {
-    const select = selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES);
+    const select = selectedOf(context, "microsoft.graph.mailboxFolder");
     state = {
       ...expected,
       since: 0,
@@ -83,7 +106,7 @@ function folderDelta(context: RouteContext, mailbox: Mailbox): GraphResponse {
     };
   }
   const entries: DeltaEntry<Folder>[] = [];
-  for (const folder of listFolders(mailbox)) {
+  for (const folder of listedFolders(mailbox)) {
     if (inRound(folder.changedSeq, state))
       entries.push({ sortKey: folder.changedSeq, id: folder.id, value: folder });
   }
@@ -150,8 +173,10 @@ export const folderRoutes: readonly Route[] = [
     mailbox: mailboxParam,
     handle: (context) => {
       const mailbox = mailboxParam(context);
-      const folder = getFolder(mailbox, context.params.folderId ?? "");
-      const select = selected(context.request, "microsoft.graph.mailboxFolder", FOLDER_PROPERTIES);
+      // A well-known name stands for its folder; `msgfolderroot` is the top of the mailbox.
+      const folder = getFolderOrRoot(mailbox, context.params.folderId ?? "");
+      redirectIfExpanded(context, mailbox, folder);
+      const select = selectedOf(context, "microsoft.graph.mailboxFolder");
       return ok({
         "@odata.context": contextUrl(context, `admin/exchange/mailboxes('${mailbox.id}')/folders/$entity`),
         ...project(folderJson(context, mailbox, folder), select),
@@ -173,8 +198,9 @@ export const folderRoutes: readonly Route[] = [
     },
   },
   {
+    // As api-reference/v1.0/api/mailbox-delete-folders.md writes it.
     method: "DELETE",
-    pattern: `${FOLDERS}/{folderId}`,
+    pattern: `${FOLDERS}/{folderId}/$ref`,
     permissions: WRITE_FOLDERS,
     deniedCode: "ErrorAccessDenied",
     mailbox: mailboxParam,
@@ -191,7 +217,8 @@ export const folderRoutes: readonly Route[] = [
     mailbox: mailboxParam,
     handle: (context) => {
       const mailbox = mailboxParam(context);
-      return listChildren(context, mailbox, getFolder(mailbox, context.params.folderId ?? ""));
+      const parent = getFolderOrRoot(mailbox, context.params.folderId ?? "");
+      return listChildren(context, mailbox, parent.id === mailbox.rootId ? undefined : parent);
     },
   },
   {
@@ -202,7 +229,7 @@ export const folderRoutes: readonly Route[] = [
     mailbox: mailboxParam,
     handle: (context) => {
       const mailbox = mailboxParam(context);
-      return createChild(context, mailbox, getFolder(mailbox, context.params.folderId ?? "").id);
+      return createChild(context, mailbox, getFolderOrRoot(mailbox, context.params.folderId ?? "").id);
     },
   },
 ];

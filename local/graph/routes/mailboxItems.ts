@@ -9,14 +9,22 @@ import {
   writeDeltaToken,
 } from "../delta.js";
 import { GraphApiError } from "../errors.js";
-import { orderedByReceivedDesc, pageSize, project, receivedFilter, selected } from "../http/odata.js";
+import { orderedByReceivedDesc, pageSize, project, receivedFilter } from "../http/odata.js";
 import { ok } from "../http/respond.js";
 import type { GraphResponse, Route, RouteContext } from "../http/types.js";
 import { encodeExport } from "../model/exportData.js";
-import { getFolder, getItem } from "../model/mailbox.js";
+import { deleteItem, getFolder, getItem } from "../model/mailbox.js";
 import type { Folder, Item, Mailbox } from "../model/types.js";
 import { DEFAULT_PAGE, MAX_PAGE, offsetPage } from "./paging.js";
-import { ITEM_PROPERTIES, contextUrl, itemJson, mailboxParam, mailboxUrl } from "./resources.js";
+import {
+  contextUrl,
+  itemJson,
+  mailboxParam,
+  mailboxUrl,
+  redirectIfExpanded,
+  selectedOf,
+  tokenFreshness,
+} from "./resources.js";
 
 const READ_ITEMS = ["MailboxItem.Read.All"];
 const EXPORT_ITEMS = ["MailboxItem.Export.All", "MailboxItem.ImportExport.All"];
@@ -24,6 +32,19 @@ const EXPORT_ITEMS = ["MailboxItem.Export.All", "MailboxItem.ImportExport.All"];
 export const MAX_EXPORT_IDS = 20;
 
 const exportBody = z.object({ itemIds: z.array(z.string()) });
+const disposalTypes = ["softDelete", "hardDelete"] as const;
+
+/**
+ * The body's `itemIds`: the page spells it so, the CSDL's parameter is `ItemIds`; Graph matches
+ * parameter names without regard to case, and so does this.
+ */
+function exportIds(body: unknown): unknown {
+  if (body === null || typeof body !== "object") return body;
+  const entry = Object.entries(body as Record<string, unknown>).find(
+    ([name]) => name.toLowerCase() === "itemids",
+  );
+  return entry ? { itemIds: entry[1] } : {};
+}
 
 function itemsBase(context: RouteContext, mailbox: Mailbox, folder: Folder): string {
   return `${mailboxUrl(context, mailbox)}/folders/${encodeURIComponent(folder.id)}/items`;
@@ -33,7 +54,7 @@ function listItems(context: RouteContext, mailbox: Mailbox, folder: Folder): Gra
   return offsetPage(context, {
     type: "microsoft.graph.mailboxItem",
     url: itemsBase(context, mailbox, folder),
-    select: selected(context.request, "microsoft.graph.mailboxItem", ITEM_PROPERTIES),
+    select: selectedOf(context, "microsoft.graph.mailboxItem"),
     entries: [...folder.itemIds]
       .map((id) => mailbox.items.get(id))
       .filter((item): item is Item => item !== undefined)
@@ -54,11 +75,16 @@ function itemDelta(context: RouteContext, mailbox: Mailbox, folder: Folder): Gra
   let state: DeltaState;
   let preferApplied: string | undefined;
   if (skip !== null) {
-    state = readDeltaToken(skip, expected);
+    state = readDeltaToken(
+      skip,
+      expected,
+      tokenFreshness(context, `${itemsBase(context, mailbox, folder)}/delta`, false),
+    );
   } else if (delta !== null) {
-    state = { ...readDeltaToken(delta, expected), upto: mailbox.seq, after: undefined };
+    const fresh = tokenFreshness(context, `${itemsBase(context, mailbox, folder)}/delta`, true);
+    state = { ...readDeltaToken(delta, expected, fresh), upto: mailbox.seq, after: undefined };
   } else {
-    const select = selected(context.request, "microsoft.graph.mailboxItem", ITEM_PROPERTIES);
+    const select = selectedOf(context, "microsoft.graph.mailboxItem");
     const filter = receivedFilter(context.request);
     const paging = pageSize(context.request, DEFAULT_PAGE, MAX_PAGE);
     preferApplied = paging.preferApplied;
@@ -106,7 +132,7 @@ function itemDelta(context: RouteContext, mailbox: Mailbox, folder: Folder): Gra
 }
 
 function exportItems(context: RouteContext, mailbox: Mailbox): GraphResponse {
-  const parsed = exportBody.safeParse(context.request.body);
+  const parsed = exportBody.safeParse(exportIds(context.request.body));
   if (!parsed.success || parsed.data.itemIds.length === 0) {
     throw new GraphApiError(400, "ErrorInvalidRequest", "itemIds must list the ids of the items to export.");
   }
@@ -121,6 +147,21 @@ function exportItems(context: RouteContext, mailbox: Mailbox): GraphResponse {
   let exported = 0;
   const value = parsed.data.itemIds.map((itemId) => {
     const item = mailbox.items.get(itemId);
+    // An item of an expanded archive folder lives in an auxiliary archive: the error names the
+    // URL to export it from (concepts/handle-archive-mailbox-redirects.md).
+    const aux = item
+      ? undefined
+      : (mailbox.auxiliaries ?? []).find((id) => context.tenant.mailboxes.get(id)?.items.has(itemId));
+    if (aux !== undefined) {
+      context.state.recorder.count("redirect exportItems");
+      return {
+        itemId,
+        error: {
+          code: "ErrorArchiveFolderMovedPermanently",
+          message: `${context.state.baseUrl}/${context.request.version}/admin/exchange/mailboxes/${encodeURIComponent(aux)}/exportItems`,
+        },
+      };
+    }
     if (!item) {
       return {
         itemId,
@@ -145,7 +186,8 @@ function exportItems(context: RouteContext, mailbox: Mailbox): GraphResponse {
     exported += 1;
     const data = encodeExport({
       tenantId: mailbox.tenantId,
-      mailboxId: mailbox.id,
+      // An auxiliary archive's items belong to the main archive: copies name that one.
+      mailboxId: mailbox.auxiliaryOf ?? mailbox.id,
       itemId: item.id,
       version: item.version,
       itemClass: item.itemClass,
@@ -168,7 +210,9 @@ const FOLDER = "/admin/exchange/mailboxes/{mailboxId}/folders/{folderId}";
 
 function folderOf(context: RouteContext): { mailbox: Mailbox; folder: Folder } {
   const mailbox = mailboxParam(context);
-  return { mailbox, folder: getFolder(mailbox, context.params.folderId ?? "") };
+  const folder = getFolder(mailbox, context.params.folderId ?? "");
+  redirectIfExpanded(context, mailbox, folder);
+  return { mailbox, folder };
 }
 
 export const itemRoutes: readonly Route[] = [
@@ -206,11 +250,44 @@ export const itemRoutes: readonly Route[] = [
       if (item.folderId !== folder.id) {
         throw new GraphApiError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
       }
-      const select = selected(context.request, "microsoft.graph.mailboxItem", ITEM_PROPERTIES);
+      const select = selectedOf(context, "microsoft.graph.mailboxItem");
       return ok({
         "@odata.context": contextUrl(context, "microsoft.graph.mailboxItem"),
         ...project(itemJson(item), select),
       });
+    },
+  },
+  {
+    // api-reference/v1.0/api/mailboxfolder-delete-items.md: through the folder, with a disposalType.
+    method: "DELETE",
+    pattern: `${FOLDER}/items/{itemId}`,
+    permissions: ["MailboxItem.ReadWrite.All"],
+    deniedCode: "ErrorAccessDenied",
+    mailbox: mailboxParam,
+    handle: (context) => {
+      const { mailbox, folder } = folderOf(context);
+      const disposal = context.request.query.get("disposalType") ?? "";
+      if (!disposalTypes.some((known) => known.toLowerCase() === disposal.toLowerCase())) {
+        throw new GraphApiError(
+          400,
+          "ErrorInvalidRequest",
+          `disposalType must be softDelete or hardDelete, not '${disposal}'.`,
+        );
+      }
+      const item = getItem(mailbox, context.params.itemId ?? "");
+      if (item.folderId !== folder.id) {
+        throw new GraphApiError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+      }
+      if (mailbox.onHold) {
+        // The page: a protected item is not deleted and the request fails with 403.
+        throw new GraphApiError(
+          403,
+          "ErrorCannotDeleteObject",
+          "The item is protected by a hold or a retention label and can't be deleted.",
+        );
+      }
+      deleteItem(mailbox, item.id);
+      return { status: 204 };
     },
   },
   {

@@ -1,11 +1,10 @@
 /** Directory endpoints: users, licences, mailbox settings and the mailbox ids of a user. */
 import { z } from "zod";
 import { GraphApiError } from "../errors.js";
-import { selected } from "../http/odata.js";
 import { ok } from "../http/respond.js";
 import type { Route } from "../http/types.js";
 import { ensureMailboxes } from "../seed/tenant.js";
-import { USER_PROPERTIES, contextUrl, primaryMailbox, userJson, userParam } from "./resources.js";
+import { selectedOf, contextUrl, primaryMailbox, userJson, userParam } from "./resources.js";
 
 const READ_USERS = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
 
@@ -21,7 +20,7 @@ export const userRoutes: readonly Route[] = [
     permissions: READ_USERS,
     handle: (context) => {
       const user = userParam(context);
-      const select = selected(context.request, "microsoft.graph.user", USER_PROPERTIES);
+      const select = selectedOf(context, "microsoft.graph.user");
       const fragment = select ? `users(${select.join(",")})/$entity` : "users/$entity";
       return ok({ "@odata.context": contextUrl(context, fragment), ...userJson(user, select) });
     },
@@ -67,7 +66,7 @@ export const userRoutes: readonly Route[] = [
       // An Exchange licence provisions the mailbox (at once here; minutes in Exchange Online).
       const mailLicence = skus.find((sku) => sku.includesExchange);
       if (mailLicence && user.assignedLicenses.some((licence) => licence.skuId === mailLicence.skuId)) {
-        ensureMailboxes(context.tenant, user, user.wantsArchive);
+        ensureMailboxes(context.tenant, user, user.wantsArchive, context.state.realism);
       }
       return ok({ "@odata.context": contextUrl(context, "users/$entity"), ...userJson(user, undefined) });
     },

@@ -4,7 +4,8 @@
  * mailboxes, and planted trouble (missing users, missing licences, bad items, items too large).
  */
 import { mailboxIdFor } from "../model/ids.js";
-import { addFolder, addItem, createMailbox } from "../model/mailbox.js";
+import { addFolder, addItem, addSearchFolder, createMailbox, wellKnownFolder } from "../model/mailbox.js";
+import type { RealismOptions } from "../options.js";
 import type {
   Folder,
   FolderClass,
@@ -36,7 +37,13 @@ export type AccountExpectation =
   | "noLicence"
   | "badItems"
   | "largeItems"
-  | "archive";
+  | "archive"
+  /** Realism: the target mailbox fills up during the copy (ErrorQuotaExceeded). */
+  | "targetFull"
+  /** Realism: the target mailbox is outside the target app's RBAC for Applications scope. */
+  | "outsideScope"
+  /** Realism: the target mailbox is still being provisioned when the migration starts. */
+  | "slowMailbox";
 
 /** One account of the migration inventory. */
 export interface SimulatedAccount {
@@ -68,6 +75,12 @@ export interface SeedOptions {
    * targets of "archive" accounts get one.
    */
   archiveAllTargets?: boolean;
+  /** The target tenant's language (default en-GB; `de-DE` names Outlook's folders in German). */
+  targetLocale?: string;
+  /** Realism switches that shape the seed (search folders, expanding archives, planted trouble). */
+  realism?: RealismOptions;
+  /** When the simulator starts (epoch ms): slow mailboxes appear some time after it. */
+  startMs?: number;
 }
 
 export interface SeededWorld {
@@ -92,23 +105,38 @@ export const NON_MAIL_SKU: Sku = {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const YEAR_MS = 365 * DAY_MS;
 
-const WELL_KNOWN: readonly (readonly [string, FolderClass])[] = [
-  ["Inbox", "IPF.Note"],
-  ["Drafts", "IPF.Note"],
-  ["Sent Items", "IPF.Note"],
-  ["Deleted Items", "IPF.Note"],
-  ["Junk Email", "IPF.Note"],
-  ["Archive", "IPF.Note"],
-  ["Outbox", "IPF.Note"],
-  ["Calendar", "IPF.Appointment"],
-  ["Contacts", "IPF.Contact"],
-  ["Tasks", "IPF.Task"],
+/** Outlook's folders: well-known name, English display name, folder class. */
+const WELL_KNOWN: readonly (readonly [string, string, FolderClass])[] = [
+  ["inbox", "Inbox", "IPF.Note"],
+  ["drafts", "Drafts", "IPF.Note"],
+  ["sentitems", "Sent Items", "IPF.Note"],
+  ["deleteditems", "Deleted Items", "IPF.Note"],
+  ["junkemail", "Junk Email", "IPF.Note"],
+  ["archive", "Archive", "IPF.Note"],
+  ["outbox", "Outbox", "IPF.Note"],
+  ["calendar", "Calendar", "IPF.Appointment"],
+  ["contacts", "Contacts", "IPF.Contact"],
+  ["tasks", "Tasks", "IPF.Task"],
 ];
-const ARCHIVE_WELL_KNOWN: readonly (readonly [string, FolderClass])[] = [
-  ["Inbox", "IPF.Note"],
-  ["Sent Items", "IPF.Note"],
-  ["Deleted Items", "IPF.Note"],
+const ARCHIVE_WELL_KNOWN: readonly (readonly [string, string, FolderClass])[] = [
+  ["inbox", "Inbox", "IPF.Note"],
+  ["sentitems", "Sent Items", "IPF.Note"],
+  ["deleteditems", "Deleted Items", "IPF.Note"],
 ];
+
+/** How a German-language mailbox names Outlook's folders (a localised tenant). */
+export const GERMAN_NAMES: Readonly<Record<string, string>> = {
+  inbox: "Posteingang",
+  drafts: "Entwürfe",
+  sentitems: "Gesendete Elemente",
+  deleteditems: "Gelöschte Elemente",
+  junkemail: "Junk-E-Mail",
+  archive: "Archiv",
+  outbox: "Postausgang",
+  calendar: "Kalender",
+  contacts: "Kontakte",
+  tasks: "Aufgaben",
+};
 
 /** Share of the inventory given each kind of trouble, in the order they are handed out. */
 const TROUBLE_SHARE: readonly (readonly [AccountExpectation, number])[] = [
@@ -135,9 +163,16 @@ const SIZE_MODEL: Record<ItemClass, readonly [number, number, number, number]> =
   "IPM.Task": [2_500, 0.5, 800, 200_000],
 };
 
-function emptyTenant(side: TenantSide, tenantId: string, domain: string, displayName: string): Tenant {
+function emptyTenant(
+  side: TenantSide,
+  tenantId: string,
+  domain: string,
+  displayName: string,
+  locale = "en-GB",
+): Tenant {
   return {
     side,
+    locale,
     tenantId,
     domain,
     displayName,
@@ -183,8 +218,8 @@ function makeUser(
     primaryMailboxId: undefined,
     archiveMailboxId: undefined,
     wantsArchive,
-    timeZone: "GMT Standard Time",
-    locale: "en-GB",
+    timeZone: tenant.locale === "de-DE" ? "W. Europe Standard Time" : "GMT Standard Time",
+    locale: tenant.locale,
   };
   tenant.users.set(user.id, user);
   tenant.usersByUpn.set(upn.toLowerCase(), user);
@@ -200,8 +235,9 @@ export function provisionMailbox(tenant: Tenant, user: User, kind: MailboxKind):
     ownerUpn: user.userPrincipalName,
     kind,
   });
-  for (const [name, folderClass] of kind === "primary" ? WELL_KNOWN : ARCHIVE_WELL_KNOWN) {
-    addFolder(mailbox, mailbox.rootId, name, folderClass);
+  for (const [wellKnownName, name, folderClass] of kind === "primary" ? WELL_KNOWN : ARCHIVE_WELL_KNOWN) {
+    const localised = tenant.locale === "de-DE" ? (GERMAN_NAMES[wellKnownName] ?? name) : name;
+    addFolder(mailbox, mailbox.rootId, localised, folderClass).wellKnownName = wellKnownName;
   }
   tenant.mailboxes.set(mailbox.id, mailbox);
   if (kind === "primary") user.primaryMailboxId = mailbox.id;
@@ -209,10 +245,59 @@ export function provisionMailbox(tenant: Tenant, user: User, kind: MailboxKind):
   return mailbox;
 }
 
-/** Creates the user's primary mailbox (and archive, if wanted) unless they exist. */
-export function ensureMailboxes(tenant: Tenant, user: User, withArchive: boolean): void {
-  if (!user.primaryMailboxId) provisionMailbox(tenant, user, "primary");
-  if (withArchive && !user.archiveMailboxId) provisionMailbox(tenant, user, "archive");
+/**
+ * Creates the user's primary mailbox (and archive, if wanted) unless they exist. Under realism a
+ * new archive auto-expands, and new mailboxes take `provisioningDelaySeconds` to appear.
+ */
+export function ensureMailboxes(
+  tenant: Tenant,
+  user: User,
+  withArchive: boolean,
+  realism?: RealismOptions,
+): void {
+  const delayMs = (realism?.provisioningDelaySeconds ?? 0) * 1000;
+  if (!user.primaryMailboxId) {
+    const mailbox = provisionMailbox(tenant, user, "primary");
+    if (delayMs > 0) mailbox.availableAt = Date.now() + delayMs;
+  }
+  if (withArchive && !user.archiveMailboxId) {
+    const archive = provisionMailbox(tenant, user, "archive");
+    if (delayMs > 0) archive.availableAt = Date.now() + delayMs;
+    if (realism?.autoExpandingArchives) expandArchive(tenant, archive, "inbox");
+  }
+}
+
+/**
+ * Expands a folder of an archive into a new auxiliary archive, as auto-expanding archiving does:
+ * the folder stays in the main archive's tree, its items move to the auxiliary one, where the
+ * folder has the same id (concepts/handle-archive-mailbox-redirects.md).
+ */
+export function expandArchive(tenant: Tenant, main: Mailbox, folderIdOrName: string): Mailbox | undefined {
+  const folder = main.folders.get(folderIdOrName) ?? wellKnownFolder(main, folderIdOrName);
+  if (!folder || folder.parentId === undefined) return undefined;
+  const index = (main.auxiliaries?.length ?? 0) + 1;
+  const aux = createMailbox({
+    id: mailboxIdFor(tenant.tenantId, main.ownerUpn, `archive-aux${index}`),
+    tenantId: tenant.tenantId,
+    side: tenant.side,
+    ownerUpn: main.ownerUpn,
+    kind: "archive",
+  });
+  aux.auxiliaryOf = main.id;
+  // Its items' change sequence goes on from the main archive's.
+  aux.seq = main.seq;
+  aux.nextLocalId = main.nextLocalId + 1_000_000;
+  aux.folders.set(folder.id, folder);
+  for (const itemId of folder.itemIds) {
+    const item = main.items.get(itemId);
+    if (!item) continue;
+    main.items.delete(itemId);
+    aux.items.set(itemId, item);
+  }
+  folder.expandedTo = aux.id;
+  main.auxiliaries = [...(main.auxiliaries ?? []), aux.id];
+  tenant.mailboxes.set(aux.id, aux);
+  return aux;
 }
 
 /** Gives a user the Exchange licence and a primary mailbox (and an archive if wanted). */
@@ -223,9 +308,10 @@ export function licenseUser(tenant: Tenant, user: User, withArchive: boolean): v
 
 function topFolder(mailbox: Mailbox, name: string): Folder {
   const root = mailbox.folders.get(mailbox.rootId) as Folder;
+  const wellKnown = name.toLowerCase().replaceAll(" ", "");
   for (const id of root.childIds) {
     const folder = mailbox.folders.get(id);
-    if (folder?.displayName === name) return folder;
+    if (folder?.displayName === name || folder?.wellKnownName === wellKnown) return folder;
   }
   throw new RangeError(`mailbox ${mailbox.id} has no folder ${name}`);
 }
@@ -364,12 +450,89 @@ function summarise(mailboxes: readonly (Mailbox | undefined)[]): { count: number
   return { count, bytes };
 }
 
+/**
+ * Shapes a seeded world to the realism switches without drawing from the seed's generator, so
+ * the rest of the tenant stays as the seed made it: search folders in source mailboxes, an
+ * expanded folder in every archive, and a few healthy accounts given a full, out-of-scope or
+ * slowly provisioned target mailbox (their expectation says which).
+ */
+function applyRealism(
+  source: Tenant,
+  target: Tenant,
+  accounts: readonly SimulatedAccount[],
+  realism: RealismOptions,
+  startMs: number,
+): SimulatedAccount[] {
+  const mailboxOf = (tenant: Tenant, upn: string, kind: "primary" | "archive"): Mailbox | undefined => {
+    const user = tenant.usersByUpn.get(upn.toLowerCase());
+    const id = kind === "primary" ? user?.primaryMailboxId : user?.archiveMailboxId;
+    return id ? tenant.mailboxes.get(id) : undefined;
+  };
+  for (const entry of accounts) {
+    const primary = mailboxOf(source, entry.sourceUpn, "primary");
+    if (realism.searchFolders && primary) {
+      const items = [...primary.items.values()];
+      const inbox = wellKnownFolder(primary, "inbox");
+      addSearchFolder(
+        primary,
+        "Unread Mail",
+        items
+          .filter((item) => item.folderId === inbox?.id)
+          .slice(0, 3)
+          .map((item) => item.id),
+      );
+      addSearchFolder(
+        primary,
+        "Large Mail",
+        [...items]
+          .sort((a, b) => b.size - a.size)
+          .slice(0, 2)
+          .map((item) => item.id),
+      );
+    }
+    if (realism.autoExpandingArchives) {
+      const archive = mailboxOf(source, entry.sourceUpn, "archive");
+      if (archive) {
+        // The folder holding most items is the one whose content moved out.
+        const fullest = [...archive.folders.values()]
+          .filter((folder) => folder.parentId !== undefined)
+          .sort((a, b) => b.itemIds.size - a.itemIds.size)[0];
+        if (fullest) expandArchive(source, archive, fullest.id);
+      }
+      const targetArchive = mailboxOf(target, entry.targetUpn, "archive");
+      if (targetArchive) expandArchive(target, targetArchive, "inbox");
+    }
+  }
+  // Trouble for healthy accounts with something to copy, first come first served.
+  const wanted: AccountExpectation[] = [
+    ...(realism.fullTarget ? (["targetFull"] as const) : []),
+    ...(realism.outsideScope ? (["outsideScope"] as const) : []),
+    ...(realism.provisioningDelaySeconds > 0 ? (["slowMailbox", "slowMailbox"] as const) : []),
+  ];
+  return accounts.map((entry) => {
+    if (entry.expectation !== "ok" || entry.itemCount < 4 || wanted.length === 0) return entry;
+    const mailbox = mailboxOf(target, entry.targetUpn, "primary");
+    const trouble = wanted.shift();
+    if (!mailbox || trouble === undefined) return entry;
+    if (trouble === "targetFull") mailbox.quotaBytes = Math.floor(entry.totalBytes / 2);
+    if (trouble === "outsideScope") mailbox.outsideAppScope = true;
+    if (trouble === "slowMailbox") mailbox.availableAt = startMs + realism.provisioningDelaySeconds * 1000;
+    return { ...entry, expectation: trouble };
+  });
+}
+
 /** Builds both tenants and the inventory. */
 export function seedWorld(options: SeedOptions): SeededWorld {
   const rng = new Random(options.seed);
   const ids = rng.fork("tenants");
   const source = emptyTenant("source", ids.guid(), "riverside-legacy.example", "Riverside Trust (legacy)");
-  const target = emptyTenant("target", ids.guid(), "riverside.example", "Riverside Trust");
+  const target = emptyTenant(
+    "target",
+    ids.guid(),
+    "riverside.example",
+    "Riverside Trust",
+    options.targetLocale ?? "en-GB",
+  );
   const plan = planExpectations(rng.fork("plan"), options.mailboxes, options.plantTrouble);
   const people = rng.fork("people");
   const taken = new Set<string>();
@@ -431,6 +594,11 @@ export function seedWorld(options: SeedOptions): SeededWorld {
       unmovableItemCount: unmovable,
     });
   });
+
+  const planted = options.realism
+    ? applyRealism(source, target, accounts, options.realism, options.startMs ?? Date.now())
+    : accounts;
+  accounts.splice(0, accounts.length, ...planted);
 
   const serviceRng = rng.fork("service");
   const servicePerson = { localPart: "mailferry.notices", given: "Migration", surname: "Notices" };

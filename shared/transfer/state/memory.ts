@@ -6,6 +6,7 @@ import type {
   PendingRemoval,
   TransferStateStore,
 } from "./port.js";
+import { itemFingerprint } from "./port.js";
 
 /** In-memory TransferStateStore for unit tests. */
 export class InMemoryTransferState implements TransferStateStore {
@@ -82,6 +83,21 @@ export class InMemoryTransferState implements TransferStateStore {
   deleteItem(key: MailboxKey, sourceItemId: string): Promise<void> {
     this.bucket(this.items, key).delete(sourceItemId);
     return Promise.resolve();
+  }
+
+  findByFingerprint(key: MailboxKey, fingerprints: readonly string[]): Promise<ItemRecord[]> {
+    const wanted = new Set(fingerprints);
+    return Promise.resolve(
+      [...this.bucket(this.items, key).values()].filter((record) =>
+        wanted.has(itemFingerprint(record.createdDateTime, record.sizeBytes)),
+      ),
+    );
+  }
+
+  listItemsInFolder(key: MailboxKey, sourceFolderId: string): Promise<ItemRecord[]> {
+    return Promise.resolve(
+      [...this.bucket(this.items, key).values()].filter((record) => record.sourceFolderId === sourceFolderId),
+    );
   }
 
   putBadItem(key: MailboxKey, record: BadItemRecord): Promise<void> {

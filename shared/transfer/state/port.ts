@@ -31,6 +31,29 @@ export interface FolderCheckpoint {
   readonly archiveFolderId?: string;
   /** Bad and too-large items recorded for this folder so far (absent: none). */
   readonly badItems?: number;
+  /**
+   * Under an age policy, the second delta of the folder: only items received on or after the
+   * account's cutoff (`$filter=receivedDateTime ge ...`, the only place Graph lets that date be
+   * used). Its nextLink or deltaLink; the items it lists stay in the primary mailbox.
+   */
+  readonly youngCursor?: string;
+  /** The filtered delta reached its deltaLink in this pass. */
+  readonly youngComplete?: boolean;
+  /**
+   * The folder moved at the source, and there is no move action on mailboxFolder: its copy is
+   * rebuilt at the new place, and these old copies (target, archive) are deleted once it is.
+   */
+  readonly relocatedFrom?: { readonly target?: string; readonly archive?: string };
+  /**
+   * The folder's delta token expired and a full resync is under way: every item the resync lists
+   * is marked with this, so those it no longer lists are known to be gone when it ends.
+   */
+  readonly resyncMark?: number;
+}
+
+/** What identifies an item across a move (its id changes, its creation time and size do not). */
+export function itemFingerprint(createdDateTime: string | undefined, sizeBytes: number | undefined): string {
+  return `${createdDateTime ?? ""}|${sizeBytes ?? 0}`;
 }
 
 /**
@@ -40,6 +63,12 @@ export interface FolderCheckpoint {
 export interface PendingRemoval {
   readonly sourceFolderId: string;
   readonly sourceItemId: string;
+  /**
+   * The pass the removal was first seen in. An item that moved shows up in its new folder no
+   * later than the pass after: an unexplained removal is kept that long before it counts as a
+   * deletion.
+   */
+  readonly round?: number;
 }
 
 export interface ItemRecord {
@@ -61,6 +90,19 @@ export interface ItemRecord {
   readonly sourceFolderId?: string;
   /** The copy went to the target's archive mailbox (age policy). */
   readonly inArchive?: boolean;
+  /** The target folder the copy is in (absent in records written before it was kept). */
+  readonly targetFolderId?: string;
+  /**
+   * While a moved item is imported at its new place: its old copy, deleted once the new one is
+   * recorded (there is no move action on mailboxItem, and default ids change on a move).
+   */
+  readonly supersedes?: {
+    readonly targetItemId: string;
+    readonly targetFolderId: string;
+    readonly inArchive?: boolean;
+  };
+  /** The resync that last listed the item (FolderCheckpoint.resyncMark). */
+  readonly seen?: number;
 }
 
 export interface BadItemRecord {
@@ -83,7 +125,12 @@ export interface TransferStateStore {
   putItem(key: MailboxKey, record: ItemRecord): Promise<void>;
   /** Records intents for several items of one mailbox in one write. */
   putItems(key: MailboxKey, records: readonly ItemRecord[]): Promise<void>;
-  deleteItem(key: MailboxKey, sourceItemId: string): Promise<void>;
+  /** Forgets an item; `fingerprint` also drops the item from the fingerprint lookup. */
+  deleteItem(key: MailboxKey, sourceItemId: string, fingerprint?: string): Promise<void>;
+  /** Recorded items with these fingerprints (createdDateTime and size, see itemFingerprint). */
+  findByFingerprint(key: MailboxKey, fingerprints: readonly string[]): Promise<ItemRecord[]>;
+  /** Every recorded item last seen in a source folder (a partition scan: for resyncs only). */
+  listItemsInFolder(key: MailboxKey, sourceFolderId: string): Promise<ItemRecord[]>;
   /** Records removals reported by a folder's delta (once each, however often reported). */
   addRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void>;
   listRemovals(key: MailboxKey): Promise<PendingRemoval[]>;

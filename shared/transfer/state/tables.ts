@@ -8,10 +8,11 @@ import type {
   PendingRemoval,
   TransferStateStore,
 } from "./port.js";
+import { itemFingerprint } from "./port.js";
 
 /*
  * One partition per mailbox (`<accountId>~primary`): its folder checkpoints (`f~`), item map
- * (`i~`) and bad items (`b~`). A mailbox is worked on by one mover at a time (the account's
+ * (`i~`) with its fingerprint lookup (`p~`), removals (`r~`) and bad items (`b~`). A mailbox is worked on by one mover at a time (the account's
  * lease), so the partition never sees competing writers, and a mailbox's whole state is one
  * partition scan away.
  */
@@ -19,6 +20,8 @@ const FOLDER = "f~";
 const ITEM = "i~";
 const BAD = "b~";
 const REMOVED = "r~";
+/** Fingerprint lookup rows: `p~<fingerprint>~<source item id>`, written with the item's row. */
+const PRINT = "p~";
 const LOOKUP_PARALLELISM = 16;
 
 function isNotFound(error: unknown): boolean {
@@ -42,6 +45,54 @@ function itemEntity(key: MailboxKey, record: ItemRecord): TableEntity {
     createdDateTime: record.createdDateTime ?? "",
     sourceFolderId: record.sourceFolderId ?? "",
     inArchive: record.inArchive === true,
+    targetFolderId: record.targetFolderId ?? "",
+    supersedes: record.supersedes ? JSON.stringify(record.supersedes) : "",
+    seen: record.seen ?? 0,
+  };
+}
+
+function printRowKey(fingerprint: string, sourceItemId: string): string {
+  return `${PRINT}${encodeKey(fingerprint)}~${encodeKey(sourceItemId)}`;
+}
+
+/** The lookup row that finds an item by fingerprint; it names the item, whose row has the rest. */
+function printEntity(key: MailboxKey, record: ItemRecord): TableEntity {
+  return {
+    partitionKey: encodeKey(key),
+    rowKey: printRowKey(itemFingerprint(record.createdDateTime, record.sizeBytes), record.sourceItemId),
+    sourceItemId: record.sourceItemId,
+  };
+}
+
+interface ItemRow {
+  readonly rowKey?: string;
+  readonly targetItemId: string;
+  readonly targetChangeKey?: string;
+  readonly sourceVersion: string;
+  readonly sizeBytes: number;
+  readonly pending?: boolean;
+  readonly createdDateTime?: string;
+  readonly sourceFolderId?: string;
+  readonly inArchive?: boolean;
+  readonly targetFolderId?: string;
+  readonly supersedes?: string;
+  readonly seen?: number;
+}
+
+function itemFromRow(sourceItemId: string, row: ItemRow): ItemRecord {
+  return {
+    sourceItemId,
+    targetItemId: row.targetItemId,
+    ...(row.pending ? { pending: true } : {}),
+    ...(row.createdDateTime ? { createdDateTime: row.createdDateTime } : {}),
+    ...(row.targetChangeKey ? { targetChangeKey: row.targetChangeKey } : {}),
+    sourceVersion: row.sourceVersion,
+    sizeBytes: row.sizeBytes,
+    ...(row.sourceFolderId ? { sourceFolderId: row.sourceFolderId } : {}),
+    ...(row.inArchive ? { inArchive: true } : {}),
+    ...(row.targetFolderId ? { targetFolderId: row.targetFolderId } : {}),
+    ...(row.supersedes ? { supersedes: JSON.parse(row.supersedes) as ItemRecord["supersedes"] } : {}),
+    ...(typeof row.seen === "number" && row.seen > 0 ? { seen: row.seen } : {}),
   };
 }
 
@@ -58,6 +109,10 @@ function folderEntity(key: MailboxKey, folder: FolderCheckpoint): TableEntity {
     sourceParentId: folder.sourceParentId ?? "",
     archiveFolderId: folder.archiveFolderId ?? "",
     badItems: folder.badItems ?? 0,
+    youngCursor: folder.youngCursor ?? "",
+    youngComplete: folder.youngComplete === true,
+    relocatedFrom: folder.relocatedFrom ? JSON.stringify(folder.relocatedFrom) : "",
+    resyncMark: folder.resyncMark ?? 0,
   };
 }
 
@@ -83,6 +138,10 @@ export class TablesTransferState implements TransferStateStore {
       sourceParentId?: string;
       archiveFolderId?: string;
       badItems?: number;
+      youngCursor?: string;
+      youngComplete?: boolean;
+      relocatedFrom?: string;
+      resyncMark?: number;
     }>({ queryOptions: { filter: rangeFilter(encodeKey(key), FOLDER) } });
     for await (const row of rows) {
       out.push({
@@ -98,6 +157,12 @@ export class TablesTransferState implements TransferStateStore {
         ...(row.sourceParentId ? { sourceParentId: row.sourceParentId } : {}),
         ...(row.archiveFolderId ? { archiveFolderId: row.archiveFolderId } : {}),
         ...(typeof row.badItems === "number" && row.badItems > 0 ? { badItems: row.badItems } : {}),
+        ...(row.youngCursor ? { youngCursor: row.youngCursor } : {}),
+        ...(row.youngComplete ? { youngComplete: true } : {}),
+        ...(row.relocatedFrom
+          ? { relocatedFrom: JSON.parse(row.relocatedFrom) as FolderCheckpoint["relocatedFrom"] }
+          : {}),
+        ...(typeof row.resyncMark === "number" && row.resyncMark > 0 ? { resyncMark: row.resyncMark } : {}),
       });
     }
     return out;
@@ -128,27 +193,8 @@ export class TablesTransferState implements TransferStateStore {
       await Promise.all(
         sourceItemIds.slice(start, start + LOOKUP_PARALLELISM).map(async (id) => {
           try {
-            const row = await this.table.getEntity<{
-              targetItemId: string;
-              targetChangeKey?: string;
-              sourceVersion: string;
-              sizeBytes: number;
-              pending?: boolean;
-              createdDateTime?: string;
-              sourceFolderId?: string;
-              inArchive?: boolean;
-            }>(partition, ITEM + encodeKey(id));
-            found.set(id, {
-              sourceItemId: id,
-              targetItemId: row.targetItemId,
-              ...(row.pending ? { pending: true } : {}),
-              ...(row.createdDateTime ? { createdDateTime: row.createdDateTime } : {}),
-              ...(row.targetChangeKey ? { targetChangeKey: row.targetChangeKey } : {}),
-              sourceVersion: row.sourceVersion,
-              sizeBytes: row.sizeBytes,
-              ...(row.sourceFolderId ? { sourceFolderId: row.sourceFolderId } : {}),
-              ...(row.inArchive ? { inArchive: true } : {}),
-            });
+            const row = await this.table.getEntity<ItemRow>(partition, ITEM + encodeKey(id));
+            found.set(id, itemFromRow(id, row));
           } catch (error) {
             if (!isNotFound(error)) throw error;
           }
@@ -159,21 +205,62 @@ export class TablesTransferState implements TransferStateStore {
   }
 
   async putItem(key: MailboxKey, record: ItemRecord): Promise<void> {
-    await this.table.upsertEntity(itemEntity(key, record), "Replace");
+    await this.putItems(key, [record]);
   }
 
+  /** Each record with its fingerprint row, in the mailbox partition's transactions. */
   async putItems(key: MailboxKey, records: readonly ItemRecord[]): Promise<void> {
     await this.submitAll(
-      records.map((record): TransactionAction => ["upsert", itemEntity(key, record), "Replace"]),
+      records.flatMap((record): TransactionAction[] => [
+        ["upsert", itemEntity(key, record), "Replace"],
+        ["upsert", printEntity(key, record), "Replace"],
+      ]),
     );
   }
 
-  async deleteItem(key: MailboxKey, sourceItemId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(encodeKey(key), ITEM + encodeKey(sourceItemId));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+  async deleteItem(key: MailboxKey, sourceItemId: string, fingerprint?: string): Promise<void> {
+    const rows = [ITEM + encodeKey(sourceItemId)];
+    if (fingerprint !== undefined) rows.push(printRowKey(fingerprint, sourceItemId));
+    for (const rowKey of rows) {
+      try {
+        await this.table.deleteEntity(encodeKey(key), rowKey);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
     }
+  }
+
+  /**
+   * Looks the fingerprints up, then reads the items they name; a lookup row whose item is gone
+   * or has another fingerprint now (left by a deletion without one) is passed over.
+   */
+  async findByFingerprint(key: MailboxKey, fingerprints: readonly string[]): Promise<ItemRecord[]> {
+    const partition = encodeKey(key);
+    const ids = new Set<string>();
+    for (const fingerprint of new Set(fingerprints)) {
+      const rows = this.table.listEntities<{ sourceItemId: string }>({
+        queryOptions: { filter: rangeFilter(partition, `${PRINT}${encodeKey(fingerprint)}~`) },
+      });
+      for await (const row of rows) ids.add(row.sourceItemId);
+    }
+    const wanted = new Set(fingerprints);
+    const found = await this.getItems(key, [...ids]);
+    return [...found.values()].filter((record) =>
+      wanted.has(itemFingerprint(record.createdDateTime, record.sizeBytes)),
+    );
+  }
+
+  async listItemsInFolder(key: MailboxKey, sourceFolderId: string): Promise<ItemRecord[]> {
+    const partition = encodeKey(key);
+    const escaped = sourceFolderId.replace(/'/g, "''");
+    const rows = this.table.listEntities<ItemRow>({
+      queryOptions: { filter: `${rangeFilter(partition, ITEM)} and sourceFolderId eq '${escaped}'` },
+    });
+    const out: ItemRecord[] = [];
+    for await (const row of rows) {
+      out.push(itemFromRow(decodeKey((row.rowKey ?? "").slice(ITEM.length)), row));
+    }
+    return out;
   }
 
   async addRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void> {
@@ -186,6 +273,7 @@ export class TablesTransferState implements TransferStateStore {
             rowKey: removalRowKey(removal),
             sourceFolderId: removal.sourceFolderId,
             sourceItemId: removal.sourceItemId,
+            round: removal.round ?? 0,
           },
           "Replace",
         ],
@@ -195,11 +283,16 @@ export class TablesTransferState implements TransferStateStore {
 
   async listRemovals(key: MailboxKey): Promise<PendingRemoval[]> {
     const out: PendingRemoval[] = [];
-    const rows = this.table.listEntities<{ sourceFolderId: string; sourceItemId: string }>({
+    const rows = this.table.listEntities<{ sourceFolderId: string; sourceItemId: string; round?: number }>({
       queryOptions: { filter: rangeFilter(encodeKey(key), REMOVED) },
     });
-    for await (const row of rows)
-      out.push({ sourceFolderId: row.sourceFolderId, sourceItemId: row.sourceItemId });
+    for await (const row of rows) {
+      out.push({
+        sourceFolderId: row.sourceFolderId,
+        sourceItemId: row.sourceItemId,
+        ...(typeof row.round === "number" && row.round > 0 ? { round: row.round } : {}),
+      });
+    }
     return out;
   }
 

@@ -7,14 +7,14 @@ import {
 } from "../../../local/graph/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { type CopiedItem, copyMailbox } from "./copying.js";
-import { type ItemInfo, clientFor, mailboxIds, rawCall, planted } from "./helpers.js";
+import { clientFor, mailboxIds, rawCall, planted } from "./helpers.js";
 
 /** The policy under test: mail older than 24 months, counted back from the seed's last day. */
 const NOW = Date.UTC(2026, 0, 1);
 const CUTOFF = Date.UTC(2024, 0, 1);
 const POLICY = { includeArchive: true, archiveAgeMonths: 24, now: NOW } as const;
 
-const aged = (item: ItemInfo): boolean => Date.parse(item.receivedDateTime) < CUTOFF;
+const CUTOFF_ISO = new Date(CUTOFF).toISOString();
 
 describe("Graph simulator: archives for every target and the archive age policy", () => {
   let simulator: GraphSimulator;
@@ -78,7 +78,8 @@ describe("Graph simulator: archives for every target and the archive age policy"
     const target = await idsOf(targetUpn, "target");
     const archiveId = target.inPlaceArchiveMailboxId ?? "";
     const result = await copyMailbox(simulator, source.primaryMailboxId, target.primaryMailboxId, {
-      destinationFor: (item) => (aged(item) ? archiveId : undefined),
+      cutoff: CUTOFF_ISO,
+      destinationFor: (_item, _path, young) => (young ? undefined : archiveId),
     });
     const archived = archivedIds(result.copies, archiveId);
     expect(archived.length).toBeGreaterThan(2);
@@ -134,9 +135,10 @@ describe("Graph simulator: archives for every target and the archive age policy"
     const target = await idsOf(targetUpn, "target");
     const archiveId = target.inPlaceArchiveMailboxId ?? "";
     await copyMailbox(simulator, source.primaryMailboxId, target.primaryMailboxId, {
+      cutoff: CUTOFF_ISO,
       // Right for every item but these two, which are swapped.
-      destinationFor: (item) =>
-        (item.id === young || aged(item)) && item.id !== old ? archiveId : undefined,
+      destinationFor: (item, _path, recent) =>
+        (item.id === young || !recent) && item.id !== old ? archiveId : undefined,
     });
     simulator.mutate.addFolder(targetUpn, "archive:", "Stray");
 
@@ -163,7 +165,8 @@ describe("Graph simulator: archives for every target and the archive age policy"
     const target = await idsOf(targetUpn, "target");
     const archiveId = target.inPlaceArchiveMailboxId ?? "";
     const primary = await copyMailbox(simulator, source.primaryMailboxId, target.primaryMailboxId, {
-      destinationFor: (item) => (aged(item) ? archiveId : undefined),
+      cutoff: CUTOFF_ISO,
+      destinationFor: (_item, _path, young) => (young ? undefined : archiveId),
     });
     const archive = await copyMailbox(simulator, source.inPlaceArchiveMailboxId ?? "", archiveId);
     expect(archive.copies.size).toBe(archiveItemCount);

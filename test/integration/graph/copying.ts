@@ -30,8 +30,14 @@ export interface MigrationResult {
 }
 
 export interface CopyOptions {
-  /** The target mailbox id an item goes to; the main target when omitted or undefined. */
-  destinationFor?: (item: ItemInfo, path: string) => string | undefined;
+  /**
+   * The target mailbox id an item goes to; the main target when omitted or undefined. `young`
+   * says whether the item was received on or after `cutoff`: receivedDateTime is no property of
+   * mailboxItem, so that is learnt from the item delta filtered on it, the one place it is allowed.
+   */
+  destinationFor?: (item: ItemInfo, path: string, young: boolean) => string | undefined;
+  /** The ISO time `young` is measured from. */
+  cutoff?: string;
 }
 
 export async function exportBatch(
@@ -45,8 +51,10 @@ export async function exportBatch(
   return reply.value;
 }
 
+/** The code of an import URL's error, which answers `{"Message": "<code>: ..."}`, not Graph's shape. */
 export function errorCode(response: PlainResponse): string {
-  return (JSON.parse(response.text) as { error: { code: string } }).error.code;
+  const body = JSON.parse(response.text) as { error?: { code: string }; Message?: string };
+  return body.error?.code ?? /^(\w+):/.exec(body.Message ?? "")?.[1] ?? "";
 }
 
 function parentOf(path: string): string {
@@ -115,8 +123,19 @@ export async function copyMailbox(
       `${mailboxPath(sourceMailboxId)}/folders/${folder.id}/items/delta`,
       "odata.maxpagesize=100",
     );
+    const young = new Set<string>();
+    if (options.cutoff !== undefined) {
+      const filtered = await itemPages(
+        source,
+        `${mailboxPath(sourceMailboxId)}/folders/${folder.id}/items/delta?$filter=receivedDateTime ge ${options.cutoff}`,
+      );
+      for (const item of filtered.values) young.add(item.id);
+    }
     const destinations = new Map(
-      values.map((item) => [item.id, options.destinationFor?.(item, path) ?? targetMailboxId]),
+      values.map((item) => [
+        item.id,
+        options.destinationFor?.(item, path, young.has(item.id)) ?? targetMailboxId,
+      ]),
     );
     for (let start = 0; start < values.length; start += 20) {
       const batch = values.slice(start, start + 20).map((item) => item.id);

@@ -92,7 +92,6 @@ export interface FolderInfo {
 export interface ItemInfo {
   id: string;
   changeKey: string;
-  receivedDateTime: string;
   createdDateTime: string;
   "@removed"?: { reason: string };
 }

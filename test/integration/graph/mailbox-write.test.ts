@@ -1,13 +1,17 @@
+/**
+ * The simulator as Microsoft's metadata and documentation have it: no move action on folders or
+ * items, items deleted through their folder with a disposalType, folders deleted by `$ref`,
+ * receivedDateTime usable only in the item delta's filter, and every call outside the
+ * description refused as Graph refuses it (and recorded).
+ */
 import { type Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GraphSimulator, startGraphSimulator } from "../../../local/graph/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import {
   type FolderInfo,
-  type ItemInfo,
   appClient,
   clientFor,
-  folderPages,
   folderTree,
   graphError,
   itemPages,
@@ -15,7 +19,7 @@ import {
   mailboxPath,
 } from "./helpers.js";
 
-describe("Graph simulator: moving folders and items, deleting items", () => {
+describe("Graph simulator: writes as Microsoft documents them", () => {
   let simulator: GraphSimulator;
   let target: Client;
   let upns: string[];
@@ -40,117 +44,42 @@ describe("Graph simulator: moving folders and items, deleting items", () => {
   const folderUrl = (mailboxId: string, folderId: string): string =>
     `${mailboxPath(mailboxId)}/folders/${folderId}`;
 
-  it("moves a folder with its subtree, to the top level too, answering the folder as GET does", async () => {
+  it("refuses move actions and mailbox-level item paths, naming the segment Graph cannot place", async () => {
     const upn = upns[0] ?? "";
     const mailboxId = await mailboxOf(upn);
     const projects = simulator.mutate.addFolder(upn, "", "Projects");
-    const alpha = simulator.mutate.addFolder(upn, "Projects", "Alpha");
-    const before = await folderPages(target, `${mailboxPath(mailboxId)}/folders/delta`);
-    const inbox = (await folderTree(target, mailboxId)).get("Inbox") as FolderInfo;
-
-    const moved = (await target
-      .api(`${folderUrl(mailboxId, projects)}/move`)
-      .post({ destinationId: inbox.id })) as Record<string, unknown>;
-    const fetched = (await target.api(folderUrl(mailboxId, projects)).get()) as Record<string, unknown>;
-    expect(moved).toEqual(fetched);
-    expect(moved).toMatchObject({ id: projects, displayName: "Projects", parentFolderId: inbox.id });
-    const tree = await folderTree(target, mailboxId);
-    expect(tree.get("Inbox/Projects/Alpha")?.id).toBe(alpha);
-    expect(tree.has("Projects")).toBe(false);
-
-    // Only the moved folder changed: its children keep their parent.
-    const changed = await folderPages(target, before.deltaLink ?? "");
-    expect(changed.values.map((folder) => folder.id)).toEqual([projects]);
-
-    const top = (await target
-      .api(`${folderUrl(mailboxId, projects)}/move`)
-      .post({ destinationId: "MsgFolderRoot" })) as FolderInfo;
-    expect(top.parentFolderId).toBe(inbox.parentFolderId);
-    expect((await folderTree(target, mailboxId)).get("Projects/Alpha")?.id).toBe(alpha);
-
-    // A move to where the folder already is changes nothing and is no name clash.
-    const again = (await target
-      .api(`${folderUrl(mailboxId, projects)}/move`)
-      .post({ destinationId: "msgfolderroot" })) as FolderInfo;
-    expect(again.parentFolderId).toBe(inbox.parentFolderId);
+    const itemId = simulator.mutate.addItem(upn, "Inbox", { subject: "Stays" });
+    simulator.resetCalls();
+    const folderMove = await graphError(
+      target.api(`${folderUrl(mailboxId, projects)}/move`).post({ destinationId: "inbox" }),
+    );
+    expect([folderMove.statusCode, folderMove.code, folderMove.message]).toEqual([
+      400,
+      "BadRequest",
+      "Resource not found for the segment 'move'.",
+    ]);
+    const itemMove = await graphError(
+      target.api(`${mailboxPath(mailboxId)}/items/${itemId}/move`).post({ destinationId: projects }),
+    );
+    expect([itemMove.statusCode, itemMove.message]).toEqual([
+      400,
+      "Resource not found for the segment 'items'.",
+    ]);
+    const mailboxDelete = await graphError(target.api(`${mailboxPath(mailboxId)}/items/${itemId}`).delete());
+    expect([mailboxDelete.statusCode, mailboxDelete.message]).toEqual([
+      400,
+      "Resource not found for the segment 'items'.",
+    ]);
+    const calls = simulator.calls();
+    expect(calls.refusedCount).toBe(3);
+    expect(calls.refused.map((call) => `${call.method} ${call.status}`)).toEqual([
+      "POST 400",
+      "POST 400",
+      "DELETE 400",
+    ]);
   });
 
-  it("refuses moves into the folder's own subtree, unknown folders, clashes, bad bodies and readers", async () => {
-    const upn = upns[1] ?? "";
-    const mailboxId = await mailboxOf(upn);
-    const parent = simulator.mutate.addFolder(upn, "", "Parent");
-    const child = simulator.mutate.addFolder(upn, "Parent", "Child");
-    const grandchild = simulator.mutate.addFolder(upn, "Parent/Child", "Grandchild");
-    const moveUrl = `${folderUrl(mailboxId, parent)}/move`;
-    for (const destinationId of [parent, child, grandchild]) {
-      const cycle = await graphError(target.api(moveUrl).post({ destinationId }));
-      expect([cycle.statusCode, cycle.code]).toEqual([400, "ErrorInvalidRequest"]);
-    }
-    const unknownFolder = await graphError(
-      target.api(`${folderUrl(mailboxId, "AAMkAFnope")}/move`).post({ destinationId: "msgfolderroot" }),
-    );
-    expect([unknownFolder.statusCode, unknownFolder.code]).toEqual([404, "ErrorItemNotFound"]);
-    const unknownDestination = await graphError(target.api(moveUrl).post({ destinationId: "AAMkAFnope" }));
-    expect([unknownDestination.statusCode, unknownDestination.code]).toEqual([404, "ErrorItemNotFound"]);
-    const noBody = await graphError(target.api(moveUrl).post({}));
-    expect([noBody.statusCode, noBody.code]).toEqual([400, "ErrorInvalidRequest"]);
-
-    simulator.mutate.addFolder(upn, "Inbox", "Child");
-    const inbox = (await folderTree(target, mailboxId)).get("Inbox") as FolderInfo;
-    const clash = await graphError(
-      target.api(`${folderUrl(mailboxId, child)}/move`).post({ destinationId: inbox.id }),
-    );
-    expect([clash.statusCode, clash.code]).toEqual([409, "ErrorFolderExists"]);
-
-    const reader = appClient(simulator, "target", ["MailboxFolder.Read.All"]);
-    const denied = await graphError(reader.api(moveUrl).post({ destinationId: "msgfolderroot" }));
-    expect([denied.statusCode, denied.code]).toEqual([403, "ErrorAccessDenied"]);
-    expect((await folderTree(target, mailboxId)).get("Parent/Child/Grandchild")?.id).toBe(grandchild);
-  });
-
-  it("moves an item between folders, keeping its id, and delta reports it gone and arrived", async () => {
-    const upn = upns[2] ?? "";
-    const mailboxId = await mailboxOf(upn);
-    const received = "2019-05-06T07:08:09.000Z";
-    const itemId = simulator.mutate.addItem(upn, "Inbox", { receivedDateTime: received, subject: "Old" });
-    const tree = await folderTree(target, mailboxId);
-    const inbox = tree.get("Inbox") as FolderInfo;
-    const archive = tree.get("Archive") as FolderInfo;
-    const inboxDelta = await itemPages(target, `${folderUrl(mailboxId, inbox.id)}/items/delta`);
-    const archiveDelta = await itemPages(target, `${folderUrl(mailboxId, archive.id)}/items/delta`);
-    const before = (await target.api(`${folderUrl(mailboxId, inbox.id)}/items/${itemId}`).get()) as ItemInfo;
-    expect(before.receivedDateTime).toBe(received);
-
-    const moved = (await target
-      .api(`${mailboxPath(mailboxId)}/items/${itemId}/move`)
-      .post({ destinationId: archive.id })) as Record<string, unknown>;
-    const fetched = (await target.api(`${folderUrl(mailboxId, archive.id)}/items/${itemId}`).get()) as Record<
-      string,
-      unknown
-    >;
-    expect(moved).toEqual(fetched);
-    expect(moved).toMatchObject({ id: itemId, receivedDateTime: received, changeKey: before.changeKey });
-    const gone = await graphError(target.api(`${folderUrl(mailboxId, inbox.id)}/items/${itemId}`).get());
-    expect(gone.statusCode).toBe(404);
-
-    const left = await itemPages(target, inboxDelta.deltaLink ?? "");
-    expect(left.values).toEqual([{ id: itemId, "@removed": { reason: "deleted" } }]);
-    const arrived = await itemPages(target, archiveDelta.deltaLink ?? "");
-    expect(arrived.values.map((item) => item.id)).toEqual([itemId]);
-
-    const unknownItem = await graphError(
-      target.api(`${mailboxPath(mailboxId)}/items/AAMkAGnope/move`).post({ destinationId: inbox.id }),
-    );
-    expect([unknownItem.statusCode, unknownItem.code]).toEqual([404, "ErrorItemNotFound"]);
-    const unknownFolder = await graphError(
-      target.api(`${mailboxPath(mailboxId)}/items/${itemId}/move`).post({ destinationId: "AAMkAFnope" }),
-    );
-    expect([unknownFolder.statusCode, unknownFolder.code]).toEqual([404, "ErrorItemNotFound"]);
-    const noBody = await graphError(target.api(`${mailboxPath(mailboxId)}/items/${itemId}/move`).post({}));
-    expect([noBody.statusCode, noBody.code]).toEqual([400, "ErrorInvalidRequest"]);
-  });
-
-  it("deletes an item with 204, leaving a tombstone for delta, and 404s an unknown one", async () => {
+  it("deletes an item through its folder with a disposalType, leaving a tombstone for delta", async () => {
     const upn = upns[3] ?? "";
     const mailboxId = await mailboxOf(upn);
     const doomed = simulator.mutate.addItem(upn, "Inbox", { subject: "Doomed" });
@@ -158,45 +87,131 @@ describe("Graph simulator: moving folders and items, deleting items", () => {
     const inbox = (await folderTree(target, mailboxId)).get("Inbox") as FolderInfo;
     const first = await itemPages(target, `${folderUrl(mailboxId, inbox.id)}/items/delta`);
     expect(first.values.map((item) => item.id).sort()).toEqual([doomed, kept].sort());
+    const itemUrl = (id: string, folderId = inbox.id): string =>
+      `${folderUrl(mailboxId, folderId)}/items/${id}`;
+
+    const required = await graphError(target.api(itemUrl(doomed)).delete());
+    expect([required.statusCode, required.code]).toEqual([400, "BadRequest"]);
+    const wrongFolder = await graphError(
+      target.api(itemUrl(doomed, "sentitems")).query({ disposalType: "softDelete" }).delete(),
+    );
+    expect([wrongFolder.statusCode, wrongFolder.code]).toEqual([404, "ErrorItemNotFound"]);
 
     const reply = (await target
-      .api(`${mailboxPath(mailboxId)}/items/${doomed}`)
+      .api(itemUrl(doomed))
+      .query({ disposalType: "softDelete" })
       .responseType(ResponseType.RAW)
       .delete()) as Response;
     expect(reply.status).toBe(204);
-    const gone = await graphError(target.api(`${folderUrl(mailboxId, inbox.id)}/items/${doomed}`).get());
-    expect([gone.statusCode, gone.code]).toEqual([404, "ErrorItemNotFound"]);
     const after = await itemPages(target, first.deltaLink ?? "");
     expect(after.values).toEqual([{ id: doomed, "@removed": { reason: "deleted" } }]);
     const listed = await itemPages(target, `${folderUrl(mailboxId, inbox.id)}/items`);
     expect(listed.values.map((item) => item.id)).toEqual([kept]);
-
-    const again = await graphError(target.api(`${mailboxPath(mailboxId)}/items/${doomed}`).delete());
+    const again = await graphError(
+      target.api(itemUrl(doomed)).query({ disposalType: "hardDelete" }).delete(),
+    );
     expect([again.statusCode, again.code]).toEqual([404, "ErrorItemNotFound"]);
 
-    // Deleting and moving items needs the import/export permission, which a reader lacks.
-    const reader = appClient(simulator, "target", ["MailboxItem.Read.All", "MailboxFolder.ReadWrite.All"]);
-    const denied = await graphError(reader.api(`${mailboxPath(mailboxId)}/items/${kept}`).delete());
-    expect([denied.statusCode, denied.code]).toEqual([403, "ErrorAccessDenied"]);
-    const deniedMove = await graphError(
-      reader.api(`${mailboxPath(mailboxId)}/items/${kept}/move`).post({ destinationId: inbox.id }),
+    // The page's permission is MailboxItem.ReadWrite.All; import/export rights are not it.
+    const importer = appClient(simulator, "target", ["MailboxItem.ImportExport.All", "MailboxItem.Read.All"]);
+    const denied = await graphError(
+      importer.api(itemUrl(kept)).query({ disposalType: "softDelete" }).delete(),
     );
-    expect(deniedMove.statusCode).toBe(403);
+    expect([denied.statusCode, denied.code]).toEqual([403, "ErrorAccessDenied"]);
   });
 
-  it("serves receivedDateTime in item JSON and $select", async () => {
+  it("deletes a folder by $ref, as the page writes it, and not at the folder's own URL", async () => {
+    const upn = upns[1] ?? "";
+    const mailboxId = await mailboxOf(upn);
+    const doomed = simulator.mutate.addFolder(upn, "", "Doomed");
+    const plain = await graphError(target.api(folderUrl(mailboxId, doomed)).delete());
+    expect(plain.statusCode).toBe(405);
+    const reply = (await target
+      .api(`${folderUrl(mailboxId, doomed)}/$ref`)
+      .responseType(ResponseType.RAW)
+      .delete()) as Response;
+    expect(reply.status).toBe(204);
+    expect((await folderTree(target, mailboxId)).has("Doomed")).toBe(false);
+  });
+
+  it("knows receivedDateTime only in the item delta's filter, and answers only described properties", async () => {
     const upn = upns[0] ?? "";
     const mailboxId = await mailboxOf(upn);
-    const received = "2021-02-03T04:05:06.789Z";
-    const itemId = simulator.mutate.addItem(upn, "Sent Items", { receivedDateTime: received });
+    const itemId = simulator.mutate.addItem(upn, "Sent Items", {
+      receivedDateTime: "2021-02-03T04:05:06.789Z",
+    });
     const sent = (await folderTree(target, mailboxId)).get("Sent Items") as FolderInfo;
-    const selected = (await target
-      .api(`${folderUrl(mailboxId, sent.id)}/items/${itemId}`)
-      .select("receivedDateTime")
-      .get()) as Record<string, unknown>;
-    expect(selected).toMatchObject({ id: itemId, receivedDateTime: received });
-    expect(selected).not.toHaveProperty("size");
-    const listed = await itemPages(target, `${folderUrl(mailboxId, sent.id)}/items?$select=receivedDateTime`);
-    expect(listed.values.find((item) => item.id === itemId)?.receivedDateTime).toBe(received);
+    const refused = await graphError(
+      target
+        .api(`${folderUrl(mailboxId, sent.id)}/items/${itemId}`)
+        .select("receivedDateTime")
+        .get(),
+    );
+    expect([refused.statusCode, refused.code, refused.message]).toEqual([
+      400,
+      "BadRequest",
+      "Could not find a property named 'receivedDateTime' on type 'microsoft.graph.mailboxItem'.",
+    ]);
+    const item = (await target.api(`${folderUrl(mailboxId, sent.id)}/items/${itemId}`).get()) as Record<
+      string,
+      unknown
+    >;
+    expect(
+      Object.keys(item)
+        .filter((name) => !name.startsWith("@"))
+        .sort(),
+    ).toEqual(["categories", "changeKey", "createdDateTime", "id", "lastModifiedDateTime", "size", "type"]);
+    const since = await itemPages(
+      target,
+      `${folderUrl(mailboxId, sent.id)}/items/delta?$filter=receivedDateTime ge 2021-01-01T00:00:00Z`,
+    );
+    expect(since.values.map((entry) => entry.id)).toContain(itemId);
+    const before = await itemPages(
+      target,
+      `${folderUrl(mailboxId, sent.id)}/items/delta?$filter=receivedDateTime gt 2021-02-04T00:00:00Z`,
+    );
+    expect(before.values.map((entry) => entry.id)).not.toContain(itemId);
+
+    // The metadata's mailboxFolder has no wellKnownName or parentMailboxUrl (the docs show both).
+    const folder = (await target.api(folderUrl(mailboxId, "inbox")).get()) as Record<string, unknown>;
+    expect(folder).toMatchObject({ displayName: "Inbox" });
+    expect(folder).not.toHaveProperty("wellKnownName");
+    expect(folder).not.toHaveProperty("parentMailboxUrl");
+    const noName = await graphError(target.api(folderUrl(mailboxId, "inbox")).select("wellKnownName").get());
+    expect(noName.statusCode).toBe(400);
+  });
+
+  it("refuses body fields and query options the description lacks, matching parameter names as Graph does", async () => {
+    const upn = upns[2] ?? "";
+    const mailboxId = await mailboxOf(upn);
+    const unknownField = await graphError(
+      target
+        .api(`${mailboxPath(mailboxId)}/folders`)
+        .post({ displayName: "X", type: "IPF.Note", colour: "red" }),
+    );
+    expect([unknownField.statusCode, unknownField.code]).toEqual([400, "BadRequest"]);
+    expect(unknownField.message).toMatch(
+      /^The property 'colour' does not exist on type 'microsoft.graph.mailboxFolder'/,
+    );
+    const unknownParameter = await graphError(
+      target.api(`${mailboxPath(mailboxId)}/createImportSession`).post({ folderId: "x" }),
+    );
+    expect(unknownParameter.message).toBe(
+      "The parameter 'folderId' in the request payload is not a valid parameter for the operation 'createImportSession'.",
+    );
+    const unknownOption = await graphError(
+      target.api(`/users/${upn}/settings/exchange`).select("primaryMailboxId").get(),
+    );
+    expect([unknownOption.statusCode, unknownOption.code]).toEqual([400, "BadRequest"]);
+
+    // exportItems: the page writes `itemIds`, the metadata `ItemIds`; either is taken.
+    const itemId = simulator.mutate.addItem(upn, "Inbox", { subject: "Either spelling" });
+    const source = clientFor(simulator, "target");
+    for (const body of [{ itemIds: [itemId] }, { ItemIds: [itemId] }]) {
+      const exported = (await source.api(`${mailboxPath(mailboxId)}/exportItems`).post(body)) as {
+        value: { itemId: string; data?: string }[];
+      };
+      expect(exported.value[0]?.data).toBeDefined();
+    }
   });
 });

@@ -14,7 +14,7 @@ import { closeGraphTransports } from "../../../shared/graph/client.js";
 import { MailboxGovernor, PUBLISHED_LIMITS } from "../../../shared/graph/governor.js";
 import { createMailboxApi } from "../../../shared/runtime/create.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
-import type { SliceRequest } from "../../../shared/transfer/engine.js";
+import { runTransferSlice, type SliceOutcome, type SliceRequest } from "../../../shared/transfer/engine.js";
 import type { MailboxApi } from "../../../shared/transfer/mailbox-api.js";
 import { InMemoryTransferState } from "../../../shared/transfer/state/memory.js";
 
@@ -42,38 +42,54 @@ export function useTransferHarness(options: GraphSimulatorOptions): () => Transf
   };
 }
 
-/** One account's primary mailboxes, and slice requests over them with fresh governors. */
+/** Runs slices of `request` until the pass is done, and returns the last outcome. */
+export async function untilDone(request: () => SliceRequest): Promise<SliceOutcome> {
+  let outcome = await runTransferSlice(request());
+  while (outcome.kind !== "done") outcome = await runTransferSlice(request());
+  return outcome;
+}
+
+/**
+ * One account's mailboxes, and slice requests over them with fresh governors: the primaries, or
+ * with `archive` the in-place archives (through beta, the only version that serves them).
+ */
 export async function mailboxPair(
   harness: TransferHarness,
   entry: SimulatedAccount,
+  options: { readonly archive?: boolean } = {},
 ): Promise<{
   readonly sourceMailboxId: string;
   readonly targetMailboxId: string;
   readonly state: InMemoryTransferState;
   readonly request: (deadline: number, extra?: Partial<SliceRequest>) => SliceRequest;
 }> {
-  const { source, target } = harness;
+  const archive = options.archive === true;
+  const source = archive ? harness.source.forArchives() : harness.source;
+  const target = archive ? harness.target.forArchives() : harness.target;
   const [sourceUser, targetUser] = [
     await source.findUser(entry.sourceUpn),
     await target.findUser(entry.targetUpn),
   ];
-  const sourceIds = sourceUser && (await source.mailboxIds(sourceUser.id, false));
-  const targetIds = targetUser && (await target.mailboxIds(targetUser.id, false));
+  const sourceIds = sourceUser && (await source.mailboxIds(sourceUser.id, archive));
+  const targetIds = targetUser && (await target.mailboxIds(targetUser.id, archive));
   if (!sourceIds || !targetIds) throw new Error(`no mailboxes for ${entry.sourceUpn}`);
+  const sourceMailboxId = archive ? (sourceIds.inPlaceArchiveMailboxId ?? "") : sourceIds.primaryMailboxId;
+  const targetMailboxId = archive ? (targetIds.inPlaceArchiveMailboxId ?? "") : targetIds.primaryMailboxId;
+  if (!sourceMailboxId || !targetMailboxId) throw new Error(`no archives for ${entry.sourceUpn}`);
   const state = new InMemoryTransferState();
   return {
-    sourceMailboxId: sourceIds.primaryMailboxId,
-    targetMailboxId: targetIds.primaryMailboxId,
+    sourceMailboxId,
+    targetMailboxId,
     state,
     request: (deadline, extra = {}) => ({
       source: {
         api: source,
-        mailboxId: sourceIds.primaryMailboxId,
+        mailboxId: sourceMailboxId,
         governor: new MailboxGovernor(PUBLISHED_LIMITS),
       },
       target: {
         api: target,
-        mailboxId: targetIds.primaryMailboxId,
+        mailboxId: targetMailboxId,
         governor: new MailboxGovernor(PUBLISHED_LIMITS),
       },
       key: entry.sourceUpn,

@@ -41,6 +41,21 @@ describe("failure groups", () => {
     expect(reasonPattern("1,024 items in 3.5 s")).toBe("# items in # s");
   });
 
+  it("say what to do about each class mailferry raises, and nothing about one it does not know", async () => {
+    const ports = await scene();
+    await failedAccount(ports, 6, "w1", {
+      class: "TargetMailboxFull",
+      code: "ErrorQuotaExceeded",
+      message: "importing an item failed: the mailbox is over its quota (ErrorQuotaExceeded)",
+    });
+    await failedAccount(ports, 7, "w1", { class: "SomethingElse", code: "X", message: "odd" });
+    const report = await failureGroups(ports);
+    const hints = new Map(report.groups.map((group) => [group.failureClass, group.hint]));
+    expect(hints.get("TargetMailboxFull")).toMatch(/quota/);
+    expect(hints.get("TargetNotLicensed")).toMatch(/licence/);
+    expect(hints.get("SomethingElse")).toBeUndefined();
+  });
+
   it("narrow to one wave", async () => {
     const ports = await scene();
     const report = await failureGroups(ports, { waveId: "w1" });
