@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ServiceBusClient } from "@azure/service-bus";
 import { createServiceBusClient } from "../../shared/bus/client.js";
-import { readServiceBusSettings, type Env } from "../../shared/config/index.js";
+import { ConfigError, readServiceBusSettings, type Env } from "../../shared/config/index.js";
 import { systemClock, type Clock } from "../../shared/runtime/clock.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
 import { resolveBindingExpression } from "./app-settings.js";
@@ -152,7 +152,7 @@ export class LocalHost {
       this.options.http?.authentication !== undefined ? { [AUTH_ENABLED_SETTING]: "True" } : {};
     const settings = { ...env, ...platform };
     for (const [name, reason] of Object.entries(UNSUPPORTED_SETTINGS)) {
-      if (settings[name] !== undefined) throw new HostConfigurationError(`setting ${name}: ${reason}`);
+      if (settings[name] !== undefined) throw new ConfigError(name, reason);
     }
     if (env === process.env && Object.keys(platform).length === 0) return;
     for (const [name, value] of Object.entries(settings)) {
@@ -165,12 +165,12 @@ export class LocalHost {
   private async startAll(): Promise<void> {
     const env = this.options.env ?? process.env;
     this.applySettings(env);
-    const hostJson = this.options.hostJson ?? readHostJson(join(this.options.app.directory, "host.json"));
+    const hostJson =
+      this.options.hostJson ?? readHostJson(join(this.options.app.directory, "host.json"), env);
     const clock = this.options.clock ?? systemClock;
     const app = await loadApp(this.options.app);
     const worker = app.worker;
     this.worker = worker;
-    await worker.runHooks("appStart");
     const names = new Set<string>();
     const https: HttpFunction[] = [];
     // Build every runner first so that a bad registration fails before anything fires.
@@ -205,6 +205,9 @@ export class LocalHost {
           break;
       }
     }
+    // The worker runs the app's appStart hooks as it starts, before the host sends any invocation;
+    // a hook that throws fails the start.
+    await worker.runHooks("appStart");
     if (https.length > 0) {
       const http = this.options.http;
       this.http = new HttpTriggerServer(
