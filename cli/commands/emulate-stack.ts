@@ -3,8 +3,8 @@ import { startStack } from "../../local/stack.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
 import { dashboardUrl } from "../../shared/dashboard/url.js";
 import { createLogger } from "../../shared/telemetry/logger.js";
-import { printJsonLine, waitForStopSignal } from "../output.js";
-import { signInRole } from "./emulate-host.js";
+import { EXIT, printJsonLine, waitForStopSignal } from "../output.js";
+import { DEFAULT_STOP_GRACE_SECONDS, signInRole } from "./emulate-host.js";
 
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1)
@@ -46,6 +46,7 @@ export function addEmulateStackCommand(emulate: Command): void {
           graph: { mailboxes: options.mailboxes, seed: options.seed },
           ...(options.persist !== undefined ? { persistDir: options.persist } : {}),
           ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
+          stopGraceMs: DEFAULT_STOP_GRACE_SECONDS * 1000,
         });
         printJsonLine({
           ready: true,
@@ -58,6 +59,8 @@ export function addEmulateStackCommand(emulate: Command): void {
         });
         await waitForStopSignal();
         await stack.close();
+        // Work that outlived the grace period (its messages abandoned) must not hold the process.
+        process.exit(process.exitCode ?? EXIT.ok);
       },
     );
 }

@@ -104,14 +104,20 @@ export class HttpTriggerServer {
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
 
-  /** Stops accepting requests and closes idle connections. */
-  async stop(): Promise<void> {
+  /**
+   * Stops accepting requests, closes idle connections, lets requests in progress finish for up to
+   * `graceMs`, then closes every connection left.
+   */
+  async stop(graceMs: number): Promise<void> {
     const server = this.server;
     if (!server) return;
+    let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
+      timer = setTimeout(() => server.closeAllConnections(), graceMs);
     });
+    clearTimeout(timer);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -48,6 +48,8 @@ export class TimerTriggerRunner {
   private readonly schedule: string;
   /** Completed runs, failed or not; tests wait on it rather than on time. */
   runs = 0;
+  /** Whether a run is in progress. */
+  running = false;
 
   constructor(
     private readonly worker: WorkerState,
@@ -110,6 +112,7 @@ export class TimerTriggerRunner {
       IsPastDue: isPastDue,
     };
     this.lastRun = scheduled;
+    this.running = true;
     try {
       await invokeRegistration(
         this.worker,
@@ -120,6 +123,7 @@ export class TimerTriggerRunner {
     } catch (error) {
       this.logger.error("timer function failed", { functionName: this.name, error });
     } finally {
+      this.running = false;
       this.runs += 1;
     }
   }

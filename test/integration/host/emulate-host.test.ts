@@ -1,13 +1,20 @@
 /**
  * `mailferry emulate host` as an operator runs it: a bad setting ends the process with exit code 2
- * and one error line that names the setting, without starting anything.
+ * and one error line that names the setting, without starting anything; SIGTERM stops a busy host
+ * within its grace period, giving the messages it still holds back to the queue.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { ServiceBusClient } from "@azure/service-bus";
 import { describe, expect, it } from "vitest";
+import { startServiceBusEmulator } from "../../../local/servicebus/index.js";
+import { CUTOVERS_QUEUE } from "../../../shared/bus/topology.js";
+import { silentLogger } from "../../../shared/telemetry/logger.js";
 
 const cli = fileURLToPath(new URL("../../../cli/main.ts", import.meta.url));
+const busyApp = fileURLToPath(new URL("../../fixtures/apps/busy/", import.meta.url));
 
 /** Settings that would load, pointing at nothing (the load fails before anything connects). */
 const LOADABLE: Readonly<Record<string, string>> = {
@@ -83,5 +90,50 @@ describe("mailferry emulate host with a bad setting", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/setting ServiceBusConnection: is required/);
     expect(run.stderr).toMatch(/setting MailferryTables: is required/);
+  });
+});
+
+describe("mailferry emulate host on SIGTERM", () => {
+  it("stops while a handler is still working, exits 0 and gives its message back to the queue", async () => {
+    const emulator = await startServiceBusEmulator({ logger: silentLogger });
+    const client = new ServiceBusClient(emulator.connectionString);
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "emulate", "host", "--app", busyApp], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        ServiceBusConnection: emulator.connectionString,
+        BUSY_QUEUE: CUTOVERS_QUEUE.name,
+      },
+    });
+    const guard = setTimeout(() => child.kill("SIGKILL"), STILL_RUNNING_AFTER_MS);
+    const exited = once(child, "exit");
+    try {
+      const [ready] = (await once(createInterface({ input: child.stdout }), "line")) as [string];
+      expect(JSON.parse(ready)).toMatchObject({ ready: true });
+      const working = new Promise<void>((resolve) => {
+        createInterface({ input: child.stderr }).on("line", (line) => {
+          if (line.includes("busy: working on a message")) resolve();
+        });
+      });
+      await client.createSender(CUTOVERS_QUEUE.name).sendMessages({ body: "long work", messageId: "busy-1" });
+      await working;
+      child.kill("SIGTERM");
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      // Abandoned, not left to its lock (60 s on this queue): it is there to receive again now.
+      const receiver = client.createReceiver(CUTOVERS_QUEUE.name);
+      const [again] = await receiver.receiveMessages(1, {
+        maxWaitTimeInMs: CUTOVERS_QUEUE.lockDurationSeconds * 500,
+      });
+      expect(again?.messageId).toBe("busy-1");
+      expect(again?.deliveryCount).toBe(1);
+      if (again) await receiver.completeMessage(again);
+    } finally {
+      clearTimeout(guard);
+      child.kill("SIGKILL");
+      await client.close();
+      await emulator.close();
+    }
   });
 });
