@@ -31,6 +31,28 @@ export interface GraphClientOptions {
   maxRetries?: number;
   /** A credential to reuse (one per app keeps one token cache); made from the connection otherwise. */
   credential?: TokenCredential;
+  /** How long one request may take, answer included (default DEFAULT_GRAPH_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The longest a Graph request may take unless told otherwise: undici's own limits (300 s for the
+ * headers, 300 s between body chunks) would let one hung request hold a slice for minutes.
+ */
+export const DEFAULT_GRAPH_REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * The request timeout for slices of `sliceMs`: half a slice, so one hung request costs at most
+ * half of one, within 5 s (shorter would fail healthy requests on a busy machine) and 120 s.
+ */
+export function graphRequestTimeoutMs(sliceMs: number): number {
+  return Math.min(DEFAULT_GRAPH_REQUEST_TIMEOUT_MS, Math.max(5_000, Math.floor(sliceMs / 2)));
+}
+
+/** The caller's signal, if any, together with the request's own deadline. */
+function withDeadline(signal: AbortSignal | null | undefined, timeoutMs: number): AbortSignal {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
 const dispatchers = new Map<string, Dispatcher>();
@@ -66,9 +88,15 @@ function graphOrigin(baseUrl: string): string {
   return url.origin;
 }
 
+/** Statuses whose answers carry no body (a Response refuses one). */
+const BODILESS_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
+
 /** Last link of the middleware chain: sends the request through undici with our dispatcher. */
 class UndiciFetchHandler implements Middleware {
-  constructor(private readonly dispatcher: Dispatcher) {}
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly timeoutMs: number,
+  ) {}
 
   async execute(context: Context): Promise<void> {
     // The SDK passes a URL string; the declared type also allows a Request.
@@ -80,11 +108,18 @@ class UndiciFetchHandler implements Middleware {
       headers: options.headers as Record<string, string> | undefined,
       body: options.body as string | Uint8Array | null | undefined,
       redirect: options.redirect ?? "follow",
-      signal: options.signal ?? null,
+      // The deadline covers the answer's body too: the SDK reads it after this returns.
+      signal: withDeadline(options.signal, this.timeoutMs),
       dispatcher: this.dispatcher,
     });
-    // undici's Response implements the same WHATWG interface as Node's global one.
-    context.response = response as unknown as Response;
+    // The body is read here, under the same deadline: one that stalls is an exchange that got no
+    // answer (a network failure), not a 200 whose JSON failed to parse. The SDK reads it whole anyway.
+    const body = await response.arrayBuffer();
+    context.response = new Response(BODILESS_STATUSES.has(response.status) ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: [...response.headers],
+    });
   }
 }
 
@@ -101,7 +136,10 @@ export function createGraphClient(connection: GraphConnection, options: GraphCli
   const authentication = new AuthenticationHandler(authProvider);
   const retry = new RetryHandler(new RetryHandlerOptions(undefined, options.maxRetries ?? 0));
   const telemetry = new TelemetryHandler();
-  const transport = new UndiciFetchHandler(graphDispatcher(connection));
+  const transport = new UndiciFetchHandler(
+    graphDispatcher(connection),
+    options.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS,
+  );
   authentication.setNext(retry);
   retry.setNext(telemetry);
   telemetry.setNext(transport);
@@ -126,14 +164,17 @@ export interface PlainResponse {
  */
 export function createImportPoster(
   connection: Pick<GraphConnection, "caCertPem">,
+  options: Pick<GraphClientOptions, "requestTimeoutMs"> = {},
 ): (url: string, body: string) => Promise<PlainResponse> {
   const dispatcher = graphDispatcher(connection);
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS;
   return async (url, body) => {
     const response = await undiciFetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body,
       dispatcher,
+      signal: withDeadline(undefined, timeoutMs),
     });
     return {
       status: response.status,
