@@ -21,7 +21,10 @@ export function addEmulateStackCommand(emulate: Command): void {
   emulate
     .command("stack")
     .description("run the whole embedded Azure (tables, Service Bus, Graph, functions) until interrupted")
-    .option("--persist <dir>", "keep Table Storage in this folder instead of memory")
+    .option(
+      "--persist <dir>",
+      "keep Table Storage in this folder instead of memory (saved every 5 s and when the stack stops)",
+    )
     .option("--mailboxes <n>", "accounts in the simulated tenant", parseCount, 20)
     .option("--seed <n>", "seed of the simulated tenant", parseCount, 1)
     .option("--http-port <port>", "port of the functions' HTTP endpoint (default: any free port)", parseCount)
