@@ -10,8 +10,11 @@ import type { ServiceBusSettings, TablesSettings } from "../config/index.js";
 import { createTableServiceClient } from "../tables/client.js";
 import { redactText } from "../telemetry/redact.js";
 
-/** How long each check may take; the SDKs' own retries would otherwise take minutes. */
-export const CONNECTION_CHECK_TIMEOUT_MS = 5_000;
+/**
+ * How long each check may take; the SDKs' own retries would otherwise take minutes. Room for a
+ * managed identity's first token on a cold instance, which a failed start would only repeat.
+ */
+export const CONNECTION_CHECK_TIMEOUT_MS = 10_000;
 
 const NETWORK_CODES = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT"];
 
