@@ -9,12 +9,25 @@ export const EXIT = {
   invalidInput: 2,
 } as const;
 
+/** An error and the chain of its causes. */
+function causes(error: Error): Error[] {
+  const chain: Error[] = [];
+  for (let current: unknown = error; current instanceof Error && chain.length < 10; current = current.cause) {
+    chain.push(current);
+  }
+  return chain;
+}
+
 /** Prints an error for a person (no stack for expected errors) and sets the exit code. */
 export function reportFatal(error: unknown): void {
   if (error instanceof MailferryError) {
     process.stderr.write(`mailferry: ${error.name}: ${error.message}\n`);
-    process.exitCode =
-      error.name === "ValidationError" || error.name === "ConfigError" ? EXIT.invalidInput : EXIT.failure;
+    // A setting or input found wrong is invalid input, also when it is the cause of a failed start.
+    process.exitCode = causes(error).some(
+      (cause) => cause.name === "ValidationError" || cause.name === "ConfigError",
+    )
+      ? EXIT.invalidInput
+      : EXIT.failure;
     return;
   }
   process.stderr.write(

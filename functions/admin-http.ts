@@ -23,6 +23,7 @@ export function adminHandler(operation: AdminOperation): HttpHandler {
       operation,
       {
         method: request.method,
+        url: request.url,
         query,
         params: request.params,
         header: (name) => request.headers.get(name),

@@ -14,6 +14,7 @@ export function dashboardRequest(request: HttpRequest): DashboardRequest {
   });
   return {
     query,
+    url: request.url,
     header: (name) => request.headers.get(name),
     authenticationEnabled: readPlatformSettings(process.env).authenticationEnabled,
   };

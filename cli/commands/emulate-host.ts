@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { LocalHost, mailferryApp, type AppLocation } from "../../local/host/index.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
 import { createLogger } from "../../shared/telemetry/logger.js";
-import { printJsonLine, waitForStopSignal } from "../output.js";
+import { EXIT, printJsonLine, waitForStopSignal } from "../output.js";
 
 /** The app roles a development sign-in may carry, by the names operators use. */
 const SIGN_IN_ROLES: Readonly<Record<string, string>> = { Operator: ROLES.operator, Reader: ROLES.reader };
@@ -20,6 +20,18 @@ interface HostCommandOptions {
   readonly app?: string;
   readonly build?: boolean;
   readonly signIn?: string;
+  readonly stopGrace: number;
+}
+
+/** Seconds a stopping host lets running invocations finish before it abandons them. */
+export const DEFAULT_STOP_GRACE_SECONDS = 5;
+
+/** Parses `--stop-grace`: whole seconds from 0 to 600 (host.json's functionTimeout). */
+export function stopGraceSeconds(value: string): number {
+  const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(seconds) || seconds > 600)
+    throw new InvalidArgumentError("must be a whole number of seconds from 0 to 600");
+  return seconds;
 }
 
 function appLocation(options: HostCommandOptions): AppLocation {
@@ -44,18 +56,31 @@ export function addEmulateHostCommand(emulate: Command): void {
       "play App Service authentication, signing callers without a principal in with this role (Operator or Reader)",
       signInRole,
     )
+    .option(
+      "--stop-grace <seconds>",
+      "on SIGTERM or Ctrl-C, how long running invocations may finish before their messages are abandoned",
+      stopGraceSeconds,
+      DEFAULT_STOP_GRACE_SECONDS,
+    )
     .action(async (options: HostCommandOptions) => {
       const logger = createLogger({ fields: { component: "host" } });
       const host = await LocalHost.start({
         app: appLocation(options),
         env: process.env,
         logger,
+        stopGraceMs: options.stopGrace * 1000,
         ...(options.signIn !== undefined
           ? { http: { authentication: { devPrincipal: encodePrincipal("dev-user", [options.signIn]) } } }
           : {}),
       });
       printJsonLine({ ready: true, apiBaseUrl: host.apiBaseUrl ?? null, functionKey: host.functionKey });
-      await waitForStopSignal();
+      const signal = await waitForStopSignal();
+      logger.info("stopping", { signal, graceSeconds: options.stopGrace });
+      // A second signal while stopping means now.
+      void waitForStopSignal().then(() => process.exit(EXIT.failure));
       await host.stop();
+      // An invocation that outlived the grace period (its message already abandoned) must not keep
+      // the process alive: like a Functions instance shutting down, the process ends here.
+      process.exit(process.exitCode ?? EXIT.ok);
     });
 }

@@ -3,8 +3,8 @@ import { startStack } from "../../local/stack.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
 import { dashboardUrl } from "../../shared/dashboard/url.js";
 import { createLogger } from "../../shared/telemetry/logger.js";
-import { printJsonLine, waitForStopSignal } from "../output.js";
-import { signInRole } from "./emulate-host.js";
+import { EXIT, printJsonLine, waitForStopSignal } from "../output.js";
+import { DEFAULT_STOP_GRACE_SECONDS, signInRole } from "./emulate-host.js";
 
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1)
@@ -21,7 +21,10 @@ export function addEmulateStackCommand(emulate: Command): void {
   emulate
     .command("stack")
     .description("run the whole embedded Azure (tables, Service Bus, Graph, functions) until interrupted")
-    .option("--persist <dir>", "keep Table Storage in this folder instead of memory")
+    .option(
+      "--persist <dir>",
+      "keep Table Storage in this folder instead of memory (saved every 5 s and when the stack stops)",
+    )
     .option("--mailboxes <n>", "accounts in the simulated tenant", parseCount, 20)
     .option("--seed <n>", "seed of the simulated tenant", parseCount, 1)
     .option("--http-port <port>", "port of the functions' HTTP endpoint (default: any free port)", parseCount)
@@ -46,6 +49,7 @@ export function addEmulateStackCommand(emulate: Command): void {
           graph: { mailboxes: options.mailboxes, seed: options.seed },
           ...(options.persist !== undefined ? { persistDir: options.persist } : {}),
           ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
+          stopGraceMs: DEFAULT_STOP_GRACE_SECONDS * 1000,
         });
         printJsonLine({
           ready: true,
@@ -58,6 +62,8 @@ export function addEmulateStackCommand(emulate: Command): void {
         });
         await waitForStopSignal();
         await stack.close();
+        // Work that outlived the grace period (its messages abandoned) must not hold the process.
+        process.exit(process.exitCode ?? EXIT.ok);
       },
     );
 }

@@ -45,9 +45,15 @@ const STOP_GRACE_MS = 5_000;
 /*
  * The child watches its stdin, a pipe from this process: when this process dies in any way, even
  * SIGKILL, the pipe closes and the child exits, so no emulator outlives the process that started it.
+ * In memory it simply exits. Persisting, it first stops as on Ctrl-C (SIGINT: Azurite closes its
+ * database, which saves it), because its own save runs only every 5 seconds (LokiJS autosave, which
+ * Azurite 3.35 offers no option to change): exiting at once would lose the latest acknowledged
+ * writes. A stop that hangs still ends after 10 seconds.
  */
-const WATCHDOG =
+const WATCHDOG_IN_MEMORY =
   "process.stdin.on('end',()=>process.exit(0));process.stdin.on('error',()=>process.exit(0));process.stdin.resume();";
+const WATCHDOG_PERSISTING =
+  "const stop=()=>{setTimeout(()=>process.exit(0),10000).unref();process.kill(process.pid,'SIGINT');};process.stdin.on('end',stop);process.stdin.on('error',stop);process.stdin.resume();";
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -84,7 +90,7 @@ interface Launch {
 function launchOnce(script: string, port: number, options: AzuriteOptions, logger: Logger): Promise<Launch> {
   const args = [
     "--import",
-    `data:text/javascript,${encodeURIComponent(WATCHDOG)}`,
+    `data:text/javascript,${encodeURIComponent(options.persistDir === undefined ? WATCHDOG_IN_MEMORY : WATCHDOG_PERSISTING)}`,
     script,
     "--tableHost",
     "127.0.0.1",

@@ -1,5 +1,4 @@
-import type { Env } from "../../shared/config/index.js";
-import { HostConfigurationError } from "./errors.js";
+import { ConfigError, type Env } from "../../shared/config/index.js";
 
 /**
  * Resolves `%Name%` binding expressions from app settings, as the Functions host does for
@@ -9,7 +8,7 @@ export function resolveBindingExpression(value: string, env: Env, functionName: 
   return value.replace(/%([^%]+)%/g, (_match, name: string) => {
     const setting = env[name];
     if (setting === undefined || setting.trim() === "") {
-      throw new HostConfigurationError(`function ${functionName}: app setting ${name} is not set`);
+      throw new ConfigError(name, `is not set (function ${functionName}'s binding names it as %${name}%)`);
     }
     return setting.trim();
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { ConfigError, type Env } from "../../shared/config/index.js";
 import { HostConfigurationError } from "./errors.js";
 
 /** The parts of host.json the local host honours. */
@@ -35,8 +36,13 @@ const hostJsonSchema = z.object({
     .object({
       serviceBus: z
         .object({
-          maxConcurrentCalls: z.number().int().positive().optional(),
-          autoCompleteMessages: z.boolean().optional(),
+          // The Service Bus extension refuses anything below 1 (ServiceBusOptions.MaxConcurrentCalls).
+          maxConcurrentCalls: z
+            .number()
+            .int("allowed is a whole number of at least 1")
+            .min(1, "allowed is a whole number of at least 1")
+            .optional(),
+          autoCompleteMessages: z.boolean("allowed is true or false").optional(),
           maxAutoLockRenewalDuration: z.string().optional(),
         })
         .loose()
@@ -46,20 +52,82 @@ const hostJsonSchema = z.object({
     .optional(),
 });
 
-/** Reads host.json (Azure's defaults for anything it leaves out). */
-export function parseHostJson(text: string): HostJsonSettings {
+/** App settings named `AzureFunctionsJobHost__<path>` override host.json, as the Functions host reads them. */
+const OVERRIDE_PREFIX = "AzureFunctionsJobHost__";
+
+/** The host.json paths the local host honours, spelled as host.json spells them. */
+const HONOURED_PATHS: readonly string[] = [
+  "functionTimeout",
+  "extensions.serviceBus.maxConcurrentCalls",
+  "extensions.serviceBus.autoCompleteMessages",
+  "extensions.serviceBus.maxAutoLockRenewalDuration",
+];
+
+/** A setting's text as the .NET configuration binder would bind it: a number, a boolean, or text. */
+function boundValue(text: string): unknown {
+  const trimmed = text.trim();
+  if (/^[+-]?\d+$/.test(trimmed)) return Number(trimmed);
+  if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === "true";
+  return trimmed;
+}
+
+/**
+ * Applies the `AzureFunctionsJobHost__...` settings to host.json's object, as the Functions host
+ * does (names case-insensitive, `__` between levels). One the local host does not honour is
+ * refused rather than ignored, so a run never differs silently from what the settings say.
+ * Returns which host.json path each setting replaced.
+ */
+function applyOverrides(raw: unknown, env: Env): Map<string, string> {
+  const applied = new Map<string, string>();
+  if (typeof raw !== "object" || raw === null) return applied;
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !name.toLowerCase().startsWith(OVERRIDE_PREFIX.toLowerCase())) continue;
+    const wanted = name.slice(OVERRIDE_PREFIX.length).split("__").join(".").toLowerCase();
+    const path = HONOURED_PATHS.find((candidate) => candidate.toLowerCase() === wanted);
+    if (path === undefined) {
+      throw new ConfigError(
+        name,
+        `the local host does not honour this host.json override (it honours ${HONOURED_PATHS.map((honoured) => OVERRIDE_PREFIX + honoured.split(".").join("__")).join(", ")})`,
+      );
+    }
+    let node = raw as Record<string, unknown>;
+    const keys = path.split(".");
+    for (const key of keys.slice(0, -1)) {
+      const next = node[key];
+      if (typeof next !== "object" || next === null) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1] ?? path] = boundValue(value);
+    applied.set(path, name);
+  }
+  return applied;
+}
+
+/**
+ * Reads host.json (Azure's defaults for anything it leaves out), with the `AzureFunctionsJobHost__`
+ * app settings in `env` overriding it; an invalid value names the setting it came from.
+ */
+export function parseHostJson(text: string, env: Env = {}): HostJsonSettings {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     throw new HostConfigurationError("host.json is not valid JSON", { cause: error });
   }
+  const overridden = applyOverrides(raw, env);
   const parsed = hostJsonSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new HostConfigurationError(
-      `host.json ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
-    );
+    const path = issue?.path.join(".") ?? "";
+    const setting = overridden.get(path);
+    const reason = issue?.message ?? "invalid";
+    if (setting !== undefined) {
+      throw new ConfigError(
+        setting,
+        `${JSON.stringify(env[setting] ?? "")} is not valid (it overrides host.json ${path}): ${reason}`,
+      );
+    }
+    throw new HostConfigurationError(`host.json ${path}: ${reason}`);
   }
   const serviceBus = parsed.data.extensions?.serviceBus;
   return {
@@ -76,7 +144,7 @@ export function parseHostJson(text: string): HostJsonSettings {
   };
 }
 
-/** Reads and parses a host.json file. */
-export function readHostJson(path: string): HostJsonSettings {
-  return parseHostJson(readFileSync(path, "utf8"));
+/** Reads and parses a host.json file, with the app settings' overrides. */
+export function readHostJson(path: string, env: Env = {}): HostJsonSettings {
+  return parseHostJson(readFileSync(path, "utf8"), env);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ServiceBusClient } from "@azure/service-bus";
 import { createServiceBusClient } from "../../shared/bus/client.js";
-import { readServiceBusSettings, type Env } from "../../shared/config/index.js";
+import { ConfigError, readServiceBusSettings, type Env } from "../../shared/config/index.js";
 import { systemClock, type Clock } from "../../shared/runtime/clock.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
 import { resolveBindingExpression } from "./app-settings.js";
@@ -53,6 +53,26 @@ const UNSUPPORTED_SETTINGS: Readonly<Record<string, string>> = {
 };
 
 let running: LocalHost | undefined;
+
+/** How long stop() lets running invocations finish by default. */
+export const DEFAULT_STOP_GRACE_MS = 30_000;
+
+/** Waits for `work` for at most `ms`; true when it settled in time (a failure counts as settled). */
+async function within(work: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (work === undefined) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return settled;
+}
 
 /**
  * Runs a function app the way the Azure Functions host and its Node worker do: loads the files
@@ -123,20 +143,37 @@ export class LocalHost {
     return Object.fromEntries(this.queues.map((queue) => [queue.name, queue.running]));
   }
 
-  /** Stops triggering, lets running invocations finish (bounded), and shuts the app down. */
+  /**
+   * Stops triggering, lets running invocations finish for up to the grace period, abandons the
+   * Service Bus messages of those still running (they are delivered again at once), and shuts the
+   * app down (its appTerminate hooks, bounded by the same period). What still runs after that is
+   * left to the process's end: the caller decides when the process exits.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const grace = this.options.stopGraceMs ?? 30_000;
+    const grace = this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
     try {
-      await Promise.all([
-        ...this.timers.map((timer) => timer.stop()),
-        ...this.queues.map((runner) => runner.stop(grace)),
-        this.http?.stop(),
+      const [, abandoned] = await Promise.all([
+        within(Promise.all(this.timers.map((timer) => timer.stop())), grace),
+        Promise.all(this.queues.map((runner) => runner.stop(grace))),
+        this.http?.stop(grace),
       ]);
-      await this.worker?.runHooks("appTerminate");
-      await Promise.all([...this.clients.values()].map((client) => client.close()));
+      const unfinishedTimers = this.timers.filter((timer) => timer.running).map((timer) => timer.name);
+      if (unfinishedTimers.length > 0) {
+        this.logger.warn("stopping: timer runs still in progress are left to the process's end", {
+          functions: unfinishedTimers,
+          graceMs: grace,
+        });
+      }
+      if (!(await within(this.worker?.runHooks("appTerminate"), grace))) {
+        this.logger.warn("stopping: the app's appTerminate hooks did not finish in time", { graceMs: grace });
+      }
+      await within(Promise.all([...this.clients.values()].map((client) => client.close())), grace);
       this.clients.clear();
+      this.logger.info("local host stopped", {
+        abandonedMessages: abandoned.reduce((sum, count) => sum + count, 0),
+      });
     } finally {
       for (const [name, value] of this.restoreEnv.reverse()) {
         if (value === undefined) Reflect.deleteProperty(process.env, name);
@@ -152,7 +189,7 @@ export class LocalHost {
       this.options.http?.authentication !== undefined ? { [AUTH_ENABLED_SETTING]: "True" } : {};
     const settings = { ...env, ...platform };
     for (const [name, reason] of Object.entries(UNSUPPORTED_SETTINGS)) {
-      if (settings[name] !== undefined) throw new HostConfigurationError(`setting ${name}: ${reason}`);
+      if (settings[name] !== undefined) throw new ConfigError(name, reason);
     }
     if (env === process.env && Object.keys(platform).length === 0) return;
     for (const [name, value] of Object.entries(settings)) {
@@ -165,12 +202,12 @@ export class LocalHost {
   private async startAll(): Promise<void> {
     const env = this.options.env ?? process.env;
     this.applySettings(env);
-    const hostJson = this.options.hostJson ?? readHostJson(join(this.options.app.directory, "host.json"));
+    const hostJson =
+      this.options.hostJson ?? readHostJson(join(this.options.app.directory, "host.json"), env);
     const clock = this.options.clock ?? systemClock;
     const app = await loadApp(this.options.app);
     const worker = app.worker;
     this.worker = worker;
-    await worker.runHooks("appStart");
     const names = new Set<string>();
     const https: HttpFunction[] = [];
     // Build every runner first so that a bad registration fails before anything fires.
@@ -205,6 +242,9 @@ export class LocalHost {
           break;
       }
     }
+    // The worker runs the app's appStart hooks as it starts, before the host sends any invocation;
+    // a hook that throws fails the start.
+    await worker.runHooks("appStart");
     if (https.length > 0) {
       const http = this.options.http;
       this.http = new HttpTriggerServer(

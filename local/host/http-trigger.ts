@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Logger } from "../../shared/telemetry/logger.js";
-import { readBody } from "../http/body.js";
+import { BodyTooLargeError, readBody } from "../http/body.js";
 import { compileRoute, type CompiledRoute } from "./routes.js";
 import type { Registration, WorkerState } from "./worker/core-module.js";
 import type { RpcHttpData, RpcTypedData } from "./worker/core-types.js";
@@ -35,7 +36,40 @@ interface Route {
   readonly methods: readonly string[];
 }
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * The Functions host's limits, from the HTTP trigger's documentation ("Limits"): a request body
+ * of at most 100 MB (104,857,600 bytes) and a URL of at most 4 KB (4,096 bytes); and from Kestrel,
+ * which serves it: request headers of at most 32 KB in all (KestrelServerLimits
+ * .MaxRequestHeadersTotalSize), refused with 431.
+ */
+export const HOST_LIMITS = {
+  bodyBytes: 104_857_600,
+  urlBytes: 4_096,
+  headerBytes: 32 * 1024,
+} as const;
+
+/** How long a refused connection may keep sending before it is cut (its answer is already sent). */
+const DRAIN_MS = 10_000;
+
+/**
+ * Answers a request the HTTP parser refused (headers over the limit, a malformed request line)
+ * with a status and a JSON body, then reads and discards what the client still sends until it
+ * closes: a server that closed with unread data would reset the connection before the client
+ * read the answer.
+ */
+function refuseConnection(socket: Duplex, status: number, reason: string, body: unknown): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+  socket.on("data", () => undefined);
+  socket.resume();
+  setTimeout(() => socket.destroy(), DRAIN_MS).unref();
+}
 
 function keyMatches(offered: string | null, expected: string): boolean {
   if (offered === null) return false;
@@ -87,13 +121,29 @@ export class HttpTriggerServer {
 
   /** Starts listening on 127.0.0.1. */
   async start(): Promise<void> {
-    const server = createServer((request, response) => {
+    const server = createServer({ maxHeaderSize: HOST_LIMITS.headerBytes }, (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         this.logger.error("http host failure", { error });
         if (!response.headersSent)
           sendJson(response, 500, { error: { code: "InternalError", message: "internal error" } });
         else response.end();
       });
+    });
+    server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+      if (error.code === "HPE_HEADER_OVERFLOW") {
+        refuseConnection(socket, 431, "Request Header Fields Too Large", {
+          error: {
+            code: "RequestHeaderFieldsTooLarge",
+            message: `the request headers are over ${HOST_LIMITS.headerBytes} bytes in all, the most the host accepts`,
+          },
+        });
+      } else if (error.code === "ECONNRESET" || error.code === "EPIPE") {
+        socket.destroy();
+      } else {
+        refuseConnection(socket, 400, "Bad Request", {
+          error: { code: "BadRequest", message: "the request is not valid HTTP/1.1" },
+        });
+      }
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -104,17 +154,34 @@ export class HttpTriggerServer {
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
 
-  /** Stops accepting requests and closes idle connections. */
-  async stop(): Promise<void> {
+  /**
+   * Stops accepting requests, closes idle connections, lets requests in progress finish for up to
+   * `graceMs`, then closes every connection left.
+   */
+  async stop(graceMs: number): Promise<void> {
     const server = this.server;
     if (!server) return;
+    let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
+      timer = setTimeout(() => server.closeAllConnections(), graceMs);
     });
+    clearTimeout(timer);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (Buffer.byteLength(request.url ?? "") > HOST_LIMITS.urlBytes) {
+      request.resume();
+      response.setHeader("connection", "close");
+      sendJson(response, 414, {
+        error: {
+          code: "UriTooLong",
+          message: `the URL is over ${HOST_LIMITS.urlBytes} bytes, the most the host accepts`,
+        },
+      });
+      return;
+    }
     const url = new URL(request.url ?? "/", this.baseUrl);
     if (!url.pathname.startsWith("/api/") && url.pathname !== "/api") {
       sendJson(response, 404, { error: { code: "NotFound", message: "no function at this path" } });
@@ -162,10 +229,21 @@ export class HttpTriggerServer {
     }
     let body: Buffer;
     try {
-      body = await readBody(request, MAX_BODY_BYTES);
-    } catch {
+      body = await readBody(request, HOST_LIMITS.bodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) {
+        // The client went away while sending: there is nobody to answer.
+        this.logger.debug("request body not received", { error });
+        response.destroy();
+        return;
+      }
+      // The rest of the body is being discarded; the connection ends after this answer.
+      response.setHeader("connection", "close");
       sendJson(response, 413, {
-        error: { code: "PayloadTooLarge", message: `request body over ${MAX_BODY_BYTES} bytes` },
+        error: {
+          code: "PayloadTooLarge",
+          message: `the request body is over ${HOST_LIMITS.bodyBytes} bytes, the most the host accepts`,
+        },
       });
       return;
     }

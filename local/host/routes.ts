@@ -25,6 +25,20 @@ type Segment =
       readonly constraint?: RegExp;
     };
 
+/**
+ * Decodes a path segment as ASP.NET Core does for route values: valid escapes are decoded, a
+ * malformed one (`%ZZ`, or bytes that are not UTF-8) is passed on as it was written.
+ */
+export function decodeRouteSegment(segment: string): string {
+  return segment.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
 /** Compiles a route template; `{name}`, `{name?}` and `{name:int}` segments become parameters. */
 export function compileRoute(template: string, functionName: string): CompiledRoute {
   const segments: Segment[] = template
@@ -68,7 +82,7 @@ export function compileRoute(template: string, functionName: string): CompiledRo
         if (segment.kind === "literal") {
           if (part.toLowerCase() !== segment.text) return undefined;
         } else {
-          const value = decodeURIComponent(part);
+          const value = decodeRouteSegment(part);
           if (segment.constraint && !segment.constraint.test(value)) return undefined;
           params[segment.name] = value;
         }

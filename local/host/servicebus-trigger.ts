@@ -65,7 +65,8 @@ function bodyData(body: unknown): RpcTypedData {
 export class ServiceBusTriggerRunner {
   private receiver: ServiceBusReceiver | undefined;
   private subscription: { close(): Promise<void> } | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Running handlers and the message each holds. */
+  private readonly inFlight = new Map<Promise<void>, ServiceBusReceivedMessage>();
   private stopping = false;
   readonly queueName: string;
 
@@ -111,7 +112,7 @@ export class ServiceBusTriggerRunner {
     this.receiver = receiver;
     this.subscription = receiver.subscribe(
       {
-        processMessage: (message) => this.track(this.process(receiver, message)),
+        processMessage: (message) => this.track(this.process(receiver, message), message),
         processError: (args: ProcessErrorArgs) => {
           if (!this.stopping) {
             this.logger.warn("service bus receive error", {
@@ -128,23 +129,35 @@ export class ServiceBusTriggerRunner {
   }
 
   /**
-   * Stops receiving, waits up to `graceMs` for running handlers, then closes the receiver. A
-   * handler still running then loses its lock, and the broker redelivers its message later.
+   * Stops receiving, waits up to `graceMs` for running handlers, abandons the messages of those
+   * still running (so the broker hands them out again now, not when their locks expire), then
+   * closes the receiver. Returns how many messages it abandoned.
    */
-  async stop(graceMs: number): Promise<void> {
+  async stop(graceMs: number): Promise<number> {
     this.stopping = true;
     await this.subscription?.close();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
     });
-    await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+    await Promise.race([Promise.allSettled([...this.inFlight.keys()]), timeout]);
     clearTimeout(timer);
-    await this.receiver?.close();
+    const receiver = this.receiver;
+    const unfinished = [...this.inFlight.values()];
+    if (receiver !== undefined && unfinished.length > 0) {
+      this.logger.warn("stopping: abandoning messages whose handlers are still running", {
+        functionName: this.name,
+        messages: unfinished.length,
+        graceMs,
+      });
+      await Promise.all(unfinished.map((message) => this.settle(() => receiver.abandonMessage(message))));
+    }
+    await receiver?.close();
+    return unfinished.length;
   }
 
-  private async track(work: Promise<void>): Promise<void> {
-    this.inFlight.add(work);
+  private async track(work: Promise<void>, message: ServiceBusReceivedMessage): Promise<void> {
+    this.inFlight.set(work, message);
     try {
       await work;
     } finally {

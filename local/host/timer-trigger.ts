@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import type { Env } from "../../shared/config/index.js";
+import { ConfigError, type Env } from "../../shared/config/index.js";
 import type { Logger } from "../../shared/telemetry/logger.js";
 import type { Clock } from "../../shared/runtime/clock.js";
 import { resolveBindingExpression } from "./app-settings.js";
@@ -48,6 +48,8 @@ export class TimerTriggerRunner {
   private readonly schedule: string;
   /** Completed runs, failed or not; tests wait on it rather than on time. */
   runs = 0;
+  /** Whether a run is in progress. */
+  running = false;
 
   constructor(
     private readonly worker: WorkerState,
@@ -58,7 +60,16 @@ export class TimerTriggerRunner {
     env: Env,
   ) {
     this.schedule = resolveBindingExpression(trigger.schedule, env, registration.metadata.name);
-    this.cron = parseSchedule(this.schedule, registration.metadata.name);
+    try {
+      this.cron = parseSchedule(this.schedule, registration.metadata.name);
+    } catch (error) {
+      // A schedule taken from an app setting (%NAME%) is that setting's fault: name it.
+      const setting = /^%([^%]+)%$/.exec(trigger.schedule.trim())?.[1];
+      if (setting === undefined || !(error instanceof Error)) throw error;
+      throw new ConfigError(setting, `${JSON.stringify(this.schedule)} is not valid: ${error.message}`, {
+        cause: error,
+      });
+    }
   }
 
   get name(): string {
@@ -101,6 +112,7 @@ export class TimerTriggerRunner {
       IsPastDue: isPastDue,
     };
     this.lastRun = scheduled;
+    this.running = true;
     try {
       await invokeRegistration(
         this.worker,
@@ -111,6 +123,7 @@ export class TimerTriggerRunner {
     } catch (error) {
       this.logger.error("timer function failed", { functionName: this.name, error });
     } finally {
+      this.running = false;
       this.runs += 1;
     }
   }

@@ -16,6 +16,18 @@ export class RequestValidationError extends MailferryError {
   }
 }
 
+/** A request body larger than the API accepts; nothing of it was read as input. */
+export class BodyTooLargeError extends MailferryError {
+  readonly limitBytes: number;
+  constructor(limitBytes: number, sizeBytes: number | undefined) {
+    super(
+      `the request body${sizeBytes === undefined ? "" : ` (${sizeBytes} bytes)`} is over ${limitBytes} bytes, the most this API accepts`,
+    );
+    this.name = "BodyTooLargeError";
+    this.limitBytes = limitBytes;
+  }
+}
+
 /** The request carries no usable App Service principal. */
 export class UnauthenticatedError extends MailferryError {
   constructor(message: string, options?: { cause?: unknown }) {

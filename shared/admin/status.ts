@@ -204,9 +204,12 @@ async function waitingReasons(
 /** The status of one wave, or of every wave (by id). */
 export async function waveStatus(ports: AdminPorts, waveId?: string): Promise<StatusReport> {
   const now = ports.now();
-  const waves = waveId === undefined ? await ports.store.waves.list() : [await ports.store.waves.get(waveId)];
-  // One read of the last hour for all waves, split by wave afterwards.
-  const recent = await ports.activity.between(now.getTime() - HOUR_MS, now.getTime() + 1, waveId);
+  // The waves and one read of the last hour for all of them (split by wave afterwards), at once:
+  // each round trip waits its turn on a busy table service.
+  const [waves, recent] = await Promise.all([
+    waveId === undefined ? ports.store.waves.list() : ports.store.waves.get(waveId).then((wave) => [wave]),
+    ports.activity.between(now.getTime() - HOUR_MS, now.getTime() + 1, waveId),
+  ]);
   const byWave = new Map<string, ActivityRecord[]>();
   for (const record of recent) byWave.set(record.waveId, [...(byWave.get(record.waveId) ?? []), record]);
   const reports = await mapLimit(waves, PARALLEL_WAVES, (wave) =>

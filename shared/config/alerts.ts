@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { type Env, optional, parseSetting, positiveInt } from "./env.js";
+import { choiceSetting, type Env, intSetting, invalidSetting, numberSetting, optional } from "./env.js";
 import { ConfigError } from "./errors.js";
 
 /** How a webhook body is shaped: mailferry's own JSON, or `{ text }` that Teams and Slack accept. */
@@ -31,21 +30,19 @@ export interface AlertSettings {
 }
 
 const MINUTE = 60_000;
-const minutes = z.coerce
-  .number()
-  .positive()
-  .max(7 * 24 * 60);
-const percent = z.coerce.number().gt(0).lte(100);
+const WEEK_MINUTES = 7 * 24 * 60;
 const ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 function address(env: Env, name: string): string | undefined {
   const value = optional(env, name);
   if (value !== undefined && !ADDRESS.test(value)) {
-    throw new ConfigError(name, `${JSON.stringify(value)} is not a mail address`);
+    throw invalidSetting(name, value, "a mail address such as operations@contoso.com");
   }
   return value;
 }
+
+const WEBHOOK_ALLOWED = "an https:// URL (plain http:// only to 127.0.0.1 or localhost)";
 
 function webhookUrl(env: Env, name: string): string | undefined {
   const value = optional(env, name);
@@ -54,12 +51,12 @@ function webhookUrl(env: Env, name: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    // The value may carry a secret (a Slack or Teams path token): never echo it.
-    throw new ConfigError(name, "is not a URL");
+    // The value may carry a secret (a Slack or Teams path token): the catalog marks it, so it is not echoed.
+    throw invalidSetting(name, value, WEBHOOK_ALLOWED);
   }
   // Plain HTTP only to this machine (the embedded stack's receiver); anything else must be TLS.
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
-    throw new ConfigError(name, "must be an https:// URL");
+    throw invalidSetting(name, value, WEBHOOK_ALLOWED);
   }
   return value;
 }
@@ -71,10 +68,10 @@ function webhookUrl(env: Env, name: string): string | undefined {
  */
 export function readAlertSettings(env: Env): AlertSettings {
   const url = webhookUrl(env, "MAILFERRY_ALERT_WEBHOOK_URL");
-  const format: WebhookFormat = parseSetting(
+  const format: WebhookFormat = choiceSetting(
     env,
     "MAILFERRY_ALERT_WEBHOOK_FORMAT",
-    z.enum(["json", "chat"]),
+    ["json", "chat"],
     "json",
   );
   const to = address(env, "MAILFERRY_OPS_MAIL_ADDRESS");
@@ -85,15 +82,22 @@ export function readAlertSettings(env: Env): AlertSettings {
       "is required when MAILFERRY_OPS_MAIL_ADDRESS is set (a licensed mailbox in the target tenant)",
     );
   }
-  const source = parseSetting(env, "MAILFERRY_DLQ_DEPTH_SOURCE", z.enum(["auto", "admin", "peek"]), "auto");
+  const source = choiceSetting(env, "MAILFERRY_DLQ_DEPTH_SOURCE", ["auto", "admin", "peek"], "auto");
+  const minutes = (name: string, fallback: number): number =>
+    numberSetting(env, name, { above: 0, max: WEEK_MINUTES, fallback, unit: "minutes, at most a week" }) *
+    MINUTE;
+  const percent = (name: string, fallback: number): number =>
+    numberSetting(env, name, { above: 0, max: 100, fallback, unit: "percent" }) / 100;
+  const count = (name: string, fallback: number): number =>
+    intSetting(env, name, { min: 1, max: 1_000_000, fallback });
   return {
-    windowMs: parseSetting(env, "MAILFERRY_ALERT_WINDOW_MINUTES", minutes, 15) * MINUTE,
-    failureRate: parseSetting(env, "MAILFERRY_ALERT_FAILURE_PERCENT", percent, 5) / 100,
-    minimumSample: parseSetting(env, "MAILFERRY_ALERT_MIN_SAMPLE", positiveInt, 20),
-    stallMs: parseSetting(env, "MAILFERRY_ALERT_STALL_MINUTES", minutes, 30) * MINUTE,
-    throttledShare: parseSetting(env, "MAILFERRY_ALERT_THROTTLED_PERCENT", percent, 5) / 100,
-    minimumRequests: parseSetting(env, "MAILFERRY_ALERT_MIN_REQUESTS", positiveInt, 200),
-    muteMs: parseSetting(env, "MAILFERRY_ALERT_MUTE_MINUTES", minutes, 60) * MINUTE,
+    windowMs: minutes("MAILFERRY_ALERT_WINDOW_MINUTES", 15),
+    failureRate: percent("MAILFERRY_ALERT_FAILURE_PERCENT", 5),
+    minimumSample: count("MAILFERRY_ALERT_MIN_SAMPLE", 20),
+    stallMs: minutes("MAILFERRY_ALERT_STALL_MINUTES", 30),
+    throttledShare: percent("MAILFERRY_ALERT_THROTTLED_PERCENT", 5),
+    minimumRequests: count("MAILFERRY_ALERT_MIN_REQUESTS", 200),
+    muteMs: minutes("MAILFERRY_ALERT_MUTE_MINUTES", 60),
     ...(url !== undefined ? { webhook: { url, format } } : {}),
     ...(to !== undefined && from !== undefined ? { mail: { to, from } } : {}),
     ...(source !== "auto" ? { deadLetterDepths: source } : {}),

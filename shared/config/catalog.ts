@@ -381,7 +381,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     section: "telemetry",
     use: "optional",
     readBy: "app",
-    description: "debug, info, warn or error (default info).",
+    description: "debug, info, warn, error or off (default info); any other value stops the app at start.",
   },
   {
     name: "APPLICATIONINSIGHTS_CONNECTION_STRING",

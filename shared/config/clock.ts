@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "./errors.js";
-import { optional, type Env } from "./env.js";
+import { invalidSetting, optional, type Env } from "./env.js";
 
 /** The setting that runs the app on an accelerated clock; the embedded stack sets it, Azure never. */
 export const CLOCK_SETTING = "MAILFERRY_ACCELERATED_CLOCK";
@@ -22,16 +21,18 @@ const clockSchema = z.object({
 export function readClockSettings(env: Env): ClockSettings | undefined {
   const raw = optional(env, CLOCK_SETTING);
   if (raw === undefined) return undefined;
+  const allowed =
+    'JSON like {"factor":60,"realStart":"<ISO time>","virtualStart":"<ISO time>"} with a factor from above 0 to 1,000,000';
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new ConfigError(CLOCK_SETTING, 'is not JSON like {"factor":60,"realStart":"…","virtualStart":"…"}');
+    throw invalidSetting(CLOCK_SETTING, raw, allowed);
   }
   const parsed = clockSchema.safeParse(json);
   if (!parsed.success) {
     const reason = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ");
-    throw new ConfigError(CLOCK_SETTING, `is not a valid accelerated clock: ${reason}`);
+    throw invalidSetting(CLOCK_SETTING, raw, `${allowed} (${reason})`);
   }
   return parsed.data;
 }

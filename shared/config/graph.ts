@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { GraphConnection } from "../graph/credentials.js";
-import { type Env, optional, required } from "./env.js";
+import { type Env, GUID, invalidSetting, optional, required } from "./env.js";
 import { ConfigError } from "./errors.js";
 
 /** The two Graph apps a migration uses: one in the source tenant, one in the target tenant. */
@@ -9,37 +9,34 @@ export interface GraphSettings {
   readonly target: GraphConnection;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
 
 function httpsOrigin(env: Env, name: string): string | undefined {
   const raw = optional(env, name);
   if (raw === undefined) return undefined;
+  const allowed = "an https:// origin without a path (no /v1.0), e.g. https://graph.microsoft.com";
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, `${JSON.stringify(raw)} is not a URL`);
+    throw invalidSetting(name, raw, allowed);
   }
-  if (url.protocol !== "https:") throw new ConfigError(name, "must be an https:// URL");
-  if (url.pathname !== "/" && url.pathname !== "") {
-    throw new ConfigError(
-      name,
-      "must be an origin without a path (no /v1.0), e.g. https://graph.microsoft.com",
-    );
+  if (url.protocol !== "https:" || (url.pathname !== "/" && url.pathname !== "") || url.search !== "") {
+    throw invalidSetting(name, raw, allowed);
   }
   return url.origin;
 }
 
 function readPem(name: string, path: string, what: RegExp, description: string): string {
+  const allowed = `the path of a readable PEM file holding ${description}`;
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(name, `cannot read ${JSON.stringify(path)}: ${reason}`);
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw invalidSetting(name, path, `${allowed} (the file cannot be read: ${code})`);
   }
-  if (!what.test(text)) throw new ConfigError(name, `${JSON.stringify(path)} does not hold ${description}`);
+  if (!what.test(text)) throw invalidSetting(name, path, `${allowed} (the file holds none)`);
   return text;
 }
 
@@ -51,14 +48,15 @@ function readSide(
   const prefix = `GRAPH_${side}_`;
   const tenantId = required(env, `${prefix}TENANT_ID`, "the Entra tenant id or its primary domain");
   if (!GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
-    throw new ConfigError(
+    throw invalidSetting(
       `${prefix}TENANT_ID`,
-      `${JSON.stringify(tenantId)} is neither a GUID nor a domain name`,
+      tenantId,
+      "a tenant GUID or a domain name such as contoso.com",
     );
   }
   const clientId = required(env, `${prefix}CLIENT_ID`, "the application (client) id of the Graph app");
   if (!GUID.test(clientId))
-    throw new ConfigError(`${prefix}CLIENT_ID`, `${JSON.stringify(clientId)} is not a GUID`);
+    throw invalidSetting(`${prefix}CLIENT_ID`, clientId, "an application (client) id GUID");
   const clientSecret = optional(env, `${prefix}CLIENT_SECRET`);
   const certificatePath = optional(env, `${prefix}CERTIFICATE_PATH`);
   if (clientSecret === undefined && certificatePath === undefined) {

@@ -1,6 +1,4 @@
-import { z } from "zod";
-import { type Env, parseSetting, positiveInt } from "./env.js";
-import { ConfigError } from "./errors.js";
+import { type Env, intSetting, invalidSetting, numberSetting } from "./env.js";
 
 /** Knobs of the scheduler, mover and sweeper. */
 export interface PipelineSettings {
@@ -30,34 +28,87 @@ export interface PipelineSettings {
   readonly mailboxRecheckMs: number;
 }
 
-const share = z.coerce.number().gt(0).lte(1);
+/**
+ * A slice must end, checkpoint and settle its message well inside host.json's functionTimeout
+ * (10 minutes) and the lock renewal limit (maxAutoLockRenewalDuration, 10 minutes).
+ */
+const MAX_SLICE_SECONDS = 540;
+const DAY_SECONDS = 24 * 60 * 60;
+/** Release rates are accounts per scheduler run; the largest wave the README plans is 83,000 a night. */
+const MAX_RELEASE = 100_000;
 
 /** Reads the pipeline settings (all optional, with production defaults). */
 export function readPipelineSettings(env: Env): PipelineSettings {
-  const sliceSeconds = parseSetting(env, "MAILFERRY_SLICE_SECONDS", positiveInt, 240);
-  const leaseSeconds = parseSetting(env, "MAILFERRY_LEASE_SECONDS", positiveInt, sliceSeconds + 120);
+  const sliceSeconds = intSetting(env, "MAILFERRY_SLICE_SECONDS", {
+    min: 1,
+    max: MAX_SLICE_SECONDS,
+    fallback: 240,
+    unit: "seconds, under the 10-minute functionTimeout",
+  });
+  const leaseSeconds = intSetting(env, "MAILFERRY_LEASE_SECONDS", {
+    min: 2,
+    max: DAY_SECONDS,
+    fallback: sliceSeconds + 120,
+    unit: "seconds",
+  });
   if (leaseSeconds <= sliceSeconds) {
-    throw new ConfigError(
+    throw invalidSetting(
       "MAILFERRY_LEASE_SECONDS",
-      `must be longer than MAILFERRY_SLICE_SECONDS (${sliceSeconds})`,
+      String(leaseSeconds),
+      `more seconds than MAILFERRY_SLICE_SECONDS (${sliceSeconds})`,
     );
   }
-  const releaseMin = parseSetting(env, "MAILFERRY_RELEASE_MIN", positiveInt, 50);
-  const releaseMax = parseSetting(env, "MAILFERRY_RELEASE_MAX", positiveInt, 2_000);
+  const release = (name: string, fallback: number): number =>
+    intSetting(env, name, { min: 1, max: MAX_RELEASE, fallback, unit: "accounts per scheduler run" });
+  const releaseMin = release("MAILFERRY_RELEASE_MIN", 50);
+  const releaseMax = release("MAILFERRY_RELEASE_MAX", 2_000);
   if (releaseMax < releaseMin) {
-    throw new ConfigError("MAILFERRY_RELEASE_MAX", `must be at least MAILFERRY_RELEASE_MIN (${releaseMin})`);
+    throw invalidSetting(
+      "MAILFERRY_RELEASE_MAX",
+      String(releaseMax),
+      `at least MAILFERRY_RELEASE_MIN (${releaseMin})`,
+    );
   }
   return {
     sliceMs: sliceSeconds * 1000,
     leaseMs: leaseSeconds * 1000,
-    requeueAfterMs: parseSetting(env, "MAILFERRY_REQUEUE_AFTER_SECONDS", positiveInt, 15 * 60) * 1000,
+    requeueAfterMs:
+      intSetting(env, "MAILFERRY_REQUEUE_AFTER_SECONDS", {
+        min: 1,
+        max: DAY_SECONDS,
+        fallback: 15 * 60,
+        unit: "seconds",
+      }) * 1000,
     releaseMin,
     releaseMax,
-    releaseStep: parseSetting(env, "MAILFERRY_RELEASE_STEP", positiveInt, 100),
-    unhealthyShare: parseSetting(env, "MAILFERRY_UNHEALTHY_SHARE", share, 0.05),
-    graphWindowScale: parseSetting(env, "MAILFERRY_GRAPH_WINDOW_SCALE", z.coerce.number().gt(0).lte(1), 1),
-    pageSize: parseSetting(env, "MAILFERRY_PAGE_SIZE", z.coerce.number().int().min(1).max(1000), 100),
-    mailboxWaitMs: parseSetting(env, "MAILFERRY_MAILBOX_WAIT_SECONDS", positiveInt, 2 * 3600) * 1000,
-    mailboxRecheckMs: parseSetting(env, "MAILFERRY_MAILBOX_RECHECK_SECONDS", positiveInt, 300) * 1000,
+    releaseStep: release("MAILFERRY_RELEASE_STEP", 100),
+    unhealthyShare: numberSetting(env, "MAILFERRY_UNHEALTHY_SHARE", {
+      above: 0,
+      max: 1,
+      fallback: 0.05,
+      unit: "a share, e.g. 0.05",
+    }),
+    graphWindowScale: numberSetting(env, "MAILFERRY_GRAPH_WINDOW_SCALE", {
+      above: 0,
+      max: 1,
+      fallback: 1,
+      unit: "1 in Azure",
+    }),
+    // Graph pages message lists at most 1,000 items ($top / odata.maxpagesize).
+    pageSize: intSetting(env, "MAILFERRY_PAGE_SIZE", { min: 1, max: 1000, fallback: 100, unit: "items" }),
+    mailboxWaitMs:
+      intSetting(env, "MAILFERRY_MAILBOX_WAIT_SECONDS", {
+        min: 1,
+        max: 7 * DAY_SECONDS,
+        fallback: 2 * 3600,
+        unit: "seconds",
+      }) * 1000,
+    mailboxRecheckMs:
+      intSetting(env, "MAILFERRY_MAILBOX_RECHECK_SECONDS", {
+        min: 1,
+        max: DAY_SECONDS,
+        fallback: 300,
+        unit: "seconds",
+      }) * 1000,
   };
 }

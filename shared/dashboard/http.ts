@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { errorResponse } from "../admin/api/respond.js";
+import { checkRequestUrl } from "../admin/api/url.js";
 import { authorize, PRINCIPAL_HEADER, trustedPrincipal, type Principal } from "../admin/principal.js";
 import { dotted, parseInput, waveId } from "../admin/requests.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -14,6 +15,8 @@ import { dashboardData, type DashboardPorts } from "./data.js";
 /** A request as the dashboard needs it. */
 export interface DashboardRequest {
   readonly query: Readonly<Record<string, string>>;
+  /** The URL as the caller sent it, when the host passes it: repeated parameters are read from it. */
+  readonly url?: string;
   header(name: string): string | null;
   /** Whether App Service authentication is on (the platform's WEBSITE_AUTH_ENABLED). */
   readonly authenticationEnabled: boolean;
@@ -57,7 +60,9 @@ const dataQuery = z.strictObject({
 });
 
 function signedIn(request: DashboardRequest): Principal {
-  return authorize(trustedPrincipal(request.header(PRINCIPAL_HEADER), request), "read");
+  const principal = authorize(trustedPrincipal(request.header(PRINCIPAL_HEADER), request), "read");
+  checkRequestUrl(request.url);
+  return principal;
 }
 
 async function answer(log: Logger, serve: () => Promise<DashboardResponse>): Promise<DashboardResponse> {

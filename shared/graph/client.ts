@@ -31,6 +31,28 @@ export interface GraphClientOptions {
   maxRetries?: number;
   /** A credential to reuse (one per app keeps one token cache); made from the connection otherwise. */
   credential?: TokenCredential;
+  /** How long one request may take, answer included (default DEFAULT_GRAPH_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The longest a Graph request may take unless told otherwise: undici's own limits (300 s for the
+ * headers, 300 s between body chunks) would let one hung request hold a slice for minutes.
+ */
+export const DEFAULT_GRAPH_REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * The request timeout for slices of `sliceMs`: half a slice, so one hung request costs at most
+ * half of one, within 5 s (shorter would fail healthy requests on a busy machine) and 120 s.
+ */
+export function graphRequestTimeoutMs(sliceMs: number): number {
+  return Math.min(DEFAULT_GRAPH_REQUEST_TIMEOUT_MS, Math.max(5_000, Math.floor(sliceMs / 2)));
+}
+
+/** The caller's signal, if any, together with the request's own deadline. */
+function withDeadline(signal: AbortSignal | null | undefined, timeoutMs: number): AbortSignal {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
 const dispatchers = new Map<string, Dispatcher>();
@@ -88,26 +110,34 @@ export function mailboxRedirect(status: number, location: string | null, from: s
   return url.toString();
 }
 
+/** Statuses whose answers carry no body (a Response refuses one). */
+const BODILESS_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
+
 /**
- * Last link of the middleware chain: sends the request through undici with our dispatcher. No
- * redirect is followed silently; an archive redirect is followed here after checking where it
- * leads (mailboxRedirect), any other comes back as the answer.
+ * Last link of the middleware chain: sends the request through undici with our dispatcher, under
+ * one deadline for every hop and the answer's body. No redirect is followed silently; an archive
+ * redirect is followed here after checking where it leads (mailboxRedirect), any other comes back
+ * as the answer.
  */
 class UndiciFetchHandler implements Middleware {
-  constructor(private readonly dispatcher: Dispatcher) {}
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly timeoutMs: number,
+  ) {}
 
   async execute(context: Context): Promise<void> {
     // The SDK passes a URL string; the declared type also allows a Request.
     const request: unknown = context.request;
     let url = typeof request === "string" ? request : (request as Request).url;
     const options = context.options ?? {};
+    const signal = withDeadline(options.signal, this.timeoutMs);
     for (let hop = 0; ; hop += 1) {
       const response = await undiciFetch(url, {
         method: options.method ?? "GET",
         headers: options.headers as Record<string, string> | undefined,
         body: options.body as string | Uint8Array | null | undefined,
         redirect: "manual",
-        signal: options.signal ?? null,
+        signal,
         dispatcher: this.dispatcher,
       });
       const next =
@@ -115,8 +145,14 @@ class UndiciFetchHandler implements Middleware {
           ? mailboxRedirect(response.status, response.headers.get("location"), url)
           : undefined;
       if (next === undefined) {
-        // undici's Response implements the same WHATWG interface as Node's global one.
-        context.response = response as unknown as Response;
+        // The body is read here, under the same deadline: one that stalls is an exchange that got
+        // no answer (a network failure), not a 200 whose JSON failed to parse.
+        const body = await response.arrayBuffer();
+        context.response = new Response(BODILESS_STATUSES.has(response.status) ? null : body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: [...response.headers],
+        });
         return;
       }
       await response.body?.cancel();
@@ -138,7 +174,10 @@ export function createGraphClient(connection: GraphConnection, options: GraphCli
   const authentication = new AuthenticationHandler(authProvider);
   const retry = new RetryHandler(new RetryHandlerOptions(undefined, options.maxRetries ?? 0));
   const telemetry = new TelemetryHandler();
-  const transport = new UndiciFetchHandler(graphDispatcher(connection));
+  const transport = new UndiciFetchHandler(
+    graphDispatcher(connection),
+    options.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS,
+  );
   authentication.setNext(retry);
   retry.setNext(telemetry);
   telemetry.setNext(transport);
@@ -163,14 +202,17 @@ export interface PlainResponse {
  */
 export function createImportPoster(
   connection: Pick<GraphConnection, "caCertPem">,
+  options: Pick<GraphClientOptions, "requestTimeoutMs"> = {},
 ): (url: string, body: string) => Promise<PlainResponse> {
   const dispatcher = graphDispatcher(connection);
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS;
   return async (url, body) => {
     const response = await undiciFetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body,
       dispatcher,
+      signal: withDeadline(undefined, timeoutMs),
     });
     return {
       status: response.status,

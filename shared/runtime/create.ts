@@ -11,7 +11,7 @@ import { createServiceBusClient } from "../bus/client.js";
 import { ServiceBusCutoverAnnouncer } from "../bus/cutovers.js";
 import { ServiceBusMoveQueue } from "../bus/servicebus.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
-import type { Env } from "../config/index.js";
+import type { Env, PipelineSettings } from "../config/index.js";
 import { readAppSettings } from "../config/app.js";
 import { clockFrom } from "./clock.js";
 import {
@@ -19,6 +19,7 @@ import {
   createGraphClient,
   createGraphCredential,
   createImportPoster,
+  graphRequestTimeoutMs,
 } from "../graph/client.js";
 import type { GraphConnection } from "../graph/credentials.js";
 import { GovernorRegistry, PUBLISHED_LIMITS, scaleLimits } from "../graph/governor.js";
@@ -36,21 +37,26 @@ export interface CreateServicesOptions {
   readonly now?: () => Date;
 }
 
-/** The mailbox API of one tenant: v1.0 and beta clients sharing one credential, and the import poster. */
-export function createMailboxApi(connection: GraphConnection): MailboxApi {
+/**
+ * The mailbox API of one tenant: v1.0 and beta clients sharing one credential, and the import
+ * poster, every request bounded by `requestTimeoutMs` (by default the transport's own bound).
+ */
+export function createMailboxApi(connection: GraphConnection, requestTimeoutMs?: number): MailboxApi {
   const credential = createGraphCredential(connection);
+  const timeout = requestTimeoutMs !== undefined ? { requestTimeoutMs } : {};
   return new MailboxApi(
-    createGraphClient(connection, { credential }),
-    createGraphClient(connection, { credential, version: "beta" }),
-    createImportPoster(connection),
+    createGraphClient(connection, { credential, ...timeout }),
+    createGraphClient(connection, { credential, version: "beta", ...timeout }),
+    createImportPoster(connection, timeout),
     { graphOrigin: new URL(connection.baseUrl).origin },
   );
 }
 
-function graphSide(connection: GraphConnection, limitsScale: number): GraphSide {
+function graphSide(connection: GraphConnection, pipeline: PipelineSettings): GraphSide {
   return {
-    api: createMailboxApi(connection),
-    governors: new GovernorRegistry(scaleLimits(PUBLISHED_LIMITS, limitsScale)),
+    // A request that hangs must give the slice back in time to checkpoint.
+    api: createMailboxApi(connection, graphRequestTimeoutMs(pipeline.sliceMs)),
+    governors: new GovernorRegistry(scaleLimits(PUBLISHED_LIMITS, pipeline.graphWindowScale)),
   };
 }
 
@@ -98,8 +104,8 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
     releases: new TablesReleaseLedger(releasesTable),
     deadLetters,
     operatorActions: new TablesOperatorActionLog(actionsTable),
-    source: graphSide(graph.source, pipeline.graphWindowScale),
-    target: graphSide(graph.target, pipeline.graphWindowScale),
+    source: graphSide(graph.source, pipeline),
+    target: graphSide(graph.target, pipeline),
     pipeline,
     logger,
     alerts: alertPorts,

@@ -1,4 +1,4 @@
-import { TableClient, TableServiceClient } from "@azure/data-tables";
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import type { TablesSettings } from "../config/index.js";
 
@@ -32,10 +32,14 @@ export async function ensureTable(client: TableClient): Promise<void> {
   await client.createTable();
 }
 
-/** A TableServiceClient, for listing and deleting tables in tests and repairs. */
-export function createTableServiceClient(settings: TablesSettings): TableServiceClient {
+/** A TableServiceClient, for listing and deleting tables in tests and repairs, and the start-up check. */
+export function createTableServiceClient(
+  settings: TablesSettings,
+  options: TableServiceClientOptions = {},
+): TableServiceClient {
   if (settings.kind === "connectionString") {
     return TableServiceClient.fromConnectionString(settings.connectionString, {
+      ...options,
       allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(
         settings.connectionString,
       ),
@@ -45,7 +49,7 @@ export function createTableServiceClient(settings: TablesSettings): TableService
     settings.clientId !== undefined
       ? new ManagedIdentityCredential({ clientId: settings.clientId })
       : new DefaultAzureCredential();
-  return new TableServiceClient(settings.tableServiceUri, credential);
+  return new TableServiceClient(settings.tableServiceUri, credential, options);
 }
 
 /**

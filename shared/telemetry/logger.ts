@@ -1,7 +1,8 @@
+import { readLogLevel, type LogLevel } from "../config/telemetry.js";
 import { redact, redactText } from "./redact.js";
 
 /** How much a logger writes; `off` writes nothing (global sinks still see every line). */
-export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
+export type { LogLevel };
 
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 50 };
 
@@ -36,13 +37,12 @@ const stderrSink: LogSink = (line) => {
   process.stderr.write(`${line}\n`);
 };
 
-function parseLevel(value: string | undefined): LogLevel {
-  return value !== undefined && value in LEVEL_ORDER ? (value as LogLevel) : "info";
-}
-
-/** Creates a logger; the level defaults to `MAILFERRY_LOG_LEVEL` or `info`. */
+/**
+ * Creates a logger; the level defaults to the `MAILFERRY_LOG_LEVEL` setting or `info`. A level
+ * that is not one of the five is a ConfigError naming the setting, never a quiet `info`.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? parseLevel(process.env.MAILFERRY_LOG_LEVEL);
+  const level = options.level ?? readLogLevel(process.env);
   const sink = options.sink ?? stderrSink;
   const base = options.fields ?? {};
   const write = (lineLevel: LogLevel, message: string, fields?: Record<string, unknown>): void => {

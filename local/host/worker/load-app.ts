@@ -71,7 +71,9 @@ export async function loadApp(location: AppLocation): Promise<LoadedApp> {
         await import(pathToFileURL(entryPoint).href);
       } catch (error) {
         worker.registrationsByEntryPoint.delete(entryPoint);
-        throw new HostConfigurationError(`the app failed to load ${entryPoint}`, { cause: error });
+        // As the worker does, the app's own message travels with the failure: it names what is wrong.
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new HostConfigurationError(`the app failed to load ${entryPoint}: ${reason}`, { cause: error });
       } finally {
         worker.currentEntryPoint = undefined;
       }

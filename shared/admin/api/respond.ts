@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { ValidationError } from "../../errors.js";
 import type { Logger } from "../../telemetry/logger.js";
-import { ForbiddenError, RequestValidationError } from "../errors.js";
+import { BodyTooLargeError, ForbiddenError, RequestValidationError } from "../errors.js";
 import type { AdminResponse } from "./http.js";
 
 /** A 200 with a JSON body. */
@@ -42,6 +42,9 @@ export function errorResponse(error: unknown, log: Logger): AdminResponse {
     return problem(400, "BadRequest", error.message, {
       fields: [{ path: error.where, message: error.message }],
     });
+  }
+  if (error instanceof BodyTooLargeError) {
+    return problem(413, "PayloadTooLarge", error.message, { limitBytes: error.limitBytes });
   }
   const name = error instanceof Error ? error.name : "";
   const message = error instanceof Error ? error.message : "";

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { TableClient } from "@azure/data-tables";
@@ -66,5 +69,37 @@ describe("startAzurite", () => {
     expect(alive(pid)).toBe(true);
     parent.kill("SIGKILL");
     expect(await gone(pid)).toBe(true);
+  });
+
+  it("keeps every acknowledged write on disk when the process that started it is killed", async () => {
+    const ROWS = 200;
+    const helper = fileURLToPath(new URL("./azurite-parent.ts", import.meta.url));
+    const dir = await mkdtemp(join(tmpdir(), "mailferry-azurite-"));
+    try {
+      const parent = spawn(process.execPath, ["--import", "tsx", helper, dir, String(ROWS)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: parent.stdout }).once("line", resolve);
+        parent.once("exit", () => reject(new Error("helper exited early")));
+      });
+      const { pid } = JSON.parse(line) as { pid: number };
+      // Every write is acknowledged; Azurite's own save timer (5 s) has not run for the last ones.
+      parent.kill("SIGKILL");
+      expect(await gone(pid)).toBe(true);
+      const again = await startAzurite({ persistDir: dir });
+      try {
+        const table = TableClient.fromConnectionString(again.connectionString, "kept", {
+          allowInsecureConnection: true,
+        });
+        let rows = 0;
+        for await (const _entity of table.listEntities()) rows += 1;
+        expect(rows).toBe(ROWS);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
