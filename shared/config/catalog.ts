@@ -10,6 +10,7 @@ export type SettingSection =
   | "serviceBus"
   | "tables"
   | "graph"
+  | "exchange"
   | "pipeline"
   | "schedule"
   | "alerts"
@@ -165,6 +166,70 @@ export const SETTINGS: readonly SettingDefinition[] = [
     use: "local",
     readBy: "app",
     description: "PEM CA certificate the local Graph simulator's TLS chains to. Never needed in Azure.",
+  },
+  // Exchange Online's admin REST endpoint, for hybrid waves (unset: only copy waves run).
+  {
+    name: "EXCHANGE_TENANT_ID",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Entra tenant id of the Exchange Online organisation hybrid waves move into; unset turns hybrid waves off.",
+  },
+  {
+    name: "EXCHANGE_CLIENT_ID",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Application (client) id of the app with Exchange.ManageAsApp and the Exchange role hybrid moves need.",
+  },
+  {
+    name: "EXCHANGE_CLIENT_SECRET",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    secret: true,
+    description:
+      "Client secret of that app; a Key Vault reference in Azure (or use EXCHANGE_CERTIFICATE_PATH).",
+  },
+  {
+    name: "EXCHANGE_CERTIFICATE_PATH",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description: "Path of a PEM file with that app's certificate and private key, instead of a secret.",
+  },
+  {
+    name: "EXCHANGE_BASE_URL",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Origin of the admin REST endpoint (default https://outlook.office365.com); the simulator's locally.",
+  },
+  {
+    name: "EXCHANGE_AUTHORITY_HOST",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Entra authority host for the Exchange app's tokens (default the public cloud's); the simulator locally.",
+  },
+  {
+    name: "EXCHANGE_CA_CERT_PATH",
+    section: "exchange",
+    use: "local",
+    readBy: "app",
+    description: "PEM CA certificate the local Exchange simulator's TLS chains to. Never needed in Azure.",
+  },
+  {
+    name: "EXCHANGE_MAX_CONCURRENT_REQUESTS",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Exchange requests one process keeps in flight at most (default 4): the tenant refuses more than a few at once.",
   },
   // Timer schedules, resolved by the Functions host from `%NAME%` in the function definitions.
   {
