@@ -9,11 +9,13 @@ import { DASHBOARD_FUNCTIONS } from "./dashboard.js";
 import { moverFunction } from "./mover.js";
 import { schedulerFunction } from "./scheduler.js";
 import { sweeperFunction } from "./sweeper.js";
+import { watcherFunction } from "./watcher.js";
 
 export const ALL_FUNCTIONS: readonly FunctionDefinition[] = [
   schedulerFunction,
   moverFunction,
   sweeperFunction,
+  watcherFunction,
   alertsFunction,
   ...ADMIN_FUNCTIONS,
   ...DASHBOARD_FUNCTIONS,

@@ -1,7 +1,7 @@
 /**
  * The embedded Azure: Azurite for Table Storage, the AMQP Service Bus emulator, the Graph tenant
- * simulator, and the local Functions host running the app's functions against them, all on
- * 127.0.0.1. It is what `npm start`, `mailferry emulate stack` and the e2e tests run on.
+ * simulator, the Exchange Online simulator with its hybrid organisation, and the local Functions
+ * host running the app's functions against them, all on 127.0.0.1. It is what `npm start`, `mailferry emulate stack` and the e2e tests run on.
  */
 import type { FunctionDefinition } from "../functions/definition.js";
 import { ALL_FUNCTIONS } from "../functions/index.js";
@@ -10,6 +10,11 @@ import { createServices } from "../shared/runtime/create.js";
 import { closeServices, useServices, type Services } from "../shared/runtime/services.js";
 import { createLogger, type Logger } from "../shared/telemetry/logger.js";
 import { startAzurite, type AzuriteInstance } from "./azurite/index.js";
+import {
+  startExchangeSimulator,
+  type ExchangeSimulator,
+  type ExchangeSimulatorOptions,
+} from "./exchange/index.js";
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from "./graph/index.js";
 import { LocalHost, systemClock, type Clock } from "./host/index.js";
 import { startServiceBusEmulator, type ServiceBusEmulator } from "./servicebus/index.js";
@@ -20,6 +25,8 @@ export interface StackOptions {
   readonly persistDir?: string;
   /** Simulator options, or false to run without Graph. */
   readonly graph?: GraphSimulatorOptions | false;
+  /** Exchange simulator options (its clock is the stack's), or false to run without it. */
+  readonly exchange?: Omit<ExchangeSimulatorOptions, "clock"> | false;
   /** The functions to host (default: every function of the app). */
   readonly functions?: readonly FunctionDefinition[];
   /** Extra or overriding app settings (pipeline knobs, WEBSITE_TIME_ZONE, ...). */
@@ -40,6 +47,7 @@ export interface EmbeddedStack {
   readonly azurite: AzuriteInstance;
   readonly serviceBus: ServiceBusEmulator;
   readonly graph: GraphSimulator | undefined;
+  readonly exchange: ExchangeSimulator | undefined;
   /** Receives the alert webhook (MAILFERRY_ALERT_WEBHOOK_URL points at it). */
   readonly webhook: WebhookReceiver;
   readonly host: LocalHost;
@@ -68,6 +76,11 @@ export async function startStack(options: StackOptions = {}): Promise<EmbeddedSt
     const graph =
       options.graph === false ? undefined : await startGraphSimulator({ logger, ...options.graph });
     if (graph) cleanup.push(() => graph.close());
+    const exchange =
+      options.exchange === false
+        ? undefined
+        : await startExchangeSimulator({ logger, ...options.exchange, clock: { now: () => clock.now() } });
+    if (exchange) cleanup.push(() => exchange.close());
     const webhook = await startWebhookReceiver({ logger });
     cleanup.push(() => webhook.close());
     const scale = options.graph === false ? undefined : options.graph?.scaleWindows;
@@ -75,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<EmbeddedSt
       MAILFERRY_SCHEDULER_SCHEDULE: "0 * * * * *",
       MAILFERRY_SWEEPER_SCHEDULE: "30 */5 * * * *",
       MAILFERRY_ALERTS_SCHEDULE: "0 */5 * * * *",
+      MAILFERRY_WATCH_SCHEDULE: "15 */5 * * * *",
       MAILFERRY_ALERT_WEBHOOK_URL: webhook.url,
       // Alert mail goes from the simulated target tenant's notices mailbox to an operations address.
       ...(graph
@@ -86,6 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<EmbeddedSt
       MailferryTables: azurite.connectionString,
       ServiceBusConnection: serviceBus.connectionString,
       ...(graph ? graph.settings() : {}),
+      ...(exchange ? exchange.settings() : {}),
       ...(scale !== undefined ? { MAILFERRY_GRAPH_WINDOW_SCALE: String(scale) } : {}),
       ...options.settings,
     };
@@ -105,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<EmbeddedSt
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });
     cleanup.push(() => host.stop());
-    return { settings, azurite, serviceBus, graph, webhook, host, clock, close: stopAll };
+    return { settings, azurite, serviceBus, graph, exchange, webhook, host, clock, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -247,6 +247,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'NCRONTAB schedule of the sweeper function ("30 */5 * * * *": every five minutes).',
   },
   {
+    name: "MAILFERRY_WATCH_SCHEDULE",
+    section: "schedule",
+    use: "azure",
+    readBy: "functions-host",
+    description:
+      'NCRONTAB schedule of the watcher that follows hybrid moves ("15 */5 * * * *": every five minutes).',
+  },
+  {
     name: "MAILFERRY_ALERTS_SCHEDULE",
     section: "schedule",
     use: "azure",

@@ -18,6 +18,8 @@ import {
   type Env,
 } from "../config/index.js";
 import { readGraphSettings } from "../config/graph.js";
+import { readExchangeSettings } from "../config/exchange.js";
+import { createHybridExchange } from "../exchange/index.js";
 import {
   closeGraphTransports,
   createGraphClient,
@@ -64,6 +66,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
   const pipeline = readPipelineSettings(env);
   const tables = readTablesSettings(env);
   const graph = readGraphSettings(env);
+  const exchange = readExchangeSettings(env);
   const serviceBus = createServiceBusClient(readServiceBusSettings(env));
   const store = await createStore(tables);
   const transferTable = createTableClient(tables, "transfer");
@@ -106,6 +109,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
     operatorActions: new TablesOperatorActionLog(actionsTable),
     source: graphSide(graph.source, pipeline.graphWindowScale),
     target: graphSide(graph.target, pipeline.graphWindowScale),
+    ...(exchange === undefined ? {} : { exchange: createHybridExchange(exchange, logger) }),
     pipeline,
     logger,
     alerts: alertPorts,
