@@ -39,6 +39,7 @@ export function registerFailuresCommand(program: Command): void {
             for (const group of report.groups) {
               if (group.examples.length === 0) continue;
               lines.push("", `group ${group.id} (${group.failureClass}), e.g.:`);
+              if (group.hint !== undefined) lines.push(`  fix: ${group.hint}`);
               for (const example of group.examples) {
                 lines.push(
                   `  ${example.accountId} [${example.waveId}, attempt ${example.attempt}] ${example.message}`,

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Account } from "../domain/index.js";
+import { failureHint } from "../exchange/engine/failures.js";
 import type { AdminPorts } from "./ports.js";
 
 const PAGE = 500;
@@ -28,6 +29,8 @@ export interface FailureGroup {
   readonly count: number;
   readonly waves: readonly string[];
   readonly examples: readonly FailureExample[];
+  /** What fixes the failures of this class, when it is known. */
+  readonly hint?: string;
 }
 
 export interface FailureReport {
@@ -112,7 +115,10 @@ export async function failureGroups(
   return {
     total,
     groups: [...groups.entries()]
-      .map(([id, group]) => ({ id, ...group, waves: [...group.waves].sort() }))
+      .map(([id, group]) => {
+        const hint = failureHint(group.failureClass);
+        return { id, ...group, waves: [...group.waves].sort(), ...(hint !== undefined ? { hint } : {}) };
+      })
       .sort((a, b) => b.count - a.count || a.failureClass.localeCompare(b.failureClass)),
   };
 }

@@ -101,3 +101,11 @@ export function planReleases(
 export function completeAfterOf(evening: string | undefined, now: Date): Date {
   return evening === undefined ? new Date(now.getTime() + FAR_AHEAD_MS) : new Date(evening);
 }
+
+/** The evening a batch was made for, from its name; undefined for the far-ahead batch. */
+export function eveningOfBatch(batch: string): Date | undefined {
+  const match = /-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})-\d{3}$/.exec(batch);
+  if (match === null) return undefined;
+  const [, year, month, day, hour, minute] = match;
+  return new Date(`${year ?? ""}-${month ?? ""}-${day ?? ""}T${hour ?? ""}:${minute ?? ""}:00.000Z`);
+}

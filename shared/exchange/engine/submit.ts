@@ -278,6 +278,9 @@ export async function submitAccount(work: MoveWork): Promise<MoveResult> {
       statusDetail: _detail,
       ...rest
     } = planned;
+    // An operator's complete now or after given before the move existed applies to it now.
+    const override = operatorCompleteAfter(account, wave, evening, now);
+    if (override !== undefined) await exchange.setUserCompleteAfter(email, override);
     return recordSubmitted(
       work,
       {
@@ -288,11 +291,30 @@ export async function submitAccount(work: MoveWork): Promise<MoveResult> {
         ...(mailUser.externalDirectoryObjectId !== undefined
           ? { targetUserId: mailUser.externalDirectoryObjectId }
           : {}),
+        ...(override !== undefined ? { completeAfterSet: override.toISOString() } : {}),
       },
       `added to ${batch}`,
       calls(),
     );
   });
+}
+
+/**
+ * The CompleteAfter an operator's complete now or after asks for, when it differs from the
+ * evening's: the account's own first, then its wave's (an "after" keeps a later evening).
+ */
+export function operatorCompleteAfter(
+  account: Pick<Account, "completeNow" | "completeAfter">,
+  wave: Pick<Wave, "completeNow" | "completeAfter">,
+  evening: string | undefined,
+  now: Date,
+): Date | undefined {
+  if (account.completeNow !== undefined) return now;
+  if (account.completeAfter !== undefined) return new Date(account.completeAfter);
+  if (wave.completeNow !== undefined) return now;
+  if (wave.completeAfter === undefined) return undefined;
+  const after = Date.parse(wave.completeAfter);
+  return evening !== undefined && Date.parse(evening) >= after ? undefined : new Date(after);
 }
 
 /** Runs the finalize actions of an account whose move Exchange completed, then completes it. */
