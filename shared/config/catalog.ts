@@ -326,6 +326,21 @@ export const SETTINGS: readonly SettingDefinition[] = [
     readBy: "app",
     description: "Items per delta page (default 100).",
   },
+  {
+    name: "MAILFERRY_HYBRID_PROGRESS_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "How often the watcher reads a syncing hybrid move's statistics (default 900).",
+  },
+  {
+    name: "MAILFERRY_HYBRID_SYNCED_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description:
+      "How often the watcher looks at synced hybrid accounts during an evening (default 900; four times as long outside).",
+  },
   // Schedule.
   {
     name: "MAILFERRY_TIME_ZONE",

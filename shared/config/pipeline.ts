@@ -21,6 +21,13 @@ export interface PipelineSettings {
   readonly graphWindowScale: number;
   /** Items per delta page. */
   readonly pageSize: number;
+  /** How often the watcher reads a syncing hybrid move's statistics. */
+  readonly hybridProgressMs: number;
+  /**
+   * How often the watcher looks at hybrid accounts waiting in Synced while an evening is under
+   * way; four times as long otherwise, and completed moves due for removal 24 times as long.
+   */
+  readonly hybridSyncedMs: number;
 }
 
 const share = z.coerce.number().gt(0).lte(1);
@@ -50,5 +57,7 @@ export function readPipelineSettings(env: Env): PipelineSettings {
     unhealthyShare: parseSetting(env, "MAILFERRY_UNHEALTHY_SHARE", share, 0.05),
     graphWindowScale: parseSetting(env, "MAILFERRY_GRAPH_WINDOW_SCALE", z.coerce.number().gt(0).lte(1), 1),
     pageSize: parseSetting(env, "MAILFERRY_PAGE_SIZE", z.coerce.number().int().min(1).max(1000), 100),
+    hybridProgressMs: parseSetting(env, "MAILFERRY_HYBRID_PROGRESS_SECONDS", positiveInt, 15 * 60) * 1000,
+    hybridSyncedMs: parseSetting(env, "MAILFERRY_HYBRID_SYNCED_SECONDS", positiveInt, 15 * 60) * 1000,
   };
 }

@@ -6,7 +6,7 @@
  * resumes its failed move when the failure may pass, or has it removed and made again. A Completing
  * account whose move Exchange completed gets the wave's finalize actions and its final status.
  */
-import type { Account, HybridSettings, Wave } from "../../domain/index.js";
+import { openWindow, type Account, type HybridSettings, type Wave } from "../../domain/index.js";
 import type { MoveResult, MoveWork } from "../../mover/engine.js";
 import { MoveFailedError } from "../../mover/errors.js";
 import { finalizeCutover } from "../../mover/finalize.js";
@@ -124,7 +124,7 @@ async function preflight(
     const mailbox = await exchange.findMailbox(email);
     if (mailbox !== undefined)
       throw fail("TargetAlreadyMailbox", `${email} is a mailbox in Exchange Online already`);
-    throw fail("MailUserNotFound", `Exchange Online has no mail user ${email}`);
+    throw fail("MailUserNotFound", `no mail user ${email}`);
   }
   const expected = account.source.exchangeGuid?.toLowerCase();
   if (hybrid.mailboxes !== "ArchiveOnly") {
@@ -228,7 +228,11 @@ export async function submitAccount(work: MoveWork): Promise<MoveResult> {
     if (existing !== undefined && !isWaveBatch(wave.id, existing.batchId))
       throw fail("MoveAlreadyExists", `${email} is in migration batch ${existing.batchId}`);
     if (existing !== undefined) {
-      const ours = { ...planned, batch: existing.batchId };
+      const ours = {
+        ...planned,
+        batch: existing.batchId,
+        ...(existing.mailboxGuid !== undefined ? { exchangeGuid: existing.mailboxGuid } : {}),
+      };
       if (!FAILED_USER_STATUSES.has(existing.status.toLowerCase()))
         // Exchange has it (a crash or a lost answer after it was added): nothing to do again.
         return recordSubmitted(work, ours, `already in ${existing.batchId}`, calls());
@@ -246,9 +250,12 @@ export async function submitAccount(work: MoveWork): Promise<MoveResult> {
       await exchange.removeUser(email);
     }
     const mailUser = await preflight(work, exchange, hybrid);
-    // An evening that has begun is no longer this account's: it waits for the watcher to plan it.
+    // An evening that has begun is no longer this account's (it waits for the watcher to plan it),
+    // unless the wave cuts over in the window an account synced in and that window is still open.
+    const open = openWindow(wave, now)?.start.toISOString();
     const evening =
-      planned.evening !== undefined && Date.parse(planned.evening) > now.getTime()
+      planned.evening !== undefined &&
+      (Date.parse(planned.evening) > now.getTime() || (wave.cutoverUnsynced && planned.evening === open))
         ? planned.evening
         : undefined;
     const batch = evening === planned.evening ? planned.batch : batchName(wave.id, undefined, 0);

@@ -3,7 +3,7 @@
  * audited transitions. Each run lists the moves of the batches that have accounts in transit, a
  * page of up to 1,000 moves per request, and reads one move's statistics only when it needs them:
  * when the move is synced (its data consistency score), fails (its failure type), or while it
- * syncs, at most every `progressMs` (percent, bytes, items, stalls). Accounts waiting in Synced are
+ * syncs, at most every MAILFERRY_HYBRID_PROGRESS_SECONDS (percent, bytes, items, stalls). Accounts waiting in Synced are
  * looked at on a slower cadence, faster while one of the wave's evenings is under way. The watcher
  * also moves accounts that were not synced when their evening began to the next evening with room,
  * approves skipped items the wave's policy allows, has the mover run the finalize actions once
@@ -30,13 +30,10 @@ import { candidateEvenings } from "./plan.js";
 import { statusFor, stepsTo } from "./status.js";
 import { completionNotes, migrationEmail } from "./submit.js";
 
-/** How often a syncing move's statistics are read. */
-export const PROGRESS_MS = 15 * 60_000;
-/** How often accounts waiting in Synced are looked at: while an evening is under way, and otherwise. */
-export const SYNCED_SCAN_EVENING_MS = 15 * 60_000;
-export const SYNCED_SCAN_MS = 60 * 60_000;
-/** How often completed accounts are looked at for removal after the retention. */
-export const REMOVAL_SCAN_MS = 6 * 60 * 60_000;
+/** Accounts waiting in Synced are looked at this many times less often outside an evening. */
+const IDLE_FACTOR = 4;
+/** Completed accounts are looked at for removal this many times less often than synced ones. */
+const REMOVAL_FACTOR = 24;
 /** A submitted account Exchange does not list after this long is submitted again. */
 export const MISSING_GRACE_MS = 30 * 60_000;
 /** Exchange calls the watcher makes at once. */
@@ -157,9 +154,9 @@ class WaveWatch {
     };
     const eveningUnderWay =
       openWindow(this.wave, this.now) !== undefined || this.wave.completeNow !== undefined;
-    const lookAtSynced =
-      this.now.getTime() - looks.synced >= (eveningUnderWay ? SYNCED_SCAN_EVENING_MS : SYNCED_SCAN_MS);
-    const lookForRemoval = this.now.getTime() - looks.removal >= REMOVAL_SCAN_MS;
+    const every = this.services.pipeline.hybridSyncedMs;
+    const lookAtSynced = this.now.getTime() - looks.synced >= (eveningUnderWay ? every : every * IDLE_FACTOR);
+    const lookForRemoval = this.now.getTime() - looks.removal >= every * REMOVAL_FACTOR;
     const statuses: AccountStatus[] = [
       "Queued",
       "Syncing",
@@ -286,9 +283,10 @@ class WaveWatch {
     return next;
   }
 
-  /** A Syncing move's progress and stalls, read at most every PROGRESS_MS. */
+  /** A Syncing move's progress and stalls, read at most every MAILFERRY_HYBRID_PROGRESS_SECONDS. */
   private async progress(account: Account, checkpoint: HybridCheckpoint): Promise<void> {
-    if (checkpoint.statsAt !== undefined && this.now.getTime() - Date.parse(checkpoint.statsAt) < PROGRESS_MS)
+    const every = this.services.pipeline.hybridProgressMs;
+    if (checkpoint.statsAt !== undefined && this.now.getTime() - Date.parse(checkpoint.statsAt) < every)
       return;
     const stats = await this.statistics(account);
     if (stats === undefined) return;
@@ -521,9 +519,10 @@ class WaveWatch {
             ...checkpoint,
             evening: next,
             completeAfterSet: next,
-            waiting: late
-              ? `not synced when its evening began; moved to the evening of ${next}`
-              : `planned into the evening of ${next}`,
+            // A reason of its own (skipped items, a stall) stays what the account waits for.
+            ...(late
+              ? { waiting: `not synced when its evening began; moved to the evening of ${next}` }
+              : {}),
           }),
           at: this.now,
         });
