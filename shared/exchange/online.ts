@@ -94,6 +94,8 @@ const statistics = move.extend({
   FailureType: optionalText,
   Message: optionalText,
   CompletionTimestamp: optionalText,
+  StartTimestamp: optionalText,
+  InitialSeedingCompletedTimestamp: optionalText,
 });
 
 const batch = z.looseObject({
@@ -295,6 +297,10 @@ export class ExchangeOnline implements HybridExchange {
       ...(stats.FailureType !== undefined ? { failureType: stats.FailureType } : {}),
       ...(stats.Message !== undefined && stats.Message !== "" ? { message: stats.Message } : {}),
       ...(stats.CompletionTimestamp !== undefined ? { completedAt: stats.CompletionTimestamp } : {}),
+      ...(stats.StartTimestamp !== undefined ? { startedAt: stats.StartTimestamp } : {}),
+      ...(stats.InitialSeedingCompletedTimestamp !== undefined
+        ? { initialSyncedAt: stats.InitialSeedingCompletedTimestamp }
+        : {}),
     };
   }
 

@@ -80,6 +80,9 @@ export interface MoveStatisticsFacts extends MoveFacts {
   /** When skipped items were last approved; undefined when never. */
   readonly skippedItemApprovalTime?: string;
   readonly completeAfter?: string;
+  /** When MRS started copying, and finished the initial sync (StartTimestamp, InitialSeedingCompletedTimestamp). */
+  readonly startedAt?: string;
+  readonly initialSyncedAt?: string;
   readonly failureType?: string;
   readonly message?: string;
   readonly completedAt?: string;

@@ -7,6 +7,7 @@
  * leaves capacity unused, never an evening with more completions than it may have.
  */
 import { plannedCheckpoint } from "../exchange/engine/checkpoint.js";
+import { SYNCED_DETAIL } from "../exchange/engine/watch.js";
 import { candidateEvenings, type EveningRoom, planReleases, UNSCHEDULED } from "../exchange/engine/plan.js";
 import { mayStartInitialCopy, openWindow, type Account, type Wave } from "../domain/index.js";
 import {
@@ -17,14 +18,30 @@ import {
   type WaveRelease,
 } from "./scheduler.js";
 
-/** Moves kept queued in Exchange beyond MaxConcurrentMigrations, as a share of it. */
-export const QUEUE_MARGIN = 0.5;
+/** The least and the most moves kept queued in Exchange beyond MaxConcurrentMigrations, as shares of it. */
+export const QUEUE_MARGIN = { least: 0.5, most: 5 } as const;
+/**
+ * How long, at most, between a move syncing in Exchange and the next one being submitted in its
+ * place (a watcher run sees it, a scheduler run releases another, a mover submits it). The queue
+ * in Exchange must last that long at the rate the endpoint's slots finish moves.
+ */
+export const REFILL_MINUTES = 30;
+/** How far back the syncs that tell how long a move takes are looked at. */
+const PACE_WINDOW_MS = 2 * 3_600_000;
 const PAGE = 1000;
 
-/** How many moves a hybrid wave keeps in Exchange before they are synced. */
-export function hybridTarget(wave: Pick<Wave, "hybrid" | "inFlightCap">): number {
+/**
+ * How many moves a hybrid wave keeps in Exchange before they are synced: MaxConcurrentMigrations
+ * running, and a queue MRS takes from while mailferry refills it. The queue holds what the slots
+ * finish in `REFILL_MINUTES` (MaxConcurrentMigrations ÷ the recent mean sync time), within bounds,
+ * so slots stay full when moves are quick and a wave is never flooded into Exchange.
+ */
+export function hybridTarget(wave: Pick<Wave, "hybrid" | "inFlightCap">, meanSyncMinutes?: number): number {
   const max = wave.hybrid?.maxConcurrentMigrations ?? 0;
-  return Math.min(wave.inFlightCap, Math.ceil(max * (1 + QUEUE_MARGIN)));
+  const needed =
+    meanSyncMinutes === undefined || meanSyncMinutes <= 0 ? 0 : (max / meanSyncMinutes) * REFILL_MINUTES;
+  const margin = Math.min(max * QUEUE_MARGIN.most, Math.max(max * QUEUE_MARGIN.least, needed));
+  return Math.min(wave.inFlightCap, Math.ceil(max + margin));
 }
 
 /** One scheduler pass over a hybrid wave: release Pending accounts into evenings with room. */
@@ -40,7 +57,12 @@ export async function releaseHybridWave(
   const windowStart = window?.start.toISOString() ?? OUTSIDE_WINDOWS;
   const current = await services.releases.get(wave.id, windowStart);
   const rate = await releaseRate(services, wave, now, current?.rate);
-  const room = Math.max(0, hybridTarget(wave) - inFlight);
+  const syncs = (await services.activity.between(now.getTime() - PACE_WINDOW_MS, now.getTime() + 1, wave.id))
+    .filter((record) => record.detail === SYNCED_DETAIL && record.durationMs > 0)
+    .map((record) => record.durationMs);
+  const meanSyncMinutes =
+    syncs.length === 0 ? undefined : syncs.reduce((sum, ms) => sum + ms, 0) / syncs.length / 60_000;
+  const room = Math.max(0, hybridTarget(wave, meanSyncMinutes) - inFlight);
   const allowed = mayStartInitialCopy(wave, window);
   const wanted = allowed ? Math.min(room, rate, counts.byStatus.Pending) : 0;
   const pending =

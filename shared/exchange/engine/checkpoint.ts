@@ -17,6 +17,8 @@ export const hybridCheckpoint = z.object({
   evening: z.string().optional(),
   /** The user-level CompleteAfter mailferry set in Exchange after submitting, if it moved the evening. */
   completeAfterSet: z.string().optional(),
+  /** An evening the watcher gave the account and has yet to set in Exchange. */
+  completeAfterPending: z.string().optional(),
   /** The attempt whose submission Exchange has; a later attempt submits (or resumes) again. */
   submittedAttempt: z.number().int().optional(),
   submittedAt: z.string().optional(),

@@ -33,7 +33,8 @@ export interface PlannedGroup {
 }
 
 function stamp(at: Date): string {
-  return at.toISOString().slice(0, 16).replace(/[-:]/g, "");
+  // Lower case: Exchange may give batch names back in another case than they were made in.
+  return at.toISOString().slice(0, 16).replace(/[-:]/g, "").toLowerCase();
 }
 
 /** The batch of the `ordinal`-th account planned into an evening (0-based). */
@@ -104,7 +105,7 @@ export function completeAfterOf(evening: string | undefined, now: Date): Date {
 
 /** The evening a batch was made for, from its name; undefined for the far-ahead batch. */
 export function eveningOfBatch(batch: string): Date | undefined {
-  const match = /-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})-\d{3}$/.exec(batch);
+  const match = /-(\d{4})(\d{2})(\d{2})t(\d{2})(\d{2})-\d{3}$/i.exec(batch);
   if (match === null) return undefined;
   const [, year, month, day, hour, minute] = match;
   return new Date(`${year ?? ""}-${month ?? ""}-${day ?? ""}T${hour ?? ""}:${minute ?? ""}:00.000Z`);

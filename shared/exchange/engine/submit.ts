@@ -173,7 +173,7 @@ async function recordSubmitted(
 ): Promise<MoveResult> {
   const { services, account, message, invocation } = work;
   const now = services.now();
-  await services.store.accounts.updateProgress(account.id, account.etag, {
+  const recorded = await services.store.accounts.updateProgress(account.id, account.etag, {
     checkpoint: writeHybridCheckpoint({
       ...checkpoint,
       submittedAttempt: account.attempt,
@@ -183,6 +183,8 @@ async function recordSubmitted(
     slice: message.slice,
     at: now,
   });
+  // Exchange has the move now: nobody works on the account until the watcher sees it change.
+  await services.store.accounts.release(recorded.id, invocation.invocationId, now);
   await services.activity.record({
     id: `${account.id}:${account.attempt}:submit:${message.slice}`,
     waveId: account.waveId,

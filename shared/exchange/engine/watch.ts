@@ -30,14 +30,19 @@ import { candidateEvenings } from "./plan.js";
 import { statusFor, stepsTo } from "./status.js";
 import { completionNotes, migrationEmail } from "./submit.js";
 
+/** The activity record's detail of a move that synced. */
+export const SYNCED_DETAIL = "synced";
 /** Accounts waiting in Synced are looked at this many times less often outside an evening. */
 const IDLE_FACTOR = 4;
 /** Completed accounts are looked at for removal this many times less often than synced ones. */
 const REMOVAL_FACTOR = 24;
 /** A submitted account Exchange does not list after this long is submitted again. */
 export const MISSING_GRACE_MS = 30 * 60_000;
-/** Exchange calls the watcher makes at once. */
-const PARALLEL = 4;
+/**
+ * Accounts the watcher follows at once: each waits on Exchange (whose adapter keeps its own limit
+ * on requests in flight) and on the store's writes, which spread over the store's partitions.
+ */
+const PARALLEL = 16;
 const PAGE = 1000;
 
 /** What one run did for one wave. */
@@ -148,6 +153,7 @@ class WaveWatch {
   }
 
   async run(): Promise<WatchReport> {
+    const started = Date.now();
     const looks = lastLooks.get(this.wave.id) ?? {
       synced: Number.NEGATIVE_INFINITY,
       removal: Number.NEGATIVE_INFINITY,
@@ -163,14 +169,23 @@ class WaveWatch {
       "Completing",
       ...(lookAtSynced ? (["Synced"] as const) : []),
     ];
-    const accounts: Account[] = [];
-    for (const status of statuses) {
-      const found = await scanAll(this.services, this.wave.id, status);
-      this.looked[status] = found.length;
-      accounts.push(...found);
-    }
+    // The wave's counters say which statuses hold accounts at all: empty ones are not read.
+    const counts = await this.services.store.counters.waveCounts(this.wave.id);
+    const read = await Promise.all(
+      statuses.map(async (status) =>
+        counts.byStatus[status] === 0 ? [] : scanAll(this.services, this.wave.id, status),
+      ),
+    );
+    statuses.forEach((status, index) => {
+      const found = read[index]?.length ?? 0;
+      if (found > 0) this.looked[status] = found;
+    });
+    const accounts: Account[] = read.flat();
+    const phases: Record<string, number> = { read: Date.now() - started };
     const moves = await this.listMoves(accounts);
+    phases.list = Date.now() - started;
     await mapLimit(accounts, PARALLEL, (account) => this.guard(account, () => this.follow(account, moves)));
+    phases.follow = Date.now() - started;
     await this.replan(accounts);
     if (lookForRemoval) await this.removeExpired();
     if (this.messages.length > 0) await this.services.moves.send(this.messages);
@@ -179,7 +194,12 @@ class WaveWatch {
       removal: lookForRemoval ? this.now.getTime() : looks.removal,
     });
     const report: WatchReport = { waveId: this.wave.id, ...this.counts, looked: this.looked };
-    this.log.info("watcher ran", { ...this.counts, looked: JSON.stringify(this.looked) });
+    this.log.info("watcher ran", {
+      ...this.counts,
+      looked: JSON.stringify(this.looked),
+      phasesMs: JSON.stringify(phases),
+      ms: Date.now() - started,
+    });
     return report;
   }
 
@@ -374,6 +394,24 @@ class WaveWatch {
         next,
         progress,
       );
+      // The scheduler paces releases by how fast moves sync (see hybridTarget).
+      await this.services.activity.record({
+        id: `${account.id}:${account.attempt}:synced`,
+        waveId: account.waveId,
+        accountId: account.id,
+        kind: "slice",
+        at: this.now.getTime(),
+        requests: 1,
+        throttled: 0,
+        items: Math.max(0, stats.itemsTransferred - account.progress.items),
+        bytes: Math.max(0, stats.bytesTransferred - account.progress.bytes),
+        // How long MRS took to sync it: the scheduler paces releases by it.
+        durationMs:
+          stats.startedAt !== undefined && stats.initialSyncedAt !== undefined
+            ? Math.max(0, Date.parse(stats.initialSyncedAt) - Date.parse(stats.startedAt))
+            : 0,
+        detail: SYNCED_DETAIL,
+      });
       return { account: updated, checkpoint: next };
     }
     const updated = await this.services.store.accounts.updateProgress(account.id, account.etag, {
@@ -498,27 +536,32 @@ class WaveWatch {
    */
   private async replan(accounts: readonly Account[]): Promise<void> {
     if (this.wave.completeNow !== undefined) return;
-    for (const account of accounts) {
-      if (account.completeNow !== undefined || account.completeAfter !== undefined) continue;
-      const checkpoint = readHybridCheckpoint(account.checkpoint);
-      if (checkpoint === undefined || checkpoint.submittedAttempt !== account.attempt) continue;
-      const evening = checkpoint.completeAfterSet ?? checkpoint.evening;
-      const late =
-        evening !== undefined &&
-        Date.parse(evening) <= this.now.getTime() &&
-        (account.status === "Queued" || account.status === "Syncing") &&
-        !this.wave.cutoverUnsynced;
-      const unplanned = evening === undefined && account.status !== "Completing";
-      if (!late && !unplanned) continue;
-      await this.guard(account, async () => {
+    for (const seen of accounts) {
+      if (seen.completeNow !== undefined || seen.completeAfter !== undefined) continue;
+      const before = readHybridCheckpoint(seen.checkpoint);
+      if (before === undefined || before.submittedAttempt !== seen.attempt) continue;
+      // Decided on the copy read at the start of the run; only candidates are read again.
+      if (!this.needsEvening(seen.status, before)) continue;
+      await this.guard(seen, async () => {
+        // As it stands now: following it this run may have changed it.
+        const account = await this.services.store.accounts.get(seen.id);
+        const checkpoint = readHybridCheckpoint(account.checkpoint);
+        if (checkpoint === undefined) return;
+        const pending = checkpoint.completeAfterPending;
+        if (pending !== undefined) {
+          await this.applyEvening(account, checkpoint, pending);
+          return;
+        }
+        if (!this.needsEvening(account.status, checkpoint)) return;
+        const late = checkpoint.evening !== undefined || checkpoint.completeAfterSet !== undefined;
         const next = await this.takeEvening();
         if (next === undefined) return;
-        await this.exchange.setUserCompleteAfter(migrationEmail(account), new Date(next));
-        await this.services.store.accounts.updateProgress(account.id, account.etag, {
+        // Recorded first, sent second: a crash in between sends it next run, and takes no second slot.
+        const planned = await this.services.store.accounts.updateProgress(account.id, account.etag, {
           checkpoint: writeHybridCheckpoint({
             ...checkpoint,
             evening: next,
-            completeAfterSet: next,
+            completeAfterPending: next,
             // A reason of its own (skipped items, a stall) stays what the account waits for.
             ...(late
               ? { waiting: `not synced when its evening began; moved to the evening of ${next}` }
@@ -526,9 +569,35 @@ class WaveWatch {
           }),
           at: this.now,
         });
+        await this.applyEvening(planned, readHybridCheckpoint(planned.checkpoint) ?? checkpoint, next);
         this.counts.replanned += 1;
       });
     }
+  }
+
+  /**
+   * Whether an account needs an evening: it has none, or it was not synced when its evening began
+   * (unless the wave cuts over late syncs), or one it was given is still to be set in Exchange.
+   */
+  private needsEvening(status: AccountStatus, checkpoint: HybridCheckpoint): boolean {
+    if (checkpoint.completeAfterPending !== undefined) return true;
+    const evening = checkpoint.completeAfterSet ?? checkpoint.evening;
+    if (evening === undefined) return status === "Queued" || status === "Syncing" || status === "Synced";
+    return (
+      Date.parse(evening) <= this.now.getTime() &&
+      (status === "Queued" || status === "Syncing") &&
+      !this.wave.cutoverUnsynced
+    );
+  }
+
+  /** Sets the account's CompleteAfter in Exchange to its (new) evening, then records that it did. */
+  private async applyEvening(account: Account, checkpoint: HybridCheckpoint, evening: string): Promise<void> {
+    await this.exchange.setUserCompleteAfter(migrationEmail(account), new Date(evening));
+    const { completeAfterPending: _pending, ...rest } = checkpoint;
+    await this.services.store.accounts.updateProgress(account.id, account.etag, {
+      checkpoint: writeHybridCheckpoint({ ...rest, completeAfterSet: evening }),
+      at: this.now,
+    });
   }
 
   /** Removes completed moves from Exchange once the wave's retention has passed. */
