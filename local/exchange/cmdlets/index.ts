@@ -35,7 +35,6 @@ import {
 import { getMailbox, getMailUser } from "./recipients.js";
 
 export type { CmdletContext, OnPremAdministrator } from "./context.js";
-export { resultSize } from "./context.js";
 
 const HANDLERS: Readonly<Record<string, CmdletHandler>> = {
   "Get-MailUser": getMailUser,

@@ -7,7 +7,7 @@ import {
 import { readExchangeSettings } from "../../../shared/config/exchange.js";
 import { ExchangeAdminClient } from "../../../shared/exchange/client.js";
 import { ExchangeOnline } from "../../../shared/exchange/online.js";
-import { silentLogger } from "../../../shared/telemetry/logger.js";
+import { type Logger, silentLogger } from "../../../shared/telemetry/logger.js";
 
 export interface Harness {
   readonly simulator: ExchangeSimulator;
@@ -17,7 +17,7 @@ export interface Harness {
 
 export async function startHarness(
   options: ExchangeSimulatorOptions = {},
-  client: { maxConcurrentRequests?: number; retries?: number } = {},
+  client: { maxConcurrentRequests?: number; retries?: number; logger?: Logger } = {},
 ): Promise<Harness> {
   const simulator = await startExchangeSimulator({
     logger: silentLogger,
@@ -28,7 +28,7 @@ export async function startHarness(
   if (settings === undefined) throw new Error("the simulator's settings name no tenant");
   const admin = new ExchangeAdminClient(settings.connection, {
     maxConcurrentRequests: client.maxConcurrentRequests ?? 4,
-    logger: silentLogger,
+    logger: client.logger ?? silentLogger,
     retries: client.retries ?? 6,
     minBackoffMs: 20,
     maxBackoffMs: 200,
