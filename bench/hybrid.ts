@@ -21,7 +21,7 @@ import { createLogger } from "../shared/telemetry/logger.js";
 import { anchoredClock } from "./lib/anchored-clock.js";
 import { startRemoteExchange } from "./lib/remote-exchange.js";
 import { printFigures } from "./lib/report.js";
-import { cpuSecondsOf, ownCpuSeconds } from "./lib/usage.js";
+import { cpuSecondsOf, ownCpuSeconds, RequestCounter } from "./lib/usage.js";
 
 const { values } = parseArgs({
   options: {
@@ -116,6 +116,7 @@ try {
   // syncs: the clock jumps to half an hour before it (both processes), rather than wait it out.
   let jumped = false;
   let prestagedAt: number | undefined;
+  const requests = new RequestCounter().start();
   const azuriteBefore = cpuSecondsOf(stack.azurite.pid);
   const ownBefore = ownCpuSeconds();
   const counts = await waitForWave(store, WAVE, accounts, {
@@ -143,6 +144,8 @@ try {
     },
   });
   const wallSeconds = (Date.now() - realStart) / 1000;
+  requests.stop();
+  const tableRequests = requests.countFor(stack.azurite.tableEndpoint);
   // Hours the watcher watched: the whole simulated span, less the jump over idle time.
   const simulatedHours =
     (clock.now().getTime() -
@@ -194,6 +197,11 @@ try {
       azurite === undefined || azuriteBefore === undefined
         ? "n/a"
         : Number((azurite - azuriteBefore).toFixed(1)),
+    tableRequestsPerAccount: Number((tableRequests / accounts).toFixed(1)),
+    azuriteCpuMsPerTableRequest:
+      azurite === undefined || azuriteBefore === undefined
+        ? "n/a"
+        : Number((((azurite - azuriteBefore) * 1000) / Math.max(1, tableRequests)).toFixed(2)),
     controlPlaneCpuSeconds: Number((ownCpuSeconds() - ownBefore).toFixed(1)),
     ...Object.fromEntries(Object.entries(calls.byCmdlet).map(([name, n]) => [`calls ${name}`, n])),
   });
