@@ -241,6 +241,7 @@ var appSettings = {
   MAILFERRY_SCHEDULER_SCHEDULE: '0 * * * * *'
   MAILFERRY_SWEEPER_SCHEDULE: '30 */5 * * * *'
   MAILFERRY_ALERTS_SCHEDULE: '0 */5 * * * *'
+  MAILFERRY_WATCH_SCHEDULE: '15 */5 * * * *'
   MAILFERRY_TIME_ZONE: timeZone
   // In-app alert mail needs a sender mailbox as well as the address; without one it stays off.
   MAILFERRY_OPS_MAIL_ADDRESS: empty(alertMailSender) ? '' : alertEmail

@@ -1,12 +1,18 @@
 /**
  * The embedded Azure: Azurite for Table Storage, the AMQP Service Bus emulator, the Graph tenant
- * simulator, and the local Functions host running the app's functions against them, all on
- * 127.0.0.1. It is what `npm start`, `mailferry emulate stack` and the e2e tests run on.
+ * simulator, the Exchange Online simulator with its hybrid organisation, and the local Functions
+ * host running the app's functions against them, all on 127.0.0.1. It is what `npm start`,
+ * `mailferry emulate stack` and the e2e tests run on.
  */
 import { CLOCK_SETTING, clockSettingValue, type ClockSettings } from "../shared/config/clock.js";
 import { clockFrom, systemClock, type Clock } from "../shared/runtime/clock.js";
 import { createLogger, type Logger } from "../shared/telemetry/logger.js";
 import { startAzurite, type AzuriteInstance } from "./azurite/index.js";
+import {
+  startExchangeSimulator,
+  type ExchangeSimulator,
+  type ExchangeSimulatorOptions,
+} from "./exchange/index.js";
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from "./graph/index.js";
 import { LocalHost, mailferryApp, type AppLocation } from "./host/index.js";
 import { startServiceBusEmulator, type ServiceBusEmulator } from "./servicebus/index.js";
@@ -17,15 +23,19 @@ export interface StackOptions {
   readonly persistDir?: string;
   /** Simulator options, or false to run without Graph. */
   readonly graph?: GraphSimulatorOptions | false;
+  /** Exchange simulator options (its clock is the stack's), or false to run without it. */
+  readonly exchange?: Omit<ExchangeSimulatorOptions, "clock"> | false;
   /** The function app to host (default: mailferry's, from its sources). */
   readonly app?: AppLocation;
   /** Extra or overriding app settings (pipeline knobs, alert thresholds, ...). */
   readonly settings?: Readonly<Record<string, string>>;
   /**
    * Runs the app and its timers this many times faster than real time, from `start` (default:
-   * now). The app learns it from its settings, as it learns everything else.
+   * now). The app learns it from its settings, as it learns everything else. A benchmark that
+   * moves time in jumps passes its own Clock instead: the host's timers and the simulators follow
+   * it, and the benchmark gives the app the same time (decorateServices).
    */
-  readonly clock?: { readonly factor: number; readonly start?: Date };
+  readonly clock?: { readonly factor: number; readonly start?: Date } | Clock;
   readonly httpPort?: number;
   /**
    * Plays App Service authentication in front of the app: on, with an optional principal (base64,
@@ -43,6 +53,7 @@ export interface Emulators {
   readonly azurite: AzuriteInstance;
   readonly serviceBus: ServiceBusEmulator;
   readonly graph: GraphSimulator | undefined;
+  readonly exchange: ExchangeSimulator | undefined;
   /** Receives the alert webhook (MAILFERRY_ALERT_WEBHOOK_URL points at it). */
   readonly webhook: WebhookReceiver;
   readonly clock: Clock;
@@ -60,10 +71,13 @@ export interface EmbeddedStack extends Emulators {
 export async function startEmulators(options: StackOptions = {}): Promise<Emulators> {
   const logger = options.logger ?? createLogger({ fields: { component: "stack" } });
   const now = new Date();
-  const clockSettings: ClockSettings | undefined = options.clock
-    ? { factor: options.clock.factor, realStart: now, virtualStart: options.clock.start ?? now }
-    : undefined;
-  const clock = clockSettings ? clockFrom(clockSettings) : systemClock;
+  const asked = options.clock;
+  const own = asked !== undefined && "now" in asked ? asked : undefined;
+  const clockSettings: ClockSettings | undefined =
+    asked !== undefined && !("now" in asked)
+      ? { factor: asked.factor, realStart: now, virtualStart: asked.start ?? now }
+      : undefined;
+  const clock = own ?? (clockSettings ? clockFrom(clockSettings) : systemClock);
   const cleanup: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
@@ -80,6 +94,11 @@ export async function startEmulators(options: StackOptions = {}): Promise<Emulat
     const graph =
       options.graph === false ? undefined : await startGraphSimulator({ logger, ...options.graph });
     if (graph) cleanup.push(() => graph.close());
+    const exchange =
+      options.exchange === false
+        ? undefined
+        : await startExchangeSimulator({ logger, ...options.exchange, clock: { now: () => clock.now() } });
+    if (exchange) cleanup.push(() => exchange.close());
     const webhook = await startWebhookReceiver({ logger });
     cleanup.push(() => webhook.close());
     const scale = options.graph === false ? undefined : options.graph?.scaleWindows;
@@ -87,6 +106,7 @@ export async function startEmulators(options: StackOptions = {}): Promise<Emulat
       MAILFERRY_SCHEDULER_SCHEDULE: "0 * * * * *",
       MAILFERRY_SWEEPER_SCHEDULE: "30 */5 * * * *",
       MAILFERRY_ALERTS_SCHEDULE: "0 */5 * * * *",
+      MAILFERRY_WATCH_SCHEDULE: "15 */5 * * * *",
       MAILFERRY_ALERT_WEBHOOK_URL: webhook.url,
       // Alert mail goes from the simulated target tenant's notices mailbox to an operations address.
       ...(graph
@@ -98,11 +118,12 @@ export async function startEmulators(options: StackOptions = {}): Promise<Emulat
       MailferryTables: azurite.connectionString,
       ServiceBusConnection: serviceBus.connectionString,
       ...(graph ? graph.settings() : {}),
+      ...(exchange ? exchange.settings() : {}),
       ...(scale !== undefined ? { MAILFERRY_GRAPH_WINDOW_SCALE: String(scale) } : {}),
       ...(clockSettings ? { [CLOCK_SETTING]: clockSettingValue(clockSettings) } : {}),
       ...options.settings,
     };
-    return { settings, azurite, serviceBus, graph, webhook, clock, close: stopAll };
+    return { settings, azurite, serviceBus, graph, exchange, webhook, clock, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { accountDetail, type AccountDetail, type AccountView } from "../../shared/admin/account.js";
 import { completeAccount, type AccountCompletion } from "../../shared/admin/complete.js";
-import { accountCompleteBody, accountParams } from "../../shared/admin/requests.js";
+import { approveAccount } from "../../shared/admin/hybrid.js";
+import { accountApproveBody, accountCompleteBody, accountParams } from "../../shared/admin/requests.js";
 import { bytes, table, when } from "./admin-output.js";
 import { cliOperator, guarded, output, parseOptions, withPorts } from "./admin-support.js";
 
@@ -19,6 +20,38 @@ function cutoverLines(account: AccountView): string[] {
       ? [line("complete now", `asked ${when(account.completeNow)}`)]
       : []),
     ...preflightLines(account),
+    ...hybridLines(account),
+  ];
+}
+
+/** Where a hybrid account's move stands in Exchange. */
+function hybridLines(account: AccountView): string[] {
+  const move = account.hybrid;
+  if (move === undefined) return [];
+  return [
+    line(
+      "batch",
+      `${move.batch}${move.evening !== undefined ? `, evening ${when(move.evening)}` : ", no evening yet"}`,
+    ),
+    ...(move.completeAfter !== undefined ? [line("CompleteAfter", when(move.completeAfter))] : []),
+    ...(move.exchangeStatus !== undefined
+      ? [
+          line(
+            "in Exchange",
+            `${move.exchangeStatus}${move.statusDetail !== undefined ? ` (${move.statusDetail})` : ""}${move.percentComplete !== undefined ? `, ${move.percentComplete} %` : ""}`,
+          ),
+        ]
+      : []),
+    ...(move.score !== undefined
+      ? [
+          line(
+            "consistency",
+            `${move.score}${move.approvedBy !== undefined ? `, approved by ${move.approvedBy}` : ""}`,
+          ),
+        ]
+      : []),
+    ...(move.waiting !== undefined ? [line("waiting", move.waiting)] : []),
+    ...(move.removedAt !== undefined ? [line("removed", `from Exchange ${when(move.removedAt)}`)] : []),
   ];
 }
 
@@ -177,6 +210,34 @@ export function registerAccountCommand(program: Command): void {
         await withPorts(async (ports) => {
           const completion = await completeAccount(ports, accountId, body, cliOperator());
           output(json, completion, () => describeCompletion(completion));
+        });
+      }),
+    );
+
+  account
+    .command("approve")
+    .description(
+      "approve a hybrid account's skipped items (Set-MigrationUser -ApproveSkippedItems), so Exchange may complete it, recorded",
+    )
+    .argument("<account>", "account id or source UPN")
+    .option("--reason <text>", "why, for the operator-actions log")
+    .option("--json", "print JSON")
+    .addHelpText(
+      "after",
+      "\nExchange Online holds a move whose data consistency score is Investigate or Poor until its skipped items are\napproved; `mailferry failures` and `mailferry status` show which wait. Exit codes: 0 approved, 1 refused (not a\nhybrid account, or Exchange has no move for it yet), 2 invalid options or unknown account.",
+    )
+    .action((id: string, options: { reason?: string; json?: boolean }) =>
+      guarded(async () => {
+        const { accountId } = parseOptions(accountParams, { accountId: id }, { accountId: "<account>" });
+        const body = parseOptions(accountApproveBody, { reason: options.reason });
+        const json = options.json ?? account.opts<{ json?: boolean }>().json;
+        await withPorts(async (ports) => {
+          const approved = await approveAccount(ports, accountId, body, cliOperator());
+          output(
+            json,
+            approved,
+            () => `account ${approved.account.id}: skipped items approved (action ${approved.actionId})`,
+          );
         });
       }),
     );

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerAccountCommand } from "./account.js";
 import { registerActionsCommand } from "./admin-actions.js";
+import { registerWaveApproveCommand } from "./admin-wave-approve.js";
 import { registerWaveCompleteCommand } from "./admin-wave-complete.js";
 import { registerDlqCommands } from "./dlq.js";
 import { registerFailuresCommand } from "./failures.js";
@@ -10,7 +11,7 @@ import { registerStatusCommand } from "./status.js";
 
 /**
  * The operator commands: status, account (with `account complete`), failures, retry, dlq, report,
- * actions and `wave complete`. Register after the `wave` command so `complete` joins it.
+ * actions, `wave complete` and `wave approve`. Register after the `wave` command so they join it.
  */
 export function registerAdminCommands(program: Command): void {
   registerStatusCommand(program);
@@ -21,4 +22,5 @@ export function registerAdminCommands(program: Command): void {
   registerReportCommand(program);
   registerActionsCommand(program);
   registerWaveCompleteCommand(program);
+  registerWaveApproveCommand(program);
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { runDemo } from "../../local/demo/run.js";
+import { runHybridDemo } from "../../local/demo/hybrid-run.js";
 import { EXIT } from "../output.js";
 
 function number(min: number, max: number, integer: boolean) {
@@ -14,11 +15,26 @@ function number(min: number, max: number, integer: boolean) {
   };
 }
 
+function engineChoice(value: string): string {
+  if (!["graph", "hybrid", "both"].includes(value))
+    throw new InvalidArgumentError("must be graph, hybrid or both");
+  return value;
+}
+
 /** `mailferry demo`: the main job that `npm start` runs. */
 export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
-    .description("migrate a simulated tenant end to end on the embedded stack and verify every mailbox")
+    .description(
+      "migrate a simulated tenant (graph: a copy between tenants) and a simulated hybrid organisation (hybrid: Exchange's own moves) end to end on the embedded stack and verify every mailbox",
+    )
+    .option("--engine <engine>", "graph, hybrid, or both one after the other", engineChoice, "both")
+    .option(
+      "--hybrid-clock <factor>",
+      "simulated seconds per real second for the hybrid wave (a day of pre-staging and an evening)",
+      number(60, 7200, false),
+      900,
+    )
     .option("--mailboxes <n>", "accounts in the simulated tenant", number(1, 100_000, true), 200)
     .option("--items-per-mailbox <n>", "mean items per mailbox (long-tailed)", number(1, 10_000, true), 40)
     .option("--seed <n>", "seed of the simulated tenant", number(0, 2 ** 31, true), 1)
@@ -53,21 +69,41 @@ export function registerDemoCommand(program: Command): void {
         realistic: boolean;
         report: string;
         timeout: number;
+        engine: string;
+        hybridClock: number;
       }) => {
-        const result = await runDemo({
-          mailboxes: options.mailboxes,
-          itemsPerMailbox: options.itemsPerMailbox,
-          seed: options.seed,
-          faultRate: options.faultRate,
-          throttle: options.throttle,
-          clockFactor: options.clock,
-          realistic: options.realistic,
-          reportPath: options.report,
-          timeoutSeconds: options.timeout,
-          interactive: process.stdout.isTTY,
-          write: (line) => process.stdout.write(`${line}\n`),
-        });
-        process.exitCode = result.verification.passed ? EXIT.ok : EXIT.failure;
+        const write = (line: string): void => {
+          process.stdout.write(`${line}\n`);
+        };
+        let passed = true;
+        if (options.engine !== "hybrid") {
+          const result = await runDemo({
+            mailboxes: options.mailboxes,
+            itemsPerMailbox: options.itemsPerMailbox,
+            seed: options.seed,
+            faultRate: options.faultRate,
+            throttle: options.throttle,
+            clockFactor: options.clock,
+            realistic: options.realistic,
+            reportPath: options.report,
+            timeoutSeconds: options.timeout,
+            interactive: process.stdout.isTTY,
+            write,
+          });
+          passed &&= result.verification.passed;
+        }
+        if (options.engine !== "graph") {
+          if (options.engine === "both") write("");
+          const hybrid = await runHybridDemo({
+            mailboxes: options.mailboxes,
+            seed: options.seed,
+            clockFactor: options.hybridClock,
+            timeoutSeconds: options.timeout,
+            write,
+          });
+          passed &&= hybrid.passed;
+        }
+        process.exitCode = passed ? EXIT.ok : EXIT.failure;
       },
     );
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerAdminCommands } from "./admin-commands.js";
 import { registerDemoCommand } from "./demo.js";
 import { registerEmulateCommands } from "./emulate.js";
+import { registerEndpointCommands } from "./endpoint.js";
 import { registerImportCommand } from "./import.js";
 import { registerWaveCommands } from "./wave.js";
 
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerImportCommand(program);
   registerWaveCommands(program);
   registerAdminCommands(program);
+  registerEndpointCommands(program);
 }

@@ -118,6 +118,21 @@ function cutoverLines(wave: Wave): string[] {
   ];
 }
 
+/** A hybrid wave's settings, one line each. */
+function hybridLines(wave: Wave): string[] {
+  const hybrid = wave.hybrid;
+  if (hybrid === undefined) return [];
+  return [
+    `  endpoint         ${hybrid.endpoint} (MaxConcurrentMigrations ${hybrid.maxConcurrentMigrations})`,
+    `  delivery domain  ${hybrid.targetDeliveryDomain}`,
+    ...(hybrid.archiveDomain === undefined ? [] : [`  archive domain   ${hybrid.archiveDomain}`]),
+    `  mailboxes        ${hybrid.mailboxes}`,
+    `  auto-approve     up to ${hybrid.autoApprove} (lower scores wait for mailferry account approve)`,
+    `  retention        ${hybrid.retentionDays} days, then completed moves are removed`,
+    `  licence          ${hybrid.requireLicence ? "required by pre-flight" : "not checked"}`,
+  ];
+}
+
 /** The human rendering of a wave (wave create and wave show). */
 export function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Date): string {
   const lines = [
@@ -125,6 +140,8 @@ export function describeWave(wave: Wave, counts: WaveCounts | undefined, now: Da
     `  time zone        ${wave.timeZone}`,
     ...wave.windows.map((window, i) => `  window ${String(i).padEnd(9)} ${formatWindow(window)}`),
     `  windows          ${windowState(wave, now)}`,
+    `  engine           ${wave.engine}${wave.engine === "hybrid" ? " (Exchange's own moves from on premises)" : " (copy through Graph)"}`,
+    ...hybridLines(wave),
     `  in flight cap    ${wave.inFlightCap}`,
     `  bad item limit   ${wave.badItemLimit}`,
     `  large item limit ${bytes(wave.largeItemLimitBytes)}`,
@@ -163,6 +180,70 @@ export interface CreateOptions {
   notifySubject?: string;
   notifyBody?: string;
   announce?: boolean;
+  engine?: string;
+  endpoint?: string;
+  targetDeliveryDomain?: string;
+  archiveDomain?: string;
+  primaryOnly?: boolean;
+  archiveOnly?: boolean;
+  autoApprove?: string;
+  retentionDays?: number;
+  requireLicence?: boolean;
+  maxConcurrentMigrations?: number;
+}
+
+const HYBRID_OPTIONS = [
+  ["endpoint", "--endpoint"],
+  ["targetDeliveryDomain", "--target-delivery-domain"],
+  ["archiveDomain", "--archive-domain"],
+  ["primaryOnly", "--primary-only"],
+  ["archiveOnly", "--archive-only"],
+  ["autoApprove", "--auto-approve"],
+  ["retentionDays", "--retention-days"],
+  ["requireLicence", "--require-licence"],
+  ["maxConcurrentMigrations", "--max-concurrent-migrations"],
+] as const;
+
+/** The engine and, for a hybrid wave, its settings (ValidationError naming the option when they clash). */
+function engineFrom(options: CreateOptions): Pick<WaveSettings, "engine" | "hybrid"> {
+  const given = HYBRID_OPTIONS.filter(([key]) => options[key] !== undefined);
+  if (options.engine === undefined || options.engine === "graph") {
+    if (given.length > 0)
+      throw new ValidationError(
+        given.map(([, flag]) => flag).join(", "),
+        "applies to hybrid waves: add --engine hybrid",
+      );
+    return options.engine === undefined ? {} : { engine: "graph" };
+  }
+  if (options.engine !== "hybrid") throw new ValidationError("--engine", "must be graph or hybrid");
+  if (options.primaryOnly === true && options.archiveOnly === true)
+    throw new ValidationError("--primary-only", "cannot be combined with --archive-only");
+  const autoApprove = options.autoApprove;
+  if (
+    autoApprove !== undefined &&
+    autoApprove !== "Good" &&
+    autoApprove !== "Investigate" &&
+    autoApprove !== "Poor"
+  )
+    throw new ValidationError("--auto-approve", "must be Good, Investigate or Poor");
+  return {
+    engine: "hybrid",
+    hybrid: {
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.targetDeliveryDomain === undefined
+        ? {}
+        : { targetDeliveryDomain: options.targetDeliveryDomain }),
+      ...(options.archiveDomain === undefined ? {} : { archiveDomain: options.archiveDomain }),
+      ...(options.primaryOnly === true ? { mailboxes: "PrimaryOnly" as const } : {}),
+      ...(options.archiveOnly === true ? { mailboxes: "ArchiveOnly" as const } : {}),
+      ...(autoApprove === undefined ? {} : { autoApprove }),
+      ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }),
+      ...(options.requireLicence === true ? { requireLicence: true } : {}),
+      ...(options.maxConcurrentMigrations === undefined
+        ? {}
+        : { maxConcurrentMigrations: options.maxConcurrentMigrations }),
+    },
+  };
 }
 
 const NOTIFY_OPTIONS = [
@@ -212,6 +293,7 @@ export function waveSettingsFromOptions(id: string, options: CreateOptions): Wav
     ...(options.mirrorDeletions === undefined ? {} : { mirrorDeletions: options.mirrorDeletions }),
     ...(options.archiveAgeMonths === undefined ? {} : { archiveAgeMonths: options.archiveAgeMonths }),
     ...(Object.keys(finalize).length === 0 ? {} : { finalize }),
+    ...engineFrom(options),
   };
 }
 
@@ -289,6 +371,39 @@ export function registerWaveCommands(program: Command, openStore: OpenStore = op
     )
     .option("--notify-body <text>", "cutover notice body; {displayName}, {upn}, {cutoverTime} are filled in")
     .option("--announce", "publish each cutover on the cutovers queue")
+    .option(
+      "--engine <engine>",
+      "graph (copy between Exchange Online tenants, the default) or hybrid (Exchange's own moves from on premises)",
+    )
+    .option(
+      "--endpoint <name>",
+      "hybrid: the ExchangeRemoteMove migration endpoint (mailferry endpoint create)",
+    )
+    .option(
+      "--target-delivery-domain <domain>",
+      "hybrid: the routing domain, e.g. contoso.mail.onmicrosoft.com",
+    )
+    .option("--archive-domain <domain>", "hybrid: where archives move to when they move too")
+    .option("--primary-only", "hybrid: move primary mailboxes only, archives stay on premises")
+    .option(
+      "--archive-only",
+      "hybrid: move archives only (Exchange Online Archiving), needs --archive-domain",
+    )
+    .option(
+      "--auto-approve <score>",
+      "hybrid: lowest data consistency score completed without an operator (Good, Investigate, Poor; default Good)",
+    )
+    .option(
+      "--retention-days <n>",
+      "hybrid: days a completed move stays in Exchange before it is removed (default 7)",
+      wholeNumber("--retention-days"),
+    )
+    .option("--require-licence", "hybrid: pre-flight fails accounts whose target user has no licence")
+    .option(
+      "--max-concurrent-migrations <n>",
+      "hybrid: the endpoint's MaxConcurrentMigrations (default 100); release keeps that many moves in Exchange and a margin",
+      wholeNumber("--max-concurrent-migrations"),
+    )
     .action(async (id: string, options: CreateOptions) => {
       const now = new Date();
       const record = defineWave(waveSettingsFromOptions(id, options), now);

@@ -5,6 +5,7 @@
 import type { Account, AuditRecord } from "../domain/index.js";
 import { mailboxKey, type BadItemRecord } from "../transfer/state/port.js";
 import { readCheckpoint } from "../mover/checkpoint.js";
+import { readHybridCheckpoint } from "../exchange/engine/checkpoint.js";
 import type { AdminPorts } from "./ports.js";
 
 /**
@@ -25,15 +26,45 @@ export type AccountView = Omit<Account, "etag" | "checkpoint"> & {
     readonly finalized: readonly string[];
     readonly warnings: readonly string[];
   };
+  /** A hybrid account's move in Exchange, as the watcher last saw it. */
+  readonly hybrid?: {
+    readonly batch: string;
+    readonly evening?: string;
+    readonly completeAfter?: string;
+    readonly exchangeStatus?: string;
+    readonly statusDetail?: string;
+    readonly percentComplete?: number;
+    readonly score?: string;
+    readonly approvedBy?: string;
+    readonly waiting?: string;
+    readonly removedAt?: string;
+  };
 };
 
 /** The operator's view of an account (see AccountView). */
 export function accountView(account: Account): AccountView {
   const { etag: _etag, checkpoint, ...rest } = account;
   const resolved = readCheckpoint(checkpoint);
+  const hybrid = readHybridCheckpoint(checkpoint);
   return {
     ...rest,
     hasCheckpoint: checkpoint !== undefined,
+    ...(hybrid
+      ? {
+          hybrid: {
+            batch: hybrid.batch,
+            ...(hybrid.evening !== undefined ? { evening: hybrid.evening } : {}),
+            ...(hybrid.completeAfterSet !== undefined ? { completeAfter: hybrid.completeAfterSet } : {}),
+            ...(hybrid.exchangeStatus !== undefined ? { exchangeStatus: hybrid.exchangeStatus } : {}),
+            ...(hybrid.statusDetail !== undefined ? { statusDetail: hybrid.statusDetail } : {}),
+            ...(hybrid.percentComplete !== undefined ? { percentComplete: hybrid.percentComplete } : {}),
+            ...(hybrid.score !== undefined ? { score: hybrid.score } : {}),
+            ...(hybrid.approvedBy !== undefined ? { approvedBy: hybrid.approvedBy } : {}),
+            ...(hybrid.waiting !== undefined ? { waiting: hybrid.waiting } : {}),
+            ...(hybrid.removedAt !== undefined ? { removedAt: hybrid.removedAt } : {}),
+          },
+        }
+      : {}),
     ...(resolved
       ? {
           preflight: {

@@ -10,6 +10,7 @@
 import type { Account, AccountStatus } from "../domain/index.js";
 import { accountView, type AccountView } from "./account.js";
 import { recordAction, type Operator } from "./actions/record.js";
+import { completeHybridAccount } from "./hybrid.js";
 import { AccountClosedError } from "./errors.js";
 import type { AdminPorts } from "./ports.js";
 import type { AccountCompleteBody } from "./requests.js";
@@ -85,7 +86,8 @@ export async function completeAccount(
     async (progress) => {
       const account = await setCompletion(ports, accountId, body.at);
       progress.count = 1;
-      return account;
+      // A hybrid account's move is completed by Exchange: its CompleteAfter there changes too.
+      return completeHybridAccount(ports, account);
     },
     (account) => ({
       outcome: "completed",

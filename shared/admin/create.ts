@@ -1,7 +1,8 @@
 /**
  * Builds the operator ports from settings for the CLI: Table Storage and Service Bus through their
  * SDKs, a connection string (the embedded stack) or an endpoint with DefaultAzureCredential.
- * Graph is not needed to inspect or repair a migration, so its settings are not read.
+ * Graph is not needed to inspect or repair a migration, so its settings are not read; Exchange
+ * Online is opened when its settings are there (hybrid waves' approvals, endpoints, completions).
  */
 import { RestError, type TableClient } from "@azure/data-tables";
 import { TablesActivityLog } from "../activity/tables.js";
@@ -10,6 +11,8 @@ import { ServiceBusDeadLetterQueue } from "../bus/deadletter.js";
 import { ServiceBusMoveQueue } from "../bus/servicebus.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
 import { readServiceBusSettings, readTablesSettings, type Env } from "../config/index.js";
+import { readExchangeSettings } from "../config/exchange.js";
+import { createHybridExchange } from "../exchange/index.js";
 import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
 import { createStore } from "../store/index.js";
 import { createTableClient } from "../tables/client.js";
@@ -47,6 +50,7 @@ export async function createAdminPorts(
   await Promise.all([actionsTable, activityTable, releasesTable, transferTable].map(ensureTable));
   const moves = new ServiceBusMoveQueue(serviceBus, MOVES_QUEUE.name);
   const deadLetters = new ServiceBusDeadLetterQueue(serviceBus, MOVES_QUEUE.name);
+  const exchange = readExchangeSettings(env);
   return {
     store,
     moves,
@@ -55,6 +59,7 @@ export async function createAdminPorts(
     releases: new TablesReleaseLedger(releasesTable),
     transferState: new TablesTransferState(transferTable),
     operatorActions: new TablesOperatorActionLog(actionsTable),
+    ...(exchange === undefined ? {} : { exchange: createHybridExchange(exchange, logger) }),
     logger,
     now: () => new Date(),
     async close() {

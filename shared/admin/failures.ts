@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Account } from "../domain/index.js";
 import { FAILURE_HINTS } from "../transfer/errors.js";
+import { failureHint } from "../exchange/engine/failures.js";
 import type { AdminPorts } from "./ports.js";
 
 const PAGE = 500;
@@ -43,11 +44,11 @@ export function reasonPattern(message: string): string {
   return message.replace(/\d+(?:[.,]\d+)*/g, "#").trim();
 }
 
-/** The fix hint of a failure class, if it is one mailferry raises. */
+/** The fix hint of a failure class, if it is one mailferry raises (either engine). */
 export function hintFor(failureClass: string): string | undefined {
   return Object.hasOwn(FAILURE_HINTS, failureClass)
     ? FAILURE_HINTS[failureClass as keyof typeof FAILURE_HINTS]
-    : undefined;
+    : failureHint(failureClass);
 }
 
 /** The group id of a failure class and reason. */
@@ -122,12 +123,10 @@ export async function failureGroups(
   return {
     total,
     groups: [...groups.entries()]
-      .map(([id, group]) => ({
-        id,
-        ...group,
-        ...(hintFor(group.failureClass) === undefined ? {} : { hint: hintFor(group.failureClass) }),
-        waves: [...group.waves].sort(),
-      }))
+      .map(([id, group]) => {
+        const hint = hintFor(group.failureClass);
+        return { id, ...group, waves: [...group.waves].sort(), ...(hint !== undefined ? { hint } : {}) };
+      })
       .sort((a, b) => b.count - a.count || a.failureClass.localeCompare(b.failureClass)),
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { ActivityLog } from "../activity/port.js";
 import type { DeadLetterQueue } from "../bus/deadletter.js";
+import type { HybridExchange } from "../exchange/port.js";
 import type { MoveQueue } from "../bus/port.js";
 import type { ReleaseLedger } from "../scheduler/ledger.js";
 import type { MigrationStore } from "../store/port.js";
@@ -20,6 +21,8 @@ export interface AdminPorts {
   readonly releases: ReleaseLedger;
   readonly transferState: TransferStateStore;
   readonly operatorActions: OperatorActionLog;
+  /** Exchange Online, for hybrid waves; absent without the EXCHANGE_* settings. */
+  readonly exchange?: HybridExchange;
   readonly logger: Logger;
   now(): Date;
 }

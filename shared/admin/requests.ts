@@ -269,6 +269,44 @@ export const accountCompleteBody = z.strictObject({
 export type AccountCompleteBody = z.infer<typeof accountCompleteBody>;
 
 // ---------------------------------------------------------------------------------------------
+// Hybrid waves
+
+/** `account approve`: the account's skipped items are approved in Exchange. */
+export const accountApproveBody = z.strictObject({ reason: operationReason });
+export type AccountApproveBody = z.infer<typeof accountApproveBody>;
+
+/** `wave approve`: every synced account of the wave with this data consistency score. */
+export const waveApproveBody = z.strictObject({
+  score: z.enum(["Investigate", "Poor"], {
+    message: "must be Investigate or Poor (Perfect and Good need no approval)",
+  }),
+  reason: operationReason,
+});
+export type WaveApproveBody = z.infer<typeof waveApproveBody>;
+
+const fqdn = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+    "must be a host name such as mail.contoso.com",
+  );
+
+/** `endpoint create`: an ExchangeRemoteMove migration endpoint (the password is asked separately). */
+export const endpointCreateBody = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, "must be an endpoint name such as OnPremEndpoint"),
+  remoteServer: fqdn,
+  userName: z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters"),
+  maxConcurrentMigrations: wholeNumber(1, 10_000).optional(),
+  maxConcurrentIncrementalSyncs: wholeNumber(1, 10_000).optional(),
+});
+export type EndpointCreateBody = z.infer<typeof endpointCreateBody>;
+
+// ---------------------------------------------------------------------------------------------
 // Validation
 
 /** Names a field for an error message: `body.waveId`, `query.since`, `--since`. */

@@ -13,6 +13,7 @@ import {
   type WaveCounts,
 } from "../domain/index.js";
 import { mapLimit } from "../store/concurrency.js";
+import { hybridWaiting } from "./hybrid.js";
 import type { AdminPorts } from "./ports.js";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -133,7 +134,13 @@ async function reportWave(
     ports.store.counters.waveCounts(wave.id),
     windowStatus(ports, wave, now),
   ]);
-  const waiting = counts.byStatus.Synced > 0 ? await waitingReasons(ports, wave, window, now) : {};
+  // A hybrid wave's accounts wait for what the watcher recorded (an evening, an approval, a stall).
+  const waiting =
+    wave.engine === "hybrid"
+      ? await hybridWaiting(ports, wave.id, WAITING_SAMPLE)
+      : counts.byStatus.Synced > 0
+        ? await waitingReasons(ports, wave, window, now)
+        : {};
   const activity = summarise(recent);
   const ended = activity.completed + activity.failed;
   const inFlight = sum(counts, IN_FLIGHT_STATUSES);

@@ -8,6 +8,7 @@
  */
 import type { Wave, WavePatch, WaveStatus } from "../domain/index.js";
 import { recordAction, type Operator } from "./actions/record.js";
+import { completeHybridWave } from "./hybrid.js";
 import { WaveClosedError } from "./errors.js";
 import type { AdminPorts } from "./ports.js";
 import type { WaveOperation, WaveOperationBody } from "./requests.js";
@@ -81,6 +82,8 @@ export async function changeWave(
           ? await completeWave(ports, waveId, body.at)
           : await ports.store.waves.updateStatus(waveId, STATUS_FOR[operation], ports.now());
       progress.count = 1;
+      // A hybrid wave's moves are completed by Exchange: their CompleteAfter there changes too.
+      if (operation === "complete") await completeHybridWave(ports, wave);
       return wave;
     },
     (wave) => ({

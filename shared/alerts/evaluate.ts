@@ -16,6 +16,7 @@ import type { QueueDepths } from "./depths/port.js";
 import { AlertsError, AlertStateConflictError } from "./errors.js";
 import type { AlertNotice } from "./notify/notice.js";
 import type { AlertNotifier, DeliveryReport } from "./notify/notifier.js";
+import { stalledMoves } from "../exchange/engine/stalls.js";
 import { observeDeadLetters, observeFailureRate, observeStall, observeThrottling } from "./observe.js";
 import { RULES, ruleKey, type Observation, type RuleId } from "./rules.js";
 import { advance, type AlertStatus, type NoticeKind, type RuleState } from "./state/machine.js";
@@ -114,6 +115,9 @@ async function observeWaves(
           recent: mine.filter((record) => record.at >= stallStart),
           counts: () => deps.store.counters.waveCounts(wave.id),
           released: async (start) => (await deps.releases.get(wave.id, start.toISOString()))?.released ?? 0,
+          ...(wave.engine === "hybrid"
+            ? { stalledMoves: () => stalledMoves(deps.store, wave.id, now, settings.stallMs) }
+            : {}),
         },
         now,
         settings,

@@ -77,6 +77,8 @@ export interface StallFacts {
   readonly released: (windowStart: Date) => Promise<number>;
   /** The wave's activity records within the stall period. */
   readonly recent: readonly ActivityRecord[];
+  /** A hybrid wave's moves stalled in Exchange for the whole stall period, window or not. */
+  readonly stalledMoves?: () => Promise<{ readonly count: number; readonly detail: string }>;
 }
 
 const IN_FLIGHT = ["Queued", "Syncing", "Completing"] as const;
@@ -100,9 +102,20 @@ export async function observeStall(
     summary,
   });
   if (wave.status !== "Active") return quiet(`the wave is ${wave.status}`);
+  const period = duration(settings.stallMs);
+  // Exchange's own stalls (StalledDueToTarget_*, StalledDueToSource_*) matter before the window too.
+  const stalled = await facts.stalledMoves?.();
+  if (stalled !== undefined && stalled.count > 0) {
+    return {
+      rule: "stalled-wave",
+      subject: wave.id,
+      value: stalled.count,
+      breached: true,
+      summary: `${count(stalled.count, "move")} stalled in Exchange for over ${period} (${stalled.detail})`,
+    };
+  }
   const window = openWindow(wave, now);
   if (!window) return quiet("no window is open");
-  const period = duration(settings.stallMs);
   if (now.getTime() - window.start.getTime() < settings.stallMs) {
     return quiet(`the window opened less than ${period} ago`);
   }

@@ -1,5 +1,6 @@
 import { readAlertSettings, type AlertSettings } from "./alerts.js";
 import { readClockSettings, type ClockSettings } from "./clock.js";
+import { readExchangeSettings, type ExchangeSettings } from "./exchange.js";
 import type { Env } from "./env.js";
 import { ConfigError } from "./errors.js";
 import { readGraphSettings, type GraphSettings } from "./graph.js";
@@ -15,6 +16,8 @@ export interface AppSettings {
   readonly serviceBus: ServiceBusSettings;
   readonly tables: TablesSettings;
   readonly graph: GraphSettings;
+  /** Exchange Online's admin API, for hybrid waves; undefined where no hybrid wave runs. */
+  readonly exchange: ExchangeSettings | undefined;
   readonly pipeline: PipelineSettings;
   readonly alerts: AlertSettings;
   readonly clock: ClockSettings | undefined;
@@ -45,6 +48,7 @@ export function readAppSettings(env: Env): AppSettings {
   const serviceBus = section(() => readServiceBusSettings(env), problems);
   const tables = section(() => readTablesSettings(env), problems);
   const graph = section(() => readGraphSettings(env), problems);
+  const exchange = section(() => readExchangeSettings(env), problems);
   const pipeline = section(() => readPipelineSettings(env), problems);
   const alerts = section(() => readAlertSettings(env), problems);
   const clock = section(() => readClockSettings(env), problems);
@@ -64,5 +68,16 @@ export function readAppSettings(env: Env): AppSettings {
   ) {
     throw ConfigError.combine(problems);
   }
-  return { serviceBus, tables, graph, pipeline, alerts, clock, schedules, telemetry, functionsHost };
+  return {
+    serviceBus,
+    tables,
+    graph,
+    exchange,
+    pipeline,
+    alerts,
+    clock,
+    schedules,
+    telemetry,
+    functionsHost,
+  };
 }

@@ -10,6 +10,7 @@ export type SettingSection =
   | "serviceBus"
   | "tables"
   | "graph"
+  | "exchange"
   | "pipeline"
   | "schedule"
   | "alerts"
@@ -166,6 +167,70 @@ export const SETTINGS: readonly SettingDefinition[] = [
     readBy: "app",
     description: "PEM CA certificate the local Graph simulator's TLS chains to. Never needed in Azure.",
   },
+  // Exchange Online's admin REST endpoint, for hybrid waves (unset: only copy waves run).
+  {
+    name: "EXCHANGE_TENANT_ID",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Entra tenant id of the Exchange Online organisation hybrid waves move into; unset turns hybrid waves off.",
+  },
+  {
+    name: "EXCHANGE_CLIENT_ID",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Application (client) id of the app with Exchange.ManageAsApp and the Exchange role hybrid moves need.",
+  },
+  {
+    name: "EXCHANGE_CLIENT_SECRET",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    secret: true,
+    description:
+      "Client secret of that app; a Key Vault reference in Azure (or use EXCHANGE_CERTIFICATE_PATH).",
+  },
+  {
+    name: "EXCHANGE_CERTIFICATE_PATH",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description: "Path of a PEM file with that app's certificate and private key, instead of a secret.",
+  },
+  {
+    name: "EXCHANGE_BASE_URL",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Origin of the admin REST endpoint (default https://outlook.office365.com); the simulator's locally.",
+  },
+  {
+    name: "EXCHANGE_AUTHORITY_HOST",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Entra authority host for the Exchange app's tokens (default the public cloud's); the simulator locally.",
+  },
+  {
+    name: "EXCHANGE_CA_CERT_PATH",
+    section: "exchange",
+    use: "local",
+    readBy: "app",
+    description: "PEM CA certificate the local Exchange simulator's TLS chains to. Never needed in Azure.",
+  },
+  {
+    name: "EXCHANGE_MAX_CONCURRENT_REQUESTS",
+    section: "exchange",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Exchange requests one process keeps in flight at most (default 4): the tenant refuses more than a few at once.",
+  },
   // Timer schedules, resolved by the Functions host from `%NAME%` in the function definitions.
   {
     name: "MAILFERRY_SCHEDULER_SCHEDULE",
@@ -180,6 +245,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     use: "azure",
     readBy: "functions-host",
     description: 'NCRONTAB schedule of the sweeper function ("30 */5 * * * *": every five minutes).',
+  },
+  {
+    name: "MAILFERRY_WATCH_SCHEDULE",
+    section: "schedule",
+    use: "azure",
+    readBy: "functions-host",
+    description:
+      'NCRONTAB schedule of the watcher that follows hybrid moves ("15 */5 * * * *": every five minutes).',
   },
   {
     name: "MAILFERRY_ALERTS_SCHEDULE",
@@ -267,6 +340,21 @@ export const SETTINGS: readonly SettingDefinition[] = [
     use: "optional",
     readBy: "app",
     description: "How often pre-flight looks again for a mailbox still being provisioned (default 300).",
+  },
+  {
+    name: "MAILFERRY_HYBRID_PROGRESS_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description: "How often the watcher reads a syncing hybrid move's statistics (default 900).",
+  },
+  {
+    name: "MAILFERRY_HYBRID_SYNCED_SECONDS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description:
+      "How often the watcher looks at synced hybrid accounts during an evening (default 900; four times as long outside).",
   },
   // Schedule.
   {

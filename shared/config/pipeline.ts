@@ -26,6 +26,13 @@ export interface PipelineSettings {
   readonly mailboxWaitMs: number;
   /** How often pre-flight looks again meanwhile (the slice is rescheduled, never slept through). */
   readonly mailboxRecheckMs: number;
+  /** How often the watcher reads a syncing hybrid move's statistics. */
+  readonly hybridProgressMs: number;
+  /**
+   * How often the watcher looks at hybrid accounts waiting in Synced while an evening is under
+   * way; four times as long otherwise, and completed moves due for removal 24 times as long.
+   */
+  readonly hybridSyncedMs: number;
 }
 
 /**
@@ -108,6 +115,20 @@ export function readPipelineSettings(env: Env): PipelineSettings {
         min: 1,
         max: DAY_SECONDS,
         fallback: 300,
+        unit: "seconds",
+      }) * 1000,
+    hybridProgressMs:
+      intSetting(env, "MAILFERRY_HYBRID_PROGRESS_SECONDS", {
+        min: 1,
+        max: DAY_SECONDS,
+        fallback: 15 * 60,
+        unit: "seconds",
+      }) * 1000,
+    hybridSyncedMs:
+      intSetting(env, "MAILFERRY_HYBRID_SYNCED_SECONDS", {
+        min: 1,
+        max: DAY_SECONDS,
+        fallback: 15 * 60,
         unit: "seconds",
       }) * 1000,
   };

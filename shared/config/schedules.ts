@@ -7,6 +7,8 @@ export interface ScheduleSettings {
   readonly scheduler: string;
   readonly sweeper: string;
   readonly alerts: string;
+  /** The watcher that follows hybrid moves. */
+  readonly watch: string;
   /** Default zone for new waves that name none (planned; each wave keeps its own zone). */
   readonly defaultTimeZone: string | undefined;
 }
@@ -48,6 +50,7 @@ export function readScheduleSettings(env: Env): ScheduleSettings {
     scheduler: schedule(env, "MAILFERRY_SCHEDULER_SCHEDULE"),
     sweeper: schedule(env, "MAILFERRY_SWEEPER_SCHEDULE"),
     alerts: schedule(env, "MAILFERRY_ALERTS_SCHEDULE"),
+    watch: schedule(env, "MAILFERRY_WATCH_SCHEDULE"),
     defaultTimeZone: zone,
   };
 }

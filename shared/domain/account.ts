@@ -17,6 +17,10 @@ export interface Identity {
   readonly upn: string;
   readonly objectId?: string;
   readonly tenantId?: string;
+  /** The on-premises mailbox's ExchangeGuid (hybrid moves check the mail user carries it). */
+  readonly exchangeGuid?: string;
+  /** The on-premises archive's ArchiveGuid, when the mailbox has an archive. */
+  readonly archiveGuid?: string;
 }
 
 /** What has been copied so far (absolute, cumulative over attempts). */
@@ -161,7 +165,13 @@ export function newAccount(input: ImportedAccount, now: Date): AccountRecord {
 }
 
 function sameIdentity(a: Identity, b: Identity): boolean {
-  return a.upn === b.upn && a.objectId === b.objectId && a.tenantId === b.tenantId;
+  return (
+    a.upn === b.upn &&
+    a.objectId === b.objectId &&
+    a.tenantId === b.tenantId &&
+    a.exchangeGuid === b.exchangeGuid &&
+    a.archiveGuid === b.archiveGuid
+  );
 }
 
 /** What importing a row again does to an account that exists already. */

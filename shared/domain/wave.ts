@@ -13,6 +13,45 @@ import {
 } from "./windows.js";
 
 export const WAVE_STATUSES = ["Scheduled", "Active", "Paused", "Completed", "Cancelled"] as const;
+
+/**
+ * How a wave's accounts move: `graph` copies content through the Graph mailbox import/export API
+ * (Exchange Online to Exchange Online); `hybrid` has Exchange Online's Mailbox Replication Service
+ * move on-premises mailboxes in a hybrid deployment.
+ */
+export const MOVE_ENGINES = ["graph", "hybrid"] as const;
+export type MoveEngineKind = (typeof MOVE_ENGINES)[number];
+
+/** Which parts of each mailbox a hybrid wave moves (Exchange's MailboxType). */
+export const HYBRID_MAILBOXES = ["PrimaryAndArchive", "PrimaryOnly", "ArchiveOnly"] as const;
+export type HybridMailboxes = (typeof HYBRID_MAILBOXES)[number];
+
+/** Data consistency scores, best first, as Exchange Online grades a move's skipped items. */
+export const CONSISTENCY_SCORES = ["Perfect", "Good", "Investigate", "Poor"] as const;
+export type ConsistencyScore = (typeof CONSISTENCY_SCORES)[number];
+
+/** What a hybrid wave needs besides what every wave has. */
+export interface HybridSettings {
+  /** The ExchangeRemoteMove migration endpoint; it holds the on-premises credential, nothing else does. */
+  readonly endpoint: string;
+  /** The routing domain mail reaches moved mailboxes at, e.g. contoso.mail.onmicrosoft.com. */
+  readonly targetDeliveryDomain: string;
+  /** Where archives move to when they move too (Exchange's ArchiveDomain). */
+  readonly archiveDomain?: string;
+  readonly mailboxes: HybridMailboxes;
+  /**
+   * The lowest data consistency score that completes without an operator. Exchange completes
+   * Perfect and Good on its own; with `Investigate` (or `Poor`) mailferry approves those skipped
+   * items itself, recorded; the others wait for `mailferry account approve` or `wave approve`.
+   */
+  readonly autoApprove: "Good" | "Investigate" | "Poor";
+  /** Days a completed move is kept in Exchange before mailferry removes it. */
+  readonly retentionDays: number;
+  /** Pre-flight fails an account whose target user has no licence. */
+  readonly requireLicence: boolean;
+  /** The endpoint's MaxConcurrentMigrations: release keeps that many moves in Exchange, and a margin. */
+  readonly maxConcurrentMigrations: number;
+}
 export type WaveStatus = (typeof WAVE_STATUSES)[number];
 
 /**
@@ -56,6 +95,9 @@ export interface WaveRecord {
   /** Items older than this many months go to the target's archive mailbox, when set. */
   readonly archiveAgeMonths?: number;
   readonly finalize: FinalizeActions;
+  readonly engine: MoveEngineKind;
+  /** Set exactly when the engine is `hybrid`. */
+  readonly hybrid?: HybridSettings;
   readonly createdAt: IsoTime;
   readonly updatedAt: IsoTime;
 }
@@ -98,7 +140,20 @@ export interface WaveSettings {
   readonly mirrorDeletions?: boolean;
   readonly archiveAgeMonths?: number;
   readonly finalize?: Partial<FinalizeActions>;
+  /** Default `graph`. */
+  readonly engine?: MoveEngineKind;
+  /** Required for a hybrid wave: at least the endpoint and the target delivery domain. */
+  readonly hybrid?: Partial<HybridSettings>;
 }
+
+/** A hybrid wave's defaults. */
+export const DEFAULT_HYBRID: Omit<HybridSettings, "endpoint" | "targetDeliveryDomain"> = {
+  mailboxes: "PrimaryAndArchive",
+  autoApprove: "Good",
+  retentionDays: 7,
+  requireLicence: false,
+  maxConcurrentMigrations: 100,
+};
 
 /** The example the README uses: 22,000 accounts per weekday evening, 83,000 per weekend. */
 export const DEFAULT_WINDOWS: readonly WaveWindow[] = [
@@ -192,7 +247,73 @@ const settingsShape = {
     .strict(),
 };
 
-const settingsSchema = z.object(settingsShape).strict();
+const DOMAIN =
+  /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+
+const hybridSchema = z
+  .object({
+    endpoint: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/,
+        "must be a migration endpoint name such as OnPremEndpoint",
+      ),
+    targetDeliveryDomain: z.string().regex(DOMAIN, "must be a domain such as contoso.mail.onmicrosoft.com"),
+    archiveDomain: z
+      .string()
+      .regex(DOMAIN, "must be a domain such as contoso.mail.onmicrosoft.com")
+      .optional(),
+    mailboxes: z.enum(HYBRID_MAILBOXES, { message: `must be one of ${HYBRID_MAILBOXES.join(", ")}` }),
+    autoApprove: z.enum(["Good", "Investigate", "Poor"], { message: "must be Good, Investigate or Poor" }),
+    retentionDays: z
+      .number()
+      .int("must be a whole number")
+      .min(0, "must be at least 0")
+      .max(365, "must be at most 365"),
+    requireLicence: z.boolean(),
+    maxConcurrentMigrations: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(10_000, "must be at most 10,000"),
+  })
+  .strict()
+  .refine((hybrid) => hybrid.mailboxes !== "ArchiveOnly" || hybrid.archiveDomain !== undefined, {
+    message: "archive-only moves need archiveDomain, the domain the archives move to",
+    path: ["archiveDomain"],
+  });
+
+const settingsSchema = z
+  .object({ ...settingsShape, engine: z.enum(MOVE_ENGINES), hybrid: hybridSchema.optional() })
+  .strict()
+  .superRefine((values, context) => {
+    if (values.engine === "hybrid") {
+      if (values.hybrid === undefined)
+        context.addIssue({
+          code: "custom",
+          path: ["hybrid"],
+          message: "a hybrid wave needs an endpoint and a target delivery domain",
+        });
+      if (values.archiveAgeMonths !== undefined)
+        context.addIssue({
+          code: "custom",
+          path: ["archiveAgeMonths"],
+          message: "applies to copy waves only; Exchange moves archives as they are",
+        });
+      if (values.mirrorDeletions)
+        context.addIssue({
+          code: "custom",
+          path: ["mirrorDeletions"],
+          message: "applies to copy waves only; Exchange keeps the mailbox in step itself",
+        });
+    } else if (values.hybrid !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["hybrid"],
+        message: "only a hybrid wave (engine hybrid) has hybrid settings",
+      });
+    }
+  });
 
 function pathText(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
@@ -243,6 +364,17 @@ export function defineWave(settings: WaveSettings, now: Date): WaveRecord {
         ...(settings.finalize?.notify === undefined ? {} : { notify: { ...settings.finalize.notify } }),
         announce: settings.finalize?.announce ?? false,
       },
+      engine: settings.engine ?? "graph",
+      hybrid:
+        settings.hybrid === undefined
+          ? undefined
+          : ({
+              ...DEFAULT_HYBRID,
+              ...Object.fromEntries(
+                Object.entries(settings.hybrid).filter(([, value]) => value !== undefined),
+              ),
+              // Checked below: a missing endpoint or domain is a validation error naming it.
+            } as HybridSettings),
     },
     `wave ${id}`,
   );
@@ -266,13 +398,15 @@ export function defineWave(settings: WaveSettings, now: Date): WaveRecord {
     mirrorDeletions: values.mirrorDeletions,
     ...(values.archiveAgeMonths === undefined ? {} : { archiveAgeMonths: values.archiveAgeMonths }),
     finalize: values.finalize,
+    engine: values.engine,
+    ...(values.hybrid === undefined ? {} : { hybrid: values.hybrid }),
     createdAt: at,
     updatedAt: at,
   };
 }
 
 /** Settings that may change after a wave was defined. */
-export type WavePatch = Partial<Omit<WaveSettings, "id" | "completeAfter" | "completeNow">> & {
+export type WavePatch = Partial<Omit<WaveSettings, "id" | "completeAfter" | "completeNow" | "engine">> & {
   /** A time sets it, `null` clears it. */
   readonly completeAfter?: string | null;
   readonly completeNow?: string | null;
@@ -307,6 +441,11 @@ export function applyWavePatch(wave: WaveRecord, patch: WavePatch, now: Date): W
         ? {}
         : { archiveAgeMonths: patch.archiveAgeMonths ?? wave.archiveAgeMonths }),
       finalize: { ...wave.finalize, ...patch.finalize },
+      // A wave keeps the engine it was created with; its hybrid settings may change.
+      engine: wave.engine,
+      ...(wave.hybrid === undefined && patch.hybrid === undefined
+        ? {}
+        : { hybrid: { ...wave.hybrid, ...patch.hybrid } }),
     },
     now,
   );

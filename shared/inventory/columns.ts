@@ -10,6 +10,8 @@ export const COLUMNS = [
   "targetObjectId",
   "sourceTenantId",
   "targetTenantId",
+  "exchangeGuid",
+  "archiveGuid",
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];

@@ -89,7 +89,18 @@ export function validateRow(
         };
   };
 
-  const source = identity("source");
+  const sourceIdentity = identity("source");
+  // The on-premises mailbox's GUIDs, as Get-Mailbox shows them there: hybrid moves check them.
+  const exchangeGuid = guid("exchangeGuid");
+  const archiveGuid = guid("archiveGuid");
+  const source =
+    sourceIdentity === undefined
+      ? undefined
+      : {
+          ...sourceIdentity,
+          ...(exchangeGuid === undefined ? {} : { exchangeGuid }),
+          ...(archiveGuid === undefined ? {} : { archiveGuid }),
+        };
   const target = identity("target");
 
   let waveId: string | undefined;

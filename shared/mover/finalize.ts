@@ -10,7 +10,16 @@ import type { Services } from "../runtime/services.js";
 import { ItemRejectedError, PermanentTransferError, TransientTransferError } from "../transfer/errors.js";
 import type { GraphUser } from "../transfer/mailbox-api.js";
 import { withTransientRetry } from "../transfer/retry.js";
-import type { FinalizeStep, MoveCheckpoint } from "./checkpoint.js";
+import type { FinalizeStep } from "./checkpoint.js";
+
+/** What the finalize actions read and record: the copy's checkpoint and the hybrid engine's have it. */
+export interface FinalizeState {
+  /** The target user, by Entra object id or UPN. */
+  readonly targetUserId: string;
+  readonly finalized: readonly FinalizeStep[];
+  readonly warnings: readonly string[];
+  readonly noticeDraft?: { readonly id: string; readonly from: string };
+}
 
 /** Time the finalize actions may spend retrying transient Graph failures within one slice. */
 const FINALIZE_BUDGET_MS = 30_000;
@@ -21,7 +30,7 @@ export function renderNotice(template: string, values: Readonly<Record<string, s
 }
 
 /** Whether the wave has finalize actions the account has not done yet. */
-export function hasFinalizeWork(wave: WaveRecord, checkpoint: MoveCheckpoint): boolean {
+export function hasFinalizeWork(wave: WaveRecord, checkpoint: Pick<FinalizeState, "finalized">): boolean {
   const configured: FinalizeStep[] = [
     ...(wave.finalize.licenseSkuId !== undefined ? (["licence"] as const) : []),
     ...(wave.finalize.notify !== undefined ? (["notice"] as const) : []),
@@ -31,13 +40,13 @@ export function hasFinalizeWork(wave: WaveRecord, checkpoint: MoveCheckpoint): b
 }
 
 /** Runs the wave's finalize actions not yet done; returns the checkpoint with them recorded. */
-export async function finalizeCutover(
+export async function finalizeCutover<C extends FinalizeState>(
   services: Services,
   account: Account,
   wave: WaveRecord,
-  start: MoveCheckpoint,
-  save: (checkpoint: MoveCheckpoint) => Promise<void>,
-): Promise<MoveCheckpoint> {
+  start: C,
+  save: (checkpoint: C) => Promise<void>,
+): Promise<C> {
   const deadline = Date.now() + FINALIZE_BUDGET_MS;
   const target = services.target.api;
   let checkpoint = start;

@@ -13,6 +13,7 @@ import { ServiceBusMoveQueue } from "../bus/servicebus.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
 import type { Env, PipelineSettings } from "../config/index.js";
 import { readAppSettings } from "../config/app.js";
+import { createHybridExchange } from "../exchange/index.js";
 import { clockFrom } from "./clock.js";
 import {
   closeGraphTransports,
@@ -64,7 +65,7 @@ function graphSide(connection: GraphConnection, pipeline: PipelineSettings): Gra
 export async function createServices(env: Env, options: CreateServicesOptions = {}): Promise<Services> {
   const logger = options.logger ?? createLogger();
   const settings = readAppSettings(env);
-  const { pipeline, tables, graph } = settings;
+  const { pipeline, tables, graph, exchange } = settings;
   const clock = clockFrom(settings.clock);
   const serviceBus = createServiceBusClient(settings.serviceBus);
   const store = await createStore(tables);
@@ -106,6 +107,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
     operatorActions: new TablesOperatorActionLog(actionsTable),
     source: graphSide(graph.source, pipeline),
     target: graphSide(graph.target, pipeline),
+    ...(exchange === undefined ? {} : { exchange: createHybridExchange(exchange, logger) }),
     pipeline,
     logger,
     alerts: alertPorts,

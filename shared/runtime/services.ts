@@ -8,6 +8,7 @@ import type { ActivityLog } from "../activity/port.js";
 import type { AlertPorts } from "../alerts/create.js";
 import type { OperatorActionLog } from "../admin/actions/port.js";
 import type { DeadLetterQueue } from "../bus/deadletter.js";
+import type { HybridExchange } from "../exchange/port.js";
 import type { MoveQueue } from "../bus/port.js";
 import type { PipelineSettings } from "../config/index.js";
 import type { GovernorRegistry } from "../graph/governor.js";
@@ -37,6 +38,8 @@ export interface Services {
   readonly operatorActions: OperatorActionLog;
   readonly source: GraphSide;
   readonly target: GraphSide;
+  /** Exchange Online's admin endpoint, for hybrid waves; absent without the EXCHANGE_* settings. */
+  readonly exchange?: HybridExchange;
   readonly pipeline: PipelineSettings;
   readonly logger: Logger;
   /** The alert rules' states, dead-letter depths and notification channels, built on first use. */

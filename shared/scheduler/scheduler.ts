@@ -20,6 +20,8 @@ import {
   type Wave,
 } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
+import type { TransitionRequest } from "../store/port.js";
+import { releaseHybridWave } from "./hybrid.js";
 import { nextReleaseRate } from "./rate.js";
 import { planSynced, type SyncedPlan } from "./synced.js";
 
@@ -32,7 +34,7 @@ const HEALTH_WINDOW_MS = 5 * 60_000;
 const MARK_BATCH = 256;
 const PAGE = 1000;
 /** Ledger row that carries the release rate while no window is open. */
-const OUTSIDE_WINDOWS = "none";
+export const OUTSIDE_WINDOWS = "none";
 
 export interface WaveRelease {
   readonly waveId: string;
@@ -64,7 +66,12 @@ export async function runScheduler(services: SchedulerPorts, actor: string): Pro
   const out: WaveRelease[] = [];
   for (const wave of await services.store.waves.list()) {
     if (wave.status !== "Active") continue;
-    out.push(await releaseWave(services, wave, now, actor));
+    // A hybrid wave's accounts are moved by Exchange: releasing them plans their evening instead.
+    out.push(
+      wave.engine === "hybrid"
+        ? await releaseHybridWave(services, wave, now, actor)
+        : await releaseWave(services, wave, now, actor),
+    );
   }
   return out;
 }
@@ -80,21 +87,7 @@ async function releaseWave(
   const inFlight = counts.byStatus.Queued + counts.byStatus.Syncing + counts.byStatus.Completing;
   const windowStart = window?.start.toISOString() ?? OUTSIDE_WINDOWS;
   const ledger = await services.releases.get(wave.id, windowStart);
-  const previousRate =
-    ledger?.rate ?? (await services.releases.lastRate(wave.id)) ?? services.pipeline.releaseMin;
-  const health = summarise(
-    await services.activity.between(now.getTime() - HEALTH_WINDOW_MS, now.getTime() + 1, wave.id),
-  );
-  const rate = nextReleaseRate(
-    previousRate,
-    { total: health.requests + health.failed, unhealthy: health.throttled + health.failed },
-    {
-      min: services.pipeline.releaseMin,
-      max: services.pipeline.releaseMax,
-      step: services.pipeline.releaseStep,
-      unhealthyShare: services.pipeline.unhealthyShare,
-    },
-  );
+  const rate = await releaseRate(services, wave, now, ledger?.rate);
   const windowCutovers = ledger?.released ?? 0;
   const capacityLeft = window ? Math.max(0, window.window.capacity - windowCutovers) : 0;
   const room = Math.max(0, wave.inFlightCap - inFlight);
@@ -166,6 +159,32 @@ async function releaseWave(
   return result;
 }
 
+/**
+ * The adaptive release rate: the previous run's rate, up a step while recent work is healthy and
+ * halved when too much of it was throttled or failed.
+ */
+export async function releaseRate(
+  services: SchedulerPorts,
+  wave: Wave,
+  now: Date,
+  kept: number | undefined,
+): Promise<number> {
+  const previousRate = kept ?? (await services.releases.lastRate(wave.id)) ?? services.pipeline.releaseMin;
+  const health = summarise(
+    await services.activity.between(now.getTime() - HEALTH_WINDOW_MS, now.getTime() + 1, wave.id),
+  );
+  return nextReleaseRate(
+    previousRate,
+    { total: health.requests + health.failed, unhealthy: health.throttled + health.failed },
+    {
+      min: services.pipeline.releaseMin,
+      max: services.pipeline.releaseMax,
+      step: services.pipeline.releaseStep,
+      unhealthyShare: services.pipeline.unhealthyShare,
+    },
+  );
+}
+
 /** Marks up to `wanted` Pending accounts Queued, then sends their first slice. */
 async function releasePending(
   services: SchedulerPorts,
@@ -192,12 +211,13 @@ async function releasePending(
  * Moves each account to `to` (skipping any that someone else changed meanwhile), then sends the
  * first slice of its new pass; batch by batch, so a failure leaves few marked accounts unsent.
  */
-async function markAndSend(
+export async function markAndSend(
   services: SchedulerPorts,
   accounts: readonly Account[],
   to: AccountStatus,
   reason: string,
   actor: string,
+  update?: TransitionRequest["update"],
 ): Promise<Account[]> {
   const started: Account[] = [];
   for (let start = 0; start < accounts.length; start += MARK_BATCH) {
@@ -208,6 +228,7 @@ async function markAndSend(
       reason,
       actor,
       at: services.now(),
+      ...(update === undefined ? {} : { update }),
     });
     const messages: MoveMessage[] = [];
     for (const account of marked) {

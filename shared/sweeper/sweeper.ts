@@ -7,6 +7,7 @@
  */
 import { nextMoveMessage } from "../bus/messages.js";
 import { hasLiveLease, type Account, type AccountStatus } from "../domain/index.js";
+import { moveEngineFor } from "../mover/engines/index.js";
 import type { Services } from "../runtime/services.js";
 
 /** Statuses in which an account waits for a message; Synced rests until the scheduler picks it. */
@@ -19,6 +20,8 @@ export async function runSweeper(services: Services): Promise<number> {
   let resent = 0;
   for (const wave of await services.store.waves.list()) {
     if (wave.status === "Completed" || wave.status === "Cancelled") continue;
+    // Only accounts that wait for a message lost one: Exchange moving a hybrid account needs none.
+    const engine = moveEngineFor(wave);
     for (const status of SWEPT) {
       const stuck: Account[] = [];
       let token: string | undefined;
@@ -28,7 +31,12 @@ export async function runSweeper(services: Services): Promise<number> {
           ...(token ? { continuationToken: token } : {}),
         });
         for (const account of page.items) {
-          if (!hasLiveLease(account, now) && Date.parse(account.updatedAt) < cutoff) stuck.push(account);
+          if (
+            !hasLiveLease(account, now) &&
+            Date.parse(account.updatedAt) < cutoff &&
+            engine.awaitsMessage(account)
+          )
+            stuck.push(account);
         }
         token = page.continuationToken;
       } while (token);

@@ -718,6 +718,29 @@ export function migrationStoreContract(
         expect(await store.waves.get("w3")).toMatchObject(expected);
       });
 
+      it("keeps a hybrid wave's engine and settings, and the on-premises GUIDs of its accounts", async () => {
+        const hybrid = {
+          endpoint: "OnPrem Endpoint",
+          targetDeliveryDomain: "contoso.mail.onmicrosoft.com",
+          archiveDomain: "contoso.mail.onmicrosoft.com",
+          mailboxes: "ArchiveOnly" as const,
+          autoApprove: "Investigate" as const,
+          retentionDays: 3,
+          requireLicence: true,
+          maxConcurrentMigrations: 300,
+        };
+        await store.waves.create(waveRecord({ id: "w4", engine: "hybrid", hybrid }));
+        expect(await store.waves.get("w4")).toMatchObject({ engine: "hybrid", hybrid });
+        expect((await store.waves.get("w1")).engine).toBe("graph");
+        const guids = {
+          exchangeGuid: "0f8fad5b-d9cb-469f-a165-70867728950e",
+          archiveGuid: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        };
+        const row = importedAccount(90, { waveId: "w4" });
+        await store.accounts.upsertImported([{ ...row, source: { ...row.source, ...guids } }], T0);
+        expect((await store.accounts.get(accountIdFromUpn(row.source.upn))).source).toMatchObject(guids);
+      });
+
       it("updates settings with validation and an ETag", async () => {
         const wave = await store.waves.get("w1");
         const updated = await store.waves.update("w1", wave.etag, { inFlightCap: 500 }, at(1));

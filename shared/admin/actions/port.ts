@@ -13,6 +13,9 @@ export const OPERATOR_ACTION_KINDS = [
   "wave.cancel",
   "wave.complete",
   "account.complete",
+  "account.approve",
+  "wave.approve",
+  "endpoint.create",
 ] as const;
 
 export type OperatorActionKind = (typeof OPERATOR_ACTION_KINDS)[number];

@@ -18,6 +18,9 @@ import {
   type FinalizeActions,
   type WaveWindow,
   type Identity,
+  type HybridSettings,
+  MOVE_ENGINES,
+  type MoveEngineKind,
   type AccountError,
   type Progress,
 } from "../../domain/index.js";
@@ -82,16 +85,22 @@ function identityEntity(prefix: "source" | "target", identity: Identity): Row {
     [`${prefix}Upn`]: identity.upn,
     ...(identity.objectId === undefined ? {} : { [`${prefix}ObjectId`]: identity.objectId }),
     ...(identity.tenantId === undefined ? {} : { [`${prefix}TenantId`]: identity.tenantId }),
+    ...(identity.exchangeGuid === undefined ? {} : { [`${prefix}ExchangeGuid`]: identity.exchangeGuid }),
+    ...(identity.archiveGuid === undefined ? {} : { [`${prefix}ArchiveGuid`]: identity.archiveGuid }),
   };
 }
 
 function identityOf(row: Row, prefix: "source" | "target"): Identity {
   const objectId = optionalText(row, `${prefix}ObjectId`);
   const tenantId = optionalText(row, `${prefix}TenantId`);
+  const exchangeGuid = optionalText(row, `${prefix}ExchangeGuid`);
+  const archiveGuid = optionalText(row, `${prefix}ArchiveGuid`);
   return {
     upn: text(row, `${prefix}Upn`),
     ...(objectId === undefined ? {} : { objectId }),
     ...(tenantId === undefined ? {} : { tenantId }),
+    ...(exchangeGuid === undefined ? {} : { exchangeGuid }),
+    ...(archiveGuid === undefined ? {} : { archiveGuid }),
   };
 }
 
@@ -264,6 +273,8 @@ export function waveEntity(wave: WaveRecord): TableEntity<Row> {
     mirrorDeletions: wave.mirrorDeletions,
     ...(wave.archiveAgeMonths === undefined ? {} : { archiveAgeMonths: wave.archiveAgeMonths }),
     finalize: JSON.stringify(wave.finalize),
+    engine: wave.engine,
+    ...(wave.hybrid === undefined ? {} : { hybrid: JSON.stringify(wave.hybrid) }),
     createdAt: wave.createdAt,
     updatedAt: wave.updatedAt,
   };
@@ -300,6 +311,9 @@ export function waveFrom(row: Row): Wave {
     mirrorDeletions: flag(row, "mirrorDeletions", false),
     ...(archiveAgeMonths === undefined ? {} : { archiveAgeMonths }),
     finalize: finalizeOf(row),
+    // Waves stored before hybrid moves existed are copy waves.
+    engine: engineOf(row),
+    ...hybridOf(row),
     createdAt: text(row, "createdAt"),
     updatedAt: text(row, "updatedAt"),
     etag: etagOf(row),
@@ -326,6 +340,25 @@ function flag(row: Row, field: string, fallback: boolean): boolean {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== "boolean") throw malformed(row, field);
   return value;
+}
+
+function engineOf(row: Row): MoveEngineKind {
+  const value = optionalText(row, "engine") ?? "graph";
+  if (!(MOVE_ENGINES as readonly string[]).includes(value)) throw malformed(row, "engine");
+  return value as MoveEngineKind;
+}
+
+function hybridOf(row: Row): { hybrid?: HybridSettings } {
+  const text = optionalText(row, "hybrid");
+  if (text === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      throw malformed(row, "hybrid");
+    return { hybrid: parsed as HybridSettings };
+  } catch (error) {
+    throw error instanceof StoreUnavailableError ? error : malformed(row, "hybrid");
+  }
 }
 
 function finalizeOf(row: Row): FinalizeActions {

@@ -123,3 +123,48 @@ describe("throttling rule", () => {
     expect(h.channel.sent[0]?.summary).toMatch(/^50 of 300 Graph requests throttled \(16\.7 %\)/);
   });
 });
+
+describe("stalled-wave rule for hybrid waves", () => {
+  it("fires for moves stalled in Exchange for the stall period, before any window opens", async () => {
+    const h = await createHarness({ MAILFERRY_ALERT_STALL_MINUTES: "30" });
+    await h.store.waves.create(
+      defineWave(
+        {
+          id: "h1",
+          timeZone: "UTC",
+          engine: "hybrid",
+          hybrid: { endpoint: "onprem", targetDeliveryDomain: "contoso.mail.onmicrosoft.com" },
+        },
+        T0,
+      ),
+    );
+    await h.store.waves.updateStatus("h1", "Active", T0);
+    await queueAccounts(h, 2, "h1");
+    const account = await h.store.accounts.get(importedAccountId(0));
+    const syncing = await h.store.accounts.transition(account.id, account.etag, "Syncing", request());
+    const stalledSince = h.now().toISOString();
+    await h.store.accounts.updateProgress(syncing.id, syncing.etag, {
+      checkpoint: JSON.stringify({
+        engine: "hybrid",
+        v: 1,
+        batch: "mf-h1-later",
+        submittedAttempt: 1,
+        statusDetail: "StalledDueToTarget_MdbAvailability",
+        stalledSince,
+        finalized: [],
+        warnings: [],
+      }),
+      at: h.now(),
+    });
+    const summary = async (): Promise<string | undefined> =>
+      (await h.evaluate()).evaluations.find(
+        (entry) => entry.rule === "stalled-wave" && entry.subject === "h1",
+      )?.summary;
+    h.advance(20);
+    expect(await summary()).toBe("no window is open");
+    h.advance(11);
+    expect(await summary()).toBe(
+      "1 move stalled in Exchange for over 30 min (StalledDueToTarget_MdbAvailability)",
+    );
+  });
+});
