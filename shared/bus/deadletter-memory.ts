@@ -87,7 +87,7 @@ export class InMemoryDeadLetterQueue implements DeadLetterQueue {
     for (const message of this.sorted()) {
       if (options.signal?.aborted === true || drained.length >= max) break;
       examined += 1;
-      if (!options.match(message)) continue;
+      if (!(await options.match(message))) continue;
       await Promise.resolve();
       const resentAs = act(message);
       this.messages.delete(message.sequenceNumber);

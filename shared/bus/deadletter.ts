@@ -57,7 +57,7 @@ export interface DrainedMessage {
 
 export interface DrainOptions {
   /** Which messages to act on; the others are left where they are. */
-  readonly match: (message: DeadLetter) => boolean;
+  readonly match: (message: DeadLetter) => boolean | Promise<boolean>;
   /** Act on at most this many messages. */
   readonly max?: number;
   /** Act on at most this many messages per second. */
@@ -303,7 +303,7 @@ export class ServiceBusDeadLetterQueue implements DeadLetterQueue {
           seen.add(sequenceNumber);
           fresh += 1;
           examined += 1;
-          if (!options.match(toDeadLetter(message))) continue;
+          if (!(await options.match(toDeadLetter(message)))) continue;
           await pacer.next(options.signal);
           const resentAs = await act(message);
           if (resentAs !== undefined) resent.add(resentAs);

@@ -274,7 +274,8 @@ export const SETTINGS: readonly SettingDefinition[] = [
     section: "pipeline",
     use: "optional",
     readBy: "app",
-    description: "How long a claim on an account lasts (default slice + 120).",
+    description:
+      "How long a message's claim on an account lasts unrenewed (default slice + 120); a redelivered message takes its own claim over at once.",
   },
   {
     name: "MAILFERRY_REQUEUE_AFTER_SECONDS",

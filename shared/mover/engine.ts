@@ -9,9 +9,20 @@ import type { Account, Wave } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
 import type { Logger } from "../telemetry/logger.js";
 
-export interface MoveInvocation {
+/** One delivery of a `moves` message to the mover, as the trigger hands it over. */
+export interface MoveDelivery {
   readonly invocationId: string;
   readonly deliveryCount: number;
+}
+
+export interface MoveInvocation extends MoveDelivery {
+  /**
+   * Who holds the account's lease while this message is worked on: the message itself, not the
+   * invocation. Service Bus redelivers a message only once its lock is gone (the host renews it
+   * while an invocation lives), so a redelivery takes the lease over at once from an invocation
+   * that died with it, instead of waiting out a lease that outlives its holder.
+   */
+  readonly leaseOwner: string;
 }
 
 export type MoveResult =

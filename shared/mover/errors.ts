@@ -16,3 +16,18 @@ export class MoveFailedError extends MailferryError {
     this.name = "MoveFailedError";
   }
 }
+
+/**
+ * A `moves` message names an account that does not exist, or a wave the account is not in: no
+ * delivery can ever work it. It is thrown, so the message is dead-lettered for an operator.
+ */
+export class UnknownMoveTargetError extends MailferryError {
+  constructor(
+    readonly what: "account" | "wave",
+    readonly id: string,
+    readonly messageId: string,
+  ) {
+    super(`moves message ${messageId} names ${what} ${JSON.stringify(id)}, which does not exist`);
+    this.name = "UnknownMoveTargetError";
+  }
+}

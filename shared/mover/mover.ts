@@ -1,29 +1,37 @@
 /**
  * The mover: runs one `moves` message. It claims the account the message is for and hands it to
  * the move engine its wave chose (the Graph copy, or Exchange's hybrid moves). A message for an
- * account that has moved on (late, duplicate, older attempt) is acknowledged without effect;
+ * account that has moved on (late, duplicate, older attempt) is acknowledged without effect, after
+ * re-sending the account's next message should that send have been lost; a message that finds
+ * another message's lease on its account comes back when that lease lapses, never dropped;
  * permanent problems end the account as Failed; a service's request to wait brings the message
- * back then; anything else is thrown so the platform redelivers and, in the end, dead-letters it.
+ * back then; a message for an account or wave that does not exist, and anything else, is thrown
+ * so the platform redelivers and, in the end, dead-letters it.
  */
 import { LeaseHeldError } from "../domain/errors.js";
+import { hasLiveLease } from "../domain/account.js";
 import { ConcurrencyConflictError } from "../store/errors.js";
 import { passOf, type Account } from "../domain/index.js";
-import { parseMoveMessage, type MoveMessage } from "../bus/messages.js";
+import { moveMessageId, nextMoveMessage, parseMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { Services } from "../runtime/services.js";
 import { MailboxProvisioningError, PermanentTransferError, ThrottledError } from "../transfer/errors.js";
 import { mailboxWait } from "./provisioning.js";
-import type { MoveInvocation, MoveResult } from "./engine.js";
+import type { MoveDelivery, MoveInvocation, MoveResult } from "./engine.js";
 import { moveEngineFor } from "./engines/index.js";
-import { MoveFailedError } from "./errors.js";
+import { MoveFailedError, UnknownMoveTargetError } from "./errors.js";
 import { recordOutcome } from "./outcome.js";
 import type { Logger } from "../telemetry/logger.js";
 
-export type { MoveInvocation, MoveResult } from "./engine.js";
+export type { MoveDelivery, MoveInvocation, MoveResult } from "./engine.js";
+
+/** Seconds past a held lease's expiry at which its message comes back, for clock skew. */
+const AFTER_LEASE_MS = 1_000;
 
 /** Whether a message is the next piece of work for the account as it stands now. */
 function isCurrent(account: Account, message: MoveMessage): boolean {
   return (
     (account.status === "Queued" || account.status === "Syncing" || account.status === "Completing") &&
+    account.waveId === message.waveId &&
     account.attempt === message.attempt &&
     account.round === message.round &&
     message.slice === account.slice + 1 &&
@@ -35,9 +43,10 @@ function isCurrent(account: Account, message: MoveMessage): boolean {
 export async function runMove(
   services: Services,
   body: unknown,
-  invocation: MoveInvocation,
+  delivery: MoveDelivery,
 ): Promise<MoveResult> {
   const message = parseMoveMessage(body);
+  const invocation: MoveInvocation = { ...delivery, leaseOwner: `slice ${moveMessageId(message)}` };
   const log = services.logger.child({
     accountId: message.accountId,
     waveId: message.waveId,
@@ -46,20 +55,18 @@ export async function runMove(
     invocationId: invocation.invocationId,
   });
   const accounts = services.store.accounts;
-  let account: Account | undefined;
+  let claim: Claim;
   try {
-    account = await claimIfCurrent(services, message, invocation);
+    claim = await claimIfCurrent(services, message, invocation);
   } catch (error) {
-    if (error instanceof LeaseHeldError) {
-      log.info("another worker holds the account; leaving it to them");
-      return "busy";
-    }
+    if (error instanceof LeaseHeldError) return await comeBackAfterLease(services, message, error, log);
     throw error;
   }
-  if (!account) {
-    log.info("message is stale; nothing to do");
+  if (claim.kind === "stale") {
+    await resendIfLost(services, claim.account, message, log);
     return "stale";
   }
+  const account = claim.account;
   try {
     const wave = await services.store.waves.get(account.waveId);
     return await moveEngineFor(wave).move({ services, account, wave, message, invocation, log });
@@ -78,7 +85,7 @@ export async function runMove(
         return await failAccount(services, message, invocation, failure, log);
       }
       log.info("the mailbox is still being provisioned; looking again later", { at: wait.at.toISOString() });
-      await accounts.release(message.accountId, invocation.invocationId, services.now());
+      await accounts.release(message.accountId, invocation.leaseOwner, services.now());
       await services.moves.schedule(
         {
           ...message,
@@ -92,7 +99,7 @@ export async function runMove(
     if (error instanceof ThrottledError) {
       // Throttled before the copy began (pre-flight): the same slice again at Retry-After, under
       // a new MessageId, instead of burning deliveries towards the dead-letter queue.
-      await accounts.release(message.accountId, invocation.invocationId, services.now());
+      await accounts.release(message.accountId, invocation.leaseOwner, services.now());
       await services.moves.schedule(
         { ...message, resend: Math.max(1, Math.floor(error.retryAt.getTime() / 1000)) },
         error.retryAt,
@@ -100,20 +107,29 @@ export async function runMove(
       return "scheduled";
     }
     // Let the next delivery claim the account at once instead of waiting for the lease to lapse.
-    await accounts.release(message.accountId, invocation.invocationId, services.now()).catch(() => undefined);
+    await accounts.release(message.accountId, invocation.leaseOwner, services.now()).catch(() => undefined);
     throw error;
   }
 }
 
-/** Claims the account when the message is its next piece of work; undefined when it is stale. */
+type Claim =
+  | { readonly kind: "claimed"; readonly account: Account }
+  /** The message is not the account's next piece of work (as the account was last read). */
+  | { readonly kind: "stale"; readonly account: Account };
+
+/**
+ * Claims the account when the message is its next piece of work. An account that does not exist,
+ * or whose wave is not the message's, is an UnknownMoveTargetError: such a message can never be
+ * worked, and dead-lettering it shows it to an operator.
+ */
 async function claimIfCurrent(
   services: Services,
   message: MoveMessage,
   invocation: MoveInvocation,
-): Promise<Account | undefined> {
+): Promise<Claim> {
   const accounts = services.store.accounts;
   const claim = (ifEtag?: string): Promise<Account> =>
-    accounts.claim(message.accountId, invocation.invocationId, services.pipeline.leaseMs, services.now(), {
+    accounts.claim(message.accountId, invocation.leaseOwner, services.pipeline.leaseMs, services.now(), {
       ...(ifEtag === undefined ? {} : { ifEtag }),
     });
   // What this process last saw of the account spares a read when it is still the stored version:
@@ -121,17 +137,68 @@ async function claimIfCurrent(
   const seen = await accounts.peek(message.accountId);
   if (seen && isCurrent(seen, message)) {
     try {
-      return await claim(seen.etag);
+      return { kind: "claimed", account: await claim(seen.etag) };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError)) throw error;
     }
   }
   const found = await accounts.find(message.accountId);
-  if (!found || !isCurrent(found, message)) return undefined;
+  if (!found) throw new UnknownMoveTargetError("account", message.accountId, moveMessageId(message));
+  if (found.waveId !== message.waveId)
+    throw new UnknownMoveTargetError("wave", message.waveId, moveMessageId(message));
+  if (!isCurrent(found, message)) return { kind: "stale", account: found };
   const claimed = await claim();
-  if (isCurrent(claimed, message)) return claimed;
-  await accounts.release(claimed.id, invocation.invocationId, services.now());
-  return undefined;
+  if (isCurrent(claimed, message)) return { kind: "claimed", account: claimed };
+  await accounts.release(claimed.id, invocation.leaseOwner, services.now());
+  return { kind: "stale", account: claimed };
+}
+
+/**
+ * Another message holds the account: a duplicate being worked right now, or one whose invocation
+ * died and whose lease has not lapsed yet. This message comes back once the lease lapses, under a
+ * new MessageId: then it is either stale (the holder finished the work) or takes the account.
+ */
+async function comeBackAfterLease(
+  services: Services,
+  message: MoveMessage,
+  held: LeaseHeldError,
+  log: Logger,
+): Promise<MoveResult> {
+  const at = new Date(Math.max(services.now().getTime(), Date.parse(held.expiresAt)) + AFTER_LEASE_MS);
+  log.info("another message holds the account; coming back when its lease lapses", {
+    holder: held.owner,
+    at: at.toISOString(),
+  });
+  await services.moves.schedule({ ...message, resend: Math.max(1, Math.floor(at.getTime() / 1000)) }, at);
+  return "busy";
+}
+
+/**
+ * A stale message that is the slice just before the account's next one is a redelivery after its
+ * invocation moved the account on and then died, perhaps before sending the next slice. That
+ * message is sent again under its own MessageId: if it was sent, the broker drops the copy.
+ */
+async function resendIfLost(
+  services: Services,
+  account: Account,
+  message: MoveMessage,
+  log: Logger,
+): Promise<void> {
+  const follows =
+    (account.status === "Queued" || account.status === "Syncing" || account.status === "Completing") &&
+    account.attempt === message.attempt &&
+    account.round === message.round &&
+    passOf(account) === message.pass &&
+    account.slice === message.slice &&
+    !hasLiveLease(account, services.now());
+  if (!follows) {
+    log.info("message is stale; nothing to do");
+    return;
+  }
+  const wave = await services.store.waves.get(account.waveId);
+  if (!moveEngineFor(wave).awaitsMessage(account)) return;
+  log.info("redelivered after its slice was done; sending the next slice again in case it was lost");
+  await services.moves.send([nextMoveMessage(account)]);
 }
 
 async function failAccount(

@@ -6,19 +6,22 @@
  * 2. initial copies of Pending accounts, highest priority and oldest first: at any time when the
  *    wave pre-stages, else only inside a window;
  * 3. incremental passes of Synced accounts whose last pass is older than the wave's interval.
- * Each account is marked first (one conditional write) and sent second, so a crash in between
- * leaves an account the sweeper re-sends, never one that is lost.
+ * Each account is marked first (one conditional write) and sent second, under an outbox intent
+ * recorded before the marks and cleared after the sends: a run that dies in between leaves the
+ * intent, and the next run re-sends what its accounts still wait for, a minute later at most.
  */
 import { summarise } from "../activity/port.js";
 import { nextMoveMessage, type MoveMessage } from "../bus/messages.js";
 import {
   WINDOW_FULL,
+  hasLiveLease,
   mayStartInitialCopy,
   openWindow,
   type Account,
   type AccountStatus,
   type Wave,
 } from "../domain/index.js";
+import { moveEngineFor } from "../mover/engines/index.js";
 import type { Services } from "../runtime/services.js";
 import type { TransitionRequest } from "../store/port.js";
 import { releaseHybridWave } from "./hybrid.js";
@@ -65,6 +68,8 @@ export async function runScheduler(services: SchedulerPorts, actor: string): Pro
   const now = services.now();
   const out: WaveRelease[] = [];
   for (const wave of await services.store.waves.list()) {
+    if (wave.status === "Completed" || wave.status === "Cancelled") continue;
+    await resendUnsent(services, wave);
     if (wave.status !== "Active") continue;
     // A hybrid wave's accounts are moved by Exchange: releasing them plans their evening instead.
     out.push(
@@ -208,8 +213,41 @@ async function releasePending(
 }
 
 /**
+ * Re-sends the messages of the accounts an earlier run marked and may not have sent (its outbox
+ * intent was never cleared). Each goes under the MessageId the lost send had, so one that was sent
+ * after all is dropped by the broker's duplicate detection.
+ */
+export async function resendUnsent(services: SchedulerPorts, wave: Wave): Promise<number> {
+  const engine = moveEngineFor(wave);
+  let resent = 0;
+  for (const intent of await services.releases.unsentIntents(wave.id)) {
+    const messages: MoveMessage[] = [];
+    for (const accountId of intent.accountIds) {
+      const account = await services.store.accounts.find(accountId);
+      if (
+        account !== undefined &&
+        (account.status === "Queued" || account.status === "Syncing" || account.status === "Completing") &&
+        !hasLiveLease(account, services.now()) &&
+        engine.awaitsMessage(account)
+      )
+        messages.push(nextMoveMessage(account));
+    }
+    if (messages.length > 0) await services.moves.send(messages);
+    await services.releases.clearSends(intent);
+    resent += messages.length;
+    services.logger.warn("re-sent the messages of a scheduler run that stopped before sending them", {
+      waveId: wave.id,
+      marked: intent.accountIds.length,
+      resent: messages.length,
+    });
+  }
+  return resent;
+}
+
+/**
  * Moves each account to `to` (skipping any that someone else changed meanwhile), then sends the
- * first slice of its new pass; batch by batch, so a failure leaves few marked accounts unsent.
+ * first slice of its new pass; batch by batch, each under an outbox intent, so a failure leaves
+ * few marked accounts unsent and the next run sends those.
  */
 export async function markAndSend(
   services: SchedulerPorts,
@@ -222,6 +260,12 @@ export async function markAndSend(
   const started: Account[] = [];
   for (let start = 0; start < accounts.length; start += MARK_BATCH) {
     const batch = accounts.slice(start, start + MARK_BATCH);
+    const first = batch[0];
+    if (first === undefined) break;
+    const intent = await services.releases.recordSends(
+      first.waveId,
+      batch.map((account) => account.id),
+    );
     // Accounts someone else changed meanwhile (an operator, a concurrent scheduler) come back
     // undefined and are left for the next run.
     const marked = await services.store.accounts.transitionMany(batch, to, {
@@ -237,6 +281,7 @@ export async function markAndSend(
       started.push(account);
     }
     if (messages.length > 0) await services.moves.send(messages);
+    await services.releases.clearSends(intent);
   }
   return started;
 }

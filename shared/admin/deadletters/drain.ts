@@ -9,6 +9,7 @@ import { ConfirmationMismatchError } from "../errors.js";
 import { recordAction, type Operator } from "../actions/record.js";
 import type { AdminPorts } from "../ports.js";
 import { DEFAULT_DRAIN, type DeadLetterFilter, type PurgeRequest, type ReplayRequest } from "../requests.js";
+import { targetDiagnosis } from "./diagnose.js";
 import { filterOf, matchesFilter, viewDeadLetter, type DeadLetterView } from "./view.js";
 
 /** Most message outcomes a report lists one by one (the counts cover the rest). */
@@ -47,8 +48,9 @@ async function countMatching(
 }> {
   let matched = 0;
   const examples: Pick<DeadLetterView, "sequenceNumber" | "messageId">[] = [];
+  const diagnose = targetDiagnosis(ports.store);
   for await (const message of ports.deadLetters.browse()) {
-    const view = viewDeadLetter(message);
+    const view = await diagnose(viewDeadLetter(message));
     if (!matchesFilter(view, filter)) continue;
     if (matched >= max) return { matched, examples, more: true };
     matched += 1;
@@ -120,9 +122,10 @@ export async function replayDeadLetters(
         ...(request.ratePerSecond ? { ratePerSecond: request.ratePerSecond } : {}),
       },
     },
-    (progress) =>
-      ports.deadLetters.replay({
-        match: (message) => matchesFilter(viewDeadLetter(message), filter),
+    (progress) => {
+      const diagnose = targetDiagnosis(ports.store);
+      return ports.deadLetters.replay({
+        match: async (message) => matchesFilter(await diagnose(viewDeadLetter(message)), filter),
         max,
         ...(request.ratePerSecond !== undefined ? { ratePerSecond: request.ratePerSecond } : {}),
         ...(callbacks.signal !== undefined ? { signal: callbacks.signal } : {}),
@@ -130,7 +133,8 @@ export async function replayDeadLetters(
           progress.count += 1;
           callbacks.onMessage?.(progress.count, message);
         },
-      }),
+      });
+    },
     replayEnding,
   );
   return report(ports, result, actionId, true);
@@ -171,16 +175,18 @@ export async function purgeDeadLetters(
       target: `queue ${ports.deadLetters.queueName}`,
       filter: { ...filter, all: request.all === true, expectedCount: expected },
     },
-    (progress) =>
-      ports.deadLetters.purge({
-        match: (message) => matchesFilter(viewDeadLetter(message), filter),
+    (progress) => {
+      const diagnose = targetDiagnosis(ports.store);
+      return ports.deadLetters.purge({
+        match: async (message) => matchesFilter(await diagnose(viewDeadLetter(message)), filter),
         max: expected,
         ...(callbacks.signal !== undefined ? { signal: callbacks.signal } : {}),
         onMessage: (message) => {
           progress.count += 1;
           callbacks.onMessage?.(progress.count, message);
         },
-      }),
+      });
+    },
     purgeEnding,
   );
   return report(ports, result, actionId, false);

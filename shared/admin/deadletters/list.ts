@@ -6,6 +6,7 @@
 import { DeadLetterNotFoundError } from "../errors.js";
 import type { AdminPorts } from "../ports.js";
 import type { DeadLetterListRequest } from "../requests.js";
+import { targetDiagnosis } from "./diagnose.js";
 import { detailOf, filterOf, matchesFilter, viewDeadLetter, type DeadLetterDetail } from "./view.js";
 
 /** Most messages one listing reads; a larger sub-queue is reported as truncated. */
@@ -62,13 +63,14 @@ export async function listDeadLetters(
   let scanned = 0;
   let matched = 0;
   let truncated = false;
+  const diagnose = targetDiagnosis(ports.store);
   for await (const message of ports.deadLetters.browse()) {
     if (scanned >= MAX_SCAN) {
       truncated = true;
       break;
     }
     scanned += 1;
-    const view = viewDeadLetter(message);
+    const view = await diagnose(viewDeadLetter(message));
     if (!matchesFilter(view, filter)) continue;
     matched += 1;
     const key =
@@ -115,5 +117,6 @@ export async function listDeadLetters(
 export async function showDeadLetter(ports: AdminPorts, sequenceNumber: number): Promise<DeadLetterDetail> {
   const message = await ports.deadLetters.find(sequenceNumber);
   if (message === undefined) throw new DeadLetterNotFoundError(ports.deadLetters.queueName, sequenceNumber);
-  return detailOf(message);
+  const detail = detailOf(message);
+  return { ...detail, ...(await targetDiagnosis(ports.store)(detail)) };
 }

@@ -184,7 +184,7 @@ async function recordSubmitted(
     at: now,
   });
   // Exchange has the move now: nobody works on the account until the watcher sees it change.
-  await services.store.accounts.release(recorded.id, invocation.invocationId, now);
+  await services.store.accounts.release(recorded.id, invocation.leaseOwner, now);
   await services.activity.record({
     id: `${account.id}:${account.attempt}:submit:${message.slice}`,
     waveId: account.waveId,

@@ -78,7 +78,12 @@ async function moveSlice(
     if (Date.now() - renewedAt < services.pipeline.leaseMs / 3) return Promise.resolve();
     renewing ??= (async () => {
       try {
-        account = await accounts.claim(account.id, actor, services.pipeline.leaseMs, services.now());
+        account = await accounts.claim(
+          account.id,
+          invocation.leaseOwner,
+          services.pipeline.leaseMs,
+          services.now(),
+        );
         renewedAt = Date.now();
       } finally {
         renewing = undefined;
@@ -144,7 +149,7 @@ async function afterSlice(
 ): Promise<MoveResult> {
   const accounts = services.store.accounts;
   if (outcome.kind === "more" || outcome.kind === "throttled") {
-    const released = await accounts.release(account.id, invocation.invocationId, services.now());
+    const released = await accounts.release(account.id, invocation.leaseOwner, services.now());
     // A continuation is an ordinary message again, whatever re-send brought this slice here.
     const next = nextMoveMessage(released);
     if (outcome.kind === "more") {

@@ -380,6 +380,39 @@ describe("admin API operations", () => {
     });
   });
 
+  it("dead-letters a well-formed move for an account that does not exist, saying so", async () => {
+    const sender = client.createSender(MOVES_QUEUE.name);
+    await sender.sendMessages({
+      body: {
+        v: 1,
+        waveId: "api",
+        accountId: "ghost@source.example",
+        attempt: 1,
+        slice: 1,
+        pass: "initial",
+        round: 0,
+      },
+      messageId: "ghost",
+    });
+    await sender.close();
+    await until(
+      () => stack.serviceBus.queueStats(MOVES_QUEUE.name).deadLetter === 1,
+      "the move for an unknown account dead-lettered",
+    );
+    const listing = await call(stack, "ops/deadletters", { principal: READER });
+    expect((listing.json as { groups: { reason: string; description: string }[] }).groups).toEqual([
+      expect.objectContaining({
+        reason: "UnknownAccount",
+        description: 'account "ghost@source.example" does not exist',
+      }),
+    ]);
+    const purged = await call(stack, "ops/deadletters/purge", {
+      principal: OPERATOR,
+      body: { reason: "UnknownAccount", confirm: true, expectedCount: 1 },
+    });
+    expect(purged.json).toMatchObject({ done: 1 });
+  });
+
   it("completes one account now or after a time, refuses a finished one, and records both", async () => {
     const { store } = await services();
     const now = new Date();

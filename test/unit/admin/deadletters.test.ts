@@ -3,12 +3,26 @@ import { purgeDeadLetters, replayDeadLetters } from "../../../shared/admin/deadl
 import { listDeadLetters, showDeadLetter } from "../../../shared/admin/deadletters/list.js";
 import { MALFORMED_REASON, viewDeadLetter } from "../../../shared/admin/deadletters/view.js";
 import { replayMessageId } from "../../../shared/bus/deadletter.js";
+import { UNKNOWN_ACCOUNT_REASON, UNKNOWN_WAVE_REASON } from "../../../shared/admin/deadletters/diagnose.js";
 import { deadLetter, memoryPorts, moveMessage, type MemoryPorts } from "../../fixtures/admin/ports.js";
+import { T0, importedAccount } from "../../factories/index.js";
 
 const operator = { actor: "ops@contoso.com", via: "cli" } as const;
 
-function scene(): MemoryPorts {
+/** Accounts the scene's well-formed messages name, so that they are what the broker says. */
+async function importNamed(ports: MemoryPorts): Promise<void> {
+  for (const [upn, waveId] of [
+    ["a1@x.com", "w1"],
+    ["a2@x.com", "w1"],
+    ["a3@x.com", "w2"],
+  ] as const) {
+    await ports.store.accounts.upsertImported([importedAccount(0, { waveId, source: { upn } })], T0);
+  }
+}
+
+async function scene(): Promise<MemoryPorts> {
   const ports = memoryPorts();
+  await importNamed(ports);
   const queue = ports.deadLetters;
   queue.add(deadLetter(1, moveMessage({ accountId: "a1@x.com", waveId: "w1" })));
   queue.add(deadLetter(2, moveMessage({ accountId: "a2@x.com", waveId: "w1" })));
@@ -50,7 +64,7 @@ describe("dead-letter views", () => {
 
 describe("dead-letter listing", () => {
   it("groups by reason with counts, first and last time", async () => {
-    const listing = await listDeadLetters(scene(), {});
+    const listing = await listDeadLetters(await scene(), {});
     expect(listing.matched).toBe(5);
     // Largest first; ties in group-id order.
     expect(listing.groups.map((g) => [g.reason, g.count])[0]).toEqual(["MaxDeliveryCountExceeded", 2]);
@@ -65,7 +79,7 @@ describe("dead-letter listing", () => {
   });
 
   it("groups by wave and filters by wave, account, reason, group and time", async () => {
-    const ports = scene();
+    const ports = await scene();
     const byWave = await listDeadLetters(ports, { groupBy: "wave" });
     expect(byWave.groups.map((g) => [g.key, g.count])).toEqual([
       ["w1", 2],
@@ -85,7 +99,7 @@ describe("dead-letter listing", () => {
   });
 
   it("shows one message with its body, or says it is not there", async () => {
-    const ports = scene();
+    const ports = await scene();
     const detail = await showDeadLetter(ports, 3);
     expect(detail.body).toEqual({ json: moveMessage({ accountId: "a3@x.com", waveId: "w2" }) });
     await expect(showDeadLetter(ports, 99)).rejects.toMatchObject({ name: "DeadLetterNotFoundError" });
@@ -94,7 +108,7 @@ describe("dead-letter listing", () => {
 
 describe("replay and purge", () => {
   it("dry-runs without touching anything, then replays the selection with new ids and records it", async () => {
-    const ports = scene();
+    const ports = await scene();
     const dry = await replayDeadLetters(ports, { waveId: "w1", dryRun: true }, operator);
     expect([dry.dryRun, dry.matched, ports.deadLetters.size]).toEqual([true, 2, 5]);
     const done = await replayDeadLetters(ports, { waveId: "w1" }, operator);
@@ -114,7 +128,7 @@ describe("replay and purge", () => {
   });
 
   it("records a replay stopped part-way as stopped, with what it did", async () => {
-    const ports = scene();
+    const ports = await scene();
     const controller = new AbortController();
     const report = await replayDeadLetters(ports, { all: true }, operator, {
       signal: controller.signal,
@@ -128,12 +142,12 @@ describe("replay and purge", () => {
   });
 
   it("stops at max and says more may remain", async () => {
-    const report = await replayDeadLetters(scene(), { all: true, max: 3 }, operator);
+    const report = await replayDeadLetters(await scene(), { all: true, max: 3 }, operator);
     expect([report.done, report.more]).toEqual([3, true]);
   });
 
   it("purges only with the count confirmed, never more than it", async () => {
-    const ports = scene();
+    const ports = await scene();
     await expect(
       purgeDeadLetters(ports, { reason: MALFORMED_REASON, confirm: true, expectedCount: 3 }, operator),
     ).rejects.toMatchObject({ name: "ConfirmationMismatchError", expected: 3, actual: 2 });
@@ -145,5 +159,31 @@ describe("replay and purge", () => {
     );
     expect([purged.done, ports.deadLetters.size, ports.deadLetters.resent.length]).toEqual([2, 3, 0]);
     expect((await ports.operatorActions.list(1))[0]).toMatchObject({ action: "deadletter.purge", count: 2 });
+  });
+});
+
+describe("dead letters for accounts or waves that do not exist", () => {
+  it("say which does not exist instead of the broker's delivery count, and can be selected by it", async () => {
+    const ports = await scene();
+    ports.deadLetters.add(deadLetter(6, moveMessage({ accountId: "ghost@x.com", waveId: "w1" })));
+    ports.deadLetters.add(deadLetter(7, moveMessage({ accountId: "a3@x.com", waveId: "w1" })));
+
+    const listing = await listDeadLetters(ports, {});
+    const reasons = listing.groups.map((group) => [group.reason, group.description, group.count]);
+    expect(reasons).toContainEqual([UNKNOWN_ACCOUNT_REASON, 'account "ghost@x.com" does not exist', 1]);
+    expect(reasons).toContainEqual([
+      UNKNOWN_WAVE_REASON,
+      'account "a3@x.com" is in wave "w2", not in wave "w1"',
+      1,
+    ]);
+    expect((await showDeadLetter(ports, 6)).brokerReason).toBe("MaxDeliveryCountExceeded");
+
+    const purged = await purgeDeadLetters(
+      ports,
+      { reason: UNKNOWN_ACCOUNT_REASON, expectedCount: 1 },
+      operator,
+    );
+    expect(purged.done).toBe(1);
+    expect((await listDeadLetters(ports, {})).matched).toBe(6);
   });
 });

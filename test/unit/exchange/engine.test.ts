@@ -131,7 +131,7 @@ async function submit(h: Harness, account: Account): Promise<string> {
     account,
     wave,
     message: nextMoveMessage(account),
-    invocation: { invocationId: "test", deliveryCount: 1 },
+    invocation: { invocationId: "test", deliveryCount: 1, leaseOwner: "test" },
     log: silentLogger,
   });
 }

@@ -1,0 +1,145 @@
+/**
+ * The mover after a crash: a redelivered message takes over the lease its dead invocation held, a
+ * message that finds another message's lease comes back when it lapses, a redelivery after its
+ * slice was done re-sends the next slice, and a message for an account or wave that does not exist
+ * is refused so that it is dead-lettered.
+ */
+import { describe, expect, it } from "vitest";
+import { InMemoryActivityLog } from "../../../shared/activity/memory.js";
+import { InMemoryMoveQueue } from "../../../shared/bus/memory.js";
+import { moveMessageId, nextMoveMessage, type MoveMessage } from "../../../shared/bus/messages.js";
+import { readPipelineSettings } from "../../../shared/config/pipeline.js";
+import { accountIdFromUpn, type Account } from "../../../shared/domain/index.js";
+import { UnknownMoveTargetError } from "../../../shared/mover/errors.js";
+import { runMove } from "../../../shared/mover/mover.js";
+import type { Services } from "../../../shared/runtime/services.js";
+import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
+import { createMemoryStore, type MemoryStore } from "../../../shared/store/memory/index.js";
+import { silentLogger } from "../../../shared/telemetry/logger.js";
+import { T0, importedAccount, waveRecord } from "../../factories/index.js";
+
+/** Thrown by the copy engine's first Graph call: proof that the mover handed the message on. */
+class EngineReached extends Error {}
+
+interface Harness {
+  readonly services: Services;
+  readonly store: MemoryStore;
+  readonly moves: InMemoryMoveQueue;
+  readonly pipeline: ReturnType<typeof readPipelineSettings>;
+}
+
+async function harness(): Promise<Harness> {
+  const store = createMemoryStore();
+  const moves = new InMemoryMoveQueue();
+  const pipeline = readPipelineSettings({});
+  const graph = { api: new Proxy({}, { get: () => () => Promise.reject(new EngineReached()) }) };
+  const services = {
+    store,
+    moves,
+    releases: new InMemoryReleaseLedger(),
+    activity: new InMemoryActivityLog(),
+    logger: silentLogger,
+    pipeline,
+    source: graph,
+    target: graph,
+    transferState: graph.api,
+    now: () => T0,
+  } as unknown as Services;
+  await store.waves.create(waveRecord({ timeZone: "UTC" }, T0));
+  await store.waves.updateStatus("w1", "Active", T0);
+  return { services, store, moves, pipeline };
+}
+
+/** A Queued account and the message the scheduler sent for it. */
+async function queued(h: Harness, n = 1): Promise<{ account: Account; message: MoveMessage }> {
+  const row = importedAccount(n);
+  await h.store.accounts.upsertImported([row], T0);
+  const id = accountIdFromUpn(row.source.upn);
+  const pending = await h.store.accounts.get(id);
+  const account = await h.store.accounts.transition(id, pending.etag, "Queued", {
+    reason: "released",
+    actor: "test",
+    at: T0,
+  });
+  return { account, message: nextMoveMessage(account) };
+}
+
+const delivery = (deliveryCount: number) => ({ invocationId: `invocation-${deliveryCount}`, deliveryCount });
+
+describe("the mover after a crash", () => {
+  it("takes over at once the lease its message's dead invocation held", async () => {
+    const h = await harness();
+    const { account, message } = await queued(h);
+    // The invocation that first had this message claimed the account, then its instance died.
+    await h.store.accounts.claim(account.id, `slice ${moveMessageId(message)}`, h.pipeline.leaseMs, T0);
+
+    await expect(runMove(h.services, message, delivery(2))).rejects.toBeInstanceOf(EngineReached);
+    expect(h.moves.scheduled).toEqual([]);
+  });
+
+  it("brings a message back when another message's lease lapses, instead of dropping it", async () => {
+    const h = await harness();
+    const { account, message } = await queued(h);
+    const held = await h.store.accounts.claim(account.id, "slice another", h.pipeline.leaseMs, T0);
+
+    await expect(runMove(h.services, message, delivery(1))).resolves.toBe("busy");
+
+    expect(h.moves.scheduled).toHaveLength(1);
+    const [back] = h.moves.scheduled;
+    expect(back?.at.getTime()).toBeGreaterThan(Date.parse(held.lease?.expiresAt ?? ""));
+    expect(back?.message).toMatchObject({ ...message, resend: expect.any(Number) as number });
+    expect(moveMessageId(back?.message ?? message)).not.toBe(moveMessageId(message));
+  });
+
+  it("re-sends the next slice when its message comes back after the slice was done", async () => {
+    const h = await harness();
+    const { account, message } = await queued(h);
+    // The slice ran and moved the account on; the instance died before sending the next slice.
+    const syncing = await h.store.accounts.transition(account.id, account.etag, "Syncing", {
+      reason: "copy started",
+      actor: "test",
+      at: T0,
+    });
+    const moved = await h.store.accounts.updateProgress(syncing.id, syncing.etag, {
+      slice: message.slice,
+      at: T0,
+    });
+
+    await expect(runMove(h.services, message, delivery(2))).resolves.toBe("stale");
+
+    expect(h.moves.sent.map(moveMessageId)).toEqual([moveMessageId(nextMoveMessage(moved))]);
+  });
+
+  it("leaves an older slice's message without effect", async () => {
+    const h = await harness();
+    const { account, message } = await queued(h);
+    const syncing = await h.store.accounts.transition(account.id, account.etag, "Syncing", {
+      reason: "copy started",
+      actor: "test",
+      at: T0,
+    });
+    await h.store.accounts.updateProgress(syncing.id, syncing.etag, { slice: message.slice + 3, at: T0 });
+
+    await expect(runMove(h.services, message, delivery(1))).resolves.toBe("stale");
+    expect(h.moves.sent).toEqual([]);
+  });
+
+  it("refuses a message for an account that does not exist, naming it", async () => {
+    const h = await harness();
+    const { message } = await queued(h);
+    const stray = { ...message, accountId: "nobody@source.contoso.com" };
+
+    const refused = runMove(h.services, stray, delivery(1));
+    await expect(refused).rejects.toBeInstanceOf(UnknownMoveTargetError);
+    await expect(refused).rejects.toThrow(/account "nobody@source\.contoso\.com", which does not exist/);
+  });
+
+  it("refuses a message naming a wave the account is not in", async () => {
+    const h = await harness();
+    const { message } = await queued(h);
+
+    await expect(runMove(h.services, { ...message, waveId: "w9" }, delivery(1))).rejects.toThrow(
+      /wave "w9", which does not exist/,
+    );
+  });
+});
