@@ -24,6 +24,76 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // Boundaries between the rooms of the house, enforced rather than left to convention.
+  {
+    files: ["shared/**/*.ts", "functions/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/local/**"],
+              message: "The function app never imports the local emulators or dev tooling.",
+            },
+            {
+              group: ["**/cli/**", "**/bench/**", "**/test/**"],
+              message: "The function app imports only itself.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["shared/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/local/**"],
+              message: "The function app never imports the local emulators or dev tooling.",
+            },
+            {
+              group: ["**/cli/**", "**/bench/**", "**/test/**"],
+              message: "The function app imports only itself.",
+            },
+            { group: ["**/functions/**"], message: "Use cases never import the composition root." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["shared/domain/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@azure/*", "@microsoft/*"], message: "The domain knows no cloud SDK." },
+            {
+              group: [
+                "../store/**",
+                "../runtime/**",
+                "../bus/**",
+                "../tables/**",
+                "../graph/**",
+                "../exchange/**",
+              ],
+              message: "The domain imports no storage, transport or runtime.",
+            },
+            {
+              group: ["**/local/**", "**/functions/**"],
+              message: "The domain imports only itself and shared basics.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,
