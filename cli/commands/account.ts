@@ -129,11 +129,14 @@ export function describeAccount(detail: AccountDetail): string {
     lines.push(
       "",
       table([
-        ["MAILBOX", "KIND", "FOLDER", "SIZE", "CODE", "AT"],
+        ["MAILBOX", "KIND", "FOLDER", "SUBJECT", "SENDER", "RECEIVED", "SIZE", "CODE", "AT"],
         ...detail.badItems.map((item) => [
           item.mailbox,
           item.kind,
           item.folderPath,
+          item.subject ?? "-",
+          item.sender ?? "-",
+          when(item.receivedDateTime),
           bytes(item.sizeBytes),
           item.code,
           when(item.at),
