@@ -397,6 +397,7 @@
         api("ops/deadletters"),
       ]);
       renderWaves(status);
+      dash.grid?.update(status.waves, api);
       renderFailures(failures);
       renderDeadLetters(deadLetters);
       const updated = document.getElementById("updated");

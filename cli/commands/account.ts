@@ -3,7 +3,9 @@ import { accountDetail, type AccountDetail, type AccountView } from "../../share
 import { completeAccount, type AccountCompletion } from "../../shared/admin/complete.js";
 import { approveAccount } from "../../shared/admin/hybrid.js";
 import { accountApproveBody, accountCompleteBody, accountParams } from "../../shared/admin/requests.js";
+import type { UserRow } from "../../shared/admin/users.js";
 import { bytes, table, when } from "./admin-output.js";
+import { statisticsCells } from "./admin-wave-users.js";
 import { cliOperator, guarded, output, parseOptions, withPorts } from "./admin-support.js";
 
 function line(label: string, value: string): string {
@@ -42,15 +44,8 @@ function hybridLines(account: AccountView): string[] {
           ),
         ]
       : []),
-    ...(move.score !== undefined
-      ? [
-          line(
-            "consistency",
-            `${move.score}${move.approvedBy !== undefined ? `, approved by ${move.approvedBy}` : ""}`,
-          ),
-        ]
-      : []),
-    ...(move.waiting !== undefined ? [line("waiting", move.waiting)] : []),
+    // The score and the waiting reason are among the statistics; only the approval is the move's own.
+    ...(move.approvedBy !== undefined ? [line("approved", `skipped items, by ${move.approvedBy}`)] : []),
     ...(move.removedAt !== undefined ? [line("removed", `from Exchange ${when(move.removedAt)}`)] : []),
   ];
 }
@@ -67,6 +62,22 @@ function preflightLines(account: AccountView): string[] {
     ),
     ...(found.finalized.length > 0 ? [line("finalized", found.finalized.join(", "))] : []),
     ...found.warnings.map((warning) => line("warning", warning)),
+  ];
+}
+
+/** The per-user statistics, as `wave users` shows them, and what the warnings were. */
+function statisticsLines(user: UserRow): string[] {
+  const stats = user.statistics;
+  const [done, items, size, , lastSync, lastIncremental, took, consistency] = statisticsCells(stats);
+  return [
+    line("statistics", `${done} complete; ${items} items, ${size}; took ${took}`),
+    line("last sync", `${lastSync ?? "-"} (incremental ${lastIncremental ?? "-"})`),
+    line(
+      "consistency",
+      `${consistency ?? "-"}${stats.consistencySource === "derived" ? " (from the skipped items)" : stats.consistencySource === "exchange" ? " (Exchange's score)" : ""}`,
+    ),
+    ...(stats.waiting !== undefined ? [line(stats.stalled ? "stalled" : "waiting", stats.waiting)] : []),
+    ...stats.warnings.map((warning) => line("warning", warning)),
   ];
 }
 
@@ -88,6 +99,7 @@ export function describeAccount(detail: AccountDetail): string {
       "skipped",
       `${account.progress.badItems} bad items, ${account.progress.largeItemsSkipped} large items`,
     ),
+    ...statisticsLines(detail.user),
     ...(account.lease
       ? [line("leased by", `${account.lease.owner} until ${when(account.lease.expiresAt)}`)]
       : []),
@@ -117,11 +129,14 @@ export function describeAccount(detail: AccountDetail): string {
     lines.push(
       "",
       table([
-        ["MAILBOX", "KIND", "FOLDER", "SIZE", "CODE", "AT"],
+        ["MAILBOX", "KIND", "FOLDER", "SUBJECT", "SENDER", "RECEIVED", "SIZE", "CODE", "AT"],
         ...detail.badItems.map((item) => [
           item.mailbox,
           item.kind,
           item.folderPath,
+          item.subject ?? "-",
+          item.sender ?? "-",
+          when(item.receivedDateTime),
           bytes(item.sizeBytes),
           item.code,
           when(item.at),
@@ -171,8 +186,10 @@ interface CompleteOptions {
 export function registerAccountCommand(program: Command): void {
   const account = program
     .command("account")
-    .description("one account: state, progress, bad items and its full history of transitions")
-    .argument("<account>", "account id or source UPN")
+    .description(
+      "one account (by id, source or target UPN): state, statistics, bad items and its full history of transitions",
+    )
+    .argument("<account>", "account id, source UPN or target UPN")
     .option("--json", "print JSON")
     .action((id: string, options: { json?: boolean }) => {
       return guarded(async () => {

@@ -3,6 +3,7 @@ import { registerAccountCommand } from "./account.js";
 import { registerActionsCommand } from "./admin-actions.js";
 import { registerWaveApproveCommand } from "./admin-wave-approve.js";
 import { registerWaveCompleteCommand } from "./admin-wave-complete.js";
+import { registerWaveUsersCommand } from "./admin-wave-users.js";
 import { registerDlqCommands } from "./dlq.js";
 import { registerFailuresCommand } from "./failures.js";
 import { registerReportCommand } from "./report.js";
@@ -11,7 +12,7 @@ import { registerStatusCommand } from "./status.js";
 
 /**
  * The operator commands: status, account (with `account complete`), failures, retry, dlq, report,
- * actions, `wave complete` and `wave approve`. Register after the `wave` command so they join it.
+ * actions, `wave complete`, `wave approve` and `wave users`. Register after the `wave` command so they join it.
  */
 export function registerAdminCommands(program: Command): void {
   registerStatusCommand(program);
@@ -23,4 +24,5 @@ export function registerAdminCommands(program: Command): void {
   registerActionsCommand(program);
   registerWaveCompleteCommand(program);
   registerWaveApproveCommand(program);
+  registerWaveUsersCommand(program);
 }

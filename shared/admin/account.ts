@@ -7,6 +7,7 @@ import { mailboxKey, type BadItemRecord } from "../transfer/state/port.js";
 import { readCheckpoint } from "../mover/checkpoint.js";
 import { readHybridCheckpoint } from "../exchange/engine/checkpoint.js";
 import type { AdminPorts } from "./ports.js";
+import { findAccount, userRow, type UserRow } from "./users.js";
 
 /**
  * An account without its storage version and the engine's opaque resume point. Besides status and
@@ -81,14 +82,21 @@ export function accountView(account: Account): AccountView {
 
 export interface AccountDetail {
   readonly account: AccountView;
+  /** The account's per-user statistics, as `wave users` lists them. */
+  readonly user: UserRow;
   readonly history: readonly AuditRecord[];
   /** Items skipped in the primary and the archive mailbox. */
   readonly badItems: readonly (BadItemRecord & { readonly mailbox: "primary" | "archive" })[];
 }
 
-/** Reads an account, its audit trail and its skipped items (NotFoundError when unknown). */
-export async function accountDetail(ports: AdminPorts, accountId: string): Promise<AccountDetail> {
-  const account = await ports.store.accounts.get(accountId);
+/**
+ * Reads an account, found by id, source UPN or target UPN, with its statistics, audit trail and
+ * skipped items (NotFoundError when unknown).
+ */
+export async function accountDetail(ports: AdminPorts, key: string): Promise<AccountDetail> {
+  const account = await findAccount(ports, key);
+  const accountId = account.id;
+  const wave = await ports.store.waves.find(account.waveId);
   const [history, primary, archive] = await Promise.all([
     ports.store.accounts.history(accountId),
     ports.transferState.listBadItems(mailboxKey(accountId, "primary")),
@@ -96,6 +104,8 @@ export async function accountDetail(ports: AdminPorts, accountId: string): Promi
   ]);
   return {
     account: accountView(account),
+    // A wave removed since still leaves the account's own figures to show.
+    user: userRow(account, wave ?? { engine: "graph", badItemLimit: Number.MAX_SAFE_INTEGER }, ports.now()),
     history,
     badItems: [
       ...primary.map((item) => ({ ...item, mailbox: "primary" as const })),

@@ -3,8 +3,9 @@
  * Cells that a spreadsheet would run as a formula are prefixed with a quote.
  */
 import { stringify } from "csv-stringify/sync";
-import { ACCOUNT_STATUSES, type Account, type AccountStatus } from "../domain/index.js";
+import { ACCOUNT_STATUSES, type Account, type AccountStatus, type Wave } from "../domain/index.js";
 import type { AdminPorts } from "./ports.js";
+import { userRow } from "./users.js";
 
 const PAGE = 1000;
 
@@ -21,6 +22,16 @@ export const REPORT_COLUMNS = [
   "bytes",
   "badItems",
   "largeItemsSkipped",
+  "percentComplete",
+  "sourceItems",
+  "sourceBytes",
+  "lastSyncAt",
+  "lastIncrementalSyncAt",
+  "durationSeconds",
+  "consistency",
+  "stalled",
+  "waiting",
+  "warnings",
   "failureClass",
   "failureCode",
   "failureMessage",
@@ -38,7 +49,8 @@ export function csvLine(cells: readonly (string | number)[]): string {
   });
 }
 
-function row(account: Account): string {
+function row(account: Account, wave: Wave, now: Date): string {
+  const { statistics: stats } = userRow(account, wave, now);
   return csvLine([
     account.id,
     account.source.upn,
@@ -52,6 +64,17 @@ function row(account: Account): string {
     account.progress.bytes,
     account.progress.badItems,
     account.progress.largeItemsSkipped,
+    stats.percentComplete,
+    stats.sourceItems ?? "",
+    stats.sourceBytes ?? "",
+    stats.lastSyncAt ?? "",
+    stats.lastIncrementalSyncAt ?? "",
+    stats.durationMs === undefined ? "" : Math.round(stats.durationMs / 1000),
+    stats.consistency ?? "",
+    stats.stalled ? "yes" : "no",
+    stats.waiting ?? "",
+    // CompletedWithWarnings always says what the warnings were.
+    stats.warnings.join("; "),
     account.lastError?.class ?? "",
     account.lastError?.code ?? "",
     account.lastError?.message ?? "",
@@ -67,7 +90,8 @@ export async function* waveReport(
   waveId: string,
   status?: AccountStatus,
 ): AsyncIterable<string> {
-  await ports.store.waves.get(waveId);
+  const wave = await ports.store.waves.get(waveId);
+  const now = ports.now();
   yield csvLine(REPORT_COLUMNS);
   for (const current of status === undefined ? ACCOUNT_STATUSES : [status]) {
     let token: string | undefined;
@@ -76,7 +100,7 @@ export async function* waveReport(
         limit: PAGE,
         ...(token === undefined ? {} : { continuationToken: token }),
       });
-      for (const account of page.items) yield row(account);
+      for (const account of page.items) yield row(account, wave, now);
       token = page.continuationToken;
     } while (token !== undefined);
   }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ACCOUNT_STATUSES, accountIdFromUpn, isAccountId, isWaveId, WAVE_ID_RULE } from "../domain/index.js";
 import { RequestValidationError, type FieldProblem } from "./errors.js";
+import { USER_SORTS } from "./users.js";
 
 /** Largest number of accounts one retry names explicitly. */
 export const MAX_LISTED_ACCOUNTS = 1000;
@@ -88,6 +89,18 @@ export const reportParams = z.strictObject({ waveId });
 export const reportQuery = z.strictObject({
   status: z.enum(ACCOUNT_STATUSES, { message: `must be one of ${ACCOUNT_STATUSES.join(", ")}` }).optional(),
 });
+
+/** `wave users` and GET ops/waves/{waveId}/users: filters, sort and page of the per-user rows. */
+export const usersQuery = z.strictObject({
+  status: z.enum(ACCOUNT_STATUSES, { message: `must be one of ${ACCOUNT_STATUSES.join(", ")}` }).optional(),
+  sort: z.enum(USER_SORTS, { message: `must be one of ${USER_SORTS.join(", ")}` }).optional(),
+  descending: flag.optional(),
+  stalled: flag.optional(),
+  search: z.string().trim().max(256, "must be at most 256 characters").optional(),
+  offset: wholeNumber(0, 10_000_000).optional(),
+  limit: wholeNumber(1, 1000).optional(),
+});
+export type UsersRequest = z.infer<typeof usersQuery>;
 
 export const actionsQuery = z.strictObject({ limit: wholeNumber(1, 500).optional() });
 

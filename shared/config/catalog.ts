@@ -328,6 +328,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: "Items per delta page (default 100).",
   },
   {
+    name: "MAILFERRY_BAD_ITEM_SUBJECTS",
+    section: "pipeline",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Whether bad-item records name the item's subject besides its folder, sender, received date and size (default true; false where subjects must not be kept).",
+  },
+  {
     name: "MAILFERRY_MAILBOX_WAIT_SECONDS",
     section: "pipeline",
     use: "optional",

@@ -1,4 +1,4 @@
-import { type Env, intSetting, invalidSetting, numberSetting } from "./env.js";
+import { booleanSetting, type Env, intSetting, invalidSetting, numberSetting, parseSetting } from "./env.js";
 
 /** Knobs of the scheduler, mover and sweeper. */
 export interface PipelineSettings {
@@ -33,6 +33,8 @@ export interface PipelineSettings {
    * way; four times as long otherwise, and completed moves due for removal 24 times as long.
    */
   readonly hybridSyncedMs: number;
+  /** Bad-item records name the item's subject (metadata, never the body); off where that is forbidden. */
+  readonly badItemSubjects: boolean;
 }
 
 /**
@@ -131,5 +133,6 @@ export function readPipelineSettings(env: Env): PipelineSettings {
         fallback: 15 * 60,
         unit: "seconds",
       }) * 1000,
+    badItemSubjects: parseSetting(env, "MAILFERRY_BAD_ITEM_SUBJECTS", booleanSetting, true, "true or false"),
   };
 }

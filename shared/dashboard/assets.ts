@@ -30,6 +30,7 @@ export const ASSETS: Readonly<Record<string, AssetSource>> = {
   "app.js": { contentType: JS, from: { page: "app.js" } },
   "charts.js": { contentType: JS, from: { page: "charts.js" } },
   "format.js": { contentType: JS, from: { page: "format.js" } },
+  "grid.js": { contentType: JS, from: { page: "grid.js" } },
   "style.css": { contentType: CSS, from: { page: "style.css" } },
   "uplot.js": { contentType: JS, from: { module: "uplot/dist/uPlot.iife.min.js" } },
   "uplot.css": { contentType: CSS, from: { module: "uplot/dist/uPlot.min.css" } },

@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.js";
 import { LeaseHeldError } from "./errors.js";
 import { accountIdFromUpn } from "./ids.js";
+import { mergeStatistics, type StatisticsUpdate, type SyncStatistics } from "./statistics.js";
 import {
   type AccountStatus,
   assertTransition,
@@ -72,6 +73,8 @@ export interface AccountRecord {
   readonly completeNow?: IsoTime;
   readonly lease?: Lease;
   readonly progress: Progress;
+  /** Source totals, sync times, verdict, waiting reason and warnings, as the engine recorded them. */
+  readonly stats?: SyncStatistics;
   /** Opaque resume point of the transfer engine. */
   readonly checkpoint?: string;
   readonly lastError?: AccountError;
@@ -130,6 +133,8 @@ export interface ProgressUpdate {
   /** Per-account cutover timing; a string sets it, `null` clears it. */
   readonly completeAfter?: IsoTime | null;
   readonly completeNow?: IsoTime | null;
+  /** Statistics to merge into the account's (a value sets a field, `null` clears it). */
+  readonly stats?: StatisticsUpdate;
   readonly at: Date;
 }
 
@@ -316,7 +321,14 @@ export function applyProgress(account: AccountRecord, update: ProgressUpdate): A
   if (typeof update.checkpoint === "string" && update.checkpoint.length > MAX_CHECKPOINT_CHARS) {
     throw new ValidationError("checkpoint", `must be at most ${MAX_CHECKPOINT_CHARS} characters`);
   }
-  const { checkpoint: _checkpoint, completeAfter: _after, completeNow: _now, ...rest } = account;
+  const {
+    checkpoint: _checkpoint,
+    completeAfter: _after,
+    completeNow: _now,
+    stats: _stats,
+    ...rest
+  } = account;
+  const stats = update.stats === undefined ? account.stats : mergeStatistics(account.stats, update.stats);
   const checkpoint = update.checkpoint === undefined ? account.checkpoint : (update.checkpoint ?? undefined);
   const completeAfter = instantOrKept(update.completeAfter, account.completeAfter, "completeAfter");
   const completeNow = instantOrKept(update.completeNow, account.completeNow, "completeNow");
@@ -326,6 +338,7 @@ export function applyProgress(account: AccountRecord, update: ProgressUpdate): A
     slice: update.slice === undefined ? account.slice : checkCount(update.slice, "slice"),
     updatedAt: update.at.toISOString(),
     ...(checkpoint === undefined ? {} : { checkpoint }),
+    ...(stats === undefined ? {} : { stats }),
     ...(completeAfter === undefined ? {} : { completeAfter }),
     ...(completeNow === undefined ? {} : { completeNow }),
   };

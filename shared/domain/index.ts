@@ -8,6 +8,7 @@ export * from "./cutover.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./months.js";
+export * from "./statistics.js";
 export * from "./status.js";
 export * from "./upn.js";
 export * from "./wave.js";

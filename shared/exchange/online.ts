@@ -88,6 +88,13 @@ const statistics = move.extend({
   PercentComplete: count,
   BytesTransferred: size,
   ItemsTransferred: count,
+  TotalMailboxSize: size,
+  TotalMailboxItemCount: count,
+  TotalArchiveSize: size,
+  TotalArchiveItemCount: count,
+  BadItemsEncountered: count,
+  LargeItemsEncountered: count,
+  LastSuccessfulSyncTimestamp: optionalText,
   DataConsistencyScore: z.enum(CONSISTENCY_SCORES).nullish(),
   SkippedItemApprovalTime: optionalText,
   CompleteAfter: optionalText,
@@ -289,6 +296,13 @@ export class ExchangeOnline implements HybridExchange {
       percentComplete: stats.PercentComplete,
       bytesTransferred: stats.BytesTransferred,
       itemsTransferred: stats.ItemsTransferred,
+      totalBytes: stats.TotalMailboxSize + stats.TotalArchiveSize,
+      totalItems: stats.TotalMailboxItemCount + stats.TotalArchiveItemCount,
+      badItems: stats.BadItemsEncountered,
+      largeItems: stats.LargeItemsEncountered,
+      ...(stats.LastSuccessfulSyncTimestamp !== undefined
+        ? { lastSyncAt: stats.LastSuccessfulSyncTimestamp }
+        : {}),
       ...(stats.DataConsistencyScore ? { score: stats.DataConsistencyScore } : {}),
       ...(stats.SkippedItemApprovalTime !== undefined
         ? { skippedItemApprovalTime: stats.SkippedItemApprovalTime }

@@ -76,6 +76,14 @@ export interface MoveStatisticsFacts extends MoveFacts {
   readonly percentComplete: number;
   readonly bytesTransferred: number;
   readonly itemsTransferred: number;
+  /** The source's size and items, primary and archive together (TotalMailbox*, TotalArchive*). */
+  readonly totalBytes?: number;
+  readonly totalItems?: number;
+  /** BadItemsEncountered and LargeItemsEncountered. */
+  readonly badItems?: number;
+  readonly largeItems?: number;
+  /** LastSuccessfulSyncTimestamp: the end of the last initial or incremental sync. */
+  readonly lastSyncAt?: string;
   readonly score?: ConsistencyScore;
   /** When skipped items were last approved; undefined when never. */
   readonly skippedItemApprovalTime?: string;

@@ -128,6 +128,7 @@ export async function transferMailboxes(
         : {}),
       largeItemBytes: wave.largeItemLimitBytes,
       pageSize: services.pipeline.pageSize,
+      badItemDetails: { subject: services.pipeline.badItemSubjects },
       logger: options.logger,
       heartbeat: options.heartbeat,
       ...(known ? { knownFolders: known } : {}),

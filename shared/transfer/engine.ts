@@ -23,7 +23,14 @@ import {
   TransientTransferError,
 } from "./errors.js";
 import { mapFolders, type FolderSide } from "./folders.js";
-import type { ExportedItem, ImportedItem, ImportSession, ItemDeltaPage, MailboxItem } from "./mailbox-api.js";
+import type {
+  ExportedItem,
+  ImportedItem,
+  ImportSession,
+  ItemDeltaPage,
+  ItemDetails,
+  MailboxItem,
+} from "./mailbox-api.js";
 import { withTransientRetry } from "./retry.js";
 import {
   itemFingerprint,
@@ -105,6 +112,11 @@ export interface SliceRequest {
    * (none for a mailbox nothing was saved for): the slice then does not read them again.
    */
   readonly knownFolders?: readonly FolderCheckpoint[];
+  /**
+   * Bad-item records name the item's sender and received date, and its subject when `subject`
+   * (MAILFERRY_BAD_ITEM_SUBJECTS); absent: folder and size only.
+   */
+  readonly badItemDetails?: { readonly subject: boolean };
 }
 
 const EXPORT_CHUNK = 20;
@@ -591,6 +603,7 @@ async function copyPage(
       kind: "large",
       code: "ItemTooLarge",
       at: new Date().toISOString(),
+      ...(await badItemDetails(request, folder, item)),
     });
     progress.largeItems += 1;
     bad.count += 1;
@@ -1054,6 +1067,7 @@ async function recordBadItem(
     kind: "failed",
     code,
     at: new Date().toISOString(),
+    ...(await badItemDetails(request, folder, item)),
   });
   // An intent for an import that was refused must not send later attempts looking for a copy. A
   // moved item whose new import was refused keeps its old copy, which is recorded again.
@@ -1073,4 +1087,32 @@ async function recordBadItem(
   }
   progress.badItems += 1;
   bad.count += 1;
+}
+
+/**
+ * Sender, received date and (when allowed) subject of a bad item, read from the source; never its
+ * body. Best effort: a record without them is better than none, so a failed read is only logged.
+ */
+export async function badItemDetails(
+  request: Pick<SliceRequest, "source" | "badItemDetails" | "logger" | "key">,
+  folder: Pick<FolderCheckpoint, "sourceFolderId">,
+  item: Pick<MailboxItem, "id">,
+): Promise<ItemDetails> {
+  const { source, badItemDetails: wanted } = request;
+  if (wanted === undefined || source.api.itemDetails === undefined) return {};
+  try {
+    return await source.api.itemDetails(
+      source.mailboxId,
+      folder.sourceFolderId,
+      item.id,
+      source.governor,
+      wanted,
+    );
+  } catch (error) {
+    request.logger.warn("could not read a bad item's details; recorded without them", {
+      mailboxKey: request.key,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : "unknown",
+    });
+    return {};
+  }
 }

@@ -183,6 +183,45 @@ export interface MailboxOperations {
   deleteFolder(mailboxId: string, folderId: string, governor: MailboxGovernor): Promise<void>;
   /** Deletes an item through its folder (soft delete); an item already gone is not an error. */
   deleteItem(mailboxId: string, folderId: string, itemId: string, governor: MailboxGovernor): Promise<void>;
+  /**
+   * What names an item for an operator (never its body): sender, received date and, when asked,
+   * subject. Optional: an implementation without it records bad items by folder and size alone.
+   */
+  itemDetails?(
+    mailboxId: string,
+    folderId: string,
+    itemId: string,
+    governor: MailboxGovernor,
+    options: { readonly subject: boolean },
+  ): Promise<ItemDetails>;
+}
+
+/** An item's metadata for a bad-item record; each part absent when the item does not carry it. */
+export interface ItemDetails {
+  readonly subject?: string;
+  readonly sender?: string;
+  readonly receivedDateTime?: string;
+}
+
+/**
+ * The MAPI properties read for a bad item, as Graph names extended properties (`{type} {tag}`):
+ * PidTagSubject, PidTagSenderEmailAddress and PidTagMessageDeliveryTime. mailboxItem exposes
+ * none of them as a property; it offers singleValueExtendedProperties with $expand and one
+ * `id eq` filter (api-reference/v1.0/api/singlevaluelegacyextendedproperty-get.md).
+ */
+export const DETAIL_PROPERTIES = {
+  subject: { type: "String", tag: 0x0037 },
+  sender: { type: "String", tag: 0x0c1f },
+  receivedDateTime: { type: "SystemTime", tag: 0x0e06 },
+} as const;
+
+/** `String 0x37` and `String 0x0037` are the same property: compared by type and tag. */
+function sameProperty(id: string, property: { readonly type: string; readonly tag: number }): boolean {
+  const match = /^(\w+)\s+0x([0-9a-f]+)$/i.exec(id.trim());
+  return (
+    match?.[1]?.toLowerCase() === property.type.toLowerCase() &&
+    Number.parseInt(match[2] ?? "", 16) === property.tag
+  );
 }
 
 /** Redirects followed for one call before it counts as failed. */
@@ -527,6 +566,41 @@ export class MailboxApi implements MailboxOperations {
       if (statusOf(error) === 404) return;
       throw classifyDeleteError(error, "deleting an item");
     }
+  }
+
+  async itemDetails(
+    mailboxId: string,
+    folderId: string,
+    itemId: string,
+    governor: MailboxGovernor,
+    options: { readonly subject: boolean },
+  ): Promise<ItemDetails> {
+    const path = `${MAILBOXES}/${encode(mailboxId)}/folders/${encode(folderId)}/items/${encode(itemId)}`;
+    const wanted = (Object.keys(DETAIL_PROPERTIES) as (keyof typeof DETAIL_PROPERTIES)[]).filter(
+      (name) => name !== "subject" || options.subject,
+    );
+    const read = async (name: keyof typeof DETAIL_PROPERTIES): Promise<[string, string | undefined]> => {
+      const property = DETAIL_PROPERTIES[name];
+      const id = `${property.type} 0x${property.tag.toString(16).padStart(4, "0")}`;
+      try {
+        const item = (await governor.run(() =>
+          this.mailboxClient
+            .api(path)
+            .select("id")
+            .expand(`singleValueExtendedProperties($filter=id eq '${id}')`)
+            .get(),
+        )) as { singleValueExtendedProperties?: { id?: string; value?: string }[] };
+        const found = (item.singleValueExtendedProperties ?? []).find(
+          (entry) => entry.id !== undefined && sameProperty(entry.id, property),
+        );
+        return [name, found?.value];
+      } catch (error) {
+        throw classifyGraphError(error, "reading a bad item's details");
+      }
+    };
+    // One property per request: the documented filter names one extended property.
+    const entries = await Promise.all(wanted.map(read));
+    return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as ItemDetails;
   }
 
   /** Assigns a licence (SKU) to a user, keeping the licences it has. */

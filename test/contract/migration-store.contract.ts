@@ -550,6 +550,55 @@ export function migrationStoreContract(
         expect((await store.accounts.get(cleared.id)).completeAfter).toBe("2030-01-01T19:00:00.000Z");
       });
 
+      it("keeps the sync statistics with progress and transitions, merged field by field", async () => {
+        let account = await imported(3);
+        account = await store.accounts.transition(account.id, account.etag, "Queued", request());
+        account = await store.accounts.transition(
+          account.id,
+          account.etag,
+          "Syncing",
+          request({ update: { stats: { startedAt: at(1).toISOString(), sourceItems: 40 } } }),
+        );
+        account = await store.accounts.updateProgress(account.id, account.etag, {
+          stats: { sourceBytes: 9_000_000_000, waiting: "stalled: StalledDueToTarget_DiskLatency" },
+          at: at(2),
+        });
+        account = await store.accounts.transition(
+          account.id,
+          account.etag,
+          "Synced",
+          request({
+            update: {
+              stats: {
+                lastSyncAt: at(3).toISOString(),
+                waiting: null,
+                score: "Investigate",
+                warnings: ["2 bad and 1 large items skipped", "x".repeat(5_000)],
+              },
+            },
+          }),
+        );
+        const read = await store.accounts.get(account.id);
+        expect(read).toEqual(account);
+        expect(read.stats).toEqual({
+          startedAt: at(1).toISOString(),
+          sourceItems: 40,
+          sourceBytes: 9_000_000_000,
+          lastSyncAt: at(3).toISOString(),
+          score: "Investigate",
+          warnings: ["2 bad and 1 large items skipped", "x".repeat(300)],
+        });
+        await expect(
+          store.accounts.updateProgress(read.id, read.etag, { stats: { percentComplete: 101 }, at: at(4) }),
+        ).rejects.toThrow(ValidationError);
+        await expect(
+          store.accounts.updateProgress(read.id, read.etag, {
+            stats: { lastSyncAt: "yesterday" },
+            at: at(4),
+          }),
+        ).rejects.toThrow(ValidationError);
+      });
+
       it("rejects negative or fractional figures", async () => {
         const account = await imported(1);
         await expect(

@@ -149,6 +149,13 @@ describe("pre-staging, then a cutover window", () => {
       const ended: AccountStatus[] = ["Completed", "CompletedWithWarnings"];
       if (!ended.includes(account.status)) continue;
       completed.push(entry);
+      // The copy engine's per-user statistics: when it started, synced and ended, the source's
+      // items, and for CompletedWithWarnings what the warnings were.
+      for (const field of ["startedAt", "lastSyncAt", "lastIncrementalSyncAt", "finishedAt"] as const)
+        expect(Date.parse(account.stats?.[field] ?? ""), field).not.toBeNaN();
+      expect(account.stats?.sourceItems).toBeGreaterThan(0);
+      if (account.status === "CompletedWithWarnings")
+        expect(account.stats?.warnings?.length).toBeGreaterThan(0);
       // Cut over only once the window was open.
       const history = await store.accounts.history(account.id);
       const cutover = history.find((record) => record.to === "Completing");

@@ -96,6 +96,8 @@ function userStatistics(context: CmdletContext, move: Move): Record<string, unkn
     BytesTransferred: sizeText(context.mrs.copied(move)),
     EstimatedTotalTransferSize: sizeText(move.totalBytes),
     TotalItemsInSourceMailboxCount: move.totalItems,
+    BadItemsEncountered: move.skippedItems,
+    LargeItemsEncountered: 0,
     DataConsistencyScore: move.score ?? null,
     HasUnapprovedSkippedItems: context.mrs.needsApproval(move),
     Error: move.failure === undefined ? null : `${move.failure.type}: ${move.failure.message}`,
@@ -141,6 +143,8 @@ function moveStatistics(context: CmdletContext, move: Move): Record<string, unkn
         : sizeText(source.archive.bytes),
     TotalArchiveItemCount:
       move.mailboxType === "PrimaryOnly" || source?.archive === undefined ? null : source.archive.items,
+    BadItemsEncountered: move.skippedItems,
+    LargeItemsEncountered: 0,
     DataConsistencyScore: move.score ?? null,
     SkippedItemApprovalTime: iso(move.skippedItemApprovalTime),
     CompleteAfter: iso(context.mrs.effectiveCompleteAfter(move)),

@@ -195,8 +195,36 @@ export function dispatchGraph(
       const response = await route.handle({ ...context, mailbox });
       // Only what the metadata describes goes back, whatever the handler put in.
       return response.status < 300 && response.body !== undefined
-        ? { ...response, body: state.surface.shape(operation, request.version, response.body) }
+        ? {
+            ...response,
+            body: state.surface.shape(
+              operation,
+              request.version,
+              response.body,
+              expandedNames(request.query),
+            ),
+          }
         : response;
     },
   );
+}
+
+/** The top-level navigation properties a request's `$expand` names, e.g. `singleValueExtendedProperties`. */
+function expandedNames(query: URLSearchParams): string[] {
+  const expand = [...query.entries()].find(([name]) => name.toLowerCase() === "$expand")?.[1];
+  if (expand === undefined) return [];
+  // Only the names at the top level: commas inside an expansion's own options do not split it.
+  const names: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const char of expand) {
+    if (char === "(") depth += 1;
+    if (char === ")") depth -= 1;
+    if (char === "," && depth === 0) {
+      names.push(current);
+      current = "";
+    } else if (depth === 0 && char !== ")") current += char;
+  }
+  names.push(current);
+  return names.map((name) => name.trim()).filter(Boolean);
 }

@@ -192,13 +192,19 @@ export class DescribedSurface {
 
   /**
    * A successful answer with only the described properties of its type (annotations such as
-   * `@odata.nextLink` and `@removed` stay).
+   * `@odata.nextLink` and `@removed` stay), and the navigation properties the request expanded
+   * (`expanded`: the handler refuses an expansion it does not serve).
    */
-  shape(operation: DescribedOperation, version: GraphVersion, body: unknown): unknown {
+  shape(
+    operation: DescribedOperation,
+    version: GraphVersion,
+    body: unknown,
+    expanded: readonly string[] = [],
+  ): unknown {
     if (!operation.returns || body === null || typeof body !== "object" || Array.isArray(body)) return body;
     const collection = /^Collection\((.+)\)$/.exec(operation.returns)?.[1];
     const type = collection ?? operation.returns;
-    const known = this.properties(type, version);
+    const known = [...this.properties(type, version), ...expanded];
     if (known.length === 0) return body;
     const keep = (entity: unknown): unknown => {
       if (entity === null || typeof entity !== "object" || Array.isArray(entity)) return entity;

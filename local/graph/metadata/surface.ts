@@ -178,7 +178,8 @@ export const V1_OPERATIONS: readonly DocumentedOperation[] = [
     page: `${DOCS}/mailboxitem-get.md`,
     odata: ["$select", "$expand"],
     permissions: ["MailboxItem.Read.All"],
-    usedFor: "served by the simulator only",
+    usedFor:
+      "naming a bad or too-large source item in its record: sender, received date and (MAILFERRY_BAD_ITEM_SUBJECTS) subject, one singleValueExtendedProperties expansion each (singlevaluelegacyextendedproperty-get.md)",
   },
   {
     id: "mailboxItem.delete",

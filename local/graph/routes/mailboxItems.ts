@@ -15,6 +15,7 @@ import type { GraphResponse, Route, RouteContext } from "../http/types.js";
 import { encodeExport } from "../model/exportData.js";
 import { deleteItem, getFolder, getItem } from "../model/mailbox.js";
 import type { Folder, Item, Mailbox } from "../model/types.js";
+import { expandedProperties } from "./extendedProperties.js";
 import { DEFAULT_PAGE, MAX_PAGE, offsetPage } from "./paging.js";
 import {
   contextUrl,
@@ -254,6 +255,7 @@ export const itemRoutes: readonly Route[] = [
       return ok({
         "@odata.context": contextUrl(context, "microsoft.graph.mailboxItem"),
         ...project(itemJson(item), select),
+        ...expandedProperties(context.request.query.get("$expand"), item),
       });
     },
   },

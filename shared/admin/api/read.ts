@@ -16,7 +16,9 @@ import {
   reportParams,
   reportQuery,
   statusQuery,
+  usersQuery,
 } from "../requests.js";
+import { waveUsers } from "../users.js";
 import type { AdminOperation } from "./http.js";
 import { ok } from "./respond.js";
 
@@ -87,6 +89,19 @@ export const reportOperation: AdminOperation = {
         "content-disposition": `attachment; filename="${waveId}-accounts.csv"`,
       },
     };
+  },
+};
+
+/**
+ * GET ops/waves/{waveId}/users[?status=&sort=&descending=&stalled=&search=&offset=&limit=]: the
+ * wave's accounts with their per-user statistics, filtered, sorted and paged (100 by default).
+ */
+export const usersOperation: AdminOperation = {
+  access: "read",
+  async handle({ ports, params, query }) {
+    const { waveId } = params(reportParams);
+    const request = query(usersQuery);
+    return ok(await waveUsers(ports, waveId, { limit: 100, ...request }));
   },
 };
 

@@ -354,6 +354,8 @@ export async function finishAccount(work: MoveWork): Promise<MoveResult> {
       notes.length > 0 ? `Exchange completed the move; ${notes.join("; ")}` : "Exchange completed the move",
     actor: invocation.invocationId,
     at: services.now(),
+    // CompletedWithWarnings always says what the warnings were, on the account itself.
+    update: { stats: { finishedAt: services.now().toISOString(), warnings: notes, waiting: null } },
   });
   await recordOutcome(services, account, "completed", account.status);
   return "completed";

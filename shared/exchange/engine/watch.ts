@@ -13,6 +13,7 @@ import { nextMoveMessage, type MoveMessage } from "../../bus/messages.js";
 import {
   type Account,
   type AccountStatus,
+  type StatisticsUpdate,
   type ConsistencyScore,
   type Wave,
   openWindow,
@@ -29,6 +30,7 @@ import { type HybridCheckpoint, readHybridCheckpoint, writeHybridCheckpoint } fr
 import { candidateEvenings } from "./plan.js";
 import { statusFor, stepsTo } from "./status.js";
 import { completionNotes, migrationEmail } from "./submit.js";
+import { hybridStatistics, progressOf } from "./statistics.js";
 
 /** The activity record's detail of a move that synced. */
 export const SYNCED_DETAIL = "synced";
@@ -286,8 +288,9 @@ class WaveWatch {
     to: AccountStatus,
     reason: string,
     checkpoint: HybridCheckpoint,
-    progress?: { bytes: number; items: number },
+    facts?: MoveStatisticsFacts,
     error?: { class: string; code: string; message: string },
+    extra?: StatisticsUpdate,
   ): Promise<Account> {
     const next = await this.services.store.accounts.transition(account.id, account.etag, to, {
       reason,
@@ -296,7 +299,8 @@ class WaveWatch {
       ...(error !== undefined ? { error } : {}),
       update: {
         checkpoint: writeHybridCheckpoint(checkpoint),
-        ...(progress !== undefined ? { progress: { bytes: progress.bytes, items: progress.items } } : {}),
+        ...(facts !== undefined ? { progress: progressOf(facts) } : {}),
+        stats: { ...hybridStatistics(checkpoint, facts), ...extra },
       },
     });
     this.counts.transitions += 1;
@@ -326,7 +330,8 @@ class WaveWatch {
     };
     await this.services.store.accounts.updateProgress(account.id, account.etag, {
       checkpoint: writeHybridCheckpoint(next),
-      progress: { bytes: stats.bytesTransferred, items: stats.itemsTransferred },
+      progress: progressOf(stats),
+      stats: hybridStatistics(next, stats),
       at: this.now,
     });
     const copied = stats.bytesTransferred - account.progress.bytes;
@@ -385,14 +390,13 @@ class WaveWatch {
         };
       }
     }
-    const progress = { bytes: stats.bytesTransferred, items: stats.itemsTransferred };
     if (transition) {
       const updated = await this.transition(
         account,
         "Synced",
         `Exchange synced the move (data consistency score ${score ?? "unknown"})${next.approvedBy !== undefined ? `; skipped items approved by ${next.approvedBy}` : ""}`,
         next,
-        progress,
+        stats,
       );
       // The scheduler paces releases by how fast moves sync (see hybridTarget).
       await this.services.activity.record({
@@ -416,7 +420,8 @@ class WaveWatch {
     }
     const updated = await this.services.store.accounts.updateProgress(account.id, account.etag, {
       checkpoint: writeHybridCheckpoint(next),
-      progress,
+      progress: progressOf(stats),
+      stats: hybridStatistics(next, stats),
       at: this.now,
     });
     return { account: updated, checkpoint: next };
@@ -445,6 +450,7 @@ class WaveWatch {
       else
         current = await this.services.store.accounts.updateProgress(current.id, current.etag, {
           checkpoint: writeHybridCheckpoint(next),
+          stats: hybridStatistics(next),
           at: this.now,
         });
       this.messages.push(nextMoveMessage(current));
@@ -465,6 +471,10 @@ class WaveWatch {
       to,
       notes.length > 0 ? `Exchange completed the move; ${notes.join("; ")}` : "Exchange completed the move",
       next,
+      undefined,
+      undefined,
+      // CompletedWithWarnings always says what the warnings were, on the account itself.
+      { finishedAt: this.now.toISOString(), warnings: notes },
     );
     await recordOutcome(this.services, current, "completed", current.status);
   }
@@ -479,8 +489,9 @@ class WaveWatch {
       "Failed",
       `Exchange reports the move failed: ${failureType}`,
       { ...checkpoint, exchangeStatus: "Failed", failureType, stalledSince: undefined, waiting: undefined },
-      undefined,
+      stats,
       { class: failureType, code: failureType, message },
+      { finishedAt: this.now.toISOString() },
     );
     await recordOutcome(this.services, failed, "failed", failureType);
   }

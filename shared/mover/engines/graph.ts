@@ -61,11 +61,14 @@ async function moveSlice(
   // The pre-flight's findings go with the status change when there is one: one write, not two.
   const findings = preflighted ? { checkpoint: JSON.stringify(checkpoint) } : undefined;
   if (account.status === "Queued") {
+    // The first copy of the account starts its duration; a retry's or a later pass's does not.
+    const started =
+      account.stats?.startedAt === undefined ? { stats: { startedAt: services.now().toISOString() } } : {};
     account = await accounts.transition(account.id, account.etag, "Syncing", {
       reason: "initial copy started",
       actor,
       at: services.now(),
-      ...(findings ? { update: findings } : {}),
+      ...(findings || started.stats ? { update: { ...findings, ...started } } : {}),
     });
   } else if (findings) {
     account = await accounts.updateProgress(account.id, account.etag, { ...findings, at: services.now() });
@@ -118,6 +121,9 @@ async function moveSlice(
   const update: SliceUpdate = {
     progress: addProgress(account.progress, outcome.progress),
     checkpoint: JSON.stringify(checkpoint),
+    ...(checkpoint.expectedItems !== undefined && checkpoint.expectedItems !== account.stats?.sourceItems
+      ? { stats: { sourceItems: checkpoint.expectedItems } }
+      : {}),
   };
   if (outcome.kind !== "done") {
     account = await accounts.updateProgress(account.id, account.etag, {
@@ -132,6 +138,12 @@ async function moveSlice(
   // status change fail (a throttled licence call, a crash), redelivering this message resumes
   // it instead of finding it stale.
   return await afterSlice(services, account, wave, checkpoint, outcome, invocation, log, update);
+}
+
+/** The statistics of a finished pass: the last sync, and the last incremental one after the first. */
+function passFinished(account: Account, now: Date): { lastSyncAt: string; lastIncrementalSyncAt?: string } {
+  const at = now.toISOString();
+  return account.round === 0 ? { lastSyncAt: at } : { lastSyncAt: at, lastIncrementalSyncAt: at };
 }
 
 /** Progress and checkpoint of a slice, not yet written. */
@@ -166,7 +178,7 @@ async function afterSlice(
       reason: account.round === 0 ? "initial copy finished" : `incremental pass ${account.round} finished`,
       actor: invocation.invocationId,
       at: services.now(),
-      update,
+      update: { ...update, stats: { ...update.stats, ...passFinished(account, services.now()) } },
     });
     folderMemoryOf(services.transferState).keep(account.id, invocation.invocationId, outcome.foldersLeft);
     return "synced";
@@ -180,6 +192,7 @@ async function afterSlice(
   let pending: SliceUpdate | undefined = {
     ...update,
     progress: { ...update.progress, badItems: failedItems, largeItemsSkipped: largeItems },
+    stats: { ...update.stats, ...passFinished(account, services.now()) },
   };
   let current = account;
   if (failedItems <= wave.badItemLimit && hasFinalizeWork(wave, checkpoint)) {
@@ -198,7 +211,7 @@ async function afterSlice(
         code: "BadItemLimitExceeded",
         message: `${failedItems} items could not be copied`,
       },
-      ...(pending ? { update: pending } : {}),
+      update: { ...pending, stats: { ...pending?.stats, finishedAt: services.now().toISOString() } },
     });
     await recordOutcome(services, current, "failed", "BadItemLimitExceeded");
     return "failed";
@@ -223,7 +236,16 @@ async function afterSlice(
       reason: notes.length > 0 ? notes.join("; ") : "cutover finished",
       actor: invocation.invocationId,
       at: services.now(),
-      ...(pending ? { update: pending } : {}),
+      // CompletedWithWarnings always says what the warnings were, on the account itself.
+      update: {
+        ...pending,
+        stats: {
+          ...pending?.stats,
+          finishedAt: services.now().toISOString(),
+          warnings: notes,
+          waiting: null,
+        },
+      },
     },
   );
   await recordOutcome(services, current, "completed", current.status);

@@ -23,6 +23,8 @@ import {
   type MoveEngineKind,
   type AccountError,
   type Progress,
+  mergeStatistics,
+  type SyncStatistics,
 } from "../../domain/index.js";
 import { StoreUnavailableError } from "../errors.js";
 import { accountRowKey, auditRowKey, counterRowKey, partitionOf, WAVES_PARTITION } from "./keys.js";
@@ -126,6 +128,21 @@ function statusOf(row: Row, field: string): AccountStatus {
   return value;
 }
 
+/** An account's statistics as one JSON property (bounded by mergeStatistics, far below 64 KiB). */
+function statsEntity(stats: SyncStatistics | undefined): Row {
+  return stats === undefined ? {} : { stats: JSON.stringify(stats) };
+}
+
+function statsOf(row: Row): SyncStatistics | undefined {
+  const textValue = optionalText(row, "stats");
+  if (textValue === undefined) return undefined;
+  try {
+    return mergeStatistics(undefined, JSON.parse(textValue) as SyncStatistics);
+  } catch {
+    throw malformed(row, "stats");
+  }
+}
+
 /** The account row (replacing the whole entity, so cleared fields disappear). */
 export function accountEntity(account: AccountRecord): TableEntity<Row> {
   return {
@@ -149,6 +166,7 @@ export function accountEntity(account: AccountRecord): TableEntity<Row> {
       ? {}
       : { leaseOwner: account.lease.owner, leaseExpiresAt: account.lease.expiresAt }),
     ...figures(account.progress),
+    ...statsEntity(account.stats),
     ...(account.checkpoint === undefined ? {} : { checkpoint: account.checkpoint }),
     ...errorEntity(account.lastError),
     transitions: account.transitions,
@@ -164,6 +182,7 @@ export function accountFrom(row: Row, etag = etagOf(row)): Account {
   const leaseExpiresAt = optionalText(row, "leaseExpiresAt");
   const checkpoint = optionalText(row, "checkpoint");
   const lastError = errorOf(row);
+  const stats = statsOf(row);
   return {
     id: text(row, "id"),
     waveId: text(row, "waveId"),
@@ -185,6 +204,7 @@ export function accountFrom(row: Row, etag = etagOf(row)): Account {
       badItems: count(row, "badItems", 0),
       largeItemsSkipped: count(row, "largeItemsSkipped", 0),
     },
+    ...(stats === undefined ? {} : { stats }),
     ...(checkpoint === undefined ? {} : { checkpoint }),
     ...(lastError === undefined ? {} : { lastError }),
     transitions: count(row, "transitions"),

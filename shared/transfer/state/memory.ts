@@ -6,7 +6,7 @@ import type {
   PendingRemoval,
   TransferStateStore,
 } from "./port.js";
-import { itemFingerprint } from "./port.js";
+import { itemFingerprint, MAX_BAD_ITEM_TEXT } from "./port.js";
 
 /** In-memory TransferStateStore for unit tests. */
 export class InMemoryTransferState implements TransferStateStore {
@@ -102,7 +102,12 @@ export class InMemoryTransferState implements TransferStateStore {
 
   putBadItem(key: MailboxKey, record: BadItemRecord): Promise<void> {
     const bucket = this.bucket(this.bad, key);
-    if (!bucket.has(record.sourceItemId)) bucket.set(record.sourceItemId, { ...record });
+    if (!bucket.has(record.sourceItemId))
+      bucket.set(record.sourceItemId, {
+        ...record,
+        ...(record.subject !== undefined ? { subject: record.subject.slice(0, MAX_BAD_ITEM_TEXT) } : {}),
+        ...(record.sender !== undefined ? { sender: record.sender.slice(0, MAX_BAD_ITEM_TEXT) } : {}),
+      });
     return Promise.resolve();
   }
 

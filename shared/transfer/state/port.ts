@@ -105,6 +105,7 @@ export interface ItemRecord {
   readonly seen?: number;
 }
 
+/** A bad or skipped item as an operator needs to find it in the source; never its body. */
 export interface BadItemRecord {
   readonly sourceItemId: string;
   readonly folderPath: string;
@@ -112,7 +113,14 @@ export interface BadItemRecord {
   readonly kind: "failed" | "large";
   readonly code: string;
   readonly at: string;
+  /** Absent when the organisation keeps subjects out of records (MAILFERRY_BAD_ITEM_SUBJECTS). */
+  readonly subject?: string;
+  readonly sender?: string;
+  readonly receivedDateTime?: string;
 }
+
+/** Longest subject or sender kept on a bad-item record. */
+export const MAX_BAD_ITEM_TEXT = 255;
 
 /** Persistence for the transfer engine; the Tables adapter and the in-memory fake share a contract. */
 export interface TransferStateStore {

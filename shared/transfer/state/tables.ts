@@ -8,7 +8,7 @@ import type {
   PendingRemoval,
   TransferStateStore,
 } from "./port.js";
-import { itemFingerprint } from "./port.js";
+import { itemFingerprint, MAX_BAD_ITEM_TEXT } from "./port.js";
 
 /*
  * One partition per mailbox (`<accountId>~primary`): its folder checkpoints (`f~`), item map
@@ -325,6 +325,9 @@ export class TablesTransferState implements TransferStateStore {
         kind: record.kind,
         code: record.code,
         at: record.at,
+        ...(record.subject !== undefined ? { subject: record.subject.slice(0, MAX_BAD_ITEM_TEXT) } : {}),
+        ...(record.sender !== undefined ? { sender: record.sender.slice(0, MAX_BAD_ITEM_TEXT) } : {}),
+        ...(record.receivedDateTime !== undefined ? { receivedDateTime: record.receivedDateTime } : {}),
       });
     } catch (error) {
       // Seen before: the first record stands.
@@ -341,6 +344,9 @@ export class TablesTransferState implements TransferStateStore {
       kind: "failed" | "large";
       code: string;
       at: string;
+      subject?: string;
+      sender?: string;
+      receivedDateTime?: string;
     }>({ queryOptions: { filter: rangeFilter(encodeKey(key), BAD) } });
     for await (const row of rows) {
       out.push({
@@ -350,6 +356,9 @@ export class TablesTransferState implements TransferStateStore {
         kind: row.kind,
         code: row.code,
         at: row.at,
+        ...(typeof row.subject === "string" ? { subject: row.subject } : {}),
+        ...(typeof row.sender === "string" ? { sender: row.sender } : {}),
+        ...(typeof row.receivedDateTime === "string" ? { receivedDateTime: row.receivedDateTime } : {}),
       });
     }
     return out;

@@ -41,4 +41,49 @@ describe("bad items seen by a mailbox's folders", () => {
     expect((await pass(request(plain, 0))).badItemsSeen).toBe(false);
     expect((await pass(request(plain, 1))).badItemsSeen).toBe(false);
   });
+
+  it("name the folder, subject, sender, received date and size, and leave the subject out when told", async () => {
+    const { graph } = harness();
+    const [withLarge, other] = graph.inventory();
+    if (!withLarge || !other) throw new Error("two accounts expected");
+    const received = "2024-05-06T07:08:09.000Z";
+    for (const entry of [withLarge, other])
+      graph.mutate.addItem(entry.sourceUpn, "Inbox", {
+        size: LARGE_ITEM_BYTES + 2_000,
+        subject: "Quarterly figures",
+        receivedDateTime: received,
+      });
+    const named = await mailboxPair(harness(), withLarge);
+    await pass(() =>
+      named.request(Date.now() + 30_000, {
+        largeItemBytes: LARGE_ITEM_BYTES,
+        badItemDetails: { subject: true },
+      }),
+    );
+    const record = (await named.state.listBadItems(withLarge.sourceUpn)).find(
+      (item) => item.sizeBytes === LARGE_ITEM_BYTES + 2_000,
+    );
+    expect(record).toMatchObject({
+      folderPath: "Inbox",
+      sizeBytes: LARGE_ITEM_BYTES + 2_000,
+      kind: "large",
+      subject: "Quarterly figures",
+      receivedDateTime: received,
+    });
+    expect(record?.sender).toMatch(/^[^@\s]+@[^@\s]+$/);
+
+    const unnamed = await mailboxPair(harness(), other);
+    await pass(() =>
+      unnamed.request(Date.now() + 30_000, {
+        largeItemBytes: LARGE_ITEM_BYTES,
+        badItemDetails: { subject: false },
+      }),
+    );
+    const kept = (await unnamed.state.listBadItems(other.sourceUpn)).find(
+      (item) => item.sizeBytes === LARGE_ITEM_BYTES + 2_000,
+    );
+    expect(kept).toMatchObject({ folderPath: "Inbox", receivedDateTime: received });
+    expect(kept?.sender).toBeDefined();
+    expect(kept).not.toHaveProperty("subject");
+  });
 });

@@ -94,6 +94,7 @@ const BAD: Readonly<Record<string, BadValue>> = {
   MAILFERRY_UNHEALTHY_SHARE: { value: "5" },
   MAILFERRY_GRAPH_WINDOW_SCALE: { value: "0" },
   MAILFERRY_PAGE_SIZE: { value: "100000" },
+  MAILFERRY_BAD_ITEM_SUBJECTS: { value: "sometimes" },
   MAILFERRY_MAILBOX_WAIT_SECONDS: { value: "0" },
   MAILFERRY_MAILBOX_RECHECK_SECONDS: { value: "-300" },
   MAILFERRY_TIME_ZONE: { value: "Mars/Olympus" },

@@ -337,6 +337,65 @@ describe("the hybrid engine", () => {
     });
   });
 
+  it("records Exchange's statistics on the account as the per-user statistics, warnings included", async () => {
+    await hybridWave(h, 10, { autoApprove: "Investigate" });
+    await importAccounts(h, 2);
+    for (const n of [0, 1]) mailUser(h, n);
+    await releaseHybridWave(h.services, await h.store.waves.get("h1"), h.services.now(), "test");
+    for (const n of [0, 1]) await submit(h, await get(h, n));
+    const moving = {
+      status: "InProgress" as const,
+      statusDetail: "StalledDueToTarget_DiskLatency",
+      percentComplete: 37,
+      bytesTransferred: 4_000,
+      itemsTransferred: 40,
+      totalBytes: 10_000,
+      totalItems: 100,
+      badItems: 2,
+      largeItems: 1,
+      startedAt: "2026-03-02T09:01:00Z",
+    };
+    h.exchange.setMove(upnOf(0), moving);
+    h.exchange.setMove(upnOf(1), {
+      ...moving,
+      status: "Synced",
+      statusDetail: "",
+      percentComplete: 95,
+      score: "Investigate",
+      initialSyncedAt: "2026-03-02T09:10:00Z",
+      lastSyncAt: "2026-03-02T09:40:00Z",
+    });
+    await runHybridWatch(h.services, "watcher");
+    await runHybridWatch(h.services, "watcher");
+    const syncing = await get(h, 0);
+    expect(syncing.progress).toMatchObject({ items: 40, bytes: 4_000, badItems: 2, largeItemsSkipped: 1 });
+    expect(syncing.stats).toMatchObject({
+      sourceItems: 100,
+      sourceBytes: 10_000,
+      percentComplete: 37,
+      startedAt: "2026-03-02T09:01:00.000Z",
+      waiting: "stalled: StalledDueToTarget_DiskLatency",
+    });
+    expect(syncing.stats?.stalledSince).toBeDefined();
+    const synced = await get(h, 1);
+    expect(synced.stats).toMatchObject({
+      score: "Investigate",
+      lastSyncAt: "2026-03-02T09:40:00.000Z",
+      lastIncrementalSyncAt: "2026-03-02T09:40:00.000Z",
+    });
+    expect(synced.stats?.waiting).toBeUndefined();
+
+    h.exchange.setMove(upnOf(1), { status: "CompletedWithSkippedItems" });
+    h.setNow("2026-03-02T19:05:00Z");
+    await runHybridWatch(h.services, "watcher");
+    const done = await get(h, 1);
+    expect(done.status).toBe("CompletedWithWarnings");
+    expect(done.stats?.warnings).toEqual([
+      "skipped items (data consistency score Investigate, approved by the wave's policy (auto-approve Investigate))",
+    ]);
+    expect(done.stats?.finishedAt).toBe("2026-03-02T19:05:00.000Z");
+  });
+
   it("leaves the finalize actions to the mover, moves late syncs to the next evening, and removes old moves", async () => {
     await hybridWave(h, 10, { retentionDays: 1 }, true);
     await importAccounts(h, 2);
