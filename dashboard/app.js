@@ -94,59 +94,156 @@
     );
   }
 
-  function windowFacts(window) {
+  function windowFacts(wave) {
+    const { window } = wave;
+    const at = (iso) => time(iso, wave.timeZone);
+    const next = window.next
+      ? [
+          el("dt", {}, "Next window"),
+          el(
+            "dd",
+            { "data-testid": "next-window" },
+            `${at(window.next.start)} – ${at(window.next.end)}, ${count(window.next.capacity)} cutovers`,
+          ),
+        ]
+      : [];
     if (!window.open) {
       return [
         el("dt", {}, "Window"),
-        el(
-          "dd",
-          {},
-          window.start ? `closed; next ${time(window.start)} – ${time(window.end)}` : "none ahead",
-        ),
+        el("dd", {}, next.length ? "none open" : "none open, none ahead"),
+        ...next,
       ];
     }
     return [
       el("dt", {}, "Window (open)"),
-      el("dd", {}, `${time(window.start)} – ${time(window.end)}`),
+      el("dd", { "data-testid": "open-window" }, `${at(window.start)} – ${at(window.end)}`),
       el("dt", {}, "Capacity used / left"),
       el(
         "dd",
         { "data-testid": "capacity" },
         `${count(window.released)} of ${count(window.capacity)} / ${count(window.capacityLeft)} left`,
       ),
+      ...next,
     ];
   }
 
+  /** Why synced accounts are not cut over yet, and what would cut them over sooner. */
+  function waitingFacts(wave) {
+    const reasons = Object.entries(wave.waiting);
+    if (reasons.length === 0) return [];
+    const wait = wave.cutoverWait;
+    return [
+      el("dt", {}, "Waiting"),
+      el(
+        "dd",
+        { "data-testid": "waiting" },
+        el(
+          "ul",
+          { class: "reasons" },
+          reasons.map(([reason, accounts]) => el("li", {}, `${count(accounts)} synced: ${reason}`)),
+        ),
+        wait
+          ? el(
+              "p",
+              { "data-testid": "cutover-wait" },
+              `${count(wait.accounts)} wait ${wait.opens ? `until ${time(wait.opens, wave.timeZone)}` : "for a window (none ahead)"}. Sooner: `,
+              wait.sooner.map((option, index) => [
+                index > 0 ? "; " : "",
+                el("code", {}, option.command),
+                ` (${option.effect})`,
+              ]),
+            )
+          : null,
+      ),
+    ];
+  }
+
+  /** Pause, Resume and Complete for Operators, through the admin API like every action. */
+  function waveButtons(wave) {
+    if (!viewer.canOperate) return null;
+    const button = (operation, label, question, className = "") =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: className,
+          "data-action": operation,
+          onclick: () =>
+            act(
+              question,
+              `ops/waves/${encodeURIComponent(wave.waveId)}/${operation}`,
+              {},
+              (result) => `Wave ${result.wave.id} is ${result.wave.status} (action ${result.actionId}).`,
+            ),
+        },
+        label,
+      );
+    const open = wave.status !== "Completed" && wave.status !== "Cancelled";
+    return el(
+      "div",
+      { class: "actions" },
+      wave.status === "Active"
+        ? button("pause", "Pause", `Pause wave ${wave.waveId}? Accounts in flight finish.`)
+        : null,
+      wave.status === "Paused" || wave.status === "Scheduled"
+        ? button("resume", "Resume", `Resume wave ${wave.waveId}?`)
+        : null,
+      open
+        ? button(
+            "complete",
+            "Complete now",
+            `Cut every synced account of wave ${wave.waveId} over now, without waiting for a window?`,
+            "danger",
+          )
+        : null,
+    );
+  }
+
+  function etaText(wave) {
+    const { eta } = wave;
+    if (!eta.wave) return `unknown: ${eta.why ?? "no pace yet"}`;
+    const last = eta.lastWindow
+      ? ` (cutovers in the window opening ${time(eta.lastWindow.start, wave.timeZone)})`
+      : "";
+    return `done by ${time(eta.wave, wave.timeZone)}${last}`;
+  }
+
   function waveCard(wave) {
-    const eta = wave.eta.wave ? time(wave.eta.wave) : "no pace yet";
-    const fits =
-      wave.eta.windowWorkFits === null
-        ? ""
-        : wave.eta.windowWorkFits
-          ? " (fits the window)"
-          : " (runs past the window)";
+    const pace = wave.copyPace;
     return el(
       "article",
       { class: "wave", "data-wave": wave.waveId },
       el("h3", {}, `${wave.waveId} `, el("span", { class: "state" }, `${wave.status} · ${wave.description}`)),
       progressBar(wave),
       legend(wave),
+      waveButtons(wave),
       el(
         "dl",
         { class: "facts" },
+        el("dt", {}, "Times in"),
+        el("dd", { "data-testid": "zone" }, wave.timeZone),
         el("dt", {}, "Accounts settled"),
         el("dd", { "data-testid": "settled" }, `${count(wave.settled)} of ${count(wave.counts.accounts)}`),
         el("dt", {}, "In flight"),
         el("dd", { "data-testid": "in-flight" }, count(wave.inFlight)),
         el("dt", {}, "Copied"),
         el("dd", {}, `${count(wave.counts.items)} items, ${bytes(wave.counts.bytes)}`),
-        el("dt", {}, "Pace (last hour)"),
-        el("dd", {}, `${count(wave.accountsPerHour)} accounts/h, failure rate ${percent(wave.failureRate)}`),
-        ...windowFacts(wave.window),
-        el("dt", {}, "ETA (wave)"),
-        el("dd", { "data-testid": "eta" }, eta),
-        el("dt", {}, "ETA (window's work)"),
-        el("dd", {}, `${wave.eta.window ? time(wave.eta.window) : "–"}${fits}`),
+        el("dt", {}, "Copy pace (last hour)"),
+        el(
+          "dd",
+          {},
+          `${count(pace.accountsPerHour)} accounts/h finished a copy, ${count(pace.itemsPerHour)} items/h`,
+        ),
+        el("dt", {}, "Failure rate"),
+        el(
+          "dd",
+          { "data-testid": "failure-rate" },
+          `${percent(wave.failureRate)} (${count(wave.counts.byStatus.Failed)} of ${count(wave.finishedStep)} that finished a step)`,
+        ),
+        ...windowFacts(wave),
+        ...waitingFacts(wave),
+        el("dt", {}, "ETA"),
+        el("dd", { "data-testid": "eta" }, etaText(wave)),
       ),
     );
   }
