@@ -9,6 +9,7 @@ import {
   COPIED_IN_WINDOW,
   CutoverQueue,
   NO_WINDOW_OPEN,
+  SETTLED_STATUSES,
   nextWindow,
   openWindow,
   type AccountStatus,
@@ -27,14 +28,7 @@ const PARALLEL_WAVES = 4;
 /** Most Synced accounts read to explain why they wait; beyond it the figures are a sample. */
 const WAITING_SAMPLE = 5_000;
 
-/** Statuses an account does not leave without an operator. */
-export const SETTLED_STATUSES: readonly AccountStatus[] = [
-  "Completed",
-  "CompletedWithWarnings",
-  "Failed",
-  "Stopped",
-  "Skipped",
-];
+export { SETTLED_STATUSES } from "../domain/index.js";
 
 /** Statuses in which an account occupies the wave's in-flight capacity. */
 export const IN_FLIGHT_STATUSES: readonly AccountStatus[] = ["Queued", "Syncing", "Completing"];

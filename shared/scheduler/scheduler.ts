@@ -23,6 +23,7 @@ import type { Services } from "../runtime/services.js";
 import type { TransitionRequest } from "../store/port.js";
 import { releaseHybridWave } from "./hybrid.js";
 import { nextReleaseRate } from "./rate.js";
+import { completeIfSettled } from "./settle.js";
 import { planSynced, type SyncedPlan } from "./synced.js";
 
 /** How far back the scheduler looks to judge the health of recent work. */
@@ -64,7 +65,8 @@ export type SchedulerPorts = Pick<
 export async function runScheduler(services: SchedulerPorts, actor: string): Promise<WaveRelease[]> {
   const now = services.now();
   const out: WaveRelease[] = [];
-  for (const wave of await services.store.waves.list()) {
+  for (const listed of await services.store.waves.list()) {
+    const wave = await completeIfSettled(services, listed, now);
     if (wave.status !== "Active") continue;
     // A hybrid wave's accounts are moved by Exchange: releasing them plans their evening instead.
     out.push(
