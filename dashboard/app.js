@@ -13,12 +13,16 @@
   const params = new URLSearchParams(location.search);
   const key = params.get("code");
   const refreshSeconds = Math.max(1, Number(params.get("refresh") ?? "15") || 15);
-  const chartMinutes = Math.max(5, Number(params.get("minutes") ?? "60") || 60);
+  // Without `minutes` the charts span the waves' own time.
+  const chartMinutes = params.has("minutes") ? Math.max(5, Number(params.get("minutes")) || 60) : undefined;
   // `/api/dash` → `/api/`: the admin API lives beside the page.
   const apiBase = location.pathname.replace(/dash\/?$/, "");
 
   let viewer = { name: "", canOperate: false };
   let timer;
+  /** Each wave's time zone, from the last status report: times are shown in their wave's zone. */
+  let zones = new Map();
+  const zoneOf = (waveId) => zones.get(waveId) ?? "UTC";
 
   class ApiError extends Error {
     constructor(status, body) {
@@ -279,9 +283,49 @@
     await refresh();
   }
 
-  function renderFailures(report) {
+  /** What one failure group needs to be acted on: the fix, example accounts, the retry command. */
+  function failureDetail(group) {
+    return el(
+      "td",
+      {},
+      el("div", {}, group.reason),
+      group.hint ? el("div", { class: "note", "data-testid": "failure-hint" }, `Fix: ${group.hint}`) : null,
+      group.examples.length
+        ? el(
+            "ul",
+            { class: "examples" },
+            group.examples.map((example) =>
+              el("li", {}, `${example.sourceUpn} → ${example.targetUpn} (${example.waveId})`),
+            ),
+          )
+        : null,
+      el(
+        "div",
+        { class: "note" },
+        "Retry: ",
+        el("code", { "data-testid": "retry-command" }, group.retryCommand),
+      ),
+    );
+  }
+
+  /**
+   * The failure card. Its count per wave comes from the same status report as the bars, so the
+   * two always agree; the groups below are read from the failed accounts themselves.
+   */
+  function renderFailures(report, status) {
+    const failedByWave = status.waves
+      .filter((wave) => wave.counts.byStatus.Failed > 0)
+      .map((wave) => `${wave.waveId} ${count(wave.counts.byStatus.Failed)}`);
+    const failed = status.waves.reduce((total, wave) => total + wave.counts.byStatus.Failed, 0);
+    const headline = el(
+      "p",
+      {},
+      el("strong", { "data-testid": "failed-total" }, count(failed)),
+      ` failed account(s)${failedByWave.length > 1 ? ` (${failedByWave.join(", ")})` : ""}`,
+      report.total !== failed ? ` — ${count(report.total)} listed below, read a moment apart` : "",
+    );
     if (report.groups.length === 0) {
-      fill("failures", el("p", { class: "empty" }, "No failed accounts."));
+      fill("failures", failed > 0 ? headline : el("p", { class: "empty" }, "No failed accounts."));
       return;
     }
     const rows = report.groups.map((group) =>
@@ -289,8 +333,7 @@
         "tr",
         { "data-group": group.id },
         el("td", {}, group.failureClass),
-        el("td", {}, group.reason),
-        el("td", {}, group.waves.join(", ")),
+        failureDetail(group),
         el("td", { class: "count" }, count(group.count)),
         viewer.canOperate
           ? el(
@@ -316,8 +359,8 @@
           : null,
       ),
     );
-    const headings = ["Class", "Reason", "Waves", "Accounts", ...(viewer.canOperate ? [""] : [])];
-    fill("failures", el("p", {}, `${count(report.total)} failed account(s)`), table(headings, rows));
+    const headings = ["Class", "Reason, fix, examples", "Accounts", ...(viewer.canOperate ? [""] : [])];
+    fill("failures", headline, table(headings, rows));
   }
 
   function renderDeadLetters(listing) {
@@ -334,7 +377,7 @@
         { "data-group": group.key },
         el("td", {}, group.reason ?? ""),
         el("td", {}, group.description ?? ""),
-        el("td", {}, `${time(group.firstAt)} – ${time(group.lastAt)}`),
+        el("td", {}, `${time(group.firstAt)} – ${time(group.lastAt)} (UTC)`),
         el("td", { class: "count", "data-testid": "dlq-count" }, count(group.count)),
         viewer.canOperate
           ? el(
@@ -379,17 +422,20 @@
   }
 
   function alertRow(alert) {
+    // Wave rules are about a wave: their times in its zone; queue rules in UTC.
+    const at = (iso) => time(iso, zoneOf(alert.subject));
+    const firing = alert.status === "firing";
     return el(
       "tr",
-      { "data-rule": alert.rule },
-      el("td", { class: `alert-${alert.severity}` }, alert.severity),
-      el("td", {}, alert.title),
-      el("td", {}, alert.summary),
+      { "data-rule": alert.rule, "data-status": alert.status },
       el(
         "td",
-        {},
-        alert.status === "firing" ? `since ${time(alert.since)}` : `resolved ${time(alert.changedAt)}`,
+        { class: firing ? `alert-${alert.severity}` : "alert-resolved" },
+        firing ? alert.severity : "resolved",
       ),
+      el("td", {}, alert.title),
+      el("td", {}, alert.summary),
+      el("td", {}, firing ? `since ${at(alert.since)}` : `resolved ${at(alert.changedAt)}`),
     );
   }
 
@@ -398,7 +444,7 @@
       fill("alerts", el("p", { class: "empty" }, `Alert states unavailable: ${alerts.error ?? "unknown"}`));
       return;
     }
-    const headings = ["Severity", "Alert", "Last evaluation", "When"];
+    const headings = ["State", "Alert", "Last evaluation", "When"];
     fill(
       "alerts",
       el("h3", {}, `Open (${alerts.open.length})`),
@@ -418,8 +464,8 @@
       `${data.viewer.name} (${data.viewer.canOperate ? "Operator" : "Reader"})`;
     document.getElementById("throttled-share").textContent = percent(data.series.total.throttledShare);
     document.getElementById("chart-span").textContent =
-      ` over the last ${chartMinutes} min (${count(data.series.total.requests)} calls)`;
-    dash.drawCharts(data.series, data.thresholds);
+      ` from ${time(new Date(data.series.from).toISOString(), data.timeZone)} to ${time(new Date(data.series.until).toISOString(), data.timeZone)} (${count(data.series.total.requests)} calls)`;
+    dash.drawCharts(data.series, data.thresholds, data.timeZone);
     renderAlerts(data.alerts);
   }
 
@@ -434,7 +480,7 @@
         el(
           "tr",
           {},
-          el("td", {}, time(record.at)),
+          el("td", {}, time(record.at, zoneOf(account.waveId))),
           el("td", {}, `${record.from} → ${record.to}`),
           el("td", {}, record.reason),
           el("td", {}, record.actor),
@@ -453,7 +499,7 @@
           el(
             "dd",
             { "data-testid": "account-status" },
-            `${account.status} since ${time(account.statusSince)}`,
+            `${account.status} since ${time(account.statusSince, zoneOf(account.waveId))}`,
           ),
           el("dt", {}, "Progress"),
           el(
@@ -486,18 +532,20 @@
   async function refresh() {
     clearTimeout(timer);
     try {
-      // The viewer's role decides which buttons the tables get, so it is read first.
-      renderData(await api(`dash/data?minutes=${chartMinutes}`));
-      const [status, failures, deadLetters] = await Promise.all([
+      const [data, status, failures, deadLetters] = await Promise.all([
+        api(`dash/data${chartMinutes === undefined ? "" : `?minutes=${chartMinutes}`}`),
         api("ops/status"),
         api("ops/failures"),
         api("ops/deadletters"),
       ]);
+      zones = new Map(status.waves.map((wave) => [wave.waveId, wave.timeZone]));
+      // The viewer's role decides which buttons the tables get, so it is rendered first.
+      renderData(data);
       renderWaves(status);
-      renderFailures(failures);
+      renderFailures(failures, status);
       renderDeadLetters(deadLetters);
       const updated = document.getElementById("updated");
-      updated.textContent = new Date(status.at).toLocaleTimeString();
+      updated.textContent = time(status.at, data.timeZone);
       updated.setAttribute("datetime", status.at);
       showProblem("");
     } catch (error) {

@@ -75,20 +75,27 @@
   /** Replaces an element's children. */
   dash.fill = (id, ...children) => document.getElementById(id).replaceChildren(...children.flat());
 
-  /** A table with a header row; `rows` are arrays of cells (a cell may be a node). */
+  /**
+   * A table with a header row, in a wrapper that scrolls sideways on a narrow screen so the table
+   * never spills out of its card; `rows` are arrays of cells (a cell may be a node).
+   */
   dash.table = (headings, rows, attributes = {}) =>
     dash.el(
-      "table",
-      attributes,
+      "div",
+      { class: "table-wrap" },
       dash.el(
-        "thead",
-        {},
+        "table",
+        attributes,
         dash.el(
-          "tr",
+          "thead",
           {},
-          headings.map((heading) => dash.el("th", { scope: "col" }, heading)),
+          dash.el(
+            "tr",
+            {},
+            headings.map((heading) => dash.el("th", { scope: "col" }, heading)),
+          ),
         ),
+        dash.el("tbody", {}, rows),
       ),
-      dash.el("tbody", {}, rows),
     );
 })((globalThis.mailferry ??= {}));
