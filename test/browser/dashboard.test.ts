@@ -103,7 +103,13 @@ async function open(
   principal: string,
   viewport: { width: number; height: number } = WIDE,
   refreshSeconds = 1,
-): Promise<{ context: BrowserContext; page: Page; reports: Map<string, StatusReport> }> {
+): Promise<{
+  context: BrowserContext;
+  page: Page;
+  reports: Map<string, StatusReport>;
+  /** Every request the page made that was answered with an error status. */
+  failed: string[];
+}> {
   const phone = viewport.width < 600;
   const context = await browser.newContext({
     extraHTTPHeaders: { "x-ms-client-principal": principal },
@@ -113,6 +119,10 @@ async function open(
   });
   const page = await context.newPage();
   const reports = new Map<string, StatusReport>();
+  const failed: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
   page.on("response", (response) => {
     if (!response.url().includes("/api/ops/status") || !response.ok()) return;
     response
@@ -123,7 +133,7 @@ async function open(
   const url = `${dashboardUrl(stack.host.apiBaseUrl ?? "", stack.host.functionKey)}&refresh=${refreshSeconds}`;
   await page.goto(url);
   await page.locator(`[data-wave="${WAVE}"]`).waitFor();
-  return { context, page, reports };
+  return { context, page, reports, failed };
 }
 
 beforeAll(async () => {
@@ -228,8 +238,8 @@ describe("the dashboard in Chromium", () => {
     }
   });
 
-  it("shows every time in the wave's zone with its offset, never the browser's", async () => {
-    const { context, page } = await open(OPERATOR);
+  it("shows every time in the wave's zone with its offset, never the browser's, and fetches nothing that is not there", async () => {
+    const { context, page, failed } = await open(OPERATOR);
     try {
       expect(await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")).toBe(BROWSER_ZONE);
       const card = page.locator(`[data-wave="${WAVE}"]`);
@@ -246,6 +256,8 @@ describe("the dashboard in Chromium", () => {
       // The wave's time as the page shows it is the wall-clock time in its zone.
       const at = await page.locator('[data-testid="updated"]').getAttribute("datetime");
       expect(await page.locator('[data-testid="updated"]').innerText()).toBe(zonedTime(at, WAVE_ZONE));
+      // No request of the page (its files, its data, an icon) went unanswered.
+      expect(failed).toEqual([]);
     } finally {
       await context.close();
     }
