@@ -369,4 +369,52 @@ describe("the dashboard in Chromium", () => {
       await context.close();
     }
   });
+
+  it("shows failures with their fix, examples and retry command, and the failure card agrees with the bar", async () => {
+    const { store } = await services();
+    // A second wave, held Paused, whose two accounts failed pre-flight for want of a licence.
+    await createOpenWave(store, { waveId: "agree", capacity: 2, status: "Paused" }, new Date());
+    const upns = ["nolicence1@contoso.example", "nolicence2@contoso.example"];
+    await store.accounts.upsertImported(
+      upns.map((upn) => ({
+        waveId: "agree",
+        source: { upn },
+        target: { upn: upn.replace("contoso", "fabrikam") },
+        priority: 0,
+      })),
+      new Date(),
+    );
+    for (const upn of upns) {
+      const pending = await store.accounts.get(accountIdFromUpn(upn));
+      const queued = await store.accounts.transition(pending.id, pending.etag, "Queued", {
+        reason: "released",
+        actor: "test",
+        at: new Date(),
+      });
+      await store.accounts.transition(queued.id, queued.etag, "Failed", {
+        reason: "no licence",
+        actor: "test",
+        at: new Date(),
+        error: { class: "TargetNotLicensed", code: "NoLicense", message: "the target user has no licence" },
+      });
+    }
+    const { context, page } = await open(OPERATOR, WIDE, 600);
+    try {
+      await page.locator('[data-wave="agree"]').waitFor();
+      const bar = await page.locator('[data-wave="agree"] [data-status="Failed"]').innerText();
+      expect(await page.locator('[data-testid="failed-total"]').innerText()).toBe(bar);
+      expect(bar).toBe("2");
+      const failures = page.locator('[data-testid="failures"]');
+      expect(await failures.locator('[data-testid="failure-hint"]').innerText()).toContain("--license-sku");
+      expect(await failures.innerText()).toContain(
+        "nolicence1@contoso.example → nolicence1@fabrikam.example",
+      );
+      expect(await failures.locator('[data-testid="retry-command"]').innerText()).toMatch(
+        /^mailferry retry --group [0-9a-f]{8}$/,
+      );
+      expect(await failures.locator('[data-action="retry"]').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
 });
