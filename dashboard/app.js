@@ -207,9 +207,9 @@
     const { eta } = wave;
     if (!eta.wave) return `unknown: ${eta.why ?? "no pace yet"}`;
     const last = eta.lastWindow
-      ? ` (cutovers in the window opening ${time(eta.lastWindow.start, wave.timeZone)})`
+      ? ` (in the window ${time(eta.lastWindow.start, wave.timeZone)} – ${time(eta.lastWindow.end, wave.timeZone)})`
       : "";
-    return `done by ${time(eta.wave, wave.timeZone)}${last}`;
+    return `last cutovers start ${time(eta.wave, wave.timeZone)}${last}`;
   }
 
   function waveCard(wave) {

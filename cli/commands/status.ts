@@ -42,9 +42,11 @@ function etaLine(report: WaveStatusReport, at: (iso: string | null | undefined) 
   const { eta } = report;
   if (eta.wave === null) return `  eta          unknown: ${eta.why ?? "no pace yet"}`;
   const last =
-    eta.lastWindow === undefined ? "" : ` (cutovers in the window opening ${at(eta.lastWindow.start)})`;
+    eta.lastWindow === undefined
+      ? ""
+      : ` (in the window ${at(eta.lastWindow.start)} to ${at(eta.lastWindow.end)})`;
   const copies = eta.copiesDone === null ? "" : `; copies done by ${at(eta.copiesDone)}`;
-  return `  eta          done by ${at(eta.wave)}${last}${copies}`;
+  return `  eta          last cutovers start ${at(eta.wave)}${last}${copies}`;
 }
 
 /** One wave's status as text, its times in the wave's zone with their offset. */
@@ -98,7 +100,7 @@ export function registerStatusCommand(program: Command): void {
                 "BYTES",
                 "ITEMS/H",
                 "FAIL %",
-                "DONE BY",
+                "LAST CUTOVERS",
               ],
               ...report.waves.map((w) => [
                 w.waveId,

@@ -32,7 +32,11 @@ export interface EtaInput {
 }
 
 export interface EtaProjection {
-  /** When every remaining account should be done; null when that cannot be said. */
+  /**
+   * When the last remaining accounts may start their cutover (a short final pass follows): the
+   * start of the window occurrence that takes them, or later when their copies finish inside it;
+   * null when that cannot be said.
+   */
   readonly wave: string | null;
   /** Why there is no ETA, in words, when `wave` is null. */
   readonly why?: string;
@@ -51,6 +55,11 @@ export function projectEta(input: EtaInput): EtaProjection {
   const copyMs =
     input.toCopy === 0 ? 0 : input.copiedPerHour > 0 ? (input.toCopy / input.copiedPerHour) * HOUR_MS : null;
   const copiesDone = copyMs === null ? null : new Date(nowMs + copyMs).toISOString();
+  /** When `accounts` of the copies still to do should be finished. */
+  const copiedAt = (accounts: number): number =>
+    accounts <= 0 || copyMs === null || input.toCopy === 0
+      ? nowMs
+      : nowMs + (copyMs * Math.min(accounts, input.toCopy)) / input.toCopy;
   const copiedBy = (at: number): number => {
     if (input.toCopy === 0) return 0;
     if (copyMs === null) return 0;
@@ -88,7 +97,10 @@ export function projectEta(input: EtaInput): EtaProjection {
     const eligible =
       input.readyNow + (input.cutoverUnsynced ? input.readyNext + copiedBy(occurrence.end.getTime()) : 0);
     cut += Math.min(eligible, input.open.capacityLeft);
-    if (cut >= total) return done(occurrence, copiesDone, openWindowFilled);
+    if (cut >= total) {
+      const lastCopied = copiedAt(total - input.readyNow - input.readyNext);
+      return done(occurrence, Math.max(nowMs, lastCopied), copiesDone, openWindowFilled);
+    }
     occurrence = nextWindow(input.schedule, occurrence.end);
   } else {
     occurrence = nextWindow(input.schedule, now);
@@ -97,7 +109,15 @@ export function projectEta(input: EtaInput): EtaProjection {
     const cutoff = input.cutoverUnsynced ? occurrence.end.getTime() : occurrence.start.getTime();
     const eligible = input.readyNow + input.readyNext + copiedBy(cutoff) - cut;
     cut += Math.max(0, Math.min(eligible, occurrence.window.capacity));
-    if (cut >= total) return done(occurrence, copiesDone, openWindowFilled);
+    if (cut >= total) {
+      const lastCopied = copiedAt(total - input.readyNow - input.readyNext);
+      return done(
+        occurrence,
+        Math.max(nowMs, occurrence.start.getTime(), lastCopied),
+        copiesDone,
+        openWindowFilled,
+      );
+    }
     occurrence = nextWindow(input.schedule, occurrence.end);
   }
   return {
@@ -113,11 +133,12 @@ export function projectEta(input: EtaInput): EtaProjection {
 
 function done(
   occurrence: WindowOccurrence,
+  lastCutoverMs: number,
   copiesDone: string | null,
   openWindowFilled: boolean | null,
 ): EtaProjection {
   return {
-    wave: occurrence.end.toISOString(),
+    wave: new Date(Math.min(lastCutoverMs, occurrence.end.getTime())).toISOString(),
     lastWindow: { start: occurrence.start.toISOString(), end: occurrence.end.toISOString() },
     copiesDone,
     openWindowFilled,

@@ -107,7 +107,7 @@ export interface WaveStatusReport {
   /** Synced accounts waiting for a later window; absent when none do. */
   readonly cutoverWait?: CutoverWait;
   readonly eta: {
-    /** When every remaining account should be done (windows, capacity, copy pace); null when unknown. */
+    /** When the last remaining accounts may start their cutover (windows, capacity, copy pace); null when unknown. */
     readonly wave: string | null;
     /** Why there is no ETA. */
     readonly why?: string;

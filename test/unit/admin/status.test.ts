@@ -105,7 +105,7 @@ describe("wave status", () => {
     // 7 to copy at 7 an hour: copied by 13:00. Tonight's window cuts 10 over, tomorrow's the other 7.
     expect(report?.eta).toMatchObject({
       copiesDone: "2025-03-03T13:00:00.000Z",
-      wave: "2025-03-05T07:00:00.000Z",
+      wave: "2025-03-04T19:00:00.000Z",
       lastWindow: { start: "2025-03-04T19:00:00.000Z", end: "2025-03-05T07:00:00.000Z" },
     });
   });
@@ -163,9 +163,9 @@ describe("wave status", () => {
     const text = describeWaveStatus(await onlyWave(ports));
     expect(text).not.toContain("open until");
     expect(text).toContain("next window  opens Mon 2025-03-10 19:00 +01:00");
-    // The next window takes the synced account: ETA its end, Tuesday 07:00 in Berlin.
-    expect(report?.eta.wave).toBe("2025-03-11T06:00:00.000Z");
-    expect(text).toContain("done by Tue 2025-03-11 07:00 +01:00");
+    // The next window takes the synced account as it opens, Monday 19:00 in Berlin.
+    expect(report?.eta.wave).toBe("2025-03-10T18:00:00.000Z");
+    expect(text).toContain("last cutovers start Mon 2025-03-10 19:00 +01:00");
   });
 
   it("has no ETA without copy pace, and says why", async () => {
