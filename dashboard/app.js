@@ -13,12 +13,16 @@
   const params = new URLSearchParams(location.search);
   const key = params.get("code");
   const refreshSeconds = Math.max(1, Number(params.get("refresh") ?? "15") || 15);
-  const chartMinutes = Math.max(5, Number(params.get("minutes") ?? "60") || 60);
+  // Without `minutes` the charts span the waves' own time.
+  const chartMinutes = params.has("minutes") ? Math.max(5, Number(params.get("minutes")) || 60) : undefined;
   // `/api/dash` → `/api/`: the admin API lives beside the page.
   const apiBase = location.pathname.replace(/dash\/?$/, "");
 
   let viewer = { name: "", canOperate: false };
   let timer;
+  /** Each wave's time zone, from the last status report: times are shown in their wave's zone. */
+  let zones = new Map();
+  const zoneOf = (waveId) => zones.get(waveId) ?? "UTC";
 
   class ApiError extends Error {
     constructor(status, body) {
@@ -94,59 +98,156 @@
     );
   }
 
-  function windowFacts(window) {
+  function windowFacts(wave) {
+    const { window } = wave;
+    const at = (iso) => time(iso, wave.timeZone);
+    const next = window.next
+      ? [
+          el("dt", {}, "Next window"),
+          el(
+            "dd",
+            { "data-testid": "next-window" },
+            `${at(window.next.start)} – ${at(window.next.end)}, ${count(window.next.capacity)} cutovers`,
+          ),
+        ]
+      : [];
     if (!window.open) {
       return [
         el("dt", {}, "Window"),
-        el(
-          "dd",
-          {},
-          window.start ? `closed; next ${time(window.start)} – ${time(window.end)}` : "none ahead",
-        ),
+        el("dd", {}, next.length ? "none open" : "none open, none ahead"),
+        ...next,
       ];
     }
     return [
       el("dt", {}, "Window (open)"),
-      el("dd", {}, `${time(window.start)} – ${time(window.end)}`),
+      el("dd", { "data-testid": "open-window" }, `${at(window.start)} – ${at(window.end)}`),
       el("dt", {}, "Capacity used / left"),
       el(
         "dd",
         { "data-testid": "capacity" },
         `${count(window.released)} of ${count(window.capacity)} / ${count(window.capacityLeft)} left`,
       ),
+      ...next,
     ];
   }
 
+  /** Why synced accounts are not cut over yet, and what would cut them over sooner. */
+  function waitingFacts(wave) {
+    const reasons = Object.entries(wave.waiting);
+    if (reasons.length === 0) return [];
+    const wait = wave.cutoverWait;
+    return [
+      el("dt", {}, "Waiting"),
+      el(
+        "dd",
+        { "data-testid": "waiting" },
+        el(
+          "ul",
+          { class: "reasons" },
+          reasons.map(([reason, accounts]) => el("li", {}, `${count(accounts)} synced: ${reason}`)),
+        ),
+        wait
+          ? el(
+              "p",
+              { "data-testid": "cutover-wait" },
+              `${count(wait.accounts)} wait ${wait.opens ? `until ${time(wait.opens, wave.timeZone)}` : "for a window (none ahead)"}. Sooner: `,
+              wait.sooner.map((option, index) => [
+                index > 0 ? "; " : "",
+                el("code", {}, option.command),
+                ` (${option.effect})`,
+              ]),
+            )
+          : null,
+      ),
+    ];
+  }
+
+  /** Pause, Resume and Complete for Operators, through the admin API like every action. */
+  function waveButtons(wave) {
+    if (!viewer.canOperate) return null;
+    const button = (operation, label, question, className = "") =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: className,
+          "data-action": operation,
+          onclick: () =>
+            act(
+              question,
+              `ops/waves/${encodeURIComponent(wave.waveId)}/${operation}`,
+              {},
+              (result) => `Wave ${result.wave.id} is ${result.wave.status} (action ${result.actionId}).`,
+            ),
+        },
+        label,
+      );
+    const open = wave.status !== "Completed" && wave.status !== "Cancelled";
+    return el(
+      "div",
+      { class: "actions" },
+      wave.status === "Active"
+        ? button("pause", "Pause", `Pause wave ${wave.waveId}? Accounts in flight finish.`)
+        : null,
+      wave.status === "Paused" || wave.status === "Scheduled"
+        ? button("resume", "Resume", `Resume wave ${wave.waveId}?`)
+        : null,
+      open
+        ? button(
+            "complete",
+            "Complete now",
+            `Cut every synced account of wave ${wave.waveId} over now, without waiting for a window?`,
+            "danger",
+          )
+        : null,
+    );
+  }
+
+  function etaText(wave) {
+    const { eta } = wave;
+    if (!eta.wave) return `unknown: ${eta.why ?? "no pace yet"}`;
+    const last = eta.lastWindow
+      ? ` (in the window ${time(eta.lastWindow.start, wave.timeZone)} – ${time(eta.lastWindow.end, wave.timeZone)})`
+      : "";
+    return `last cutovers start ${time(eta.wave, wave.timeZone)}${last}`;
+  }
+
   function waveCard(wave) {
-    const eta = wave.eta.wave ? time(wave.eta.wave) : "no pace yet";
-    const fits =
-      wave.eta.windowWorkFits === null
-        ? ""
-        : wave.eta.windowWorkFits
-          ? " (fits the window)"
-          : " (runs past the window)";
+    const pace = wave.copyPace;
     return el(
       "article",
       { class: "wave", "data-wave": wave.waveId },
       el("h3", {}, `${wave.waveId} `, el("span", { class: "state" }, `${wave.status} · ${wave.description}`)),
       progressBar(wave),
       legend(wave),
+      waveButtons(wave),
       el(
         "dl",
         { class: "facts" },
+        el("dt", {}, "Times in"),
+        el("dd", { "data-testid": "zone" }, wave.timeZone),
         el("dt", {}, "Accounts settled"),
         el("dd", { "data-testid": "settled" }, `${count(wave.settled)} of ${count(wave.counts.accounts)}`),
         el("dt", {}, "In flight"),
         el("dd", { "data-testid": "in-flight" }, count(wave.inFlight)),
         el("dt", {}, "Copied"),
         el("dd", {}, `${count(wave.counts.items)} items, ${bytes(wave.counts.bytes)}`),
-        el("dt", {}, "Pace (last hour)"),
-        el("dd", {}, `${count(wave.accountsPerHour)} accounts/h, failure rate ${percent(wave.failureRate)}`),
-        ...windowFacts(wave.window),
-        el("dt", {}, "ETA (wave)"),
-        el("dd", { "data-testid": "eta" }, eta),
-        el("dt", {}, "ETA (window's work)"),
-        el("dd", {}, `${wave.eta.window ? time(wave.eta.window) : "–"}${fits}`),
+        el("dt", {}, "Copy pace (last hour)"),
+        el(
+          "dd",
+          {},
+          `${count(pace.accountsPerHour)} accounts/h finished a copy, ${count(pace.itemsPerHour)} items/h`,
+        ),
+        el("dt", {}, "Failure rate"),
+        el(
+          "dd",
+          { "data-testid": "failure-rate" },
+          `${percent(wave.failureRate)} (${count(wave.counts.byStatus.Failed)} of ${count(wave.finishedStep)} that finished a step)`,
+        ),
+        ...windowFacts(wave),
+        ...waitingFacts(wave),
+        el("dt", {}, "ETA"),
+        el("dd", { "data-testid": "eta" }, etaText(wave)),
       ),
     );
   }
@@ -182,9 +283,49 @@
     await refresh();
   }
 
-  function renderFailures(report) {
+  /** What one failure group needs to be acted on: the fix, example accounts, the retry command. */
+  function failureDetail(group) {
+    return el(
+      "td",
+      {},
+      el("div", {}, group.reason),
+      group.hint ? el("div", { class: "note", "data-testid": "failure-hint" }, `Fix: ${group.hint}`) : null,
+      group.examples.length
+        ? el(
+            "ul",
+            { class: "examples" },
+            group.examples.map((example) =>
+              el("li", {}, `${example.sourceUpn} → ${example.targetUpn} (${example.waveId})`),
+            ),
+          )
+        : null,
+      el(
+        "div",
+        { class: "note" },
+        "Retry: ",
+        el("code", { "data-testid": "retry-command" }, group.retryCommand),
+      ),
+    );
+  }
+
+  /**
+   * The failure card. Its count per wave comes from the same status report as the bars, so the
+   * two always agree; the groups below are read from the failed accounts themselves.
+   */
+  function renderFailures(report, status) {
+    const failedByWave = status.waves
+      .filter((wave) => wave.counts.byStatus.Failed > 0)
+      .map((wave) => `${wave.waveId} ${count(wave.counts.byStatus.Failed)}`);
+    const failed = status.waves.reduce((total, wave) => total + wave.counts.byStatus.Failed, 0);
+    const headline = el(
+      "p",
+      {},
+      el("strong", { "data-testid": "failed-total" }, count(failed)),
+      ` failed account(s)${failedByWave.length > 1 ? ` (${failedByWave.join(", ")})` : ""}`,
+      report.total !== failed ? ` — ${count(report.total)} listed below, read a moment apart` : "",
+    );
     if (report.groups.length === 0) {
-      fill("failures", el("p", { class: "empty" }, "No failed accounts."));
+      fill("failures", failed > 0 ? headline : el("p", { class: "empty" }, "No failed accounts."));
       return;
     }
     const rows = report.groups.map((group) =>
@@ -192,8 +333,7 @@
         "tr",
         { "data-group": group.id },
         el("td", {}, group.failureClass),
-        el("td", {}, group.reason),
-        el("td", {}, group.waves.join(", ")),
+        failureDetail(group),
         el("td", { class: "count" }, count(group.count)),
         viewer.canOperate
           ? el(
@@ -219,8 +359,8 @@
           : null,
       ),
     );
-    const headings = ["Class", "Reason", "Waves", "Accounts", ...(viewer.canOperate ? [""] : [])];
-    fill("failures", el("p", {}, `${count(report.total)} failed account(s)`), table(headings, rows));
+    const headings = ["Class", "Reason, fix, examples", "Accounts", ...(viewer.canOperate ? [""] : [])];
+    fill("failures", headline, table(headings, rows));
   }
 
   function renderDeadLetters(listing) {
@@ -237,7 +377,7 @@
         { "data-group": group.key },
         el("td", {}, group.reason ?? ""),
         el("td", {}, group.description ?? ""),
-        el("td", {}, `${time(group.firstAt)} – ${time(group.lastAt)}`),
+        el("td", {}, `${time(group.firstAt)} – ${time(group.lastAt)} (UTC)`),
         el("td", { class: "count", "data-testid": "dlq-count" }, count(group.count)),
         viewer.canOperate
           ? el(
@@ -282,17 +422,20 @@
   }
 
   function alertRow(alert) {
+    // Wave rules are about a wave: their times in its zone; queue rules in UTC.
+    const at = (iso) => time(iso, zoneOf(alert.subject));
+    const firing = alert.status === "firing";
     return el(
       "tr",
-      { "data-rule": alert.rule },
-      el("td", { class: `alert-${alert.severity}` }, alert.severity),
-      el("td", {}, alert.title),
-      el("td", {}, alert.summary),
+      { "data-rule": alert.rule, "data-status": alert.status },
       el(
         "td",
-        {},
-        alert.status === "firing" ? `since ${time(alert.since)}` : `resolved ${time(alert.changedAt)}`,
+        { class: firing ? `alert-${alert.severity}` : "alert-resolved" },
+        firing ? alert.severity : "resolved",
       ),
+      el("td", {}, alert.title),
+      el("td", {}, alert.summary),
+      el("td", {}, firing ? `since ${at(alert.since)}` : `resolved ${at(alert.changedAt)}`),
     );
   }
 
@@ -301,7 +444,7 @@
       fill("alerts", el("p", { class: "empty" }, `Alert states unavailable: ${alerts.error ?? "unknown"}`));
       return;
     }
-    const headings = ["Severity", "Alert", "Last evaluation", "When"];
+    const headings = ["State", "Alert", "Last evaluation", "When"];
     fill(
       "alerts",
       el("h3", {}, `Open (${alerts.open.length})`),
@@ -321,8 +464,8 @@
       `${data.viewer.name} (${data.viewer.canOperate ? "Operator" : "Reader"})`;
     document.getElementById("throttled-share").textContent = percent(data.series.total.throttledShare);
     document.getElementById("chart-span").textContent =
-      ` over the last ${chartMinutes} min (${count(data.series.total.requests)} calls)`;
-    dash.drawCharts(data.series, data.thresholds);
+      ` from ${time(new Date(data.series.from).toISOString(), data.timeZone)} to ${time(new Date(data.series.until).toISOString(), data.timeZone)} (${count(data.series.total.requests)} calls)`;
+    dash.drawCharts(data.series, data.thresholds, data.timeZone);
     renderAlerts(data.alerts);
   }
 
@@ -337,7 +480,7 @@
         el(
           "tr",
           {},
-          el("td", {}, time(record.at)),
+          el("td", {}, time(record.at, zoneOf(account.waveId))),
           el("td", {}, `${record.from} → ${record.to}`),
           el("td", {}, record.reason),
           el("td", {}, record.actor),
@@ -356,7 +499,7 @@
           el(
             "dd",
             { "data-testid": "account-status" },
-            `${account.status} since ${time(account.statusSince)}`,
+            `${account.status} since ${time(account.statusSince, zoneOf(account.waveId))}`,
           ),
           el("dt", {}, "Progress"),
           el(
@@ -389,19 +532,21 @@
   async function refresh() {
     clearTimeout(timer);
     try {
-      // The viewer's role decides which buttons the tables get, so it is read first.
-      renderData(await api(`dash/data?minutes=${chartMinutes}`));
-      const [status, failures, deadLetters] = await Promise.all([
+      const [data, status, failures, deadLetters] = await Promise.all([
+        api(`dash/data${chartMinutes === undefined ? "" : `?minutes=${chartMinutes}`}`),
         api("ops/status"),
         api("ops/failures"),
         api("ops/deadletters"),
       ]);
+      zones = new Map(status.waves.map((wave) => [wave.waveId, wave.timeZone]));
+      // The viewer's role decides which buttons the tables get, so it is rendered first.
+      renderData(data);
       renderWaves(status);
       dash.grid?.update(status.waves, api);
-      renderFailures(failures);
+      renderFailures(failures, status);
       renderDeadLetters(deadLetters);
       const updated = document.getElementById("updated");
-      updated.textContent = new Date(status.at).toLocaleTimeString();
+      updated.textContent = time(status.at, data.timeZone);
       updated.setAttribute("datetime", status.at);
       showProblem("");
     } catch (error) {

@@ -62,11 +62,15 @@
     },
   };
 
+  // The zone the time axis is drawn in (the waves' own), never the browser's.
+  let timeZone = "UTC";
+
   function build(id, spec, data) {
     const container = document.getElementById(id);
     const options = {
       width: widthOf(container),
       height: HEIGHT,
+      tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), timeZone),
       series: [{}, ...spec.series],
       axes: [{}, ...spec.axes],
       scales: spec.fromZero ? { y: { range: (_chart, _min, max) => [0, Math.max(max ?? 0, 1) * 1.1] } } : {},
@@ -76,7 +80,13 @@
   }
 
   /** Draws (or redraws) every chart from the series and the alert thresholds. */
-  dash.drawCharts = (series, thresholds) => {
+  dash.drawCharts = (series, thresholds, zone) => {
+    if (zone && zone !== timeZone) {
+      // The axis zone is fixed when a chart is built: build them again in the new one.
+      timeZone = zone;
+      for (const chart of charts.values()) chart.destroy();
+      charts.clear();
+    }
     const times = series.points.map((point) => point.at / 1000);
     for (const [id, spec] of Object.entries(SPECS)) {
       const data = [times, ...spec.data(series.points, thresholds)];

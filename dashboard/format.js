@@ -24,8 +24,37 @@
     return `${amount.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
   };
 
-  /** An ISO time as local date and time; a dash when absent. */
-  dash.time = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
+  const timeFormats = new Map();
+
+  /**
+   * An ISO time as `Mon 2025-03-03 19:00 +01:00`: wall-clock time in `timeZone` (a wave's zone;
+   * UTC for what belongs to no wave) with its offset, never the browser's zone; a dash when absent.
+   * The same format as the CLI's.
+   */
+  dash.time = (iso, timeZone = "UTC") => {
+    if (!iso) return "–";
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) return "–";
+    let format = timeFormats.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat("en-GB", {
+        timeZone,
+        weekday: "short",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+        timeZoneName: "longOffset",
+      });
+      timeFormats.set(timeZone, format);
+    }
+    const parts = {};
+    for (const part of format.formatToParts(at)) parts[part.type] = part.value;
+    const offset = (parts.timeZoneName ?? "GMT").replace(/^GMT/, "") || "+00:00";
+    return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${offset}`;
+  };
 
   /** Creates an element with attributes and children (strings become text, never HTML). */
   dash.el = (tag, attributes = {}, ...children) => {
@@ -46,20 +75,27 @@
   /** Replaces an element's children. */
   dash.fill = (id, ...children) => document.getElementById(id).replaceChildren(...children.flat());
 
-  /** A table with a header row; `rows` are arrays of cells (a cell may be a node). */
+  /**
+   * A table with a header row, in a wrapper that scrolls sideways on a narrow screen so the table
+   * never spills out of its card; `rows` are arrays of cells (a cell may be a node).
+   */
   dash.table = (headings, rows, attributes = {}) =>
     dash.el(
-      "table",
-      attributes,
+      "div",
+      { class: "table-wrap" },
       dash.el(
-        "thead",
-        {},
+        "table",
+        attributes,
         dash.el(
-          "tr",
+          "thead",
           {},
-          headings.map((heading) => dash.el("th", { scope: "col" }, heading)),
+          dash.el(
+            "tr",
+            {},
+            headings.map((heading) => dash.el("th", { scope: "col" }, heading)),
+          ),
         ),
+        dash.el("tbody", {}, rows),
       ),
-      dash.el("tbody", {}, rows),
     );
 })((globalThis.mailferry ??= {}));

@@ -1,4 +1,5 @@
 /** Plain-text rendering shared by the operator commands. */
+import { zonedTime } from "../../shared/domain/index.js";
 
 /** Left-aligned columns separated by two spaces; the first row is the header. */
 export function table(rows: readonly (readonly (string | number)[])[]): string {
@@ -32,7 +33,10 @@ export function percent(share: number | null): string {
   return share === null ? "-" : `${(share * 100).toFixed(1)} %`;
 }
 
-/** An ISO time shortened to minutes (UTC), or `-`. */
-export function when(iso: string | null | undefined): string {
-  return iso === null || iso === undefined ? "-" : `${iso.slice(0, 16).replace("T", " ")}Z`;
+/**
+ * An instant in the one format mailferry shows times in, `Mon 2025-03-03 19:00 +01:00`: in a
+ * wave's zone when the caller knows it, else UTC; `-` when there is none.
+ */
+export function when(iso: string | null | undefined, timeZone = "UTC"): string {
+  return zonedTime(iso, timeZone);
 }

@@ -33,8 +33,8 @@ Exit codes: 0 done, 1 refused (the wave is Completed or Cancelled), 2 invalid op
 function summary(wave: Wave, mode: "now" | "after", actionId: string): string {
   const what =
     mode === "now"
-      ? `cuts its synced accounts over now (complete now asked ${when(wave.completeNow)})`
-      : `completes after ${when(wave.completeAfter)}`;
+      ? `cuts its synced accounts over now (complete now asked ${when(wave.completeNow, wave.timeZone)})`
+      : `completes after ${when(wave.completeAfter, wave.timeZone)}`;
   return `wave ${wave.id} (${wave.status}) ${what} (action ${actionId})`;
 }
 

@@ -1,29 +1,71 @@
 import type { Command } from "commander";
-import { ACCOUNT_STATUSES } from "../../shared/domain/index.js";
+import { ACCOUNT_STATUSES, zonedTime } from "../../shared/domain/index.js";
 import { statusQuery } from "../../shared/admin/requests.js";
 import { waveStatus, type WaveStatusReport } from "../../shared/admin/status.js";
-import { bytes, percent, table, when } from "./admin-output.js";
+import { bytes, percent, table } from "./admin-output.js";
 import { guarded, output, parseOptions, withPorts } from "./admin-support.js";
 
-function describe(report: WaveStatusReport): string {
+/** Lines on the wave's window: the open one (if any), the next one, and who waits for it. */
+function windowLines(report: WaveStatusReport, at: (iso: string | null | undefined) => string): string[] {
+  const { window } = report;
+  const lines: string[] = [];
+  const synced = report.counts.byStatus.Synced;
+  if (window.open) {
+    // An open window that none of the synced accounts may use must not read as cutovers under way.
+    const unusable =
+      synced > 0 && report.cutoverWait !== undefined && report.cutoverWait.accounts >= synced
+        ? `, but none of the ${synced} synced accounts may be cut over in it`
+        : "";
+    lines.push(
+      `  window       open until ${at(window.end)}${unusable}, ${window.capacityLeft ?? 0} of ${window.capacity ?? 0} cutovers left`,
+    );
+  } else {
+    lines.push(`  window       none open${window.next === undefined ? ", and none ahead" : ""}`);
+  }
+  if (window.next !== undefined) {
+    lines.push(`  next window  opens ${at(window.next.start)}, ${window.next.capacity} cutovers`);
+  }
+  for (const [reason, count] of Object.entries(report.waiting)) {
+    lines.push(`  waiting      ${count} synced: ${reason}`);
+  }
+  const wait = report.cutoverWait;
+  if (wait !== undefined) {
+    lines.push(
+      `  cutover      ${wait.accounts} synced accounts wait ${wait.opens === undefined ? "for a window (none ahead)" : `until ${at(wait.opens)}`}; sooner:`,
+      ...wait.sooner.map((option) => `                 ${option.command}  (${option.effect})`),
+    );
+  }
+  return lines;
+}
+
+function etaLine(report: WaveStatusReport, at: (iso: string | null | undefined) => string): string {
+  const { eta } = report;
+  if (eta.wave === null) return `  eta          unknown: ${eta.why ?? "no pace yet"}`;
+  const last =
+    eta.lastWindow === undefined
+      ? ""
+      : ` (in the window ${at(eta.lastWindow.start)} to ${at(eta.lastWindow.end)})`;
+  const copies = eta.copiesDone === null ? "" : `; copies done by ${at(eta.copiesDone)}`;
+  return `  eta          last cutovers start ${at(eta.wave)}${last}${copies}`;
+}
+
+/** One wave's status as text, its times in the wave's zone with their offset. */
+export function describeWaveStatus(report: WaveStatusReport): string {
+  const at = (iso: string | null | undefined): string => zonedTime(iso, report.timeZone);
   const counts = ACCOUNT_STATUSES.filter((status) => report.counts.byStatus[status] > 0)
     .map((status) => `${status} ${report.counts.byStatus[status]}`)
     .join(", ");
-  const window = report.window.open
-    ? `open until ${when(report.window.end)}, ${report.window.capacityLeft ?? 0} of ${report.window.capacity ?? 0} cutovers left`
-    : report.window.start !== undefined
-      ? `closed; next opens ${when(report.window.start)}`
-      : "no window ahead";
+  const pace = report.copyPace;
   return [
-    `wave ${report.waveId}: ${report.status}${report.completeNow ? `, complete now (asked ${when(report.completeNow)})` : ""}${report.completeAfter ? `, complete after ${when(report.completeAfter)}` : ""}`,
+    `wave ${report.waveId}: ${report.status} (times in ${report.timeZone})${report.completeNow ? `, complete now (asked ${at(report.completeNow)})` : ""}${report.completeAfter ? `, complete after ${at(report.completeAfter)}` : ""}`,
     `  accounts     ${report.counts.accounts} (${counts || "none"})`,
     `  in flight    ${report.inFlight}, settled ${report.settled}, remaining ${report.remaining}`,
     `  copied       ${report.counts.items} items, ${bytes(report.counts.bytes)}`,
-    `  last hour    ${report.lastHour.items} items, ${bytes(report.lastHour.bytes)}, ${report.lastHour.completed} completed, ${report.lastHour.failed} failed, ${report.lastHour.throttled} throttled slices`,
-    `  failure rate ${percent(report.failureRate)}`,
-    `  window       ${window}`,
-    ...Object.entries(report.waiting).map(([reason, count]) => `  waiting      ${count} synced: ${reason}`),
-    `  eta          wave ${when(report.eta.wave)}; window work ${when(report.eta.window)}${report.eta.windowWorkFits === false ? " (past the window's end)" : ""}`,
+    `  copy pace    ${pace.accountsPerHour} accounts/h finished a copy, ${pace.itemsPerHour} items/h, ${bytes(pace.bytesPerHour)}/h (last hour)`,
+    `  last hour    ${report.lastHour.completed} completed, ${report.lastHour.failed} failed, ${report.lastHour.throttled} throttled requests`,
+    `  failure rate ${percent(report.failureRate)} (${report.counts.byStatus.Failed} failed of ${report.finishedStep} accounts that finished a step)`,
+    ...windowLines(report, at),
+    etaLine(report, at),
   ].join("\n");
 }
 
@@ -44,7 +86,8 @@ export function registerStatusCommand(program: Command): void {
           const report = await waveStatus(ports, wave);
           output(options.json, report, () => {
             if (report.waves.length === 0) return "no waves yet: create one with mailferry wave create";
-            if (options.detail === true || wave !== undefined) return report.waves.map(describe).join("\n\n");
+            if (options.detail === true || wave !== undefined)
+              return report.waves.map(describeWaveStatus).join("\n\n");
             return table([
               [
                 "WAVE",
@@ -57,7 +100,7 @@ export function registerStatusCommand(program: Command): void {
                 "BYTES",
                 "ITEMS/H",
                 "FAIL %",
-                "ETA",
+                "LAST CUTOVERS",
               ],
               ...report.waves.map((w) => [
                 w.waveId,
@@ -68,9 +111,9 @@ export function registerStatusCommand(program: Command): void {
                 w.counts.byStatus.Failed,
                 w.counts.items,
                 bytes(w.counts.bytes),
-                w.lastHour.items,
+                w.copyPace.itemsPerHour,
                 percent(w.failureRate),
-                when(w.eta.wave),
+                zonedTime(w.eta.wave, w.timeZone),
               ]),
             ]);
           });

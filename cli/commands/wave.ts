@@ -13,6 +13,7 @@ import {
   openWindow,
   parseWaveId,
   parseWindowSpec,
+  zonedTime,
   type Wave,
   type WaveCounts,
   type WaveSettings,
@@ -82,11 +83,13 @@ const openTablesStore: OpenStore = () => createStore(tablesSettings(), { logger:
 
 function windowState(wave: Wave, now: Date): string {
   const open = openWindow(wave, now);
-  if (open !== undefined) return `open: ${formatWindow(open.window)} until ${open.end.toISOString()}`;
+  if (open !== undefined) {
+    return `open: ${formatWindow(open.window)} until ${zonedTime(open.end, wave.timeZone)}`;
+  }
   const next = nextWindow(wave, now);
   return next === undefined
     ? "no window ahead"
-    : `next: ${formatWindow(next.window)} from ${next.start.toISOString()}`;
+    : `next: ${formatWindow(next.window)} from ${zonedTime(next.start, wave.timeZone)}`;
 }
 
 function yesNo(value: boolean): string {

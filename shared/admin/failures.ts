@@ -15,6 +15,7 @@ export interface FailureExample {
   readonly accountId: string;
   readonly waveId: string;
   readonly sourceUpn: string;
+  readonly targetUpn: string;
   readonly attempt: number;
   readonly code: string;
   readonly message: string;
@@ -32,6 +33,8 @@ export interface FailureGroup {
   readonly count: number;
   readonly waves: readonly string[];
   readonly examples: readonly FailureExample[];
+  /** The command that retries the group's accounts (of the wave asked for, when one was). */
+  readonly retryCommand: string;
 }
 
 export interface FailureReport {
@@ -49,6 +52,11 @@ export function hintFor(failureClass: string): string | undefined {
   return Object.hasOwn(FAILURE_HINTS, failureClass)
     ? FAILURE_HINTS[failureClass as keyof typeof FAILURE_HINTS]
     : failureHint(failureClass);
+}
+
+/** `mailferry retry --group <id> [--wave <wave>]`: what retries one failure group. */
+export function retryCommand(groupId: string, waveId?: string): string {
+  return `mailferry retry --group ${groupId}${waveId === undefined ? "" : ` --wave ${waveId}`}`;
 }
 
 /** The group id of a failure class and reason. */
@@ -113,6 +121,7 @@ export async function failureGroups(
         accountId: account.id,
         waveId: account.waveId,
         sourceUpn: account.source.upn,
+        targetUpn: account.target.upn,
         attempt: account.attempt,
         code,
         message: account.lastError?.message ?? "",
@@ -125,7 +134,13 @@ export async function failureGroups(
     groups: [...groups.entries()]
       .map(([id, group]) => {
         const hint = hintFor(group.failureClass);
-        return { id, ...group, waves: [...group.waves].sort(), ...(hint !== undefined ? { hint } : {}) };
+        return {
+          id,
+          ...group,
+          waves: [...group.waves].sort(),
+          ...(hint !== undefined ? { hint } : {}),
+          retryCommand: retryCommand(id, options.waveId),
+        };
       })
       .sort((a, b) => b.count - a.count || a.failureClass.localeCompare(b.failureClass)),
   };

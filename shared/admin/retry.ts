@@ -135,6 +135,17 @@ async function requeue(
   return { retried, skipped };
 }
 
+/**
+ * Opens again the Completed waves of retried accounts, so that the scheduler cuts them over. Done
+ * after the accounts left Failed: a wave is only completed while all its accounts are settled.
+ */
+async function reopenWaves(ports: AdminPorts, retried: readonly RetryCandidate[]): Promise<void> {
+  for (const waveId of new Set(retried.map((account) => account.waveId))) {
+    const wave = await ports.store.waves.get(waveId);
+    if (wave.status === "Completed") await ports.store.waves.updateStatus(waveId, "Active", ports.now());
+  }
+}
+
 /** Retries the Failed accounts a request selects; a dry run only lists them. */
 export async function retryFailed(
   ports: AdminPorts,
@@ -163,8 +174,13 @@ export async function retryFailed(
     ports,
     operator,
     { action: "retry", target, filter: { ...request } },
-    (progress) =>
-      requeue(ports, candidates, operator, progress, (done) => options.onRetried?.(done, candidates.length)),
+    async (progress) => {
+      const outcome = await requeue(ports, candidates, operator, progress, (done) =>
+        options.onRetried?.(done, candidates.length),
+      );
+      await reopenWaves(ports, outcome.retried);
+      return outcome;
+    },
     (outcome) => ({
       outcome: "completed",
       ...(outcome.skipped.length > 0 ? { detail: `${outcome.skipped.length} changed meanwhile` } : {}),

@@ -1,18 +1,25 @@
 /**
  * Where every wave stands: account counts per status from the wave counters (one read per wave,
- * however large), what was copied, the last hour's pace and failure rate from the activity log,
- * and when the wave's and the open window's remaining work should be done at that pace.
+ * however large), what was copied, the failure rate of the accounts that finished a step, the
+ * last hour's copy pace from the activity log, why synced accounts wait and when their window
+ * opens, and when the wave should be done given its windows, their capacity and that pace.
  */
 import { summarise, type ActivityRecord } from "../activity/port.js";
 import {
+  COPIED_IN_WINDOW,
   CutoverQueue,
+  NO_WINDOW_OPEN,
+  SETTLED_STATUSES,
   nextWindow,
   openWindow,
   type AccountStatus,
   type Wave,
   type WaveCounts,
+  type WindowOccurrence,
 } from "../domain/index.js";
+import { SYNCED_DETAIL } from "../exchange/engine/watch.js";
 import { mapLimit } from "../store/concurrency.js";
+import { projectEta } from "./eta.js";
 import { hybridWaiting } from "./hybrid.js";
 import type { AdminPorts } from "./ports.js";
 
@@ -21,14 +28,7 @@ const PARALLEL_WAVES = 4;
 /** Most Synced accounts read to explain why they wait; beyond it the figures are a sample. */
 const WAITING_SAMPLE = 5_000;
 
-/** Statuses an account does not leave without an operator. */
-export const SETTLED_STATUSES: readonly AccountStatus[] = [
-  "Completed",
-  "CompletedWithWarnings",
-  "Failed",
-  "Stopped",
-  "Skipped",
-];
+export { SETTLED_STATUSES } from "../domain/index.js";
 
 /** Statuses in which an account occupies the wave's in-flight capacity. */
 export const IN_FLIGHT_STATUSES: readonly AccountStatus[] = ["Queued", "Syncing", "Completing"];
@@ -43,6 +43,13 @@ export interface LastHour {
   readonly throttled: number;
 }
 
+/** One occurrence of a window. */
+export interface WindowOccurrenceReport {
+  readonly start: string;
+  readonly end: string;
+  readonly capacity: number;
+}
+
 export interface WindowStatus {
   readonly open: boolean;
   /** The open occurrence, or the next one when none is open. */
@@ -52,6 +59,24 @@ export interface WindowStatus {
   /** Cutovers started in the open occurrence so far. */
   readonly released?: number;
   readonly capacityLeft?: number;
+  /** The next occurrence to open after now (after the open one, when one is open). */
+  readonly next?: WindowOccurrenceReport;
+}
+
+/** Synced accounts that wait for a later window, when it opens, and what would cut them over sooner. */
+export interface CutoverWait {
+  readonly accounts: number;
+  /** When the next window they may be cut over in opens; absent when the wave has none ahead. */
+  readonly opens?: string;
+  /** What would cut them over sooner: the command, and what it does. */
+  readonly sooner: readonly { readonly command: string; readonly effect: string }[];
+}
+
+/** The measured copy pace: accounts that finished a copy pass, items and bytes copied, per hour. */
+export interface CopyPace {
+  readonly accountsPerHour: number;
+  readonly itemsPerHour: number;
+  readonly bytesPerHour: number;
 }
 
 export interface WaveStatusReport {
@@ -59,6 +84,7 @@ export interface WaveStatusReport {
   readonly status: string;
   readonly description: string;
   readonly timeZone: string;
+  readonly engine: string;
   readonly completeAfter?: string;
   /** When an operator asked to cut every synced account of the wave over now. */
   readonly completeNow?: string;
@@ -67,20 +93,30 @@ export interface WaveStatusReport {
   readonly settled: number;
   readonly remaining: number;
   readonly lastHour: LastHour;
-  /** Failed share of the accounts that ended in the last hour; null when none ended. */
+  /**
+   * Failed share of the accounts that finished a step (pre-flight, pre-staging, cutover): Failed
+   * against Failed plus Synced, Completing and Completed ones. Null when none finished a step.
+   */
   readonly failureRate: number | null;
-  /** Accounts ending per hour at the last hour's pace. */
-  readonly accountsPerHour: number;
+  /** Accounts that finished a step, the failure rate's denominator. */
+  readonly finishedStep: number;
+  readonly copyPace: CopyPace;
   readonly window: WindowStatus;
   /** Synced accounts the scheduler would not cut over now, by reason (read from up to 5,000). */
   readonly waiting: Readonly<Record<string, number>>;
+  /** Synced accounts waiting for a later window; absent when none do. */
+  readonly cutoverWait?: CutoverWait;
   readonly eta: {
-    /** When every remaining account should have ended at the last hour's pace; null without pace. */
+    /** When the last remaining accounts may start their cutover (windows, capacity, copy pace); null when unknown. */
     readonly wave: string | null;
-    /** When the open window's work (in flight plus what it may still release) should be done. */
-    readonly window: string | null;
-    /** Whether that is before the window closes; null when no window is open or there is no pace. */
-    readonly windowWorkFits: boolean | null;
+    /** Why there is no ETA. */
+    readonly why?: string;
+    /** The window occurrence whose cutovers end the wave. */
+    readonly lastWindow?: { readonly start: string; readonly end: string };
+    /** When the remaining copies should be finished at the measured pace. */
+    readonly copiesDone: string | null;
+    /** Whether the open window has copied accounts for all its cutovers left; null when none is open. */
+    readonly windowFilled: boolean | null;
   };
 }
 
@@ -93,24 +129,23 @@ function sum(counts: WaveCounts, statuses: readonly AccountStatus[]): number {
   return statuses.reduce((total, status) => total + counts.byStatus[status], 0);
 }
 
-function later(now: Date, accounts: number, perHour: number): string | null {
-  if (accounts === 0) return now.toISOString();
-  if (perHour <= 0) return null;
-  return new Date(now.getTime() + (accounts / perHour) * HOUR_MS).toISOString();
+/** Statuses of accounts that finished at least one step without failing. */
+const PAST_A_STEP: readonly AccountStatus[] = ["Synced", "Completing", "Completed", "CompletedWithWarnings"];
+
+/** Waiting reasons of Synced accounts that a later window (not capacity or an operator) will end. */
+const NEXT_WINDOW_REASONS: ReadonlySet<string> = new Set([NO_WINDOW_OPEN, COPIED_IN_WINDOW]);
+
+function occurrence(found: WindowOccurrence | undefined): WindowOccurrenceReport | undefined {
+  return found === undefined
+    ? undefined
+    : { start: found.start.toISOString(), end: found.end.toISOString(), capacity: found.window.capacity };
 }
 
 async function windowStatus(ports: AdminPorts, wave: Wave, now: Date): Promise<WindowStatus> {
   const open = openWindow(wave, now);
+  const next = occurrence(nextWindow(wave, now));
   if (open === undefined) {
-    const next = nextWindow(wave, now);
-    return next === undefined
-      ? { open: false }
-      : {
-          open: false,
-          start: next.start.toISOString(),
-          end: next.end.toISOString(),
-          capacity: next.window.capacity,
-        };
+    return next === undefined ? { open: false } : { open: false, ...next, next };
   }
   const ledger = await ports.releases.get(wave.id, open.start.toISOString());
   const released = ledger?.released ?? 0;
@@ -121,6 +156,41 @@ async function windowStatus(ports: AdminPorts, wave: Wave, now: Date): Promise<W
     capacity: open.window.capacity,
     released,
     capacityLeft: Math.max(0, open.window.capacity - released),
+    ...(next !== undefined ? { next } : {}),
+  };
+}
+
+/** Accounts that finished a copy pass (initial or incremental) in the records. */
+function copiedAccounts(records: readonly ActivityRecord[]): number {
+  const accounts = new Set<string>();
+  for (const record of records) {
+    if (record.kind === "slice" && (record.detail === "done" || record.detail === SYNCED_DETAIL)) {
+      accounts.add(record.accountId);
+    }
+  }
+  return accounts.size;
+}
+
+function cutoverWait(wave: Wave, window: WindowStatus, accounts: number): CutoverWait | undefined {
+  if (accounts === 0) return undefined;
+  return {
+    accounts,
+    ...(window.next !== undefined ? { opens: window.next.start } : {}),
+    sooner: [
+      {
+        command: `mailferry wave complete ${wave.id}`,
+        effect: "cuts the synced accounts over now, without waiting for a window",
+      },
+      // The setting only helps accounts that finished copying inside an open window.
+      ...(wave.cutoverUnsynced || !window.open
+        ? []
+        : [
+            {
+              command: "mailferry wave create … --cutover-unsynced",
+              effect: "a wave made so cuts accounts over in the window their copy finished in",
+            },
+          ]),
+    ],
   };
 }
 
@@ -142,23 +212,39 @@ async function reportWave(
         ? await waitingReasons(ports, wave, window, now)
         : {};
   const activity = summarise(recent);
-  const ended = activity.completed + activity.failed;
   const inFlight = sum(counts, IN_FLIGHT_STATUSES);
   const settled = sum(counts, SETTLED_STATUSES);
   const remaining = Math.max(0, counts.accounts - settled);
-  const perHour = ended;
-  let windowEta: string | null = null;
-  let fits: boolean | null = null;
-  if (window.open && window.end !== undefined) {
-    const releasable = Math.min(counts.byStatus.Synced, window.capacityLeft ?? 0);
-    windowEta = later(now, inFlight + releasable, perHour);
-    fits = windowEta === null ? null : Date.parse(windowEta) <= Date.parse(window.end);
-  }
+  const finishedStep = counts.byStatus.Failed + sum(counts, PAST_A_STEP);
+  const copyPace: CopyPace = {
+    accountsPerHour: copiedAccounts(recent),
+    itemsPerHour: activity.items,
+    bytesPerHour: activity.bytes,
+  };
+  const forNextWindow = Object.entries(waiting)
+    .filter(([reason]) => NEXT_WINDOW_REASONS.has(reason))
+    .reduce((total, [, accounts]) => total + accounts, 0);
+  const open = openWindow(wave, now);
+  const completeNow = wave.completeNow !== undefined && Date.parse(wave.completeNow) <= now.getTime();
+  const projection = projectEta({
+    schedule: wave,
+    now,
+    toCopy: counts.byStatus.Pending + counts.byStatus.Queued + counts.byStatus.Syncing,
+    copiedPerHour: copyPace.accountsPerHour,
+    readyNow: Math.max(0, counts.byStatus.Synced - forNextWindow),
+    readyNext: forNextWindow,
+    completing: counts.byStatus.Completing,
+    ...(open !== undefined ? { open: { occurrence: open, capacityLeft: window.capacityLeft ?? 0 } } : {}),
+    completeNow,
+    cutoverUnsynced: wave.cutoverUnsynced,
+  });
+  const wait = completeNow ? undefined : cutoverWait(wave, window, forNextWindow);
   return {
     waveId: wave.id,
     status: wave.status,
     description: wave.description,
     timeZone: wave.timeZone,
+    engine: wave.engine,
     ...(wave.completeAfter !== undefined ? { completeAfter: wave.completeAfter } : {}),
     ...(wave.completeNow !== undefined ? { completeNow: wave.completeNow } : {}),
     counts,
@@ -174,11 +260,19 @@ async function reportWave(
       requests: activity.requests,
       throttled: activity.throttled,
     },
-    failureRate: ended === 0 ? null : activity.failed / ended,
-    accountsPerHour: perHour,
+    failureRate: finishedStep === 0 ? null : counts.byStatus.Failed / finishedStep,
+    finishedStep,
+    copyPace,
     window,
     waiting,
-    eta: { wave: later(now, remaining, perHour), window: windowEta, windowWorkFits: fits },
+    ...(wait !== undefined ? { cutoverWait: wait } : {}),
+    eta: {
+      wave: projection.wave,
+      ...(projection.why !== undefined ? { why: projection.why } : {}),
+      ...(projection.lastWindow !== undefined ? { lastWindow: projection.lastWindow } : {}),
+      copiesDone: projection.copiesDone,
+      windowFilled: projection.openWindowFilled,
+    },
   };
 }
 

@@ -70,7 +70,7 @@ export function noticeChannels(
   if (settings.webhook) channels.push(new WebhookChannel({ ...settings.webhook, logger }));
   if (settings.mail) {
     const client = createGraphClient(graphTarget, { maxRetries: 3 });
-    channels.push(new MailChannel(client, settings.mail.from, settings.mail.to));
+    channels.push(new MailChannel(client, settings.mail.from, settings.mail.to, { logger }));
   }
   return channels;
 }

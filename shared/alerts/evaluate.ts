@@ -6,7 +6,7 @@
  */
 import type { ActivityLog, ActivityRecord } from "../activity/port.js";
 import type { AlertSettings } from "../config/index.js";
-import type { Wave } from "../domain/index.js";
+import { CutoverQueue, type Wave, type WindowOccurrence } from "../domain/index.js";
 import { asError } from "../errors.js";
 import type { ReleaseLedger } from "../scheduler/ledger.js";
 import type { MigrationStore } from "../store/port.js";
@@ -17,7 +17,13 @@ import { AlertsError, AlertStateConflictError } from "./errors.js";
 import type { AlertNotice } from "./notify/notice.js";
 import type { AlertNotifier, DeliveryReport } from "./notify/notifier.js";
 import { stalledMoves } from "../exchange/engine/stalls.js";
-import { observeDeadLetters, observeFailureRate, observeStall, observeThrottling } from "./observe.js";
+import {
+  observeDeadLetters,
+  observeFailureRate,
+  observePreflightFailures,
+  observeStall,
+  observeThrottling,
+} from "./observe.js";
 import { RULES, ruleKey, type Observation, type RuleId } from "./rules.js";
 import { advance, type AlertStatus, type NoticeKind, type RuleState } from "./state/machine.js";
 import type { AlertStateStore } from "./state/port.js";
@@ -57,7 +63,12 @@ export interface AlertRun {
   readonly delivery: DeliveryReport;
 }
 
-const WAVE_RULES: ReadonlySet<RuleId> = new Set(["failure-rate", "stalled-wave", "throttling"]);
+const WAVE_RULES: ReadonlySet<RuleId> = new Set([
+  "failure-rate",
+  "preflight-failures",
+  "stalled-wave",
+  "throttling",
+]);
 
 function byWave(records: readonly ActivityRecord[]): Map<string, ActivityRecord[]> {
   const out = new Map<string, ActivityRecord[]>();
@@ -107,7 +118,11 @@ async function observeWaves(
     if (failure.sample >= settings.minimumSample) {
       (deps.metrics ?? globalMetrics()).failureRate(wave.id, failure.value);
     }
-    out.push(failure, observeThrottling(wave.id, inWindow, settings));
+    out.push(
+      failure,
+      observePreflightFailures(wave.id, inWindow, settings),
+      observeThrottling(wave.id, inWindow, settings),
+    );
     out.push(
       await observeStall(
         {
@@ -115,6 +130,7 @@ async function observeWaves(
           recent: mine.filter((record) => record.at >= stallStart),
           counts: () => deps.store.counters.waveCounts(wave.id),
           released: async (start) => (await deps.releases.get(wave.id, start.toISOString()))?.released ?? 0,
+          readySynced: (window, capacityLeft) => readySynced(deps.store, wave, window, now, capacityLeft),
           ...(wave.engine === "hybrid"
             ? { stalledMoves: () => stalledMoves(deps.store, wave.id, now, settings.stallMs) }
             : {}),
@@ -125,6 +141,33 @@ async function observeWaves(
     );
   }
   return out;
+}
+
+/** Most Synced accounts read to tell those a window may take now from those that wait for a later one. */
+const SYNCED_SAMPLE = 5_000;
+
+/** Synced accounts the open window would cut over now (not those that wait for a later window). */
+async function readySynced(
+  store: MigrationStore,
+  wave: Wave,
+  window: WindowOccurrence,
+  now: Date,
+  capacityLeft: number,
+): Promise<number> {
+  const queue = new CutoverQueue(wave, window, now, capacityLeft);
+  let ready = 0;
+  let read = 0;
+  let token: string | undefined;
+  do {
+    const page = await store.accounts.listByStatus(wave.id, "Synced", {
+      limit: 1000,
+      ...(token !== undefined ? { continuationToken: token } : {}),
+    });
+    for (const account of page.items) if (queue.consider(account).take) ready += 1;
+    read += page.items.length;
+    token = page.continuationToken;
+  } while (token !== undefined && read < SYNCED_SAMPLE);
+  return ready;
 }
 
 /** Observes each queue's dead-letter depth; a queue that cannot be measured keeps its state. */

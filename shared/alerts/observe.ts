@@ -4,7 +4,13 @@
  */
 import { summarise, type ActivityRecord } from "../activity/port.js";
 import type { AlertSettings } from "../config/index.js";
-import { openWindow, type Wave, type WaveCounts } from "../domain/index.js";
+import {
+  isPreflightFailure,
+  openWindow,
+  type Wave,
+  type WaveCounts,
+  type WindowOccurrence,
+} from "../domain/index.js";
 import type { Observation } from "./rules.js";
 import type { RuleState } from "./state/machine.js";
 
@@ -25,14 +31,39 @@ export function duration(ms: number): string {
   return `${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
 }
 
-/** Failure rate of a wave: failed ÷ (failed + completed) of the records in the window. */
+/** Accounts that finished a copy pass in the records (a Graph pass or an Exchange sync). */
+function copiedAccounts(records: readonly ActivityRecord[]): number {
+  const accounts = new Set<string>();
+  for (const record of records) {
+    if (record.kind === "slice" && (record.detail === "done" || record.detail === "synced")) {
+      accounts.add(record.accountId);
+    }
+  }
+  return accounts.size;
+}
+
+/** Accounts seen past pre-flight in the records: any slice means pre-flight passed. */
+function pastPreflight(records: readonly ActivityRecord[]): number {
+  const accounts = new Set<string>();
+  for (const record of records) if (record.kind === "slice") accounts.add(record.accountId);
+  return accounts.size;
+}
+
+/**
+ * Failure rate of a wave: failures after pre-flight against the accounts that finished a step in
+ * the window (a copy pass, a cutover, or a failure). Pre-flight failures have their own rule: a
+ * wave's first accounts to end are often those, and they say nothing of the migration's health.
+ */
 export function observeFailureRate(
   waveId: string,
   records: readonly ActivityRecord[],
   settings: AlertSettings,
 ): Observation & { readonly sample: number } {
-  const { failed, completed } = summarise(records);
-  const sample = failed + completed;
+  const failed = records.filter(
+    (record) => record.kind === "failed" && !isPreflightFailure(record.detail),
+  ).length;
+  const { completed } = summarise(records);
+  const sample = failed + completed + copiedAccounts(records);
   const rate = sample === 0 ? 0 : failed / sample;
   const window = duration(settings.windowMs);
   const enough = sample >= settings.minimumSample;
@@ -43,8 +74,36 @@ export function observeFailureRate(
     value: rate,
     breached: enough && rate > settings.failureRate,
     summary: enough
-      ? `${failed} of ${count(sample, "finished account")} failed (${percent(rate)}) in the last ${window}; the threshold is ${percent(settings.failureRate)}`
-      : `${count(sample, "account")} finished in the last ${window}, fewer than the ${settings.minimumSample} the rate needs`,
+      ? `${failed} of ${count(sample, "account")} that finished a step failed (${percent(rate)}) in the last ${window}; the threshold is ${percent(settings.failureRate)}`
+      : `${count(sample, "account")} finished a step in the last ${window}, fewer than the ${settings.minimumSample} the rate needs`,
+  };
+}
+
+/**
+ * Pre-flight failures of a wave: accounts that failed pre-flight against those that failed it or
+ * were seen past it (copying) in the window.
+ */
+export function observePreflightFailures(
+  waveId: string,
+  records: readonly ActivityRecord[],
+  settings: AlertSettings,
+): Observation & { readonly sample: number } {
+  const failed = records.filter(
+    (record) => record.kind === "failed" && isPreflightFailure(record.detail),
+  ).length;
+  const sample = failed + pastPreflight(records);
+  const rate = sample === 0 ? 0 : failed / sample;
+  const window = duration(settings.windowMs);
+  const enough = sample >= settings.minimumSample;
+  return {
+    rule: "preflight-failures",
+    subject: waveId,
+    sample,
+    value: rate,
+    breached: enough && rate > settings.preflightFailureRate,
+    summary: enough
+      ? `${failed} of ${count(sample, "account")} failed pre-flight (${percent(rate)}) in the last ${window}; the threshold is ${percent(settings.preflightFailureRate)}`
+      : `${count(sample, "account")} went through pre-flight in the last ${window}, fewer than the ${settings.minimumSample} the share needs`,
   };
 }
 
@@ -75,6 +134,11 @@ export interface StallFacts {
   readonly counts: () => Promise<WaveCounts>;
   /** Accounts released so far in the open window occurrence (capacity used). */
   readonly released: (windowStart: Date) => Promise<number>;
+  /**
+   * Synced accounts the open window may cut over now; those that wait for a later window (they
+   * finished copying after it opened) or for an operator's time are expected to wait.
+   */
+  readonly readySynced: (window: WindowOccurrence, capacityLeft: number) => Promise<number>;
   /** The wave's activity records within the stall period. */
   readonly recent: readonly ActivityRecord[];
   /** A hybrid wave's moves stalled in Exchange for the whole stall period, window or not. */
@@ -119,11 +183,17 @@ export async function observeStall(
   if (now.getTime() - window.start.getTime() < settings.stallMs) {
     return quiet(`the window opened less than ${period} ago`);
   }
+  // A wave just started (or resumed, or changed) has had no time to show progress yet.
+  if (now.getTime() - Date.parse(wave.updatedAt) < settings.stallMs) {
+    return quiet(`the wave started or changed less than ${period} ago`);
+  }
   if (facts.recent.length > 0) return quiet(`accounts progressed within the last ${period}`);
   const counts = await facts.counts();
   const inFlight = IN_FLIGHT.reduce((sum, status) => sum + counts.byStatus[status], 0);
   const capacityLeft = window.window.capacity - (await facts.released(window.start));
-  const pending = capacityLeft > 0 ? counts.byStatus.Pending + counts.byStatus.Synced : 0;
+  const synced =
+    capacityLeft > 0 && counts.byStatus.Synced > 0 ? await facts.readySynced(window, capacityLeft) : 0;
+  const pending = capacityLeft > 0 ? counts.byStatus.Pending + synced : 0;
   const waiting = inFlight + pending;
   if (waiting === 0) return quiet("no account is waiting");
   return {

@@ -2,7 +2,13 @@
  * The alert rules mailferry evaluates, what each one watches, and how long a breach must hold
  * before it fires. Rules are evaluated per subject: a wave, or a queue.
  */
-export const RULE_IDS = ["failure-rate", "dead-letters", "stalled-wave", "throttling"] as const;
+export const RULE_IDS = [
+  "failure-rate",
+  "preflight-failures",
+  "dead-letters",
+  "stalled-wave",
+  "throttling",
+] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -29,6 +35,12 @@ export const RULES: Readonly<Record<RuleId, RuleDefinition>> = {
     severity: "critical",
     hold: { need: 2, of: 3 },
     title: (wave) => `Failure rate of wave ${wave}`,
+  },
+  "preflight-failures": {
+    id: "preflight-failures",
+    severity: "warning",
+    hold: { need: 2, of: 3 },
+    title: (wave) => `Pre-flight failures in wave ${wave}`,
   },
   "dead-letters": {
     id: "dead-letters",

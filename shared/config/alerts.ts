@@ -13,7 +13,9 @@ export interface AlertSettings {
   readonly windowMs: number;
   /** Failure share (0..1) above which the failure-rate rule counts an evaluation as bad. */
   readonly failureRate: number;
-  /** Fewer outcomes (failed + completed) than this in the window never count as bad. */
+  /** Pre-flight failure share (0..1) above which the pre-flight rule counts an evaluation as bad. */
+  readonly preflightFailureRate: number;
+  /** Fewer accounts that finished a step than this in the window never count as bad. */
   readonly minimumSample: number;
   /** A wave with an open window and waiting accounts but no activity for this long is stalled. */
   readonly stallMs: number;
@@ -93,6 +95,7 @@ export function readAlertSettings(env: Env): AlertSettings {
   return {
     windowMs: minutes("MAILFERRY_ALERT_WINDOW_MINUTES", 15),
     failureRate: percent("MAILFERRY_ALERT_FAILURE_PERCENT", 5),
+    preflightFailureRate: percent("MAILFERRY_ALERT_PREFLIGHT_PERCENT", 20),
     minimumSample: count("MAILFERRY_ALERT_MIN_SAMPLE", 20),
     stallMs: minutes("MAILFERRY_ALERT_STALL_MINUTES", 30),
     throttledShare: percent("MAILFERRY_ALERT_THROTTLED_PERCENT", 5),

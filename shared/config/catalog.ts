@@ -429,6 +429,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: "Failure rate per wave, in percent, above which the failure-rate rule fires (default 5).",
   },
   {
+    name: "MAILFERRY_ALERT_PREFLIGHT_PERCENT",
+    section: "alerts",
+    use: "optional",
+    readBy: "app",
+    description:
+      "Share of a wave's accounts failing pre-flight, in percent, above which the pre-flight rule fires (default 20).",
+  },
+  {
     name: "MAILFERRY_ALERT_MIN_SAMPLE",
     section: "alerts",
     use: "optional",

@@ -47,12 +47,13 @@ const PAGE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const dataQuery = z.strictObject({
+  // Without it the charts span the waves' own time.
   minutes: z.coerce
     .number()
     .int()
     .min(5)
     .max(7 * 24 * 60)
-    .default(60),
+    .optional(),
   buckets: z.coerce.number().int().min(6).max(240).default(60),
   wave: waveId.optional(),
   // The function key, when it travels in the query, is the host's.
@@ -119,7 +120,7 @@ export function serveData(
     const viewer = signedIn(request);
     const { minutes, buckets, wave } = parseInput(dataQuery, request.query, dotted("query"));
     const data = await dashboardData(await openPorts(), viewer, {
-      minutes,
+      ...(minutes !== undefined ? { minutes } : {}),
       buckets,
       ...(wave !== undefined ? { wave } : {}),
     });

@@ -24,6 +24,13 @@ export type CutoverDecision =
     }
   | { readonly ready: false; readonly reason: string };
 
+/** Why a Synced account waits when no window is open. */
+export const NO_WINDOW_OPEN = "no cutover window is open";
+
+/** Why a Synced account that finished copying inside the open window waits for the next one. */
+export const COPIED_IN_WINDOW =
+  "initial copy finished after this window opened; the wave cuts it over in the next window";
+
 /**
  * Decides whether a Synced account may be cut over at `now`. The account's own completeNow and
  * completeAfter replace the wave's; without "complete now" a window must be open, and an account
@@ -46,16 +53,13 @@ export function cutoverDecision(
   if (completeAfter !== undefined && Date.parse(completeAfter) > now.getTime()) {
     return { ready: false, reason: `waits until ${completeAfter} (complete after)` };
   }
-  if (window === undefined) return { ready: false, reason: "no cutover window is open" };
+  if (window === undefined) return { ready: false, reason: NO_WINDOW_OPEN };
   if (
     !wave.cutoverUnsynced &&
     account.syncedAt !== undefined &&
     Date.parse(account.syncedAt) > window.start.getTime()
   ) {
-    return {
-      ready: false,
-      reason: "initial copy finished after this window opened; the wave cuts it over in the next window",
-    };
+    return { ready: false, reason: COPIED_IN_WINDOW };
   }
   return { ready: true, forced: false };
 }

@@ -13,3 +13,5 @@ export * from "./status.js";
 export * from "./upn.js";
 export * from "./wave.js";
 export * from "./windows.js";
+export * from "./time.js";
+export * from "./steps.js";

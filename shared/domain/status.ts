@@ -77,3 +77,12 @@ export function assertTransition(accountId: string, from: AccountStatus, to: Acc
         : `allowed from ${from}: ${ACCOUNT_TRANSITIONS[from].join(", ") || "nothing"}`;
   throw new IllegalTransitionError("account", accountId, from, to, hint);
 }
+
+/** Statuses an account does not leave without an operator: a wave whose accounts all have one is done. */
+export const SETTLED_STATUSES: readonly AccountStatus[] = [
+  "Completed",
+  "CompletedWithWarnings",
+  "Failed",
+  "Stopped",
+  "Skipped",
+];

@@ -55,14 +55,15 @@ export interface HybridSettings {
 export type WaveStatus = (typeof WAVE_STATUSES)[number];
 
 /**
- * Allowed wave status changes. The scheduler activates a scheduled wave; operators pause, resume
- * and cancel; Completed and Cancelled are final.
+ * Allowed wave status changes. The scheduler activates a scheduled wave and completes one whose
+ * accounts have all settled; operators pause, resume and cancel; Cancelled is final, and Completed
+ * is left only when an operator retries failed accounts of the wave, which opens it again.
  */
 export const WAVE_TRANSITIONS: Readonly<Record<WaveStatus, readonly WaveStatus[]>> = {
   Scheduled: ["Active", "Paused", "Cancelled"],
   Active: ["Paused", "Completed", "Cancelled"],
   Paused: ["Active", "Cancelled"],
-  Completed: [],
+  Completed: ["Active"],
   Cancelled: [],
 };
 

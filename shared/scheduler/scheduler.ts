@@ -26,6 +26,7 @@ import type { Services } from "../runtime/services.js";
 import type { TransitionRequest } from "../store/port.js";
 import { releaseHybridWave } from "./hybrid.js";
 import { nextReleaseRate } from "./rate.js";
+import { completeIfSettled } from "./settle.js";
 import { planSynced, type SyncedPlan } from "./synced.js";
 
 /** How far back the scheduler looks to judge the health of recent work. */
@@ -67,9 +68,11 @@ export type SchedulerPorts = Pick<
 export async function runScheduler(services: SchedulerPorts, actor: string): Promise<WaveRelease[]> {
   const now = services.now();
   const out: WaveRelease[] = [];
-  for (const wave of await services.store.waves.list()) {
-    if (wave.status === "Completed" || wave.status === "Cancelled") continue;
-    await resendUnsent(services, wave);
+  for (const listed of await services.store.waves.list()) {
+    if (listed.status === "Completed" || listed.status === "Cancelled") continue;
+    // Messages a dead run left unsent first: their accounts are not settled yet.
+    await resendUnsent(services, listed);
+    const wave = await completeIfSettled(services, listed, now);
     if (wave.status !== "Active") continue;
     // A hybrid wave's accounts are moved by Exchange: releasing them plans their evening instead.
     out.push(

@@ -1,10 +1,12 @@
 /**
  * The dashboard in real headless Chromium against the embedded stack, during a small demo wave:
- * the page shows what the admin API says, moves on by itself, offers Operator actions only to
- * operators, and an Operator's replay of a dead-letter group empties it.
+ * the page shows what the admin API says, moves on by itself, offers Operator actions (wave
+ * resume, pause, complete; retry; replay) only to operators and records them, shows every time in
+ * the wave's zone whatever the browser's, works on a 390 px phone, and an Operator's replay of a
+ * dead-letter group empties it. It saves screenshots at 1366 and 390 px to `.artifacts/`.
  */
 import { mkdirSync } from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenWave, importInventory, settledCount } from "../../local/demo/wave.js";
 import type { EmbeddedStack } from "../../local/stack.js";
@@ -14,13 +16,18 @@ import type { DeadLetterListing } from "../../shared/admin/deadletters/list.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
 import { MOVES_QUEUE } from "../../shared/bus/topology.js";
 import { dashboardUrl } from "../../shared/dashboard/index.js";
-import { accountIdFromUpn } from "../../shared/domain/index.js";
+import { accountIdFromUpn, zonedTime } from "../../shared/domain/index.js";
 import { services, type Services } from "../../shared/runtime/services.js";
 import type { AccountRepository } from "../../shared/store/index.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 import { launchChromium, settledOf, waveSnapshot } from "./support.js";
 
 const WAVE = "dash";
+/** The wave's zone (+05:30, all year) and the browser's (-08:00 or -07:00): never the same offset. */
+const WAVE_ZONE = "Asia/Kolkata";
+const BROWSER_ZONE = "America/Los_Angeles";
+const WIDE = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
 const READER = encodePrincipal("reader@contoso.com", [ROLES.reader]);
 const OPERATOR = encodePrincipal("ops@contoso.com", [ROLES.operator]);
 /** Accounts no store knows; their messages fail while `poisoned` holds, and end dead-lettered. */
@@ -63,6 +70,16 @@ async function until(what: string, check: () => boolean | Promise<boolean>, limi
   }
 }
 
+/** The data-action of each Operator button inside a locator, in page order. */
+async function actionsOf(scope: Locator): Promise<string[]> {
+  const buttons = scope.locator("[data-action]");
+  const out: string[] = [];
+  for (let index = 0; index < (await buttons.count()); index++) {
+    out.push((await buttons.nth(index).getAttribute("data-action")) ?? "");
+  }
+  return out;
+}
+
 /** Calls the admin API directly, as the given principal. */
 async function api(
   path: string,
@@ -84,13 +101,28 @@ async function api(
 /** Opens the dashboard as a principal, refreshing every second; keeps the status reports it read. */
 async function open(
   principal: string,
-): Promise<{ context: BrowserContext; page: Page; reports: Map<string, StatusReport> }> {
+  viewport: { width: number; height: number } = WIDE,
+  refreshSeconds = 1,
+): Promise<{
+  context: BrowserContext;
+  page: Page;
+  reports: Map<string, StatusReport>;
+  /** Every request the page made that was answered with an error status. */
+  failed: string[];
+}> {
+  const phone = viewport.width < 600;
   const context = await browser.newContext({
     extraHTTPHeaders: { "x-ms-client-principal": principal },
-    viewport: { width: 1440, height: 900 },
+    viewport,
+    timezoneId: BROWSER_ZONE,
+    ...(phone ? { hasTouch: true, isMobile: true, deviceScaleFactor: 2 } : {}),
   });
   const page = await context.newPage();
   const reports = new Map<string, StatusReport>();
+  const failed: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
   page.on("response", (response) => {
     if (!response.url().includes("/api/ops/status") || !response.ok()) return;
     response
@@ -98,10 +130,10 @@ async function open(
       .then((report: StatusReport) => reports.set(report.at, report))
       .catch(() => undefined);
   });
-  const url = `${dashboardUrl(stack.host.apiBaseUrl ?? "", stack.host.functionKey)}&refresh=1&minutes=10`;
+  const url = `${dashboardUrl(stack.host.apiBaseUrl ?? "", stack.host.functionKey)}&refresh=${refreshSeconds}`;
   await page.goto(url);
   await page.locator(`[data-wave="${WAVE}"]`).waitFor();
-  return { context, page, reports };
+  return { context, page, reports, failed };
 }
 
 beforeAll(async () => {
@@ -146,6 +178,9 @@ beforeAll(async () => {
     { waveId: WAVE, capacity: total, inFlightCap: 2, status: "Paused" },
     new Date(),
   );
+  // Its all-day window stays open in any zone; the page must show its times in this one.
+  const created = await store.waves.get(WAVE);
+  await store.waves.update(WAVE, created.etag, { timeZone: WAVE_ZONE }, new Date());
   await importInventory(store, WAVE, inventory, new Date());
 }, 90_000);
 
@@ -170,9 +205,23 @@ describe("the dashboard in Chromium", () => {
       }
       expect(first.settled).toBe(`${report?.settled} of ${report?.counts.accounts}`);
       expect(first.inFlight).toBe(String(report?.inFlight));
-      // Once the wave runs, a later refresh shows more accounts settled.
-      const { store } = await services();
-      await store.waves.updateStatus(WAVE, "Active", new Date());
+      // An Operator resumes the wave with the card's button, which goes through the admin API.
+      const card = page.locator(`[data-wave="${WAVE}"]`);
+      expect(await actionsOf(card)).toEqual(["resume", "complete"]);
+      await card.locator('[data-action="resume"]').click();
+      await page.locator('[data-testid="confirm"]').waitFor();
+      await page.locator("#confirm-ok").click();
+      await page
+        .locator('[data-testid="notice"]')
+        .filter({ hasText: `Wave ${WAVE} is Active` })
+        .waitFor();
+      await until(
+        "the pause button",
+        async () => (await card.locator('[data-action="pause"]').count()) === 1,
+      );
+      const actions = JSON.stringify((await api("ops/actions", OPERATOR)).json);
+      expect(actions).toContain("wave.resume");
+      expect(actions).toContain("ops@contoso.com");
       let later = first;
       await until(
         "progress on the page",
@@ -184,6 +233,64 @@ describe("the dashboard in Chromium", () => {
       );
       expect(later.at > first.at).toBe(true);
       expect(await page.locator('[data-testid="viewer"]').innerText()).toBe("ops@contoso.com (Operator)");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows every time in the wave's zone with its offset, never the browser's, and fetches nothing that is not there", async () => {
+    const { context, page, failed } = await open(OPERATOR);
+    try {
+      expect(await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")).toBe(BROWSER_ZONE);
+      const card = page.locator(`[data-wave="${WAVE}"]`);
+      expect(await card.locator('[data-testid="zone"]').innerText()).toBe(WAVE_ZONE);
+      const shown = [
+        await card.locator('[data-testid="open-window"]').innerText(),
+        await page.locator('[data-testid="updated"]').innerText(),
+        await page.locator('[data-testid="chart-span"]').innerText(),
+      ];
+      const stamp = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d ([+-]\d\d:\d\d)/g;
+      const offsets = shown.flatMap((text) => [...text.matchAll(stamp)].map((match) => match[1]));
+      expect(offsets.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(offsets)).toEqual(new Set(["+05:30"]));
+      // The wave's time as the page shows it is the wall-clock time in its zone.
+      const at = await page.locator('[data-testid="updated"]').getAttribute("datetime");
+      expect(await page.locator('[data-testid="updated"]').innerText()).toBe(zonedTime(at, WAVE_ZONE));
+      // No request of the page (its files, its data, an icon) went unanswered.
+      expect(failed).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("works on a 390 px phone: nothing spills out of its card, every control is big enough and gets its taps", async () => {
+    // Refreshing rarely: a refresh replaces the controls the test is tapping.
+    const { context, page } = await open(OPERATOR, PHONE, 600);
+    try {
+      await page.locator('[data-testid="deadletters"] tbody tr, [data-testid="dlq-empty"]').first().waitFor();
+      // Nothing wider than the screen, and every table inside its card.
+      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(PHONE.width);
+      const spills = await page.evaluate(`[...document.querySelectorAll("table")].flatMap((table) => {
+        const card = table.closest("section").getBoundingClientRect();
+        const box = table.getBoundingClientRect();
+        return box.left < card.left - 0.5 || box.right > card.right + 0.5 ? [table.className || table.parentElement.id || "table"] : [];
+      })`);
+      expect(spills).toEqual([]);
+      const controls = page.locator("main button:visible, main input:visible, header button:visible");
+      const total = await controls.count();
+      expect(total).toBeGreaterThanOrEqual(4);
+      for (let index = 0; index < total; index++) {
+        const control = controls.nth(index);
+        await control.scrollIntoViewIfNeeded();
+        const box = await control.boundingBox();
+        const name = `${(await control.getAttribute("id")) ?? ""} ${(await control.getAttribute("data-action")) ?? ""} ${await control.innerText()}`;
+        expect(box?.height ?? 0, name).toBeGreaterThanOrEqual(44);
+        expect(box?.width ?? 0, name).toBeGreaterThanOrEqual(44);
+        // A trial tap runs every check a real one does, including that no other element takes it.
+        await control.tap({ trial: true, timeout: 5_000 });
+      }
+      mkdirSync(".artifacts", { recursive: true });
+      await page.screenshot({ path: ".artifacts/dashboard-390.png", fullPage: true });
     } finally {
       await context.close();
     }
@@ -257,7 +364,55 @@ describe("the dashboard in Chromium", () => {
       expect(snapshot.byStatus.Completed).toBe(wave?.counts.byStatus.Completed);
       expect(wave?.counts.byStatus.Completed).toBe(total);
       mkdirSync(".artifacts", { recursive: true });
-      await page.screenshot({ path: ".artifacts/dashboard.png", fullPage: true });
+      await page.screenshot({ path: ".artifacts/dashboard-1366.png", fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows failures with their fix, examples and retry command, and the failure card agrees with the bar", async () => {
+    const { store } = await services();
+    // A second wave, held Paused, whose two accounts failed pre-flight for want of a licence.
+    await createOpenWave(store, { waveId: "agree", capacity: 2, status: "Paused" }, new Date());
+    const upns = ["nolicence1@contoso.example", "nolicence2@contoso.example"];
+    await store.accounts.upsertImported(
+      upns.map((upn) => ({
+        waveId: "agree",
+        source: { upn },
+        target: { upn: upn.replace("contoso", "fabrikam") },
+        priority: 0,
+      })),
+      new Date(),
+    );
+    for (const upn of upns) {
+      const pending = await store.accounts.get(accountIdFromUpn(upn));
+      const queued = await store.accounts.transition(pending.id, pending.etag, "Queued", {
+        reason: "released",
+        actor: "test",
+        at: new Date(),
+      });
+      await store.accounts.transition(queued.id, queued.etag, "Failed", {
+        reason: "no licence",
+        actor: "test",
+        at: new Date(),
+        error: { class: "TargetNotLicensed", code: "NoLicense", message: "the target user has no licence" },
+      });
+    }
+    const { context, page } = await open(OPERATOR, WIDE, 600);
+    try {
+      await page.locator('[data-wave="agree"]').waitFor();
+      const bar = await page.locator('[data-wave="agree"] [data-status="Failed"]').innerText();
+      expect(await page.locator('[data-testid="failed-total"]').innerText()).toBe(bar);
+      expect(bar).toBe("2");
+      const failures = page.locator('[data-testid="failures"]');
+      expect(await failures.locator('[data-testid="failure-hint"]').innerText()).toContain("--license-sku");
+      expect(await failures.innerText()).toContain(
+        "nolicence1@contoso.example → nolicence1@fabrikam.example",
+      );
+      expect(await failures.locator('[data-testid="retry-command"]').innerText()).toMatch(
+        /^mailferry retry --group [0-9a-f]{8}$/,
+      );
+      expect(await failures.locator('[data-action="retry"]').count()).toBe(1);
     } finally {
       await context.close();
     }

@@ -5,6 +5,8 @@ import type { AlertNotice } from "./notice.js";
 const WHAT_TO_DO: Readonly<Record<AlertNotice["rule"], string>> = {
   "failure-rate":
     "Look at the failure classes of the wave (mailferry failures) and retry the accounts once the cause is fixed.",
+  "preflight-failures":
+    "Look at the pre-flight failure classes (mailferry failures): users, licences or mailboxes missing in a tenant, or inventory rows that name the wrong user. Fix them, then retry the accounts.",
   "dead-letters":
     "Inspect the dead-lettered messages with the CLI or the admin API and replay them once the cause is fixed.",
   "stalled-wave":

@@ -20,6 +20,8 @@ import {
   type DashboardPorts,
   type DashboardRequest,
 } from "../../../shared/dashboard/index.js";
+import { defineWave } from "../../../shared/domain/index.js";
+import { createMemoryStore, type MemoryStore } from "../../../shared/store/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 
 const READER = encodePrincipal("reader@contoso.com", [ROLES.reader]);
@@ -50,7 +52,10 @@ function record(
   };
 }
 
-async function ports(records: readonly ActivityRecord[]): Promise<DashboardPorts> {
+async function ports(
+  records: readonly ActivityRecord[],
+  store: MemoryStore = createMemoryStore(),
+): Promise<DashboardPorts> {
   const activity = new InMemoryActivityLog();
   for (const entry of records) await activity.record(entry);
   const states = new InMemoryAlertStateStore();
@@ -94,6 +99,7 @@ async function ports(records: readonly ActivityRecord[]): Promise<DashboardPorts
   });
   return {
     activity,
+    store,
     alerts: () => Promise.resolve({ settings, states }),
     logger: silentLogger,
     now: () => NOW,
@@ -139,7 +145,11 @@ describe("dashboard page", () => {
     expect(page.status).toBe(200);
     const html = String(page.body);
     expect(html).not.toContain("{{keyQuery}}");
-    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? "");
+    // The icon is inline: a browser would otherwise ask the host for /favicon.ico on every load, a 404.
+    expect(html).toMatch(/<link rel="icon" href="data:[^"]*" \/>/);
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)]
+      .map((match) => match[1] ?? "")
+      .filter((source) => !source.startsWith("data:"));
     expect(sources.length).toBeGreaterThanOrEqual(6);
     for (const source of sources) {
       expect(source).toMatch(/^dash\/assets\/[\w.]+\?code=k%2Fey%3D1$/);
@@ -232,5 +242,28 @@ describe("dashboard data", () => {
     expect(series.points.every((point) => point.failureRate === null && point.throttledShare === null)).toBe(
       true,
     );
+  });
+});
+
+describe("the charts' span", () => {
+  it("follows the wave's own time, in the wave's zone, unless minutes are asked for", async () => {
+    const store = createMemoryStore();
+    const created = new Date(NOW.getTime() - 6 * 60 * 60_000);
+    await store.waves.create(defineWave({ id: "w1", timeZone: "Europe/Berlin" }, created));
+    await store.waves.updateStatus("w1", "Active", created);
+    const early = record({ id: "early", at: created.getTime() + 60_000, kind: "completed" });
+    const answer = await serveData(request(READER), () => ports([early], store), silentLogger);
+    const data = answer.jsonBody as DashboardData;
+    expect(data.timeZone).toBe("Europe/Berlin");
+    expect(data.series.from).toBeLessThanOrEqual(created.getTime());
+    expect(data.series.until).toBeGreaterThanOrEqual(NOW.getTime());
+    expect(data.series.total.completed).toBe(1);
+    // Asked for the last hour, the wave's first completion is outside the span.
+    const hour = await serveData(
+      request(READER, { minutes: "60" }),
+      () => ports([early], store),
+      silentLogger,
+    );
+    expect((hour.jsonBody as DashboardData).series.total.completed).toBe(0);
   });
 });

@@ -165,15 +165,15 @@ describe("mailferry account", () => {
     await ports.store.accounts.transition(id, syncing.etag, "Synced", { reason: "t", actor: "t", at: at(5) });
     const now = await completeAccount(ports, id, {}, { actor: "cli:ops", via: "cli" });
     expect(describeCompletion({ ...now, actionId: "a1" })).toBe(
-      `account ${id} (Synced) is cut over as soon as it is synced, window or not (complete now asked 2025-03-03 12:20Z) (action a1)`,
+      `account ${id} (Synced) is cut over as soon as it is synced, window or not (complete now asked Mon 2025-03-03 12:20 +00:00) (action a1)`,
     );
     expect(describeAccount(await accountDetail(ports, id))).toMatch(
-      /^ {2}complete now +asked 2025-03-03 12:20Z$/m,
+      /^ {2}complete now +asked Mon 2025-03-03 12:20 \+00:00$/m,
     );
     await completeAccount(ports, id, { at: "2025-03-08T19:00:00Z" }, { actor: "cli:ops", via: "cli" });
     const text = describeAccount(await accountDetail(ports, id));
-    expect(text).toMatch(/^ {2}synced at +2025-03-03 12:05Z$/m);
-    expect(text).toMatch(/^ {2}complete after +2025-03-08 19:00Z$/m);
+    expect(text).toMatch(/^ {2}synced at +Mon 2025-03-03 12:05 \+00:00$/m);
+    expect(text).toMatch(/^ {2}complete after +Sat 2025-03-08 19:00 \+00:00$/m);
     // The later "after" took back the earlier "now".
     expect(text).not.toContain("complete now");
   });

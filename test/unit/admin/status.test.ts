@@ -1,92 +1,181 @@
 import { describe, expect, it } from "vitest";
-import { waveStatus } from "../../../shared/admin/status.js";
-import { WEEKDAYS } from "../../../shared/domain/index.js";
-import { accountAlong, failedAccount, memoryPorts } from "../../fixtures/admin/ports.js";
+import type { ActivityRecord } from "../../../shared/activity/port.js";
+import { waveStatus, type WaveStatusReport } from "../../../shared/admin/status.js";
+import { COPIED_IN_WINDOW, WEEKDAYS, accountIdFromUpn } from "../../../shared/domain/index.js";
+import { describeWaveStatus } from "../../../cli/commands/status.js";
+import { failedAccount, memoryPorts, type MemoryPorts } from "../../fixtures/admin/ports.js";
 import { importedAccount, T0, waveRecord } from "../../factories/index.js";
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Imports the n-th test user and takes it to Synced at `at`. */
+async function syncedAccount(ports: MemoryPorts, n: number, waveId: string, at: Date): Promise<void> {
+  const row = importedAccount(n, { waveId });
+  await ports.store.accounts.upsertImported([row], at);
+  let account = await ports.store.accounts.get(accountIdFromUpn(row.source.upn));
+  for (const to of ["Queued", "Syncing", "Synced"] as const) {
+    account = await ports.store.accounts.transition(account.id, account.etag, to, {
+      reason: `to ${to} for the test`,
+      actor: "test",
+      at,
+    });
+  }
+}
+
+function record(
+  id: string,
+  waveId: string,
+  kind: ActivityRecord["kind"],
+  at: number,
+  detail?: string,
+): ActivityRecord {
+  return {
+    id,
+    waveId,
+    accountId: id,
+    kind,
+    at,
+    requests: 0,
+    throttled: 0,
+    items: kind === "slice" ? 10 : 0,
+    bytes: kind === "slice" ? 10_000 : 0,
+    durationMs: 0,
+    ...(detail !== undefined ? { detail } : {}),
+  };
+}
+
+async function onlyWave(ports: MemoryPorts): Promise<WaveStatusReport> {
+  const [report] = (await waveStatus(ports)).waves;
+  if (report === undefined) throw new Error("no wave reported");
+  return report;
+}
+
+async function fail(ports: MemoryPorts, n: number, waveId: string): Promise<void> {
+  await failedAccount(ports, n, waveId, {
+    class: "TargetNotLicensed",
+    code: "NoLicense",
+    message: "no licence",
+  });
+  await ports.activity.record(record(`failed-${n}`, waveId, "failed", T0.getTime() - 5 * MINUTE));
+}
 
 describe("wave status", () => {
-  it("counts, pace, failure rate and ETAs of the wave and of its open window", async () => {
+  it("counts failures against the accounts that finished a step, not only the settled ones", async () => {
+    const ports = memoryPorts(T0);
+    await ports.store.waves.create(waveRecord({ id: "w1", timeZone: "UTC" }));
+    for (const n of [1, 2, 3]) await fail(ports, n, "w1");
+    for (let n = 10; n < 67; n++) await syncedAccount(ports, n, "w1", T0);
+    const [report] = (await waveStatus(ports, "w1")).waves;
+    expect(report?.finishedStep).toBe(60);
+    expect(report?.failureRate).toBeCloseTo(3 / 60);
+  });
+
+  it("projects the ETA from the windows, their capacity and the copy pace, not from failures settling", async () => {
     const ports = memoryPorts(T0);
     await ports.store.waves.create(
       waveRecord({
         id: "w1",
         timeZone: "UTC",
-        windows: [{ days: [...WEEKDAYS], start: "00:00", end: "24:00", capacity: 10 }],
+        windows: [{ days: [...WEEKDAYS], start: "19:00", end: "07:00", capacity: 10 }],
       }),
     );
-    await failedAccount(ports, 0, "w1", {
-      class: "TargetNotLicensed",
-      code: "NoLicense",
-      message: "no licence",
-    });
+    // Three failures settle first; they say nothing of how long the copies take.
+    for (const n of [1, 2, 3]) await fail(ports, n, "w1");
     await ports.store.accounts.upsertImported(
-      [1, 2, 3].map((n) => importedAccount(n, { waveId: "w1" })),
+      [20, 21, 22, 23, 24, 25, 26].map((n) => importedAccount(n, { waveId: "w1" })),
       T0,
     );
-    for (const n of [4, 5]) await accountAlong(ports, n, "w1", ["Queued", "Syncing", "Synced"]);
-    await ports.releases.put({
-      waveId: "w1",
-      windowStart: "2025-03-03T00:00:00.000Z",
-      released: 8,
-      rate: 50,
+    for (let n = 30; n < 40; n++) await syncedAccount(ports, n, "w1", new Date(T0.getTime() - 2 * HOUR));
+    // Seven accounts finished a copy pass in the last hour (one of them twice), one before it.
+    for (let n = 0; n < 7; n++) {
+      await ports.activity.record(
+        record(`copy-${n}`, "w1", "slice", T0.getTime() - (n + 1) * 5 * MINUTE, "done"),
+      );
+    }
+    await ports.activity.record({
+      ...record("copy-0", "w1", "slice", T0.getTime() - 50 * MINUTE, "done"),
+      id: "again",
     });
-    const outcome = (id: string, kind: "completed" | "failed", minutesAgo: number, items = 0) =>
-      ports.activity.record({
-        id,
-        waveId: "w1",
-        accountId: id,
-        kind,
-        at: T0.getTime() - minutesAgo * MINUTE,
-        requests: 0,
-        throttled: 0,
-        items,
-        bytes: items * 1000,
-        durationMs: 0,
-      });
-    await outcome("a", "completed", 10, 40);
-    await outcome("b", "completed", 20, 60);
-    await outcome("c", "completed", 50);
-    await outcome("d", "failed", 30);
-    // Older than an hour: not part of the pace.
-    await outcome("e", "completed", 90);
+    await ports.activity.record(record("copy-old", "w1", "slice", T0.getTime() - 2 * HOUR, "done"));
+    await ports.activity.record(record("more", "w1", "slice", T0.getTime() - MINUTE, "more"));
 
-    const { waves } = await waveStatus(ports, "w1");
-    const [report] = waves;
-    expect(report).toMatchObject({
-      waveId: "w1",
-      inFlight: 0,
-      settled: 1,
-      remaining: 5,
-      accountsPerHour: 4,
-      failureRate: 0.25,
-      lastHour: { completed: 3, failed: 1, items: 100, bytes: 100_000 },
-      window: { open: true, capacity: 10, released: 8, capacityLeft: 2, end: "2025-03-04T00:00:00.000Z" },
-      eta: {
-        wave: new Date(T0.getTime() + 75 * MINUTE).toISOString(),
-        window: new Date(T0.getTime() + 30 * MINUTE).toISOString(),
-        windowWorkFits: true,
-      },
-    });
-    expect(report?.counts.byStatus).toMatchObject({ Pending: 3, Synced: 2, Failed: 1 });
-    // Synced at noon, after today's window opened at midnight: the wave keeps them for tomorrow.
-    expect(report?.waiting).toEqual({
-      "initial copy finished after this window opened; the wave cuts it over in the next window": 2,
+    const [report] = (await waveStatus(ports, "w1")).waves;
+    expect(report?.copyPace.accountsPerHour).toBe(7);
+    // 7 to copy at 7 an hour: copied by 13:00. Tonight's window cuts 10 over, tomorrow's the other 7.
+    expect(report?.eta).toMatchObject({
+      copiesDone: "2025-03-03T13:00:00.000Z",
+      wave: "2025-03-04T19:00:00.000Z",
+      lastWindow: { start: "2025-03-04T19:00:00.000Z", end: "2025-03-05T07:00:00.000Z" },
     });
   });
 
-  it("has no ETA without pace, and names the next window when none is open", async () => {
+  it("says when synced accounts waiting for a later window are cut over, in the wave's zone, and how sooner", async () => {
+    // Saturday 06:00 in Berlin: the weeknight window that opened Friday 19:00 is open until 07:00,
+    // but the accounts synced overnight wait for the next one, Monday 19:00.
+    const saturday = new Date("2025-03-08T05:00:00.000Z");
+    const ports = memoryPorts(saturday);
+    await ports.store.waves.create(
+      waveRecord({
+        id: "w1",
+        timeZone: "Europe/Berlin",
+        windows: [{ days: ["Mon", "Tue", "Wed", "Thu", "Fri"], start: "19:00", end: "07:00", capacity: 500 }],
+      }),
+    );
+    for (let n = 1; n <= 4; n++) await syncedAccount(ports, n, "w1", new Date("2025-03-07T23:00:00.000Z"));
+
+    const [report] = (await waveStatus(ports, "w1")).waves;
+    expect(report?.waiting).toEqual({ [COPIED_IN_WINDOW]: 4 });
+    expect(report?.cutoverWait).toMatchObject({
+      accounts: 4,
+      opens: "2025-03-10T18:00:00.000Z",
+      sooner: [
+        { command: "mailferry wave complete w1" },
+        { command: "mailferry wave create … --cutover-unsynced" },
+      ],
+    });
+    expect(report?.eta.lastWindow?.start).toBe("2025-03-10T18:00:00.000Z");
+    const text = describeWaveStatus(await onlyWave(ports));
+    expect(text).toContain(
+      "open until Sat 2025-03-08 07:00 +01:00, but none of the 4 synced accounts may be cut over in it",
+    );
+    expect(text).toContain("4 synced accounts wait until Mon 2025-03-10 19:00 +01:00");
+    expect(text).toContain("mailferry wave complete w1");
+    expect(text).not.toMatch(/\d\dZ/);
+  });
+
+  it("never says a window is open when none is, and names the next one", async () => {
+    const sunday = new Date("2025-03-09T12:00:00.000Z");
+    const ports = memoryPorts(sunday);
+    await ports.store.waves.create(
+      waveRecord({
+        id: "w1",
+        timeZone: "Europe/Berlin",
+        windows: [{ days: ["Mon"], start: "19:00", end: "Tue 07:00", capacity: 50 }],
+      }),
+    );
+    await syncedAccount(ports, 1, "w1", T0);
+    const [report] = (await waveStatus(ports, "w1")).waves;
+    expect(report?.window).toMatchObject({
+      open: false,
+      next: { start: "2025-03-10T18:00:00.000Z", capacity: 50 },
+    });
+    const text = describeWaveStatus(await onlyWave(ports));
+    expect(text).not.toContain("open until");
+    expect(text).toContain("next window  opens Mon 2025-03-10 19:00 +01:00");
+    // The next window takes the synced account as it opens, Monday 19:00 in Berlin.
+    expect(report?.eta.wave).toBe("2025-03-10T18:00:00.000Z");
+    expect(text).toContain("last cutovers start Mon 2025-03-10 19:00 +01:00");
+  });
+
+  it("has no ETA without copy pace, and says why", async () => {
     const ports = memoryPorts(T0);
     await ports.store.waves.create(waveRecord({ id: "w2", timeZone: "UTC" }));
     await ports.store.accounts.upsertImported([importedAccount(1, { waveId: "w2" })], T0);
-    await accountAlong(ports, 2, "w2", ["Queued", "Syncing", "Synced"]);
-    const { waves } = await waveStatus(ports);
-    expect(waves[0]).toMatchObject({
+    const [report] = (await waveStatus(ports)).waves;
+    expect(report).toMatchObject({
       failureRate: null,
-      eta: { wave: null, window: null, windowWorkFits: null },
-      window: { open: false, start: "2025-03-03T19:00:00.000Z" },
-      waiting: { "no cutover window is open": 1 },
+      eta: { wave: null, why: "no account finished copying in the last hour", copiesDone: null },
     });
   });
 });

@@ -32,7 +32,7 @@ describe("failure-rate rule", () => {
       subject: "w1",
       severity: "critical",
     });
-    expect(h.channel.sent[0]?.summary).toMatch(/2 of 21 finished accounts failed \(9\.5 %\)/);
+    expect(h.channel.sent[0]?.summary).toMatch(/2 of 21 accounts that finished a step failed \(9\.5 %\)/);
     expect(h.metrics.failureRates.get("w1")).toBeCloseTo(2 / 21);
   });
 

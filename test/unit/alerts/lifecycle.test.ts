@@ -31,7 +31,7 @@ describe("rule lifecycle", () => {
     const [fired, resolved] = h.channel.sent;
     // The resolve names when the firing began, and the evaluation that saw it clear.
     expect(resolved?.since).toBe(fired?.since);
-    expect(resolved?.summary).toMatch(/0 of 30 finished accounts failed/);
+    expect(resolved?.summary).toMatch(/0 of 30 accounts that finished a step failed/);
     const stored = (await h.states.list()).find((state) => state.rule === "failure-rate");
     expect(stored).toMatchObject({ status: "resolved", recent: [true, false, false], announced: true });
   });

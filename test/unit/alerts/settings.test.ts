@@ -6,6 +6,7 @@ describe("alert settings", () => {
     expect(readAlertSettings({})).toEqual({
       windowMs: 15 * 60_000,
       failureRate: 0.05,
+      preflightFailureRate: 0.2,
       minimumSample: 20,
       stallMs: 30 * 60_000,
       throttledShare: 0.05,

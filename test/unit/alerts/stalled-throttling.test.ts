@@ -73,14 +73,16 @@ describe("stalled-wave rule", () => {
     expect(await stalled(h)).toBe("resolved:resolved");
   });
 
-  it("counts Synced accounts waiting for their cutover like Pending ones", async () => {
+  it("counts Synced accounts the open window may cut over like Pending ones", async () => {
     const h = await createHarness({ MAILFERRY_ALERT_STALL_MINUTES: "30" });
     await h.activeWave();
     await queueAccounts(h, 2);
+    // Synced the evening before the window opened at midnight: it may cut them over.
+    const before = new Date(T0.getTime() - 13 * 3_600_000);
     for (const n of [0, 1]) {
       for (const to of ["Syncing", "Synced"] as const) {
         const account = await h.store.accounts.get(importedAccountId(n));
-        await h.store.accounts.transition(account.id, account.etag, to, request());
+        await h.store.accounts.transition(account.id, account.etag, to, request({ at: before }));
       }
     }
     h.advance(45);

@@ -105,6 +105,7 @@ const BAD: Readonly<Record<string, BadValue>> = {
   MAILFERRY_ALERT_MAIL_FROM: { value: "notices" },
   MAILFERRY_ALERT_WINDOW_MINUTES: { value: "0" },
   MAILFERRY_ALERT_FAILURE_PERCENT: { value: "150" },
+  MAILFERRY_ALERT_PREFLIGHT_PERCENT: { value: "0" },
   MAILFERRY_ALERT_MIN_SAMPLE: { value: "-1" },
   MAILFERRY_ALERT_STALL_MINUTES: { value: "20000" },
   MAILFERRY_ALERT_THROTTLED_PERCENT: { value: "five" },
