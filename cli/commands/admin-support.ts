@@ -4,14 +4,11 @@
  * schemas, mapping refusals to exit codes, and progress on stderr.
  */
 import { userInfo } from "node:os";
-import { SingleBar, Presets } from "cli-progress";
 import type { z } from "zod";
 import type { Operator } from "../../shared/admin/actions/record.js";
-import { createAdminPorts } from "../../shared/admin/create.js";
 import { RequestValidationError } from "../../shared/admin/errors.js";
 import type { AdminPorts } from "../../shared/admin/ports.js";
 import { parseInput } from "../../shared/admin/requests.js";
-import { createLogger } from "../../shared/telemetry/logger.js";
 import { EXIT, printJsonLine } from "../output.js";
 
 /** Errors that mean the arguments named something that is not there or not as stated. */
@@ -83,6 +80,11 @@ export function parseOptions<T>(
 
 /** Opens the ports for `work` and closes them afterwards. */
 export async function withPorts(work: (ports: AdminPorts) => Promise<void>): Promise<void> {
+  // Loaded here, not at the top, so that building the command tree (and --help) stays cheap.
+  const [{ createAdminPorts }, { createLogger }] = await Promise.all([
+    import("../../shared/admin/create.js"),
+    import("../../shared/telemetry/logger.js"),
+  ]);
   const ports = await createAdminPorts(process.env, { logger: createLogger({ level: "warn" }) });
   try {
     await work(ports);
@@ -127,8 +129,12 @@ export function output(json: boolean | undefined, value: unknown, human: () => s
 }
 
 /** Progress of a long operation on stderr: a bar on a terminal, a line every few seconds otherwise. */
-export function progress(label: string, total: number): { update(done: number): void; stop(): void } {
+export async function progress(
+  label: string,
+  total: number,
+): Promise<{ update(done: number): void; stop(): void }> {
   if (process.stderr.isTTY && total > 0) {
+    const { SingleBar, Presets } = await import("cli-progress");
     const bar = new SingleBar(
       {
         stream: process.stderr,

@@ -1,6 +1,4 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { runDemo } from "../../local/demo/run.js";
-import { runHybridDemo } from "../../local/demo/hybrid-run.js";
 import { EXIT } from "../output.js";
 
 function number(min: number, max: number, integer: boolean) {
@@ -77,6 +75,7 @@ export function registerDemoCommand(program: Command): void {
         };
         let passed = true;
         if (options.engine !== "hybrid") {
+          const { runDemo } = await import("../../local/demo/run.js");
           const result = await runDemo({
             mailboxes: options.mailboxes,
             itemsPerMailbox: options.itemsPerMailbox,
@@ -94,6 +93,7 @@ export function registerDemoCommand(program: Command): void {
         }
         if (options.engine !== "graph") {
           if (options.engine === "both") write("");
+          const { runHybridDemo } = await import("../../local/demo/hybrid-run.js");
           const hybrid = await runHybridDemo({
             mailboxes: options.mailboxes,
             seed: options.seed,

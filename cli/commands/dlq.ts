@@ -1,10 +1,5 @@
 import type { Command } from "commander";
-import {
-  purgeDeadLetters,
-  replayDeadLetters,
-  type DrainReport,
-} from "../../shared/admin/deadletters/drain.js";
-import { listDeadLetters, showDeadLetter } from "../../shared/admin/deadletters/list.js";
+import type { DrainReport } from "../../shared/admin/deadletters/drain.js";
 import { deadLetterListQuery, deadLetterParams, purgeBody, replayBody } from "../../shared/admin/requests.js";
 import { EXIT } from "../output.js";
 import { table, when } from "./admin-output.js";
@@ -82,6 +77,7 @@ function registerList(dlq: Command): void {
           groupBy: options.groupBy,
           examples: options.examples,
         });
+        const { listDeadLetters } = await import("../../shared/admin/deadletters/list.js");
         await withPorts(async (ports) => {
           const listing = await listDeadLetters(ports, request);
           output(options.json, listing, () => {
@@ -123,6 +119,7 @@ function registerShow(dlq: Command): void {
           { sequenceNumber: sequence },
           { sequenceNumber: "<sequence>" },
         );
+        const { showDeadLetter } = await import("../../shared/admin/deadletters/list.js");
         await withPorts(async (ports) => {
           const detail = await showDeadLetter(ports, sequenceNumber);
           output(options.json, detail, () => JSON.stringify(detail, null, 2));
@@ -150,6 +147,7 @@ function registerReplay(dlq: Command): void {
           ratePerSecond: options.rate,
           max: options.max,
         });
+        const { replayDeadLetters } = await import("../../shared/admin/deadletters/drain.js");
         await withPorts(async (ports) => {
           let report: DrainReport;
           if (request.dryRun === true) {
@@ -159,7 +157,7 @@ function registerReplay(dlq: Command): void {
             const total = process.stderr.isTTY
               ? (await replayDeadLetters(ports, { ...request, dryRun: true }, cliOperator())).matched
               : 0;
-            const bar = progress("replaying", total);
+            const bar = await progress("replaying", total);
             const stop = stopOnSignal("the replay");
             try {
               report = await replayDeadLetters(ports, request, cliOperator(), {
@@ -196,6 +194,7 @@ function registerPurge(dlq: Command): void {
         };
         // Validate the selection (and --expect) before touching anything.
         const dry = parseOptions(purgeBody, { ...selection, dryRun: true, expectedCount: options.expect });
+        const { purgeDeadLetters } = await import("../../shared/admin/deadletters/drain.js");
         await withPorts(async (ports) => {
           const counted = await purgeDeadLetters(ports, dry, cliOperator());
           if (options.yes !== true) {
@@ -213,7 +212,7 @@ function registerPurge(dlq: Command): void {
             confirm: true,
             expectedCount: options.expect ?? String(counted.matched),
           });
-          const bar = progress("purging", counted.matched);
+          const bar = await progress("purging", counted.matched);
           const stop = stopOnSignal("the purge");
           let report: DrainReport;
           try {

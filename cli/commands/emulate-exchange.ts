@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { startExchangeSimulator } from "../../local/exchange/index.js";
 import { printJsonLine, waitForStopSignal } from "../output.js";
 
 function integer(min: number): (value: string) => number {
@@ -32,6 +31,7 @@ export function addEmulateExchangeCommand(emulate: Command): void {
     .option("--mailboxes <m>", "on-premises mailboxes", integer(1), 200)
     .option("--endpoint <name>", "a migration endpoint an administrator already created")
     .action(async (options: EmulateExchangeOptions) => {
+      const { startExchangeSimulator } = await import("../../local/exchange/index.js");
       const simulator = await startExchangeSimulator({
         port: options.port,
         organisation: { seed: options.seed, mailboxes: options.mailboxes },

@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { startGraphSimulator } from "../../local/graph/index.js";
 import { printJsonLine, waitForStopSignal } from "../output.js";
 
 function integer(min: number): (value: string) => number {
@@ -45,6 +44,7 @@ export function addEmulateGraphCommand(emulate: Command): void {
       1,
     )
     .action(async (options: EmulateGraphOptions) => {
+      const { startGraphSimulator } = await import("../../local/graph/index.js");
       const simulator = await startGraphSimulator({
         port: options.port,
         seed: options.seed,

@@ -1,6 +1,4 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { startServiceBusEmulator } from "../../local/servicebus/index.js";
-import { createLogger } from "../../shared/telemetry/logger.js";
 import { printJsonLine, waitForStopSignal } from "../output.js";
 
 function parsePort(value: string): number {
@@ -22,6 +20,10 @@ export function addEmulateServiceBusCommand(emulate: Command): void {
     .option("--port <port>", "port to listen on (0: any free port)", parsePort, 0)
     .option("--key <key>", "shared access key clients must sign with (default: random)")
     .action(async (options: { port: number; key?: string }) => {
+      const [{ startServiceBusEmulator }, { createLogger }] = await Promise.all([
+        import("../../local/servicebus/index.js"),
+        import("../../shared/telemetry/logger.js"),
+      ]);
       const emulator = await startServiceBusEmulator({
         port: options.port,
         sasKey: options.key,

@@ -1,8 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { startStack } from "../../local/stack.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
-import { dashboardUrl } from "../../shared/dashboard/url.js";
-import { createLogger } from "../../shared/telemetry/logger.js";
 import { EXIT, printJsonLine, waitForStopSignal } from "../output.js";
 import { DEFAULT_STOP_GRACE_SECONDS, signInRole } from "./emulate-host.js";
 
@@ -42,6 +39,11 @@ export function addEmulateStackCommand(emulate: Command): void {
         httpPort?: number;
         role: string;
       }) => {
+        const [{ startStack }, { dashboardUrl }, { createLogger }] = await Promise.all([
+          import("../../local/stack.js"),
+          import("../../shared/dashboard/url.js"),
+          import("../../shared/telemetry/logger.js"),
+        ]);
         const stack = await startStack({
           logger: createLogger(),
           // App Service authentication, played locally: callers without a principal are this user.

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { failureGroups } from "../../shared/admin/failures.js";
 import { failuresQuery } from "../../shared/admin/requests.js";
 import { table } from "./admin-output.js";
 import { guarded, output, parseOptions, withPorts } from "./admin-support.js";
@@ -15,6 +14,7 @@ export function registerFailuresCommand(program: Command): void {
     .action((options: { wave?: string; examples?: string; json?: boolean }) => {
       return guarded(async () => {
         const query = parseOptions(failuresQuery, { wave: options.wave, examples: options.examples });
+        const { failureGroups } = await import("../../shared/admin/failures.js");
         await withPorts(async (ports) => {
           const report = await failureGroups(ports, {
             ...(query.wave !== undefined ? { waveId: query.wave } : {}),

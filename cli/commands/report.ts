@@ -2,7 +2,6 @@ import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import type { Command } from "commander";
-import { waveReport } from "../../shared/admin/report.js";
 import { reportParams, reportQuery } from "../../shared/admin/requests.js";
 import { guarded, parseOptions, withPorts } from "./admin-support.js";
 
@@ -22,6 +21,7 @@ export function registerReportCommand(program: Command): void {
       guarded(async () => {
         const { waveId } = parseOptions(reportParams, { waveId: wave }, { waveId: "<wave>" });
         const { status } = parseOptions(reportQuery, { status: options.status });
+        const { waveReport } = await import("../../shared/admin/report.js");
         await withPorts(async (ports) => {
           const target = options.output === undefined ? process.stdout : createWriteStream(options.output);
           let lines = 0;

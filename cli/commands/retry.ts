@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { retryBody } from "../../shared/admin/requests.js";
-import { retryFailed, type RetryResult } from "../../shared/admin/retry.js";
+import type { RetryResult } from "../../shared/admin/retry.js";
 import { EXIT } from "../output.js";
 import { table } from "./admin-output.js";
 import { cliOperator, guarded, output, parseOptions, progress, withPorts } from "./admin-support.js";
@@ -69,8 +69,9 @@ export function registerRetryCommand(program: Command): void {
           limit: options.limit,
           dryRun: options.dryRun,
         });
+        const { retryFailed } = await import("../../shared/admin/retry.js");
         await withPorts(async (ports) => {
-          const bar = progress("retrying", 0);
+          const bar = await progress("retrying", 0);
           let result: RetryResult;
           try {
             result = await retryFailed(ports, request, cliOperator(), {
