@@ -43,6 +43,7 @@ export function addEmulateGraphCommand(emulate: Command): void {
       positiveNumber,
       1,
     )
+    .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: EmulateGraphOptions) => {
       const { startGraphSimulator } = await import("../../local/graph/index.js");
       const simulator = await startGraphSimulator({

@@ -64,6 +64,7 @@ export function addEmulateHostCommand(emulate: Command): void {
       stopGraceSeconds,
       DEFAULT_STOP_GRACE_SECONDS,
     )
+    .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: HostCommandOptions) => {
       const [{ LocalHost, mailferryApp }, { createLogger }] = await Promise.all([
         import("../../local/host/index.js"),

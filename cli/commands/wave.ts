@@ -201,6 +201,7 @@ export interface CreateOptions {
   retentionDays?: number;
   requireLicence?: boolean;
   maxConcurrentMigrations?: number;
+  json?: boolean;
 }
 
 const HYBRID_OPTIONS = [
@@ -447,11 +448,13 @@ export function registerWaveCommands(
       "hybrid: the endpoint's MaxConcurrentMigrations (default 100); release keeps that many moves in Exchange and a margin",
       wholeNumber("--max-concurrent-migrations"),
     )
+    .option("--json", "print the created wave as JSON")
     .action(async (id: string, options: CreateOptions) => {
       const now = new Date();
       const record = defineWave(waveSettingsFromOptions(id, options), now);
       const created = await withStore((store) => store.waves.create(record));
-      process.stdout.write(`created ${describeWave(created, undefined, now)}\n`);
+      const { etag: _etag, ...shown } = created;
+      output(options.json, { wave: shown }, () => `created ${describeWave(created, undefined, now)}`);
     });
 
   wave
@@ -553,16 +556,17 @@ export function registerWaveCommands(
     .command("repair")
     .description("recount a wave's accounts and fix its counters if they drifted")
     .argument("<wave>", "wave id")
-    .action(async (id: string) => {
+    .option("--json", "print JSON")
+    .action(async (id: string, options: { json?: boolean }) => {
       const waveId = parseWaveId(id, "wave");
       const repair = await withStore(async (store) => {
         await store.waves.get(waveId);
         return store.counters.repairCounters(waveId);
       });
-      process.stdout.write(
+      output(options.json, { waveId, ...repair }, () =>
         repair.drifted
-          ? `wave ${waveId}: counters had drifted (${repair.before.accounts} accounts counted, ${repair.after.accounts} found) and were rewritten\n`
-          : `wave ${waveId}: counters were exact (${repair.after.accounts} accounts)\n`,
+          ? `wave ${waveId}: counters had drifted (${repair.before.accounts} accounts counted, ${repair.after.accounts} found) and were rewritten`
+          : `wave ${waveId}: counters were exact (${repair.after.accounts} accounts)`,
       );
     });
 }

@@ -5,7 +5,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
+import { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import { registerCommands } from "../../../cli/commands/index.js";
 
 const buildTree = fileURLToPath(new URL("../../fixtures/cli/build-tree.ts", import.meta.url));
 
@@ -25,5 +27,28 @@ describe("the command tree", () => {
     // The recording works: the command modules themselves are there.
     expect(loaded.some((url) => url.endsWith("/cli/commands/wave.ts"))).toBe(true);
     expect(loaded.filter((url) => HEAVY.some((pattern) => pattern.test(url)))).toEqual([]);
+  });
+});
+
+/** Every command a person can run (the leaves of the tree, and groups with an action of their own). */
+function runnable(command: Command, path: readonly string[] = []): [string, Command][] {
+  const own: [string, Command][] =
+    path.length > 0 && (command.commands.length === 0 || command.registeredArguments.length > 0)
+      ? [[path.join(" "), command]]
+      : [];
+  return [...own, ...command.commands.flatMap((sub) => runnable(sub, [...path, sub.name()]))];
+}
+
+describe("every command", () => {
+  it("accepts --json", () => {
+    const program = new Command("mailferry");
+    registerCommands(program);
+    const commands = runnable(program);
+    expect(commands.length).toBeGreaterThan(20);
+    const without = commands
+      .filter(([, command]) => !command.options.some((option) => option.long === "--json"))
+      .map(([name]) => name);
+    // report: its CSV columns and their JSON form change with the per-user statistics.
+    expect(without).toEqual(["report"]);
   });
 });
