@@ -52,6 +52,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   sequenceNumber: "--sequence",
   expectedCount: "--expect",
   at: "--after",
+  confirm: "--yes",
 };
 
 /** Names a rejected field as the option (or argument) the operator typed. */
@@ -66,8 +67,23 @@ function optionNamer(overrides: Readonly<Record<string, string>>): (path: readon
 }
 
 /**
+ * Rewrites a schema's message for the command line: field names it mentions (`otherwise select
+ * with waveId, accountIds, ...`) become the options, and a flag that "must be true" must be given.
+ */
+export function inOptionTerms(message: string, name: (path: readonly PropertyKey[]) => string): string {
+  return message
+    .replace(/^must be true(?= to |[;:]|$)/, "must be given")
+    .replace(
+      /(select with )([A-Za-z, ]+)$/,
+      (_all, lead: string, list: string) =>
+        lead + list.replace(/\b(?!or\b)[A-Za-z]+\b/g, (field) => name([field])),
+    )
+    .replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, (field) => name([field]));
+}
+
+/**
  * Validates command options with the same schema the HTTP API uses; `overrides` names fields
- * given as arguments, e.g. `{ waveId: "<wave>" }`.
+ * given as arguments, e.g. `{ waveId: "<wave>" }`. Messages name the options, never the fields.
  */
 export function parseOptions<T>(
   schema: z.ZodType<T>,
@@ -75,7 +91,16 @@ export function parseOptions<T>(
   overrides: Readonly<Record<string, string>> = {},
 ): T {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
-  return parseInput(schema, defined, optionNamer(overrides));
+  const name = optionNamer(overrides);
+  try {
+    return parseInput(schema, defined, name);
+  } catch (error) {
+    if (!(error instanceof RequestValidationError)) throw error;
+    throw new RequestValidationError(
+      error.fields.map((field) => ({ path: field.path, message: inOptionTerms(field.message, name) })),
+      { cause: error },
+    );
+  }
 }
 
 /** Opens the ports for `work` and closes them afterwards. */

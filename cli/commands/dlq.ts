@@ -137,7 +137,10 @@ function registerReplay(dlq: Command): void {
     .option("--dry-run", "count and list what would be replayed; change nothing")
     .option("--rate <n>", "at most this many messages per second")
     .option("--max <n>", "at most this many messages (default 500, up to 5000)")
-    .addHelpText("after", "\nExit codes: 0 done, 1 stopped before the end or failed, 2 invalid options.")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 done, 1 nothing matched, stopped before the end or failed, 2 invalid options.",
+    )
     .action((options: FilterOptions & { all?: boolean; dryRun?: boolean; rate?: string; max?: string }) =>
       guarded(async () => {
         const request = parseOptions(replayBody, {
@@ -170,7 +173,8 @@ function registerReplay(dlq: Command): void {
             }
           }
           output(options.json, report, () => describeDrain("replayed", report));
-          if (report.stopped) process.exitCode = EXIT.failure;
+          // A selection that matches nothing is a failure a script must see.
+          if (report.stopped || report.matched === 0) process.exitCode = EXIT.failure;
         });
       }),
     );
@@ -184,7 +188,7 @@ function registerPurge(dlq: Command): void {
     .option("--expect <n>", "refuse unless exactly this many messages match (as a dry run showed)")
     .addHelpText(
       "after",
-      "\nWithout --yes nothing is removed: the matching messages are counted and exit code 2 says so.",
+      "\nWithout --yes nothing is removed: the matching messages are counted and exit code 2 says so (1 when none match).",
     )
     .action((options: FilterOptions & { all?: boolean; yes?: boolean; expect?: string }) =>
       guarded(async () => {
@@ -204,7 +208,7 @@ function registerPurge(dlq: Command): void {
                 `nothing removed: add --yes (and --expect ${counted.matched}) to purge`,
               ].join("\n"),
             );
-            process.exitCode = EXIT.invalidInput;
+            process.exitCode = counted.matched === 0 ? EXIT.failure : EXIT.invalidInput;
             return;
           }
           const request = parseOptions(purgeBody, {
