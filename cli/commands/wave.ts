@@ -376,7 +376,10 @@ export function registerWaveCommands(
       "define a wave (Scheduled); default windows: Mon-Thu 19:00-07:00 x22000, Fri 19:00-Mon 07:00 x83000",
     )
     .argument("<wave>", "wave id: lower-case letters, digits and hyphens")
-    .requiredOption("--time-zone <zone>", "IANA time zone of the windows, e.g. Europe/London")
+    .requiredOption(
+      "--time-zone <zone>",
+      "time zone of the windows: IANA (Europe/London) or Windows (GMT Standard Time, kept as its IANA id)",
+    )
     .option("--description <text>", "what the wave is")
     .option(
       "--window <spec>",

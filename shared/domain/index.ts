@@ -12,3 +12,4 @@ export * from "./status.js";
 export * from "./upn.js";
 export * from "./wave.js";
 export * from "./windows.js";
+export * from "./zones.js";
