@@ -16,6 +16,7 @@ export interface ProgressFigures {
 export const LINE_WIDTH = 79;
 
 const BAR_SIZE = 20;
+const ERASE_LINE = "\x1b[2K";
 const PLAIN_EVERY_MS = 5_000;
 
 /** What the labels mean, printed once before the progress starts. */
@@ -132,7 +133,10 @@ export class WaveProgress {
     for (const stream of new Set(capture)) {
       const ownWrite = Object.getOwnPropertyDescriptor(stream, "write");
       const queued: Write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-        multi.log(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+        // Each line erases the row it lands on: a bar drew there before, and a shorter line
+        // would leave the end of it behind.
+        multi.log(text.replace(/^(?=.)/gm, ERASE_LINE));
         const callback = rest.find((arg): arg is () => void => typeof arg === "function");
         callback?.();
         return true;

@@ -53,5 +53,19 @@ describe("the demo's summary", () => {
     expect(parts[1]?.startsWith("    word")).toBe(true);
     const url = `http://127.0.0.1:45587/api/dash?code=${"k".repeat(90)}`;
     expect(wrapLine(url)).toEqual([url]);
+    expect(wrapLine(`  see ${url} now`)).toEqual(["  see", `    ${url}`, "    now"]);
+  });
+
+  it("wraps each line of a text on its own and keeps a table's spacing", () => {
+    const table = [
+      "status     accounts  items",
+      "---------  --------  -----",
+      "Completed       178   6262",
+    ].join("\n");
+    expect(wrapLine(table)).toEqual(table.split("\n"));
+    const long = `Completed${" ".repeat(60)}178${" ".repeat(20)}6262`;
+    const [first, second] = wrapLine(long);
+    expect(first).toBe(`Completed${" ".repeat(60)}178`);
+    expect(second).toBe("  6262");
   });
 });
