@@ -16,11 +16,18 @@ const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
   "commander.unknownCommand",
   "commander.excessArguments",
   "commander.conflictingOption",
+  // A command group without its subcommand (e.g. `mailferry wave`): its help, as an error.
+  "commander.help",
 ]);
 
 const program = new Command("mailferry")
   .description("Unattended, wave-based mailbox migration into Exchange Online")
-  .showHelpAfterError()
+  // What is wrong, in one line that names the option, not followed by the whole help; commands
+  // created after this inherit it.
+  .showHelpAfterError(false)
+  .configureOutput({
+    outputError: (message, write) => write(`mailferry: ${message.replace(/^error: /, "").trimEnd()}\n`),
+  })
   .exitOverride();
 
 registerCommands(program);

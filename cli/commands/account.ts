@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { accountDetail, type AccountDetail, type AccountView } from "../../shared/admin/account.js";
-import { completeAccount, type AccountCompletion } from "../../shared/admin/complete.js";
-import { approveAccount } from "../../shared/admin/hybrid.js";
+import type { AccountDetail, AccountView } from "../../shared/admin/account.js";
+import type { AccountCompletion } from "../../shared/admin/complete.js";
 import { accountApproveBody, accountCompleteBody, accountParams } from "../../shared/admin/requests.js";
 import type { UserRow } from "../../shared/admin/users.js";
 import { bytes, table, when } from "./admin-output.js";
@@ -194,6 +193,7 @@ export function registerAccountCommand(program: Command): void {
     .action((id: string, options: { json?: boolean }) => {
       return guarded(async () => {
         const { accountId } = parseOptions(accountParams, { accountId: id }, { accountId: "<account>" });
+        const { accountDetail } = await import("../../shared/admin/account.js");
         await withPorts(async (ports) => {
           const detail = await accountDetail(ports, accountId);
           output(options.json, detail, () => describeAccount(detail));
@@ -224,6 +224,7 @@ export function registerAccountCommand(program: Command): void {
         );
         // `account` has its own --json and takes it wherever it stands, also after `complete`.
         const json = options.json ?? account.opts<{ json?: boolean }>().json;
+        const { completeAccount } = await import("../../shared/admin/complete.js");
         await withPorts(async (ports) => {
           const completion = await completeAccount(ports, accountId, body, cliOperator());
           output(json, completion, () => describeCompletion(completion));
@@ -248,6 +249,7 @@ export function registerAccountCommand(program: Command): void {
         const { accountId } = parseOptions(accountParams, { accountId: id }, { accountId: "<account>" });
         const body = parseOptions(accountApproveBody, { reason: options.reason });
         const json = options.json ?? account.opts<{ json?: boolean }>().json;
+        const { approveAccount } = await import("../../shared/admin/hybrid.js");
         await withPorts(async (ports) => {
           const approved = await approveAccount(ports, accountId, body, cliOperator());
           output(

@@ -4,14 +4,11 @@
  * schemas, mapping refusals to exit codes, and progress on stderr.
  */
 import { userInfo } from "node:os";
-import { SingleBar, Presets } from "cli-progress";
 import type { z } from "zod";
 import type { Operator } from "../../shared/admin/actions/record.js";
-import { createAdminPorts } from "../../shared/admin/create.js";
 import { RequestValidationError } from "../../shared/admin/errors.js";
 import type { AdminPorts } from "../../shared/admin/ports.js";
 import { parseInput } from "../../shared/admin/requests.js";
-import { createLogger } from "../../shared/telemetry/logger.js";
 import { EXIT, printJsonLine } from "../output.js";
 
 /** Errors that mean the arguments named something that is not there or not as stated. */
@@ -55,6 +52,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   sequenceNumber: "--sequence",
   expectedCount: "--expect",
   at: "--after",
+  confirm: "--yes",
 };
 
 /** Names a rejected field as the option (or argument) the operator typed. */
@@ -69,8 +67,23 @@ function optionNamer(overrides: Readonly<Record<string, string>>): (path: readon
 }
 
 /**
+ * Rewrites a schema's message for the command line: field names it mentions (`otherwise select
+ * with waveId, accountIds, ...`) become the options, and a flag that "must be true" must be given.
+ */
+export function inOptionTerms(message: string, name: (path: readonly PropertyKey[]) => string): string {
+  return message
+    .replace(/^must be true(?= to |[;:]|$)/, "must be given")
+    .replace(
+      /(select with )([A-Za-z, ]+)$/,
+      (_all, lead: string, list: string) =>
+        lead + list.replace(/\b(?!or\b)[A-Za-z]+\b/g, (field) => name([field])),
+    )
+    .replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, (field) => name([field]));
+}
+
+/**
  * Validates command options with the same schema the HTTP API uses; `overrides` names fields
- * given as arguments, e.g. `{ waveId: "<wave>" }`.
+ * given as arguments, e.g. `{ waveId: "<wave>" }`. Messages name the options, never the fields.
  */
 export function parseOptions<T>(
   schema: z.ZodType<T>,
@@ -78,11 +91,25 @@ export function parseOptions<T>(
   overrides: Readonly<Record<string, string>> = {},
 ): T {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
-  return parseInput(schema, defined, optionNamer(overrides));
+  const name = optionNamer(overrides);
+  try {
+    return parseInput(schema, defined, name);
+  } catch (error) {
+    if (!(error instanceof RequestValidationError)) throw error;
+    throw new RequestValidationError(
+      error.fields.map((field) => ({ path: field.path, message: inOptionTerms(field.message, name) })),
+      { cause: error },
+    );
+  }
 }
 
 /** Opens the ports for `work` and closes them afterwards. */
 export async function withPorts(work: (ports: AdminPorts) => Promise<void>): Promise<void> {
+  // Loaded here, not at the top, so that building the command tree (and --help) stays cheap.
+  const [{ createAdminPorts }, { createLogger }] = await Promise.all([
+    import("../../shared/admin/create.js"),
+    import("../../shared/telemetry/logger.js"),
+  ]);
   const ports = await createAdminPorts(process.env, { logger: createLogger({ level: "warn" }) });
   try {
     await work(ports);
@@ -127,8 +154,12 @@ export function output(json: boolean | undefined, value: unknown, human: () => s
 }
 
 /** Progress of a long operation on stderr: a bar on a terminal, a line every few seconds otherwise. */
-export function progress(label: string, total: number): { update(done: number): void; stop(): void } {
+export async function progress(
+  label: string,
+  total: number,
+): Promise<{ update(done: number): void; stop(): void }> {
   if (process.stderr.isTTY && total > 0) {
+    const { SingleBar, Presets } = await import("cli-progress");
     const bar = new SingleBar(
       {
         stream: process.stderr,

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { approveWave } from "../../shared/admin/hybrid.js";
 import { waveApproveBody, waveOperationParams } from "../../shared/admin/requests.js";
 import { cliOperator, guarded, output, parseOptions, withPorts } from "./admin-support.js";
 
@@ -30,6 +29,7 @@ export function registerWaveApproveCommand(program: Command): void {
           { waveId: "<wave>" },
         );
         const body = parseOptions(waveApproveBody, { score: options.score, reason: options.reason });
+        const { approveWave } = await import("../../shared/admin/hybrid.js");
         await withPorts(async (ports) => {
           const result = await approveWave(ports, waveId, body, cliOperator());
           output(

@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import type { Wave } from "../../shared/domain/index.js";
 import { RequestValidationError } from "../../shared/admin/errors.js";
 import { waveOperationBody, waveOperationParams } from "../../shared/admin/requests.js";
-import { changeWave } from "../../shared/admin/waves.js";
 import { when } from "./admin-output.js";
 import { cliOperator, guarded, output, parseOptions, withPorts } from "./admin-support.js";
 
@@ -63,6 +62,7 @@ function addComplete(command: Command): void {
           throw new RequestValidationError([{ path: "--now", message: "cannot be combined with --after" }]);
         }
         const body = parseOptions(waveOperationBody, { at: options.after, reason: options.reason });
+        const { changeWave } = await import("../../shared/admin/waves.js");
         await withPorts(async (ports) => {
           const { wave: changed, actionId } = await changeWave(
             ports,

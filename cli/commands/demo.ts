@@ -1,7 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { runDemo } from "../../local/demo/run.js";
-import { runHybridDemo } from "../../local/demo/hybrid-run.js";
-import { EXIT } from "../output.js";
+import { EXIT, printJsonLine } from "../output.js";
 
 function number(min: number, max: number, integer: boolean) {
   return (value: string): number => {
@@ -19,6 +17,12 @@ function engineChoice(value: string): string {
   if (!["graph", "hybrid", "both"].includes(value))
     throw new InvalidArgumentError("must be graph, hybrid or both");
   return value;
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }
 
 /** `mailferry demo`: the main job that `npm start` runs. */
@@ -58,6 +62,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option("--report <path>", "where to write the CSV report", ".artifacts/demo-report.csv")
     .option("--timeout <seconds>", "give up after this long", number(10, 86_400, true), 1800)
+    .option("--json", "print the outcome as one JSON line on stdout (the progress goes to stderr)")
     .action(
       async (options: {
         mailboxes: number;
@@ -71,12 +76,19 @@ export function registerDemoCommand(program: Command): void {
         timeout: number;
         engine: string;
         hybridClock: number;
+        json?: boolean;
       }) => {
+        const { wrapLine } = await import("../../local/demo/wrap.js");
+        const json = options.json === true;
+        // The demo's text fits 80 columns; with --json it goes to stderr, leaving stdout to the JSON.
+        const out = json ? process.stderr : process.stdout;
         const write = (line: string): void => {
-          process.stdout.write(`${line}\n`);
+          for (const part of wrapLine(line)) out.write(`${part}\n`);
         };
+        const outcome: Record<string, unknown> = {};
         let passed = true;
         if (options.engine !== "hybrid") {
+          const { runDemo } = await import("../../local/demo/run.js");
           const result = await runDemo({
             mailboxes: options.mailboxes,
             itemsPerMailbox: options.itemsPerMailbox,
@@ -87,13 +99,21 @@ export function registerDemoCommand(program: Command): void {
             realistic: options.realistic,
             reportPath: options.report,
             timeoutSeconds: options.timeout,
-            interactive: process.stdout.isTTY,
+            ...(out.isTTY ? { terminal: out } : {}),
             write,
           });
           passed &&= result.verification.passed;
+          outcome.graph = {
+            passed: result.verification.passed,
+            seconds: result.seconds,
+            accounts: result.verification.verdicts.length,
+            byStatus: countBy(result.verification.verdicts.map((verdict) => verdict.status)),
+            report: options.report,
+          };
         }
         if (options.engine !== "graph") {
           if (options.engine === "both") write("");
+          const { runHybridDemo } = await import("../../local/demo/hybrid-run.js");
           const hybrid = await runHybridDemo({
             mailboxes: options.mailboxes,
             seed: options.seed,
@@ -102,7 +122,9 @@ export function registerDemoCommand(program: Command): void {
             write,
           });
           passed &&= hybrid.passed;
+          outcome.hybrid = { passed: hybrid.passed, seconds: hybrid.seconds, problems: hybrid.problems };
         }
+        if (json) printJsonLine({ passed, ...outcome });
         process.exitCode = passed ? EXIT.ok : EXIT.failure;
       },
     );

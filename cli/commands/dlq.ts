@@ -1,10 +1,5 @@
 import type { Command } from "commander";
-import {
-  purgeDeadLetters,
-  replayDeadLetters,
-  type DrainReport,
-} from "../../shared/admin/deadletters/drain.js";
-import { listDeadLetters, showDeadLetter } from "../../shared/admin/deadletters/list.js";
+import type { DrainReport } from "../../shared/admin/deadletters/drain.js";
 import { deadLetterListQuery, deadLetterParams, purgeBody, replayBody } from "../../shared/admin/requests.js";
 import { EXIT } from "../output.js";
 import { table, when } from "./admin-output.js";
@@ -82,6 +77,7 @@ function registerList(dlq: Command): void {
           groupBy: options.groupBy,
           examples: options.examples,
         });
+        const { listDeadLetters } = await import("../../shared/admin/deadletters/list.js");
         await withPorts(async (ports) => {
           const listing = await listDeadLetters(ports, request);
           output(options.json, listing, () => {
@@ -123,6 +119,7 @@ function registerShow(dlq: Command): void {
           { sequenceNumber: sequence },
           { sequenceNumber: "<sequence>" },
         );
+        const { showDeadLetter } = await import("../../shared/admin/deadletters/list.js");
         await withPorts(async (ports) => {
           const detail = await showDeadLetter(ports, sequenceNumber);
           output(options.json, detail, () => JSON.stringify(detail, null, 2));
@@ -140,7 +137,10 @@ function registerReplay(dlq: Command): void {
     .option("--dry-run", "count and list what would be replayed; change nothing")
     .option("--rate <n>", "at most this many messages per second")
     .option("--max <n>", "at most this many messages (default 500, up to 5000)")
-    .addHelpText("after", "\nExit codes: 0 done, 1 stopped before the end or failed, 2 invalid options.")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 done, 1 nothing matched, stopped before the end or failed, 2 invalid options.",
+    )
     .action((options: FilterOptions & { all?: boolean; dryRun?: boolean; rate?: string; max?: string }) =>
       guarded(async () => {
         const request = parseOptions(replayBody, {
@@ -150,6 +150,7 @@ function registerReplay(dlq: Command): void {
           ratePerSecond: options.rate,
           max: options.max,
         });
+        const { replayDeadLetters } = await import("../../shared/admin/deadletters/drain.js");
         await withPorts(async (ports) => {
           let report: DrainReport;
           if (request.dryRun === true) {
@@ -159,7 +160,7 @@ function registerReplay(dlq: Command): void {
             const total = process.stderr.isTTY
               ? (await replayDeadLetters(ports, { ...request, dryRun: true }, cliOperator())).matched
               : 0;
-            const bar = progress("replaying", total);
+            const bar = await progress("replaying", total);
             const stop = stopOnSignal("the replay");
             try {
               report = await replayDeadLetters(ports, request, cliOperator(), {
@@ -172,7 +173,8 @@ function registerReplay(dlq: Command): void {
             }
           }
           output(options.json, report, () => describeDrain("replayed", report));
-          if (report.stopped) process.exitCode = EXIT.failure;
+          // A selection that matches nothing is a failure a script must see.
+          if (report.stopped || report.matched === 0) process.exitCode = EXIT.failure;
         });
       }),
     );
@@ -186,7 +188,7 @@ function registerPurge(dlq: Command): void {
     .option("--expect <n>", "refuse unless exactly this many messages match (as a dry run showed)")
     .addHelpText(
       "after",
-      "\nWithout --yes nothing is removed: the matching messages are counted and exit code 2 says so.",
+      "\nWithout --yes nothing is removed: the matching messages are counted and exit code 2 says so (1 when none match).",
     )
     .action((options: FilterOptions & { all?: boolean; yes?: boolean; expect?: string }) =>
       guarded(async () => {
@@ -196,6 +198,7 @@ function registerPurge(dlq: Command): void {
         };
         // Validate the selection (and --expect) before touching anything.
         const dry = parseOptions(purgeBody, { ...selection, dryRun: true, expectedCount: options.expect });
+        const { purgeDeadLetters } = await import("../../shared/admin/deadletters/drain.js");
         await withPorts(async (ports) => {
           const counted = await purgeDeadLetters(ports, dry, cliOperator());
           if (options.yes !== true) {
@@ -205,7 +208,7 @@ function registerPurge(dlq: Command): void {
                 `nothing removed: add --yes (and --expect ${counted.matched}) to purge`,
               ].join("\n"),
             );
-            process.exitCode = EXIT.invalidInput;
+            process.exitCode = counted.matched === 0 ? EXIT.failure : EXIT.invalidInput;
             return;
           }
           const request = parseOptions(purgeBody, {
@@ -213,7 +216,7 @@ function registerPurge(dlq: Command): void {
             confirm: true,
             expectedCount: options.expect ?? String(counted.matched),
           });
-          const bar = progress("purging", counted.matched);
+          const bar = await progress("purging", counted.matched);
           const stop = stopOnSignal("the purge");
           let report: DrainReport;
           try {

@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { startExchangeSimulator } from "../../local/exchange/index.js";
 import { printJsonLine, waitForStopSignal } from "../output.js";
 
 function integer(min: number): (value: string) => number {
@@ -31,7 +30,9 @@ export function addEmulateExchangeCommand(emulate: Command): void {
     .option("--seed <s>", "seed of the simulated organisation", integer(Number.MIN_SAFE_INTEGER), 1)
     .option("--mailboxes <m>", "on-premises mailboxes", integer(1), 200)
     .option("--endpoint <name>", "a migration endpoint an administrator already created")
+    .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: EmulateExchangeOptions) => {
+      const { startExchangeSimulator } = await import("../../local/exchange/index.js");
       const simulator = await startExchangeSimulator({
         port: options.port,
         organisation: { seed: options.seed, mailboxes: options.mailboxes },

@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { startGraphSimulator } from "../../local/graph/index.js";
 import { printJsonLine, waitForStopSignal } from "../output.js";
 
 function integer(min: number): (value: string) => number {
@@ -44,7 +43,9 @@ export function addEmulateGraphCommand(emulate: Command): void {
       positiveNumber,
       1,
     )
+    .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: EmulateGraphOptions) => {
+      const { startGraphSimulator } = await import("../../local/graph/index.js");
       const simulator = await startGraphSimulator({
         port: options.port,
         seed: options.seed,

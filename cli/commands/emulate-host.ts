@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { LocalHost, mailferryApp, type AppLocation } from "../../local/host/index.js";
+import type { AppLocation } from "../../local/host/index.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
-import { createLogger } from "../../shared/telemetry/logger.js";
 import { EXIT, printJsonLine, waitForStopSignal } from "../output.js";
 
 /** The app roles a development sign-in may carry, by the names operators use. */
@@ -34,7 +33,10 @@ export function stopGraceSeconds(value: string): number {
   return seconds;
 }
 
-function appLocation(options: HostCommandOptions): AppLocation {
+function appLocation(
+  options: HostCommandOptions,
+  mailferryApp: (files: AppLocation["files"]) => AppLocation,
+): AppLocation {
   const files = options.build === true ? "build" : "sources";
   return options.app === undefined ? mailferryApp(files) : { directory: resolve(options.app), files };
 }
@@ -62,10 +64,15 @@ export function addEmulateHostCommand(emulate: Command): void {
       stopGraceSeconds,
       DEFAULT_STOP_GRACE_SECONDS,
     )
+    .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: HostCommandOptions) => {
+      const [{ LocalHost, mailferryApp }, { createLogger }] = await Promise.all([
+        import("../../local/host/index.js"),
+        import("../../shared/telemetry/logger.js"),
+      ]);
       const logger = createLogger({ fields: { component: "host" } });
       const host = await LocalHost.start({
-        app: appLocation(options),
+        app: appLocation(options, mailferryApp),
         env: process.env,
         logger,
         stopGraceMs: options.stopGrace * 1000,

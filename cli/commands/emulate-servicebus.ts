@@ -1,6 +1,4 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { startServiceBusEmulator } from "../../local/servicebus/index.js";
-import { createLogger } from "../../shared/telemetry/logger.js";
 import { printJsonLine, waitForStopSignal } from "../output.js";
 
 function parsePort(value: string): number {
@@ -21,7 +19,12 @@ export function addEmulateServiceBusCommand(emulate: Command): void {
     .description("run the AMQP 1.0 Service Bus emulator on 127.0.0.1 until interrupted")
     .option("--port <port>", "port to listen on (0: any free port)", parsePort, 0)
     .option("--key <key>", "shared access key clients must sign with (default: random)")
+    .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: { port: number; key?: string }) => {
+      const [{ startServiceBusEmulator }, { createLogger }] = await Promise.all([
+        import("../../local/servicebus/index.js"),
+        import("../../shared/telemetry/logger.js"),
+      ]);
       const emulator = await startServiceBusEmulator({
         port: options.port,
         sasKey: options.key,

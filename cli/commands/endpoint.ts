@@ -7,7 +7,6 @@
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import type { Command } from "commander";
-import { createEndpoint, requireExchange } from "../../shared/admin/hybrid.js";
 import { RequestValidationError } from "../../shared/admin/errors.js";
 import { endpointCreateBody } from "../../shared/admin/requests.js";
 import { cliOperator, guarded, output, parseOptions, withPorts } from "./admin-support.js";
@@ -99,6 +98,7 @@ export function registerEndpointCommands(program: Command): void {
           },
           { name: "<name>", userName: "--username" },
         );
+        const { createEndpoint, requireExchange } = await import("../../shared/admin/hybrid.js");
         await withPorts(async (ports) => {
           requireExchange(ports);
           const password = await readPassword(options.passwordStdin, body.userName);
@@ -121,6 +121,7 @@ export function registerEndpointCommands(program: Command): void {
     .option("--json", "print JSON")
     .action((name: string, options: { json?: boolean }) =>
       guarded(async () => {
+        const { requireExchange } = await import("../../shared/admin/hybrid.js");
         await withPorts(async (ports) => {
           const result = await requireExchange(ports).testEndpoint(name);
           output(options.json, result, () =>

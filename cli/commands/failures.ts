@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { failureGroups, type FailureReport } from "../../shared/admin/failures.js";
+import type { FailureReport } from "../../shared/admin/failures.js";
 import { failuresQuery } from "../../shared/admin/requests.js";
 import { table } from "./admin-output.js";
 import { guarded, output, parseOptions, withPorts } from "./admin-support.js";
@@ -45,6 +45,7 @@ export function registerFailuresCommand(program: Command): void {
     .action((options: { wave?: string; examples?: string; json?: boolean }) => {
       return guarded(async () => {
         const query = parseOptions(failuresQuery, { wave: options.wave, examples: options.examples });
+        const { failureGroups } = await import("../../shared/admin/failures.js");
         await withPorts(async (ports) => {
           const report = await failureGroups(ports, {
             ...(query.wave !== undefined ? { waveId: query.wave } : {}),

@@ -1,19 +1,9 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { MultiBar, Presets } from "cli-progress";
 import type { Command } from "commander";
-import { tablesSettings } from "../../shared/config/index.js";
 import { ValidationError } from "../../shared/errors.js";
-import {
-  formatProblem,
-  importInventory,
-  type ImportProgress,
-  type ImportSummary,
-  type RowProblem,
-} from "../../shared/inventory/index.js";
-import { createStore } from "../../shared/store/index.js";
-import { createLogger } from "../../shared/telemetry/logger.js";
+import type { ImportProgress, ImportSummary, RowProblem } from "../../shared/inventory/index.js";
 import { EXIT, printJsonLine } from "../output.js";
 
 interface ImportCommandOptions {
@@ -22,17 +12,24 @@ interface ImportCommandOptions {
   json?: boolean;
 }
 
-/** Shows progress as a bar on a terminal, as occasional plain lines otherwise; both on stderr. */
-function progressReporter(totalBytes: number | undefined): {
+/**
+ * Shows progress as a bar on a terminal, as occasional plain lines otherwise; both on stderr. A
+ * dry run says how many rows are valid, never that any were written.
+ */
+async function progressReporter(
+  totalBytes: number | undefined,
+  dryRun: boolean,
+): Promise<{
   progress: (progress: ImportProgress) => void;
   problem: (line: string) => void;
   stop: () => void;
-} {
+}> {
   if (process.stderr.isTTY && totalBytes !== undefined) {
+    const { MultiBar, Presets } = await import("cli-progress");
     const bars = new MultiBar(
       {
         stream: process.stderr,
-        format: "importing [{bar}] {percentage}% | {rows} rows, {rejected} rejected",
+        format: `${dryRun ? "checking" : "importing"} [{bar}] {percentage}% | {rows} rows, {rejected} rejected`,
         hideCursor: true,
         clearOnComplete: true,
       },
@@ -50,7 +47,11 @@ function progressReporter(totalBytes: number | undefined): {
     progress: (p) => {
       if (Date.now() - lastLine < 2_000) return;
       lastLine = Date.now();
-      process.stderr.write(`importing: ${p.rows} rows read, ${p.written} written, ${p.rejected} rejected\n`);
+      process.stderr.write(
+        dryRun
+          ? `checking (dry run): ${p.rows} rows read, ${p.accepted} valid, ${p.rejected} rejected\n`
+          : `importing: ${p.rows} rows read, ${p.written} written, ${p.rejected} rejected\n`,
+      );
     },
     problem: (line) => process.stderr.write(`${line}\n`),
     stop: () => undefined,
@@ -78,7 +79,7 @@ function describe(summary: ImportSummary): string {
     lines.push("the file could not be read to its end: rows after the broken one were not read");
   lines.push(
     summary.dryRun
-      ? "dry run: nothing was written"
+      ? `dry run: nothing was written; ${summary.accepted} rows would be imported`
       : `created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, kept ${summary.kept} (already past Pending, untouched)`,
   );
   return lines.join("\n");
@@ -100,8 +101,15 @@ export function registerImportCommand(program: Command): void {
       const totalBytes = fromStdin ? undefined : await fileSize(file);
       const input = fromStdin ? process.stdin : createReadStream(file);
       const label = fromStdin ? "stdin" : basename(file);
+      const [{ tablesSettings }, { formatProblem, importInventory }, { createStore }, { createLogger }] =
+        await Promise.all([
+          import("../../shared/config/index.js"),
+          import("../../shared/inventory/index.js"),
+          import("../../shared/store/index.js"),
+          import("../../shared/telemetry/logger.js"),
+        ]);
       const store = await createStore(tablesSettings(), { logger: createLogger() });
-      const reporter = progressReporter(totalBytes);
+      const reporter = await progressReporter(totalBytes, options.dryRun === true);
       let summary: ImportSummary;
       try {
         summary = await importInventory(input, {

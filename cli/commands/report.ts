@@ -3,8 +3,6 @@ import { writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import type { Command } from "commander";
-import { waveReport } from "../../shared/admin/report.js";
-import { waveUsers } from "../../shared/admin/users.js";
 import { reportParams, reportQuery } from "../../shared/admin/requests.js";
 import { guarded, parseOptions, withPorts } from "./admin-support.js";
 
@@ -27,6 +25,8 @@ export function registerReportCommand(program: Command): void {
       guarded(async () => {
         const { waveId } = parseOptions(reportParams, { waveId: wave }, { waveId: "<wave>" });
         const { status } = parseOptions(reportQuery, { status: options.status });
+        const { waveReport } = await import("../../shared/admin/report.js");
+        const { waveUsers } = await import("../../shared/admin/users.js");
         await withPorts(async (ports) => {
           if (options.json === true) {
             const page = await waveUsers(ports, waveId, status === undefined ? {} : { status });

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { retryBody } from "../../shared/admin/requests.js";
-import { retryFailed, type RetryResult } from "../../shared/admin/retry.js";
+import type { RetryResult } from "../../shared/admin/retry.js";
+import { RequestValidationError } from "../../shared/admin/errors.js";
+import type { AdminPorts } from "../../shared/admin/ports.js";
 import { EXIT } from "../output.js";
 import { table } from "./admin-output.js";
 import { cliOperator, guarded, output, parseOptions, progress, withPorts } from "./admin-support.js";
@@ -39,8 +41,14 @@ function describe(result: RetryResult): string {
   return lines.join("\n");
 }
 
-/** `mailferry retry`: Failed accounts as a new attempt, by wave, list, class or group. */
-export function registerRetryCommand(program: Command): void {
+/**
+ * `mailferry retry`: Failed accounts as a new attempt, by wave, list, class or group;
+ * `withAdminPorts` opens the ports from the settings unless a test gives others.
+ */
+export function registerRetryCommand(
+  program: Command,
+  withAdminPorts: (work: (ports: AdminPorts) => Promise<void>) => Promise<void> = withPorts,
+): void {
   program
     .command("retry")
     .description(
@@ -56,21 +64,32 @@ export function registerRetryCommand(program: Command): void {
     .option("--json", "print JSON")
     .addHelpText(
       "after",
-      "\nExit codes: 0 done (also when nothing matched), 1 some named accounts were not retried, 2 invalid options.",
+      "\nExit codes: 0 done, 1 nothing matched the selection or some named accounts were not retried, 2 invalid options.",
     )
     .action((options: RetryOptions) =>
       guarded(async () => {
+        let failureClass = options.class;
+        if (failureClass !== undefined) {
+          const { knownFailureClass, unknownFailureClassMessage } = await import("./failure-classes.js");
+          failureClass = knownFailureClass(failureClass);
+          if (failureClass === undefined) {
+            throw new RequestValidationError([
+              { path: "--class", message: unknownFailureClassMessage(options.class ?? "") },
+            ]);
+          }
+        }
         const request = parseOptions(retryBody, {
           waveId: options.wave,
           accountIds: options.account,
-          failureClass: options.class,
+          failureClass,
           group: options.group,
           all: options.all,
           limit: options.limit,
           dryRun: options.dryRun,
         });
-        await withPorts(async (ports) => {
-          const bar = progress("retrying", 0);
+        const { retryFailed } = await import("../../shared/admin/retry.js");
+        await withAdminPorts(async (ports) => {
+          const bar = await progress("retrying", 0);
           let result: RetryResult;
           try {
             result = await retryFailed(ports, request, cliOperator(), {
@@ -80,7 +99,8 @@ export function registerRetryCommand(program: Command): void {
             bar.stop();
           }
           output(options.json, result, () => describe(result));
-          if (result.skipped.length > 0) process.exitCode = EXIT.failure;
+          // A selection that matches nothing is a failure a script must see, not a quiet success.
+          if (result.skipped.length > 0 || result.matched === 0) process.exitCode = EXIT.failure;
         });
       }),
     );

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { ACCOUNT_STATUSES, zonedTime } from "../../shared/domain/index.js";
 import { statusQuery } from "../../shared/admin/requests.js";
-import { waveStatus, type WaveStatusReport } from "../../shared/admin/status.js";
+import type { WaveStatusReport } from "../../shared/admin/status.js";
 import { bytes, percent, table } from "./admin-output.js";
 import { guarded, output, parseOptions, withPorts } from "./admin-support.js";
 
@@ -82,6 +82,7 @@ export function registerStatusCommand(program: Command): void {
     .action((options: { wave?: string; detail?: boolean; json?: boolean }) => {
       return guarded(async () => {
         const { wave } = parseOptions(statusQuery, { wave: options.wave });
+        const { waveStatus } = await import("../../shared/admin/status.js");
         await withPorts(async (ports) => {
           const report = await waveStatus(ports, wave);
           output(options.json, report, () => {

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { bytes, table } from "./admin-output.js";
-import { tablesSettings } from "../../shared/config/index.js";
+import { bytes, table, when } from "./admin-output.js";
+import { cliOperator, guarded, output, parseOptions, withPorts } from "./admin-support.js";
 import {
   ACCOUNT_STATUSES,
   type AccountStatus,
@@ -17,13 +17,13 @@ import {
   type Wave,
   type WaveCounts,
   type WaveSettings,
-  type WaveStatus,
   type WaveWindow,
 } from "../../shared/domain/index.js";
 import { ValidationError } from "../../shared/errors.js";
-import { type MigrationStore, createStore } from "../../shared/store/index.js";
+import type { AdminPorts } from "../../shared/admin/ports.js";
+import { waveOperationBody, waveOperationParams, type WaveOperation } from "../../shared/admin/requests.js";
+import type { MigrationStore } from "../../shared/store/index.js";
 import { mapLimit } from "../../shared/store/concurrency.js";
-import { createLogger } from "../../shared/telemetry/logger.js";
 import { printJsonLine } from "../output.js";
 
 function hours(name: string): (value: string) => number {
@@ -79,7 +79,18 @@ function accountStatus(value: string): AccountStatus {
 /** Opens the store a wave command works on; the store is closed when the command ends. */
 export type OpenStore = () => Promise<MigrationStore>;
 
-const openTablesStore: OpenStore = () => createStore(tablesSettings(), { logger: createLogger() });
+/** Opens the admin ports for `work` (the settings' Table Storage and Service Bus) and closes them. */
+export type WithPorts = (work: (ports: AdminPorts) => Promise<void>) => Promise<void>;
+
+// Loaded when a command runs, so that building the command tree (and --help) stays cheap.
+const openTablesStore: OpenStore = async () => {
+  const [{ tablesSettings }, { createStore }, { createLogger }] = await Promise.all([
+    import("../../shared/config/index.js"),
+    import("../../shared/store/index.js"),
+    import("../../shared/telemetry/logger.js"),
+  ]);
+  return createStore(tablesSettings(), { logger: createLogger() });
+};
 
 function windowState(wave: Wave, now: Date): string {
   const open = openWindow(wave, now);
@@ -193,6 +204,7 @@ export interface CreateOptions {
   retentionDays?: number;
   requireLicence?: boolean;
   maxConcurrentMigrations?: number;
+  json?: boolean;
 }
 
 const HYBRID_OPTIONS = [
@@ -301,10 +313,14 @@ export function waveSettingsFromOptions(id: string, options: CreateOptions): Wav
 }
 
 /**
- * `mailferry wave create|list|show|pause|resume|cancel|repair`; `openStore` is Table Storage from
- * the settings unless a test gives another store.
+ * `mailferry wave create|list|show|pause|resume|cancel|repair`; `openStore` is Table Storage and
+ * `withAdminPorts` the admin ports from the settings unless a test gives others.
  */
-export function registerWaveCommands(program: Command, openStore: OpenStore = openTablesStore): void {
+export function registerWaveCommands(
+  program: Command,
+  openStore: OpenStore = openTablesStore,
+  withAdminPorts: WithPorts = withPorts,
+): void {
   async function withStore<T>(work: (store: MigrationStore) => Promise<T>): Promise<T> {
     const store = await openStore();
     try {
@@ -314,17 +330,45 @@ export function registerWaveCommands(program: Command, openStore: OpenStore = op
     }
   }
 
-  function registerStatusCommand(wave: Command, name: string, to: WaveStatus, summary: string): void {
+  /** Pause, resume and cancel: the admin API's use case, so each is recorded in `actions`. */
+  function registerStatusCommand(wave: Command, operation: WaveOperation, summary: string): void {
     wave
-      .command(name)
-      .description(summary)
+      .command(operation)
+      .description(`${summary}, recorded`)
       .argument("<wave>", "wave id")
-      .action(async (id: string) => {
-        const updated = await withStore((store) =>
-          store.waves.updateStatus(parseWaveId(id, "wave"), to, new Date()),
-        );
-        process.stdout.write(`wave ${updated.id} is ${updated.status}\n`);
-      });
+      .option("--reason <text>", "why, for the operator-actions log")
+      .option("--json", "print JSON")
+      .addHelpText(
+        "after",
+        "\nExit codes: 0 done, 1 refused (the change is not allowed from the wave's status), 2 invalid options or unknown wave.",
+      )
+      .action((id: string, options: { reason?: string; json?: boolean }) =>
+        guarded(async () => {
+          const { waveId } = parseOptions(
+            waveOperationParams,
+            { waveId: id, operation },
+            { waveId: "<wave>" },
+          );
+          const body = parseOptions(waveOperationBody, { reason: options.reason });
+          const { changeWave } = await import("../../shared/admin/waves.js");
+          await withAdminPorts(async (ports) => {
+            const { wave: changed, actionId } = await changeWave(
+              ports,
+              waveId,
+              operation,
+              body,
+              cliOperator(),
+            );
+            const { etag: _etag, ...shown } = changed;
+            output(
+              options.json,
+              { wave: shown, actionId },
+              () =>
+                `wave ${changed.id} is ${changed.status} (action ${actionId}, ${when(changed.updatedAt)})`,
+            );
+          });
+        }),
+      );
   }
 
   const wave = program.command("wave").description("define and steer migration waves");
@@ -335,7 +379,10 @@ export function registerWaveCommands(program: Command, openStore: OpenStore = op
       "define a wave (Scheduled); default windows: Mon-Thu 19:00-07:00 x22000, Fri 19:00-Mon 07:00 x83000",
     )
     .argument("<wave>", "wave id: lower-case letters, digits and hyphens")
-    .requiredOption("--time-zone <zone>", "IANA time zone of the windows, e.g. Europe/London")
+    .requiredOption(
+      "--time-zone <zone>",
+      "time zone of the windows: IANA (Europe/London) or Windows (GMT Standard Time, kept as its IANA id)",
+    )
     .option("--description <text>", "what the wave is")
     .option(
       "--window <spec>",
@@ -407,11 +454,13 @@ export function registerWaveCommands(program: Command, openStore: OpenStore = op
       "hybrid: the endpoint's MaxConcurrentMigrations (default 100); release keeps that many moves in Exchange and a margin",
       wholeNumber("--max-concurrent-migrations"),
     )
+    .option("--json", "print the created wave as JSON")
     .action(async (id: string, options: CreateOptions) => {
       const now = new Date();
       const record = defineWave(waveSettingsFromOptions(id, options), now);
       const created = await withStore((store) => store.waves.create(record));
-      process.stdout.write(`created ${describeWave(created, undefined, now)}\n`);
+      const { etag: _etag, ...shown } = created;
+      output(options.json, { wave: shown }, () => `created ${describeWave(created, undefined, now)}`);
     });
 
   wave
@@ -505,29 +554,25 @@ export function registerWaveCommands(program: Command, openStore: OpenStore = op
       },
     );
 
-  registerStatusCommand(
-    wave,
-    "pause",
-    "Paused",
-    "stop releasing accounts of a wave (accounts in flight finish)",
-  );
-  registerStatusCommand(wave, "resume", "Active", "release accounts of a paused or scheduled wave again");
-  registerStatusCommand(wave, "cancel", "Cancelled", "cancel a wave for good");
+  registerStatusCommand(wave, "pause", "stop releasing accounts of a wave (accounts in flight finish)");
+  registerStatusCommand(wave, "resume", "release accounts of a paused or scheduled wave again");
+  registerStatusCommand(wave, "cancel", "cancel a wave for good");
 
   wave
     .command("repair")
     .description("recount a wave's accounts and fix its counters if they drifted")
     .argument("<wave>", "wave id")
-    .action(async (id: string) => {
+    .option("--json", "print JSON")
+    .action(async (id: string, options: { json?: boolean }) => {
       const waveId = parseWaveId(id, "wave");
       const repair = await withStore(async (store) => {
         await store.waves.get(waveId);
         return store.counters.repairCounters(waveId);
       });
-      process.stdout.write(
+      output(options.json, { waveId, ...repair }, () =>
         repair.drifted
-          ? `wave ${waveId}: counters had drifted (${repair.before.accounts} accounts counted, ${repair.after.accounts} found) and were rewritten\n`
-          : `wave ${waveId}: counters were exact (${repair.after.accounts} accounts)\n`,
+          ? `wave ${waveId}: counters had drifted (${repair.before.accounts} accounts counted, ${repair.after.accounts} found) and were rewritten`
+          : `wave ${waveId}: counters were exact (${repair.after.accounts} accounts)`,
       );
     });
 }

@@ -16,6 +16,7 @@ import { watchAlerts, DEMO_ALERT_SETTINGS } from "../webhook/index.js";
 import { Readable } from "node:stream";
 import { dashboardUrl } from "../../shared/dashboard/index.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
+import { attention, printAttention } from "./attention.js";
 
 export interface DemoOptions {
   readonly mailboxes: number;
@@ -35,8 +36,8 @@ export interface DemoOptions {
   readonly realistic?: boolean;
   readonly reportPath: string;
   readonly timeoutSeconds: number;
-  /** Draw a progress bar (a terminal) rather than plain lines. */
-  readonly interactive: boolean;
+  /** The terminal to draw live progress on; without one, progress is plain lines. */
+  readonly terminal?: NodeJS.WriteStream;
   readonly write: (line: string) => void;
   readonly logger?: Logger;
 }
@@ -58,9 +59,8 @@ function faultsFor(rate: number): Record<string, number> {
 /** Runs the demo end to end; resolves with the verification (the caller sets the exit code). */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const logger = options.logger ?? createLogger({ level: "error" });
-  options.write(
-    "starting the embedded stack (Azurite, Service Bus emulator, Graph simulator, Functions host)…",
-  );
+  options.write("starting the embedded stack: Azurite, Service Bus emulator, Graph simulator,");
+  options.write("Functions host…");
   const stack: EmbeddedStack = await startStack({
     logger,
     ...(options.clockFactor === 1 ? {} : { clock: { factor: options.clockFactor } }),
@@ -105,18 +105,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       waveId: "demo",
     });
     if (imported.rejected > 0) throw new Error(`${imported.rejected} inventory rows were rejected`);
-    options.write(
-      `imported ${imported.accepted} accounts into wave "demo" (window open now); the scheduler releases them every 2 s`,
-    );
+    options.write(`imported ${imported.accepted} accounts into wave "demo", its window open now;`);
+    options.write("the scheduler releases them every 2 s");
     const api = stack.host.apiBaseUrl;
     if (api) {
-      options.write(
-        `dashboard (dev sign-in with the Operator role): ${dashboardUrl(api, stack.host.functionKey)}`,
-      );
+      options.write("dashboard, signed in as a demo user with the Operator role:");
+      options.write(`  ${dashboardUrl(api, stack.host.functionKey)}`);
     }
     const stopWatching = watchAlerts(stack.webhook, (alert) => options.write(`ALERT ${alert.line}`));
     cleanup.push(stopWatching);
-    const progress = new WaveProgress(inventory.length, options.write, options.interactive);
+    const progress = new WaveProgress(inventory.length, options.write, options.terminal);
     try {
       await waitForWave(store, "demo", inventory.length, {
         timeoutMs: options.timeoutSeconds * 1000,
@@ -137,6 +135,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const verification = await verifyMigration(store, graph, inventory);
     writeReport(options.reportPath, verification);
     printSummary(options.write, verification, seconds);
+    printAttention(options.write, await attention(store, verification), options.reportPath);
     options.write(`report: ${options.reportPath}`);
     return { verification, seconds };
   } finally {
@@ -175,11 +174,14 @@ function printSummary(write: (line: string) => void, verification: Verification,
     `${verification.verdicts.length} accounts in ${seconds.toFixed(1)} s: ${(items / seconds).toFixed(0)} items/s, ${(bytes / 1_048_576 / seconds).toFixed(2)} MB/s`,
   );
   const failed = verification.verdicts.filter((verdict) => !verdict.passed);
-  for (const verdict of failed.slice(0, 20))
-    write(`NOT VERIFIED ${verdict.sourceUpn}: ${verdict.problem ?? "?"}`);
-  write(
-    verification.passed
-      ? "verification passed: every copied mailbox matches its source (no item missing or duplicated), and every planted failure failed as expected"
-      : `verification FAILED for ${failed.length} accounts`,
-  );
+  for (const verdict of failed.slice(0, 20)) {
+    write(`NOT VERIFIED ${verdict.sourceUpn}:`);
+    write(`  ${verdict.problem ?? "?"}`);
+  }
+  if (verification.passed) {
+    write("verification passed: every copied mailbox matches its source (no item missing");
+    write("or duplicated), and every planted failure failed as expected");
+  } else {
+    write(`verification FAILED for ${failed.length} accounts`);
+  }
 }

@@ -373,7 +373,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     readBy: "app",
     planned: true,
     description:
-      "Default IANA time zone (e.g. Europe/London) for new waves that name none; each wave keeps its own zone.",
+      "Default time zone for new waves that name none, IANA (Europe/London) or Windows (GMT Standard Time); each wave keeps its own zone.",
   },
   {
     name: "MAILFERRY_ACCELERATED_CLOCK",

@@ -1,5 +1,6 @@
 import { Cron } from "croner";
 import { isTimeZone } from "../domain/wave.js";
+import { ianaTimeZone, TIME_ZONE_RULE } from "../domain/zones.js";
 import { type Env, invalidSetting, optional, required } from "./env.js";
 
 /** The timer functions' schedules, by the setting each `%NAME%` binding expression names. */
@@ -42,9 +43,10 @@ function schedule(env: Env, name: string): string {
  * start and refuses to run half-scheduled.
  */
 export function readScheduleSettings(env: Env): ScheduleSettings {
-  const zone = optional(env, "MAILFERRY_TIME_ZONE");
-  if (zone !== undefined && !isTimeZone(zone)) {
-    throw invalidSetting("MAILFERRY_TIME_ZONE", zone, "an IANA time zone such as Europe/London");
+  const given = optional(env, "MAILFERRY_TIME_ZONE");
+  const zone = given === undefined ? undefined : ianaTimeZone(given);
+  if (given !== undefined && (zone === undefined || !isTimeZone(zone))) {
+    throw invalidSetting("MAILFERRY_TIME_ZONE", given, TIME_ZONE_RULE);
   }
   return {
     scheduler: schedule(env, "MAILFERRY_SCHEDULER_SCHEDULE"),

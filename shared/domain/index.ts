@@ -15,3 +15,4 @@ export * from "./wave.js";
 export * from "./windows.js";
 export * from "./time.js";
 export * from "./steps.js";
+export * from "./zones.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../errors.js";
+import { ianaTimeZone, TIME_ZONE_RULE } from "./zones.js";
 import { IllegalTransitionError } from "./errors.js";
 import { parseWaveId } from "./ids.js";
 import { type IsoTime } from "./account.js";
@@ -198,7 +199,7 @@ const windowSchema = z
 
 const settingsShape = {
   description: z.string().max(500, "must be at most 500 characters"),
-  timeZone: z.string().refine(isTimeZone, "is not an IANA time zone such as Europe/London"),
+  timeZone: z.string().refine(isTimeZone, `is not ${TIME_ZONE_RULE}`),
   windows: z
     .array(windowSchema)
     .min(1, "needs at least one window")
@@ -346,7 +347,8 @@ export function defineWave(settings: WaveSettings, now: Date): WaveRecord {
   const values = checkSettings(
     {
       description: settings.description ?? "",
-      timeZone: settings.timeZone,
+      // A Windows id (GMT Standard Time) is kept as its IANA id (Europe/London).
+      timeZone: ianaTimeZone(settings.timeZone),
       windows: (settings.windows ?? DEFAULT_WINDOWS).map((window) => ({ ...window, days: [...window.days] })),
       inFlightCap: settings.inFlightCap ?? DEFAULT_IN_FLIGHT_CAP,
       badItemLimit: settings.badItemLimit ?? DEFAULT_BAD_ITEM_LIMIT,

@@ -43,7 +43,7 @@ export interface ImportProgress {
   readonly rows: number;
   readonly accepted: number;
   readonly rejected: number;
-  /** Accepted rows the store has processed. */
+  /** Accepted rows the store has processed (0 on a dry run, which writes nothing). */
   readonly written: number;
 }
 
@@ -87,8 +87,7 @@ export async function importInventory(input: Readable, options: ImportOptions): 
   let written = 0;
   let aborted: ImportSummary["aborted"];
 
-  const progress = (): void =>
-    options.onProgress?.({ bytes, rows, accepted, rejected, written: dryRun ? accepted : written });
+  const progress = (): void => options.onProgress?.({ bytes, rows, accepted, rejected, written });
   const report = (problem: RowProblem): void => {
     problems++;
     options.onProblem?.(problem);
@@ -130,6 +129,17 @@ export async function importInventory(input: Readable, options: ImportOptions): 
         const read = readHeader(record.fields, record.line);
         if (Array.isArray(read)) {
           read.forEach(report);
+          aborted = "header";
+          break;
+        }
+        if (read.index.wave === undefined && defaultWave === undefined) {
+          // A whole-file problem: one message, not the same one for every row.
+          report({
+            line: record.line,
+            column: "wave",
+            message:
+              "the file has no wave column and no --wave was given: add the column or pass --wave <wave>",
+          });
           aborted = "header";
           break;
         }

@@ -90,6 +90,15 @@ describe("mailferry operator commands", () => {
     expect(actions.every((action) => action.actor.startsWith("cli:"))).toBe(true);
   });
 
+  it("exit 1 when a replay or purge selection matches nothing", async () => {
+    const [replay, purge] = await Promise.all([
+      mailferry("dlq", "replay", "--reason", "NoSuchReason"),
+      mailferry("dlq", "purge", "--reason", "NoSuchReason"),
+    ]);
+    expect(replay.code).toBe(1);
+    expect(purge.code).toBe(1);
+  });
+
   it("adds complete to the wave command, which sets the wave's completion time and is recorded", async () => {
     const program = new Command("mailferry").exitOverride();
     registerWaveCommands(program);

@@ -46,9 +46,15 @@ describe("invalid command-line input", () => {
     });
   }
 
-  it("exits 2 when a required option is missing, naming it", async () => {
+  it("exits 2 when a required option is missing, naming it in one line without the help", async () => {
     const run = await mailferry("wave", "create", "spring");
-    expect(run.stderr).toMatch(/required option '--time-zone <zone>' not specified/);
+    expect(run.stderr).toBe("mailferry: required option '--time-zone <zone>' not specified\n");
+    expect(run.code).toBe(2);
+  });
+
+  it("exits 2 on a command group without its command", async () => {
+    const run = await mailferry("wave");
+    expect(run.stderr).toContain("Usage: mailferry wave");
     expect(run.code).toBe(2);
   });
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startServiceBusEmulator, type ServiceBusEmulator } from "../../../local/servicebus/index.js";
 import { accountIdFromUpn } from "../../../shared/domain/index.js";
 import { createStore, type MigrationStore } from "../../../shared/store/index.js";
 import { inventoryLines, request, upn } from "../../factories/index.js";
@@ -23,6 +24,8 @@ interface Run {
 }
 
 let azurite: AzuriteInstance;
+// Wave pause and the other recorded operator commands open the operator ports, Service Bus included.
+let serviceBus: ServiceBusEmulator;
 let folder: string;
 let store: MigrationStore;
 const tablePrefix = `t${randomBytes(5).toString("hex")}`;
@@ -30,7 +33,12 @@ const tablePrefix = `t${randomBytes(5).toString("hex")}`;
 function mailferry(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, MailferryTables: azurite.connectionString, MailferryTablePrefix: tablePrefix },
+      env: {
+        ...process.env,
+        MailferryTables: azurite.connectionString,
+        MailferryTablePrefix: tablePrefix,
+        ServiceBusConnection: serviceBus.connectionString,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -44,6 +52,7 @@ function mailferry(...args: string[]): Promise<Run> {
 
 beforeAll(async () => {
   azurite = await startAzurite();
+  serviceBus = await startServiceBusEmulator();
   folder = await mkdtemp(join(tmpdir(), "mailferry-import-"));
   store = await createStore({
     kind: "connectionString",
@@ -55,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await store.close();
   await azurite.close();
+  await serviceBus.close();
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -128,7 +138,7 @@ describe("mailferry wave and import", () => {
       items: [{ id: accountIdFromUpn(upn(9, "source.contoso.com")) }],
     });
     expect(list.stdout).toMatch(/evening-1\s+Scheduled\s+Europe\/London\s+2010/);
-    expect((await mailferry("wave", "pause", "evening-1")).stdout).toContain("is Paused");
+    expect((await mailferry("wave", "pause", "evening-1")).stdout).toContain("is Paused (action ");
     const [twice, repair] = await Promise.all([
       mailferry("wave", "pause", "evening-1"),
       mailferry("wave", "repair", "evening-1"),

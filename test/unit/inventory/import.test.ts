@@ -63,6 +63,35 @@ describe("importInventory", () => {
     await expect(run(["sourceUpn,targetUpn"], { waveId: "nope" })).rejects.toThrow(/does not exist/);
   });
 
+  it("reports a file with no wave column and no --wave once, not once per row", async () => {
+    const problems: RowProblem[] = [];
+    const summary = await run(
+      ["sourceUpn,targetUpn", "a@x.com,a@y.com", "b@x.com,b@y.com", "c@x.com,c@y.com"],
+      {
+        onProblem: (problem) => problems.push(problem),
+      },
+    );
+    expect(problems).toEqual([
+      {
+        line: 1,
+        column: "wave",
+        message: expect.stringContaining("no wave column and no --wave") as unknown,
+      },
+    ]);
+    expect(summary).toMatchObject({ problems: 1, aborted: "header", created: 0 });
+  });
+
+  it("never reports rows as written on a dry run", async () => {
+    const seen: number[] = [];
+    const summary = await run(inventoryLines(12_000), {
+      dryRun: true,
+      onProgress: (progress) => seen.push(progress.written),
+    });
+    expect(summary.accepted).toBe(12_000);
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.filter((written) => written !== 0)).toEqual([]);
+  });
+
   it("reports progress, ending with everything written", async () => {
     const seen: number[] = [];
     await run(inventoryLines(12_000), { onProgress: (progress) => seen.push(progress.written) });
