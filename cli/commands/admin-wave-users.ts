@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { AccountStatistics } from "../../shared/domain/index.js";
 import { reportParams, usersQuery } from "../../shared/admin/requests.js";
-import { waveUsers, type UsersPage } from "../../shared/admin/users.js";
+import type { UsersPage } from "../../shared/admin/users.js";
 import { bytes, table, when } from "./admin-output.js";
 import { guarded, output, parseOptions, withPorts } from "./admin-support.js";
 
@@ -127,6 +127,7 @@ export function registerWaveUsersCommand(program: Command): void {
           offset: options.offset,
         });
         await withPorts(async (ports) => {
+          const { waveUsers } = await import("../../shared/admin/users.js");
           const page = await waveUsers(ports, waveId, query);
           output(options.json, page, () => describeUsers(page));
         });

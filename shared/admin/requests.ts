@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { ACCOUNT_STATUSES, accountIdFromUpn, isAccountId, isWaveId, WAVE_ID_RULE } from "../domain/index.js";
 import { RequestValidationError, type FieldProblem } from "./errors.js";
-import { USER_SORTS } from "./users.js";
 
 /** Largest number of accounts one retry names explicitly. */
 export const MAX_LISTED_ACCOUNTS = 1000;
@@ -89,6 +88,10 @@ export const reportParams = z.strictObject({ waveId });
 export const reportQuery = z.strictObject({
   status: z.enum(ACCOUNT_STATUSES, { message: `must be one of ${ACCOUNT_STATUSES.join(", ")}` }).optional(),
 });
+
+/** How `wave users` may sort: by percent complete, by size, or by last sync. */
+export const USER_SORTS = ["percent", "size", "lastSync"] as const;
+export type UserSort = (typeof USER_SORTS)[number];
 
 /** `wave users` and GET ops/waves/{waveId}/users: filters, sort and page of the per-user rows. */
 export const usersQuery = z.strictObject({

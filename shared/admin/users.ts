@@ -18,8 +18,9 @@ import {
 import { NotFoundError } from "../store/errors.js";
 import type { AdminPorts } from "./ports.js";
 
-export const USER_SORTS = ["percent", "size", "lastSync"] as const;
-export type UserSort = (typeof USER_SORTS)[number];
+import type { UserSort } from "./requests.js";
+
+export { USER_SORTS, type UserSort } from "./requests.js";
 
 /** A copy with no progress recorded for this long, and no worker holding it, counts as stalled. */
 export const STALL_AFTER_MS = 30 * 60_000;
