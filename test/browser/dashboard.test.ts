@@ -263,38 +263,46 @@ describe("the dashboard in Chromium", () => {
     }
   });
 
-  it("works on a 390 px phone: nothing spills out of its card, every control is big enough and gets its taps", async () => {
-    // Refreshing rarely: a refresh replaces the controls the test is tapping.
-    const { context, page } = await open(OPERATOR, PHONE, 600);
-    try {
-      await page.locator('[data-testid="deadletters"] tbody tr, [data-testid="dlq-empty"]').first().waitFor();
-      // Nothing wider than the screen, and every table inside its card.
-      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(PHONE.width);
-      const spills = await page.evaluate(`[...document.querySelectorAll("table")].flatMap((table) => {
+  // Each control is scrolled to and tap-checked in turn: on a busy machine that takes a while.
+  it(
+    "works on a 390 px phone: nothing spills out of its card, every control is big enough and gets its taps",
+    { timeout: 120_000 },
+    async () => {
+      // Refreshing rarely: a refresh replaces the controls the test is tapping.
+      const { context, page } = await open(OPERATOR, PHONE, 600);
+      try {
+        await page
+          .locator('[data-testid="deadletters"] tbody tr, [data-testid="dlq-empty"]')
+          .first()
+          .waitFor();
+        // Nothing wider than the screen, and every table inside its card.
+        expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(PHONE.width);
+        const spills = await page.evaluate(`[...document.querySelectorAll("table")].flatMap((table) => {
         const card = table.closest("section").getBoundingClientRect();
         const box = table.getBoundingClientRect();
         return box.left < card.left - 0.5 || box.right > card.right + 0.5 ? [table.className || table.parentElement.id || "table"] : [];
       })`);
-      expect(spills).toEqual([]);
-      const controls = page.locator("main button:visible, main input:visible, header button:visible");
-      const total = await controls.count();
-      expect(total).toBeGreaterThanOrEqual(4);
-      for (let index = 0; index < total; index++) {
-        const control = controls.nth(index);
-        await control.scrollIntoViewIfNeeded();
-        const box = await control.boundingBox();
-        const name = `${(await control.getAttribute("id")) ?? ""} ${(await control.getAttribute("data-action")) ?? ""} ${await control.innerText()}`;
-        expect(box?.height ?? 0, name).toBeGreaterThanOrEqual(44);
-        expect(box?.width ?? 0, name).toBeGreaterThanOrEqual(44);
-        // A trial tap runs every check a real one does, including that no other element takes it.
-        await control.tap({ trial: true, timeout: 5_000 });
+        expect(spills).toEqual([]);
+        const controls = page.locator("main button:visible, main input:visible, header button:visible");
+        const total = await controls.count();
+        expect(total).toBeGreaterThanOrEqual(4);
+        for (let index = 0; index < total; index++) {
+          const control = controls.nth(index);
+          await control.scrollIntoViewIfNeeded();
+          const box = await control.boundingBox();
+          const name = `${(await control.getAttribute("id")) ?? ""} ${(await control.getAttribute("data-action")) ?? ""} ${await control.innerText()}`;
+          expect(box?.height ?? 0, name).toBeGreaterThanOrEqual(44);
+          expect(box?.width ?? 0, name).toBeGreaterThanOrEqual(44);
+          // A trial tap runs every check a real one does, including that no other element takes it.
+          await control.tap({ trial: true, timeout: 5_000 });
+        }
+        mkdirSync(".artifacts", { recursive: true });
+        await page.screenshot({ path: ".artifacts/dashboard-390.png", fullPage: true });
+      } finally {
+        await context.close();
       }
-      mkdirSync(".artifacts", { recursive: true });
-      await page.screenshot({ path: ".artifacts/dashboard-390.png", fullPage: true });
-    } finally {
-      await context.close();
-    }
-  });
+    },
+  );
 
   it("offers a Reader no replay or retry buttons, and the API refuses a Reader's replay", async () => {
     const { context, page } = await open(READER);

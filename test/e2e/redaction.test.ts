@@ -61,6 +61,7 @@ beforeAll(async () => {
         MAILFERRY_ALERTS_SCHEDULE: "* * * * * *",
         MAILFERRY_ALERT_MIN_SAMPLE: "2",
         MAILFERRY_ALERT_FAILURE_PERCENT: "1",
+        MAILFERRY_ALERT_PREFLIGHT_PERCENT: "1",
       },
     },
   );
@@ -100,17 +101,20 @@ describe("log redaction on a whole run", () => {
     expect(problems(verification)).toEqual([]);
     expect(verification.verdicts.some((verdict) => verdict.status === "Failed")).toBe(true);
 
-    // The planted failures fire the failure-rate alert, on the webhook and by mail.
+    // The planted failures (missing users and licences: pre-flight) fire their alert, on the
+    // webhook and by mail.
     await until(
-      () => receiver.received().some((webhook) => parseAlertNotice(webhook.body)?.rule === "failure-rate"),
-      "the failure-rate alert on the webhook",
+      () =>
+        receiver.received().some((webhook) => parseAlertNotice(webhook.body)?.rule === "preflight-failures"),
+      "the pre-flight failures alert on the webhook",
     );
     expect(receiver.received()[0]?.path).toBe(`/alerts/services/T0A1/B0B2/${WEBHOOK_SECRET}`);
     await until(
       () =>
-        stack.graph?.sentMail().some((mail) => mail.subject.includes("Failure rate of wave redaction")) ===
-        true,
-      "the failure-rate alert mail",
+        stack.graph
+          ?.sentMail()
+          .some((mail) => mail.subject.includes("Pre-flight failures in wave redaction")) === true,
+      "the pre-flight failures alert mail",
     );
 
     const settings = stack.settings;
@@ -139,7 +143,7 @@ describe("log redaction on a whole run", () => {
     // Every part of the run logged, the alerts among them.
     expect(lines.length).toBeGreaterThan(100);
     const log = lines.join("\n");
-    expect(log).toMatch(/alert firing: Failure rate of wave redaction/);
+    expect(log).toMatch(/alert firing: Pre-flight failures in wave redaction/);
     const leaks: string[] = [];
     for (const [what, value] of [...secrets, ...content]) {
       for (const piece of what === "exported item data" ? [value] : fragments(value)) {
