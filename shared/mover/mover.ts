@@ -19,6 +19,7 @@ import { mailboxWait } from "./provisioning.js";
 import type { MoveDelivery, MoveInvocation, MoveResult } from "./engine.js";
 import { moveEngineFor } from "./engines/index.js";
 import { MoveFailedError, UnknownMoveTargetError } from "./errors.js";
+import { takeoverAt } from "./lease.js";
 import { recordOutcome } from "./outcome.js";
 import type { Logger } from "../telemetry/logger.js";
 
@@ -135,7 +136,11 @@ async function claimIfCurrent(
   // What this process last saw of the account spares a read when it is still the stored version:
   // the claim takes exactly that version or nothing.
   const seen = await accounts.peek(message.accountId);
-  if (seen && isCurrent(seen, message)) {
+  if (
+    seen &&
+    isCurrent(seen, message) &&
+    takeoverAt(seen, invocation.leaseOwner, services.pipeline.leaseMs, services.now()) === undefined
+  ) {
     try {
       return { kind: "claimed", account: await claim(seen.etag) };
     } catch (error) {
@@ -147,6 +152,9 @@ async function claimIfCurrent(
   if (found.waveId !== message.waveId)
     throw new UnknownMoveTargetError("wave", message.waveId, moveMessageId(message));
   if (!isCurrent(found, message)) return { kind: "stale", account: found };
+  // This message's own claim, renewed within a lock duration: its holder may still be working.
+  const wait = takeoverAt(found, invocation.leaseOwner, services.pipeline.leaseMs, services.now());
+  if (wait !== undefined) throw new LeaseHeldError(found.id, invocation.leaseOwner, wait.toISOString());
   const claimed = await claim();
   if (isCurrent(claimed, message)) return { kind: "claimed", account: claimed };
   await accounts.release(claimed.id, invocation.leaseOwner, services.now());

@@ -16,7 +16,7 @@ import type { DeadLetterListing } from "../../shared/admin/deadletters/list.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
 import { MOVES_QUEUE } from "../../shared/bus/topology.js";
 import { dashboardUrl } from "../../shared/dashboard/index.js";
-import { accountIdFromUpn, zonedTime } from "../../shared/domain/index.js";
+import { accountIdFromUpn, defineWave, zonedTime } from "../../shared/domain/index.js";
 import { services, type Services } from "../../shared/runtime/services.js";
 import type { AccountRepository } from "../../shared/store/index.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
@@ -30,7 +30,11 @@ const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const READER = encodePrincipal("reader@contoso.com", [ROLES.reader]);
 const OPERATOR = encodePrincipal("ops@contoso.com", [ROLES.operator]);
-/** Accounts no store knows; their messages fail while `poisoned` holds, and end dead-lettered. */
+/**
+ * Accounts of a wave that waits (a draft); reading them fails while `poisoned` holds, so their
+ * messages end dead-lettered, and a replay once the outage is over finds nothing to do.
+ */
+const GHOST_WAVE = "ghosts";
 const GHOSTS = ["ghost1@dlq.example", "ghost2@dlq.example", "ghost3@dlq.example"].map(accountIdFromUpn);
 let poisoned = true;
 
@@ -158,13 +162,23 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   const { store, moves } = await services();
+  await store.waves.create(defineWave({ id: GHOST_WAVE, timeZone: WAVE_ZONE }, new Date()));
+  await store.accounts.upsertImported(
+    GHOSTS.map((id) => ({
+      waveId: GHOST_WAVE,
+      source: { upn: id },
+      target: { upn: id },
+      priority: 0,
+    })),
+    new Date(),
+  );
   const inventory = stack.graph?.inventory() ?? [];
   total = inventory.length;
   firstUpn = inventory[0]?.sourceUpn ?? "";
   await moves.send(
     GHOSTS.map(
       (accountId) =>
-        ({ v: 1, waveId: WAVE, accountId, attempt: 1, slice: 1, pass: "initial", round: 0 }) as const,
+        ({ v: 1, waveId: GHOST_WAVE, accountId, attempt: 1, slice: 1, pass: "initial", round: 0 }) as const,
     ),
   );
   await until(

@@ -14,11 +14,16 @@ export const UNKNOWN_WAVE_REASON = "UnknownWave";
 export function targetDiagnosis(
   store: Pick<MigrationStore, "accounts">,
 ): (view: DeadLetterView) => Promise<DeadLetterView> {
-  const waveOf = new Map<string, Promise<string | undefined>>();
-  const lookup = (accountId: string): Promise<string | undefined> => {
+  // The wave each account is in, null for none; undefined when the store could not say (an
+  // outage must not fail the listing: the broker's reason is shown then).
+  const waveOf = new Map<string, Promise<string | null | undefined>>();
+  const lookup = (accountId: string): Promise<string | null | undefined> => {
     let found = waveOf.get(accountId);
     if (found === undefined) {
-      found = store.accounts.find(accountId).then((account) => account?.waveId);
+      found = store.accounts.find(accountId).then(
+        (account) => account?.waveId ?? null,
+        () => undefined,
+      );
       waveOf.set(accountId, found);
     }
     return found;
@@ -27,9 +32,9 @@ export function targetDiagnosis(
     const move = view.move;
     if (move === undefined || view.reason !== "MaxDeliveryCountExceeded") return view;
     const waveId = await lookup(move.accountId);
-    if (waveId === move.waveId) return view;
+    if (waveId === undefined || waveId === move.waveId) return view;
     const [reason, description] =
-      waveId === undefined
+      waveId === null
         ? [UNKNOWN_ACCOUNT_REASON, `account ${JSON.stringify(move.accountId)} does not exist`]
         : [
             UNKNOWN_WAVE_REASON,

@@ -5,6 +5,7 @@
  * the cutover, runs the finalize actions and completes it.
  */
 import type { MoveMessage } from "../../bus/messages.js";
+import { LEASE_RENEWAL_MS } from "../lease.js";
 import { nextMoveMessage } from "../../bus/messages.js";
 import type { Account, Progress, ProgressUpdate, Wave } from "../../domain/index.js";
 import type { ActivityRecord } from "../../activity/port.js";
@@ -74,11 +75,14 @@ async function moveSlice(
     account = await accounts.updateProgress(account.id, account.etag, { ...findings, at: services.now() });
   }
 
-  // Renew the claim as pages go by (a page can wait on the upload budget), one renewal at a time.
+  // Renew the claim as pages go by (a page can wait on the upload budget), one renewal at a time,
+  // at least every half lock duration: a redelivery of this message takes the claim over only
+  // when it has gone a whole lock duration without renewal (see ../lease.ts).
   let renewedAt = Date.now();
   let renewing: Promise<void> | undefined;
+  const renewEveryMs = Math.min(services.pipeline.leaseMs / 3, LEASE_RENEWAL_MS);
   const heartbeat = (): Promise<void> => {
-    if (Date.now() - renewedAt < services.pipeline.leaseMs / 3) return Promise.resolve();
+    if (Date.now() - renewedAt < renewEveryMs) return Promise.resolve();
     renewing ??= (async () => {
       try {
         account = await accounts.claim(

@@ -23,6 +23,7 @@ import {
   sendToDeadLetter,
 } from "../../fixtures/admin/bus.js";
 import { memoryPorts, moveMessage } from "../../fixtures/admin/ports.js";
+import { importedAccount } from "../../factories/index.js";
 
 const operator = { actor: "ops@contoso.com", via: "cli" } as const;
 
@@ -189,6 +190,11 @@ describe("dead-letter replay on Service Bus", () => {
   it("groups by reason with the schema error of malformed bodies, and replays or purges only the selection", async () => {
     const queue = freshQueue(stack.serviceBus);
     const ports = await portsFor(queue);
+    // The accounts the w1 moves name exist: the broker's reason is the one shown for them.
+    await ports.store.accounts.upsertImported(
+      [0, 1, 2].map((n) => importedAccount(n, { waveId: "w1", source: { upn: `user${n}@x.com` } })),
+      new Date(),
+    );
     await sendToDeadLetter(
       client,
       queue,

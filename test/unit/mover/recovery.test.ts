@@ -11,6 +11,7 @@ import { moveMessageId, nextMoveMessage, type MoveMessage } from "../../../share
 import { readPipelineSettings } from "../../../shared/config/pipeline.js";
 import { accountIdFromUpn, type Account } from "../../../shared/domain/index.js";
 import { UnknownMoveTargetError } from "../../../shared/mover/errors.js";
+import { LOCK_DURATION_MS } from "../../../shared/mover/lease.js";
 import { runMove } from "../../../shared/mover/mover.js";
 import type { Services } from "../../../shared/runtime/services.js";
 import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
@@ -70,11 +71,27 @@ describe("the mover after a crash", () => {
   it("takes over at once the lease its message's dead invocation held", async () => {
     const h = await harness();
     const { account, message } = await queued(h);
-    // The invocation that first had this message claimed the account, then its instance died.
-    await h.store.accounts.claim(account.id, `slice ${moveMessageId(message)}`, h.pipeline.leaseMs, T0);
+    // The invocation that first had this message claimed the account, then its instance died; the
+    // lock lapsed a lock duration after its last renewal, and the message came back.
+    const renewed = new Date(T0.getTime() - LOCK_DURATION_MS - 1_000);
+    await h.store.accounts.claim(account.id, `slice ${moveMessageId(message)}`, h.pipeline.leaseMs, renewed);
 
     await expect(runMove(h.services, message, delivery(2))).rejects.toBeInstanceOf(EngineReached);
     expect(h.moves.scheduled).toEqual([]);
+  });
+
+  it("leaves a lease its message's holder renewed within a lock duration, and comes back after it", async () => {
+    const h = await harness();
+    const { account, message } = await queued(h);
+    // The lock was lost while the holder still worked (a starved instance): it renewed just now.
+    const renewed = new Date(T0.getTime() - 5_000);
+    await h.store.accounts.claim(account.id, `slice ${moveMessageId(message)}`, h.pipeline.leaseMs, renewed);
+
+    await expect(runMove(h.services, message, delivery(2))).resolves.toBe("busy");
+
+    const [back] = h.moves.scheduled;
+    expect(back?.at.getTime()).toBeGreaterThan(renewed.getTime() + LOCK_DURATION_MS);
+    expect(back?.at.getTime()).toBeLessThan(renewed.getTime() + h.pipeline.leaseMs);
   });
 
   it("brings a message back when another message's lease lapses, instead of dropping it", async () => {
