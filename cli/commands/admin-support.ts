@@ -71,7 +71,9 @@ function optionNamer(overrides: Readonly<Record<string, string>>): (path: readon
  * with waveId, accountIds, ...`) become the options, and a flag that "must be true" must be given.
  */
 export function inOptionTerms(message: string, name: (path: readonly PropertyKey[]) => string): string {
-  return message
+  // What follows "one of" lists values a user types (`--sort lastSync`), not fields.
+  const [fields = "", values] = message.split(/(?<=\bone of )/, 2);
+  const rewritten = fields
     .replace(/^must be true(?= to |[;:]|$)/, "must be given")
     .replace(
       /(select with )([A-Za-z, ]+)$/,
@@ -79,6 +81,7 @@ export function inOptionTerms(message: string, name: (path: readonly PropertyKey
         lead + list.replace(/\b(?!or\b)[A-Za-z]+\b/g, (field) => name([field])),
     )
     .replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, (field) => name([field]));
+  return values === undefined ? rewritten : rewritten + values;
 }
 
 /**
