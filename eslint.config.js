@@ -1,6 +1,28 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** What the function app (`shared/`, `functions/`) may never import: tooling, emulators, tests. */
+const APP_ONLY = {
+  group: ["**/local/**", "**/cli/**", "**/bench/**", "**/test/**"],
+  message: "The function app imports only itself: never the local emulators, the CLI, benches or tests.",
+};
+const NO_COMPOSITION_ROOT = {
+  group: ["**/functions/**"],
+  message: "Use cases never import the composition root.",
+};
+const DOMAIN_ONLY = [
+  { group: ["@azure/*", "@microsoft/*"], message: "The domain knows no cloud SDK." },
+  {
+    group: ["../store/**", "../runtime/**", "../bus/**", "../tables/**", "../graph/**", "../exchange/**"],
+    message: "The domain imports no storage, transport or runtime.",
+  },
+];
+
+/** One no-restricted-imports rule for `files` (a later rule for the same files replaces it). */
+function restrictImports(files, patterns) {
+  return { files, rules: { "no-restricted-imports": ["error", { patterns }] } };
+}
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", ".artifacts/**", ".scratch/**", "bin/**"] },
   js.configs.recommended,
@@ -25,75 +47,9 @@ export default tseslint.config(
     },
   },
   // Boundaries between the rooms of the house, enforced rather than left to convention.
-  {
-    files: ["shared/**/*.ts", "functions/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["**/local/**"],
-              message: "The function app never imports the local emulators or dev tooling.",
-            },
-            {
-              group: ["**/cli/**", "**/bench/**", "**/test/**"],
-              message: "The function app imports only itself.",
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ["shared/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["**/local/**"],
-              message: "The function app never imports the local emulators or dev tooling.",
-            },
-            {
-              group: ["**/cli/**", "**/bench/**", "**/test/**"],
-              message: "The function app imports only itself.",
-            },
-            { group: ["**/functions/**"], message: "Use cases never import the composition root." },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ["shared/domain/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            { group: ["@azure/*", "@microsoft/*"], message: "The domain knows no cloud SDK." },
-            {
-              group: [
-                "../store/**",
-                "../runtime/**",
-                "../bus/**",
-                "../tables/**",
-                "../graph/**",
-                "../exchange/**",
-              ],
-              message: "The domain imports no storage, transport or runtime.",
-            },
-            {
-              group: ["**/local/**", "**/functions/**"],
-              message: "The domain imports only itself and shared basics.",
-            },
-          ],
-        },
-      ],
-    },
-  },
+  restrictImports(["shared/**/*.ts", "functions/**/*.ts"], [APP_ONLY]),
+  restrictImports(["shared/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT]),
+  restrictImports(["shared/domain/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT, ...DOMAIN_ONLY]),
   {
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,

@@ -4,35 +4,13 @@
  * "dies" right after Exchange took a user but before mailferry recorded it (the redelivered message
  * finds the user in its batch and records it, instead of submitting it again).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { dailyWindow } from "../../local/demo/hybrid.js";
+import { startHostProcess as startHost } from "../../local/drill/crash.js";
 import type { HybridExchange } from "../../shared/exchange/port.js";
 import type { Services } from "../../shared/runtime/services.js";
 import { type HybridStack, startHybridStack, startHybridWave, waitForSettled } from "./hybrid-support.js";
-
-const cli = fileURLToPath(new URL("../../bin/mailferry.js", import.meta.url));
-
-function startHost(settings: Readonly<Record<string, string>>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, "emulate", "host"], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      ...settings,
-      MAILFERRY_LOG_LEVEL: "error",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('"ready":true')) resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`host exited early with ${code ?? "a signal"}`)));
-  });
-}
 
 async function expectEachMovedOnce(hybrid: HybridStack, waveId: string, total: number): Promise<void> {
   const { store, exchange } = hybrid;
