@@ -8,6 +8,7 @@
  * back then; a message for an account or wave that does not exist, and anything else, is thrown
  * so the platform redelivers and, in the end, dead-letters it.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import { LeaseHeldError } from "../domain/errors.js";
 import { hasLiveLease } from "../domain/account.js";
 import { ConcurrencyConflictError } from "../store/errors.js";
@@ -60,8 +61,18 @@ export async function runMove(
   try {
     claim = await claimIfCurrent(services, message, invocation);
   } catch (error) {
-    if (error instanceof LeaseHeldError) return await comeBackAfterLease(services, message, error, log);
-    throw error;
+    if (!(error instanceof LeaseHeldError)) throw error;
+    if (error.owner !== invocation.leaseOwner) return await comeBackAfterLease(services, message, error, log);
+    // This message's own claim, renewed less than a lock duration ago: its holder died just now or
+    // still works. Waiting here (the host keeps this delivery's lock) tells which; rescheduling
+    // would come back under another MessageId, which may not take this message's claim over.
+    await delay(Math.max(0, Date.parse(error.expiresAt) - services.now().getTime()));
+    try {
+      claim = await claimIfCurrent(services, message, invocation);
+    } catch (again) {
+      if (again instanceof LeaseHeldError) return await comeBackAfterLease(services, message, again, log);
+      throw again;
+    }
   }
   if (claim.kind === "stale") {
     await resendIfLost(services, claim.account, message, log);

@@ -83,8 +83,9 @@ describe("the mover after a crash", () => {
   it("leaves a lease its message's holder renewed within a lock duration, and comes back after it", async () => {
     const h = await harness();
     const { account, message } = await queued(h);
-    // The lock was lost while the holder still worked (a starved instance): it renewed just now.
-    const renewed = new Date(T0.getTime() - 5_000);
+    // The lock was lost while the holder still worked (a starved instance): it renewed a moment
+    // ago, and renews again while the redelivery waits (this clock stands still).
+    const renewed = new Date(T0.getTime() - LOCK_DURATION_MS + 50);
     await h.store.accounts.claim(account.id, `slice ${moveMessageId(message)}`, h.pipeline.leaseMs, renewed);
 
     await expect(runMove(h.services, message, delivery(2))).resolves.toBe("busy");
