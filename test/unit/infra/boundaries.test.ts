@@ -1,0 +1,45 @@
+import { fileURLToPath } from "node:url";
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+/**
+ * The boundaries between the project's folders are lint rules (eslint.config.js). Each case lints
+ * one import as if it were written in an existing file of a room, and expects the rule to refuse it
+ * (or, for the controls, to let it pass), so a rule that is weakened or dropped fails here.
+ */
+const cases: readonly { readonly file: string; readonly imports: string; readonly refused: boolean }[] = [
+  { file: "shared/mover/errors.ts", imports: "../../local/graph/index.js", refused: true },
+  { file: "shared/mover/errors.ts", imports: "../../cli/main.js", refused: true },
+  { file: "functions/app.ts", imports: "../local/stack.js", refused: true },
+  { file: "functions/app.ts", imports: "../test/factories/index.js", refused: true },
+  { file: "shared/admin/waves.ts", imports: "../../functions/app.js", refused: true },
+  { file: "shared/domain/index.ts", imports: "@azure/data-tables", refused: true },
+  { file: "shared/domain/index.ts", imports: "../store/port.js", refused: true },
+  { file: "shared/domain/index.ts", imports: "../runtime/services.js", refused: true },
+  // Controls: what the rooms may import.
+  { file: "shared/mover/errors.ts", imports: "../store/port.js", refused: false },
+  { file: "functions/app.ts", imports: "../shared/config/index.js", refused: false },
+];
+
+const eslint = new ESLint({
+  cwd: root,
+  ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports",
+  // Only the import rule runs, so the type-aware parsing the full lint needs is not built here.
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: null } } },
+});
+
+async function restrictedImportErrors(file: string, specifier: string): Promise<number> {
+  const code = `import "${specifier}";\n`;
+  const [result] = await eslint.lintText(code, { filePath: `${root}${file}` });
+  return (result?.messages ?? []).filter((message) => message.ruleId === "no-restricted-imports").length;
+}
+
+describe("folder boundaries in lint", () => {
+  it.each(cases)("$file importing $imports is refused: $refused", async ({ file, imports, refused }) => {
+    const errors = await restrictedImportErrors(file, imports);
+    if (refused) expect(errors).toBeGreaterThan(0);
+    else expect(errors).toBe(0);
+  });
+});
