@@ -42,6 +42,10 @@ const result = await runCrashDrill({
   inFlightCap: whole("in-flight", values["in-flight"]),
   killAfterMs: 2_000,
   timeoutMs: 30 * 60_000,
+  onRecovered: (kill, waits) =>
+    process.stderr.write(
+      `kill ${kill}: ${waits.length} accounts in flight, longest wait ${Math.max(0, ...waits) / 1000} s\n`,
+    ),
 });
 const waits = [...result.waitsMs].sort((a, b) => a - b);
 const at = (share: number): number =>

@@ -31,6 +31,8 @@ export interface CrashDrillOptions {
   /** How long accounts are worked before each kill (default 1 s). */
   readonly killAfterMs?: number;
   readonly timeoutMs?: number;
+  /** Told after each kill once every account in flight at it was written again. */
+  readonly onRecovered?: (kill: number, waitsMs: readonly number[]) => void;
 }
 
 export interface CrashDrillResult {
@@ -137,6 +139,7 @@ export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDr
       host = await startHostProcess(stack.settings);
       // Each account in flight at the kill: until it is written again (or leaves the wave's flight).
       const waiting = new Map(before);
+      const recoveredFrom = waitsMs.length;
       while (waiting.size > 0) {
         const now = await inFlight(store);
         for (const [id, etag] of waiting) {
@@ -149,6 +152,7 @@ export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDr
           throw new Error(`${waiting.size} accounts were still untouched after the timeout`);
         await pause(100);
       }
+      options.onRecovered?.(kills + 1, waitsMs.slice(recoveredFrom));
     }
     await waitForWave(store, WAVE, inventory.length, { timeoutMs });
     const verification = await verifyMigration(store, graph, inventory);
