@@ -281,6 +281,11 @@ export class InMemoryMailboxGraph implements MailboxGraph {
     this.armed.push({ operation, mailboxId: options.mailboxId, failure, remaining: options.times ?? 1 });
   }
 
+  /** Disarms every injected failure not yet used. */
+  clearFailures(): void {
+    this.armed.length = 0;
+  }
+
   // ---- the port ----
 
   forArchives(): MailboxOperations {
