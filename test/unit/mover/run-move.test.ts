@@ -1,7 +1,7 @@
 /**
  * runMove on in-memory ports: the Graph port's fake for both tenants, the memory store, queue and
  * transfer state. A full copy, a copy resumed slice after slice, a claim lost to another delivery
- * mid-slice, a throttled source, and failures classified as permanent.
+ * mid-slice, a lost import answer, a throttled source, and failures classified as permanent.
  */
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { InMemoryActivityLog } from "../../../shared/activity/memory.js";
@@ -188,6 +188,16 @@ describe("runMove on the in-memory Graph port", () => {
     expect((await h.store.accounts.get(account.id)).progress.items).toBe(seededCount);
   });
 
+  it("finds the copy an import made when its answer was lost, instead of importing it again", async () => {
+    const h = await harness();
+    const { message } = await release(h);
+    h.target.failNext("importItem", { kind: "lost answer" }, { times: 2 });
+
+    expect(await runMove(h.services, message, delivery())).toBe("synced");
+
+    expectEverythingCopiedOnce(h);
+  });
+
   it("stops without writing when another delivery took the claim mid-slice", async () => {
     const h = await harness();
     const { account, message } = await release(h);
@@ -199,7 +209,9 @@ describe("runMove on the in-memory Graph port", () => {
       await h.store.accounts.claim(account.id, thief, h.services.pipeline.leaseMs, later);
     };
 
-    await expect(runMove(h.services, message, delivery())).rejects.toThrow();
+    await expect(runMove(h.services, message, delivery())).rejects.toMatchObject({
+      name: "ConcurrencyConflictError",
+    });
 
     const after = await h.store.accounts.get(account.id);
     expect(after.lease?.owner).toBe(thief);
