@@ -16,7 +16,7 @@ import { MailboxGovernor, type GovernorLimits, type GovernorStats } from "../sha
 import { silentLogger } from "../shared/telemetry/logger.js";
 import { runTransferSlice } from "../shared/transfer/engine.js";
 import { ThrottledError, TransientTransferError } from "../shared/transfer/errors.js";
-import type { MailboxApi } from "../shared/transfer/mailbox-api.js";
+import type { MailboxApi } from "../shared/graph/mailbox-api.js";
 import { InMemoryTransferState } from "../shared/transfer/state/memory.js";
 import { startRemoteGraph } from "./lib/remote-graph.js";
 import { printFigures } from "./lib/report.js";

@@ -8,8 +8,8 @@
 import type { Account, CutoverNotice as NoticeTemplate, WaveRecord } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
 import { ItemRejectedError, PermanentTransferError, TransientTransferError } from "../transfer/errors.js";
-import type { GraphUser } from "../transfer/mailbox-api.js";
-import { withTransientRetry } from "../transfer/retry.js";
+import type { GraphUser } from "../graph/port.js";
+import { withTransientRetry } from "../graph/retry.js";
 import type { FinalizeStep } from "./checkpoint.js";
 
 /** What the finalize actions read and record: the copy's checkpoint and the hybrid engine's have it. */

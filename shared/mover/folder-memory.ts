@@ -6,7 +6,7 @@
  * worker have run a slice since, without finishing it, the entry lags what is stored; a lagging
  * folder checkpoint only makes a page be read again (the item map skips what was copied).
  */
-import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "../transfer/state/port.js";
+import type { FolderCheckpoint, MailboxKey } from "../transfer/state/port.js";
 
 /**
  * Folder checkpoints remembered per instance (a few hundred bytes each); beyond this the oldest
@@ -20,6 +20,7 @@ interface Entry {
   readonly count: number;
 }
 
+/** One instance's memory of folder checkpoints; the composition root builds one per set of services. */
 export class FolderMemory {
   private readonly entries = new Map<string, Entry>();
   private folders = 0;
@@ -69,16 +70,4 @@ export class FolderMemory {
     this.entries.delete(accountId);
     this.folders -= entry.count;
   }
-}
-
-const memories = new WeakMap<TransferStateStore, FolderMemory>();
-
-/** The memory that goes with one transfer state store (one per set of services). */
-export function folderMemoryOf(state: TransferStateStore): FolderMemory {
-  let memory = memories.get(state);
-  if (!memory) {
-    memory = new FolderMemory();
-    memories.set(state, memory);
-  }
-  return memory;
 }

@@ -1,8 +1,8 @@
 import type { Account, WaveRecord } from "../domain/index.js";
 import { MailboxProvisioningError, PermanentTransferError } from "../transfer/errors.js";
-import type { MailboxApi } from "../transfer/mailbox-api.js";
+import type { UserDirectory } from "../graph/port.js";
 import type { MoveCheckpoint } from "./checkpoint.js";
-import { withTransientRetry } from "../transfer/retry.js";
+import { withTransientRetry } from "../graph/retry.js";
 
 /** Time pre-flight's Graph reads may spend on retries of transient failures. */
 const PREFLIGHT_BUDGET_MS = 30_000;
@@ -16,8 +16,8 @@ const PREFLIGHT_BUDGET_MS = 30_000;
 export async function preflight(
   account: Account,
   wave: Pick<WaveRecord, "archiveAgeMonths">,
-  source: MailboxApi,
-  target: MailboxApi,
+  source: UserDirectory,
+  target: UserDirectory,
 ): Promise<MoveCheckpoint> {
   const deadline = Date.now() + PREFLIGHT_BUDGET_MS;
   const [sourceUser, targetUser] = await Promise.all([

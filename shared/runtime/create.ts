@@ -28,8 +28,9 @@ import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
 import { createStore } from "../store/index.js";
 import { createTableClient } from "../tables/client.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
-import { MailboxApi } from "../transfer/mailbox-api.js";
+import { MailboxApi } from "../graph/mailbox-api.js";
 import { TablesTransferState } from "../transfer/state/tables.js";
+import { FolderMemory } from "../mover/folder-memory.js";
 import type { GraphSide, Services } from "./services.js";
 
 export interface CreateServicesOptions {
@@ -101,6 +102,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
     moves,
     cutovers,
     transferState: new TablesTransferState(transferTable),
+    folderMemory: new FolderMemory(),
     activity: new TablesActivityLog(activityTable),
     releases: new TablesReleaseLedger(releasesTable),
     deadLetters,

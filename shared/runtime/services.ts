@@ -9,18 +9,19 @@ import type { AlertPorts } from "../alerts/create.js";
 import type { OperatorActionLog } from "../admin/actions/port.js";
 import type { DeadLetterQueue } from "../bus/deadletter.js";
 import type { HybridExchange } from "../exchange/port.js";
+import type { FolderMemory } from "../mover/folder-memory.js";
 import type { MoveQueue } from "../bus/port.js";
 import type { PipelineSettings } from "../config/index.js";
 import type { GovernorRegistry } from "../graph/governor.js";
+import type { MailboxGraph } from "../graph/port.js";
 import type { ReleaseLedger } from "../scheduler/ledger.js";
 import type { MigrationStore } from "../store/port.js";
 import type { Logger } from "../telemetry/logger.js";
-import type { MailboxApi } from "../transfer/mailbox-api.js";
 import type { TransferStateStore } from "../transfer/state/port.js";
 
 /** One tenant's Graph access and the governors of its mailboxes. */
 export interface GraphSide {
-  readonly api: MailboxApi;
+  readonly api: MailboxGraph;
   readonly governors: GovernorRegistry;
 }
 
@@ -30,6 +31,8 @@ export interface Services {
   /** Cutover notices for systems outside Graph (`cutovers` queue). */
   readonly cutovers: CutoverAnnouncer;
   readonly transferState: TransferStateStore;
+  /** Folder checkpoints this instance's slices left, so an account's next slice here skips reading them. */
+  readonly folderMemory: FolderMemory;
   readonly activity: ActivityLog;
   readonly releases: ReleaseLedger;
   /** The `moves` queue's dead-letter sub-queue (operators list, replay and purge it). */

@@ -30,8 +30,8 @@ import type {
   ItemDeltaPage,
   ItemDetails,
   MailboxItem,
-} from "./mailbox-api.js";
-import { withTransientRetry } from "./retry.js";
+} from "../graph/port.js";
+import { withTransientRetry } from "../graph/retry.js";
 import {
   itemFingerprint,
   type FolderCheckpoint,

@@ -5,9 +5,9 @@ import {
   WELL_KNOWN_FOLDERS,
   type MailboxFolder,
   type MailboxOperations,
-} from "./mailbox-api.js";
+} from "../graph/port.js";
 import { ItemRejectedError, PermanentTransferError } from "./errors.js";
-import { withTransientRetry } from "./retry.js";
+import { withTransientRetry } from "../graph/retry.js";
 import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "./state/port.js";
 
 /** Numbered names tried for a folder whose name is taken in the target. */

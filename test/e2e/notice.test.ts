@@ -9,7 +9,7 @@ import { accountIdFromUpn } from "../../shared/domain/index.js";
 import type { Services } from "../../shared/runtime/services.js";
 import { services } from "../../shared/runtime/services.js";
 import { TransientTransferError } from "../../shared/transfer/errors.js";
-import type { MailboxApi } from "../../shared/transfer/mailbox-api.js";
+import type { MailboxApi } from "../../shared/graph/mailbox-api.js";
 import { startSmallStack } from "./support.js";
 
 const SUBJECT = "Your mailbox has moved";

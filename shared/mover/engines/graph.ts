@@ -15,7 +15,6 @@ import { metrics } from "../../telemetry/metrics.js";
 import { readCheckpoint, type MoveCheckpoint } from "../checkpoint.js";
 import type { MoveEngine, MoveInvocation, MoveResult } from "../engine.js";
 import { finalizeCutover, hasFinalizeWork } from "../finalize.js";
-import { folderMemoryOf } from "../folder-memory.js";
 import { archiveCutoff, listBadItems, transferMailboxes, type MailboxesOutcome } from "../mailboxes.js";
 import { recordOutcome } from "../outcome.js";
 import { preflight } from "../preflight.js";
@@ -49,7 +48,7 @@ async function moveSlice(
   const actor = invocation.invocationId;
   let account = claimed;
   let checkpoint = readCheckpoint(account.checkpoint);
-  const memory = folderMemoryOf(services.transferState);
+  const memory = services.folderMemory;
   const remembered = memory.take(account.id, checkpoint?.lastSlice);
   const preflighted = checkpoint === undefined;
   // Transfer state is written only after a checkpoint is: an account that never had one has none.
@@ -184,7 +183,7 @@ async function afterSlice(
       at: services.now(),
       update: { ...update, stats: { ...update.stats, ...passFinished(account, services.now()) } },
     });
-    folderMemoryOf(services.transferState).keep(account.id, invocation.invocationId, outcome.foldersLeft);
+    services.folderMemory.keep(account.id, invocation.invocationId, outcome.foldersLeft);
     return "synced";
   }
   // Over the bad-item limit the cutover stops before any finalize action: no licence, notice or

@@ -15,7 +15,7 @@ import {
   graphRequestTimeoutMs,
 } from "../../../shared/graph/client.js";
 import { TransientTransferError } from "../../../shared/transfer/errors.js";
-import { classifyGraphError } from "../../../shared/transfer/graph-errors.js";
+import { classifyGraphError } from "../../../shared/graph/graph-errors.js";
 
 let server: Server;
 let origin: string;

@@ -15,7 +15,7 @@ import { MailboxGovernor, PUBLISHED_LIMITS } from "../../../shared/graph/governo
 import { createMailboxApi } from "../../../shared/runtime/create.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { runTransferSlice, type SliceOutcome, type SliceRequest } from "../../../shared/transfer/engine.js";
-import type { MailboxApi } from "../../../shared/transfer/mailbox-api.js";
+import type { MailboxApi } from "../../../shared/graph/mailbox-api.js";
 import { InMemoryTransferState } from "../../../shared/transfer/state/memory.js";
 
 export interface TransferHarness {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { runTransferSlice } from "../../../shared/transfer/engine.js";
-import type { MailboxApi } from "../../../shared/transfer/mailbox-api.js";
+import type { MailboxApi } from "../../../shared/graph/mailbox-api.js";
 import { mailboxPair, useTransferHarness } from "./harness.js";
 
 /** Wraps one method of an API object, calling `around` with the original. */

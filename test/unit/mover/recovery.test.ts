@@ -11,6 +11,7 @@ import { moveMessageId, nextMoveMessage, type MoveMessage } from "../../../share
 import { readPipelineSettings } from "../../../shared/config/pipeline.js";
 import { accountIdFromUpn, type Account } from "../../../shared/domain/index.js";
 import { UnknownMoveTargetError } from "../../../shared/mover/errors.js";
+import { FolderMemory } from "../../../shared/mover/folder-memory.js";
 import { LOCK_DURATION_MS } from "../../../shared/mover/lease.js";
 import { runMove } from "../../../shared/mover/mover.js";
 import type { Services } from "../../../shared/runtime/services.js";
@@ -44,6 +45,7 @@ async function harness(): Promise<Harness> {
     source: graph,
     target: graph,
     transferState: graph.api,
+    folderMemory: new FolderMemory(),
     now: () => T0,
   } as unknown as Services;
   await store.waves.create(waveRecord({ timeZone: "UTC" }, T0));

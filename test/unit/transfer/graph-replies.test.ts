@@ -19,7 +19,7 @@ import {
   classifyGraphError,
   classifyImportReply,
   isExpiredDelta,
-} from "../../../shared/transfer/graph-errors.js";
+} from "../../../shared/graph/graph-errors.js";
 
 const NOW = Date.UTC(2026, 5, 1);
 

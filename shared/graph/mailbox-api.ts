@@ -1,9 +1,10 @@
 /**
- * The slice of Microsoft Graph the transfer engine uses: users, mailbox ids, and the mailbox
- * import/export API. Each call goes through the mailbox's governor; failures are classified.
+ * The Graph adapter of the mailbox port (./port.ts): users, mailbox ids, and the mailbox
+ * import/export API through Microsoft Graph. Each call goes through the mailbox's governor;
+ * failures are classified.
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
-import type { MailboxGovernor } from "../graph/governor.js";
+import type { MailboxGovernor } from "./governor.js";
 import {
   classifyDeleteError,
   classifyGraphError,
@@ -11,7 +12,19 @@ import {
   isExpiredDelta,
   statusOf,
 } from "./graph-errors.js";
-import { DeltaExpiredError, TransientTransferError } from "./errors.js";
+import type {
+  ExportedItem,
+  GraphUser,
+  ImportedItem,
+  ImportSession,
+  ItemDeltaPage,
+  ItemDetails,
+  MailboxFolder,
+  MailboxGraph,
+  MailboxIds,
+  MailboxItem,
+} from "./port.js";
+import { DeltaExpiredError, TransientTransferError } from "../transfer/errors.js";
 
 function parseJson(text: string): unknown {
   try {
@@ -19,75 +32,6 @@ function parseJson(text: string): unknown {
   } catch {
     return {};
   }
-}
-
-export interface GraphUser {
-  readonly id: string;
-  readonly userPrincipalName: string;
-  readonly displayName?: string;
-  readonly mail?: string | null;
-  readonly usageLocation?: string | null;
-  readonly assignedLicenses?: readonly { skuId: string }[];
-}
-
-export interface MailboxIds {
-  readonly primaryMailboxId: string;
-  readonly inPlaceArchiveMailboxId?: string | null;
-}
-
-export interface MailboxFolder {
-  readonly id: string;
-  readonly "@removed"?: { reason?: string };
-  readonly displayName: string;
-  readonly parentFolderId?: string | null;
-  readonly childFolderCount?: number;
-  readonly totalItemCount?: number;
-  readonly type?: string;
-  /**
-   * Outlook's locale-independent name of a folder it made (`inbox`, `sentitems`, ...). The docs
-   * give mailboxFolder this property (api-reference/v1.0/resources/mailboxfolder.md); the v1.0
-   * metadata does not, so it may be absent: `wellKnownFolders` finds them by name then.
-   */
-  readonly wellKnownName?: string | null;
-}
-
-/**
- * What the mailbox API tells of an item (api-reference/v1.0/resources/mailboxitem.md):
- * receivedDateTime is not among it; it can only filter and order item delta.
- */
-export interface MailboxItem {
-  readonly id: string;
-  readonly size?: number;
-  readonly createdDateTime?: string;
-  readonly lastModifiedDateTime?: string;
-  readonly changeKey?: string;
-  readonly "@removed"?: { reason?: string };
-}
-
-export interface ItemDeltaPage {
-  readonly items: readonly MailboxItem[];
-  readonly removedIds: readonly string[];
-  readonly nextLink?: string;
-  readonly deltaLink?: string;
-}
-
-export interface ExportedItem {
-  readonly itemId: string;
-  readonly changeKey?: string;
-  readonly data?: string;
-  readonly error?: { code?: string; message?: string };
-}
-
-export interface ImportSession {
-  readonly importUrl: string;
-  readonly expirationDateTime: string;
-  /** The mailbox the session imports into (an auxiliary archive after a redirect). */
-  readonly mailboxId?: string;
-}
-
-export interface ImportedItem {
-  readonly itemId: string;
-  readonly changeKey?: string;
 }
 
 /** Posts to an import URL: a plain HTTPS call whose URL carries its own credential. */
@@ -104,103 +48,8 @@ interface Paged<T> {
 
 const MAILBOXES = "/admin/exchange/mailboxes";
 
-/**
- * Outlook's well-known folders a migration maps by well-known name rather than by display name
- * (display names are localised: a German Inbox is "Posteingang"), with their English names.
- */
-export const WELL_KNOWN_FOLDERS: Readonly<Record<string, string>> = {
-  inbox: "Inbox",
-  drafts: "Drafts",
-  sentitems: "Sent Items",
-  deleteditems: "Deleted Items",
-  junkemail: "Junk Email",
-  archive: "Archive",
-  outbox: "Outbox",
-  calendar: "Calendar",
-  contacts: "Contacts",
-  tasks: "Tasks",
-  notes: "Notes",
-  journal: "Journal",
-  conversationhistory: "Conversation History",
-};
-
-/** The top of a mailbox's folder tree, as a well-known name. */
-export const MSG_FOLDER_ROOT = "msgfolderroot";
-
 function encode(id: string): string {
   return encodeURIComponent(id);
-}
-
-/** The mailbox operations the transfer engine needs (the Graph adapter below, or a test fake). */
-export interface MailboxOperations {
-  listFolders(mailboxId: string, governor: MailboxGovernor): Promise<MailboxFolder[]>;
-  /**
-   * The folders these well-known names stand for, by name (`msgfolderroot` too); a name the
-   * mailbox has no folder for is left out.
-   */
-  wellKnownFolders(
-    mailboxId: string,
-    names: readonly string[],
-    governor: MailboxGovernor,
-  ): Promise<Map<string, MailboxFolder>>;
-  createFolder(
-    mailboxId: string,
-    parentFolderId: string | undefined,
-    displayName: string,
-    type: string | undefined,
-    governor: MailboxGovernor,
-  ): Promise<MailboxFolder>;
-  /**
-   * One page of a folder's item delta: start one with no cursor, continue with the last link.
-   * `receivedSince` starts a delta of only the items received on or after that time.
-   */
-  itemDelta(
-    mailboxId: string,
-    folderId: string,
-    cursor: string | undefined,
-    pageSize: number,
-    governor: MailboxGovernor,
-    options?: { readonly receivedSince?: string },
-  ): Promise<ItemDeltaPage>;
-  exportItems(
-    mailboxId: string,
-    itemIds: readonly string[],
-    governor: MailboxGovernor,
-  ): Promise<ExportedItem[]>;
-  createImportSession(mailboxId: string, governor: MailboxGovernor): Promise<ImportSession>;
-  importItem(
-    session: ImportSession,
-    request: { folderId: string; data: string; update?: { itemId: string; changeKey?: string } },
-    governor: MailboxGovernor,
-  ): Promise<ImportedItem>;
-  renameFolder(
-    mailboxId: string,
-    folderId: string,
-    displayName: string,
-    governor: MailboxGovernor,
-  ): Promise<void>;
-  /** Deletes a folder and what it holds; a folder already gone is not an error. */
-  deleteFolder(mailboxId: string, folderId: string, governor: MailboxGovernor): Promise<void>;
-  /** Deletes an item through its folder (soft delete); an item already gone is not an error. */
-  deleteItem(mailboxId: string, folderId: string, itemId: string, governor: MailboxGovernor): Promise<void>;
-  /**
-   * What names an item for an operator (never its body): sender, received date and, when asked,
-   * subject. Optional: an implementation without it records bad items by folder and size alone.
-   */
-  itemDetails?(
-    mailboxId: string,
-    folderId: string,
-    itemId: string,
-    governor: MailboxGovernor,
-    options: { readonly subject: boolean },
-  ): Promise<ItemDetails>;
-}
-
-/** An item's metadata for a bad-item record; each part absent when the item does not carry it. */
-export interface ItemDetails {
-  readonly subject?: string;
-  readonly sender?: string;
-  readonly receivedDateTime?: string;
 }
 
 /**
@@ -254,7 +103,7 @@ export interface MailboxApiOptions {
 }
 
 /** Typed, governed, classified access to one tenant's users and mailboxes. */
-export class MailboxApi implements MailboxOperations {
+export class MailboxApi implements MailboxGraph {
   private archiveApi: MailboxApi | undefined;
 
   /**
