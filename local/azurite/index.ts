@@ -23,6 +23,8 @@ export interface AzuriteOptions {
   logger?: Logger;
   /** How long to wait for Azurite to say it listens (default 30 s). */
   startTimeoutMs?: number;
+  /** Listen on this port instead of a free one: a restart keeps the address its clients know. */
+  port?: number;
 }
 
 export interface AzuriteInstance {
@@ -167,7 +169,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   installExitHook();
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    const port = await findFreePort();
+    const port = options.port ?? (await findFreePort());
     try {
       const { child } = await launchOnce(script, port, options, logger);
       return instance(child, port, options, logger);

@@ -23,6 +23,7 @@ import {
   TransientTransferError,
 } from "./errors.js";
 import { mapFolders, type FolderSide } from "./folders.js";
+import { ItemMapCatchUp } from "./map-catch-up.js";
 import type {
   ExportedItem,
   ImportedItem,
@@ -230,6 +231,8 @@ interface Targets {
   readonly folders: ReadonlyMap<string, FolderCheckpoint>;
   /** Target folders an import was redirected away from, to the mailbox that holds them. */
   readonly redirects: Map<string, string>;
+  /** Finds the copies of items the map lost before they are imported again. */
+  readonly catchUp: ItemMapCatchUp;
 }
 
 /** Whether the folder is read twice under the age policy (its young stream, then all of it). */
@@ -328,6 +331,7 @@ export async function runTransferSlice(request: SliceRequest): Promise<SliceOutc
       primary: new ImportSessions(target, request.deadline),
       folders: new Map(folders.map((folder) => [folder.sourceFolderId, folder])),
       redirects: new Map(),
+      catchUp: new ItemMapCatchUp(request),
       ...(request.archive ? { archive: new ImportSessions(request.archive.side, request.deadline) } : {}),
     };
     latest = new Map(folders.map((folder) => [folder.sourceFolderId, folder]));
@@ -588,6 +592,7 @@ async function copyPage(
   if ([...known.values()].some((record) => record.pending)) {
     await reconcile(request, folder, known, targets.folders);
   }
+  await targets.catchUp.recover(folder, page.items, known);
   const mark = folder.resyncMark;
   const cutoffMs = request.archive ? Date.parse(request.archive.cutoff) : Number.NaN;
   // Items the resync lists again and need nothing else: marked as seen, written with the page.

@@ -1,0 +1,156 @@
+/**
+ * Finds copies the item map has forgotten before they are imported a second time.
+ *
+ * The item map can fall behind the target. A store that loses its latest acknowledged writes
+ * (Azurite persisting to disk saves only every few seconds) forgets the rows of items whose copies
+ * are in the target, and the folder checkpoint rolled back with them lists those items again as
+ * new. No row was written for them, not even an intent, so the engine's look-up after an
+ * interrupted import cannot help.
+ *
+ * The signal, taken once per target folder and slice, before the slice imports a new item into it:
+ * the folder's `totalItemCount` (mailboxFolder, read with the folder delta the mapping uses) against
+ * the map's rows whose copy is in that folder. More copies than rows means copies the map does not
+ * know of: the map is behind, or someone else put items there (new mail after a cutover). Only
+ * then is the folder listed (its item delta, as after an unanswered import) and every item the map
+ * has no row for is first looked for among the unclaimed copies, by creation time and size, which
+ * an import keeps. A copy found is recorded; its version is unknown, so it is recorded without one
+ * and the engine updates it in place from the source: never a second copy.
+ *
+ * Cost when nothing was lost: one folder listing and one read of the folder's rows per folder and
+ * slice that lists new items, nothing when the target folder is still empty.
+ */
+import type { Logger } from "../telemetry/logger.js";
+import type { FolderSide } from "./folders.js";
+import type { MailboxItem } from "./mailbox-api.js";
+import { withTransientRetry } from "./retry.js";
+import {
+  itemFingerprint,
+  type FolderCheckpoint,
+  type ItemRecord,
+  type MailboxKey,
+  type TransferStateStore,
+} from "./state/port.js";
+
+/** What the catch-up needs of a slice. */
+export interface CatchUpSlice {
+  readonly key: MailboxKey;
+  readonly state: TransferStateStore;
+  readonly target: FolderSide;
+  /** Under an age policy, the target archive: its folders are checked too. */
+  readonly archive?: { readonly side: FolderSide };
+  readonly deadline: number;
+  readonly logger: Logger;
+}
+
+/** A target folder copies go to. */
+interface Place {
+  readonly side: FolderSide;
+  readonly folderId: string;
+  readonly inArchive: boolean;
+}
+
+/** A target folder's copies the map has no row for, by fingerprint; undefined when it has none. */
+type Unclaimed = Map<string, MailboxItem[]> | undefined;
+
+const LISTING_PAGE = 200;
+
+/** One slice's catch-up: each target folder is checked at most once. */
+export class ItemMapCatchUp {
+  private readonly checked = new Map<string, Promise<Unclaimed>>();
+
+  constructor(private readonly slice: CatchUpSlice) {}
+
+  /**
+   * Records, for the page's items the map has no row for, the copies already in the target, and
+   * adds them to `known` so the page imports them no more.
+   */
+  async recover(
+    folder: FolderCheckpoint,
+    items: readonly MailboxItem[],
+    known: Map<string, ItemRecord>,
+  ): Promise<void> {
+    const unknown = items.filter((item) => !known.has(item.id));
+    if (unknown.length === 0) return;
+    const places: Place[] = [{ side: this.slice.target, folderId: folder.targetFolderId, inArchive: false }];
+    const archive = this.slice.archive;
+    if (archive && folder.archiveFolderId !== undefined) {
+      places.push({ side: archive.side, folderId: folder.archiveFolderId, inArchive: true });
+    }
+    const found: ItemRecord[] = [];
+    for (const place of places) {
+      const copies = await this.unclaimedIn(place, folder);
+      if (!copies) continue;
+      for (const item of unknown) {
+        if (known.has(item.id)) continue;
+        const match = copies.get(itemFingerprint(item.createdDateTime, item.size))?.shift();
+        if (!match) continue;
+        const record: ItemRecord = {
+          sourceItemId: item.id,
+          targetItemId: match.id,
+          ...(match.changeKey ? { targetChangeKey: match.changeKey } : {}),
+          // Which version the copy holds is not known: the engine brings it up to date in place.
+          sourceVersion: "",
+          sizeBytes: item.size ?? 0,
+          sourceFolderId: folder.sourceFolderId,
+          targetFolderId: place.folderId,
+          ...(place.inArchive ? { inArchive: true } : {}),
+          ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
+        };
+        found.push(record);
+        known.set(item.id, record);
+      }
+    }
+    if (found.length === 0) return;
+    await this.slice.state.putItems(this.slice.key, found);
+    this.slice.logger.warn("the item map was behind the target; recorded copies found there", {
+      mailboxKey: this.slice.key,
+      recovered: found.length,
+    });
+  }
+
+  private unclaimedIn(place: Place, folder: FolderCheckpoint): Promise<Unclaimed> {
+    const id = `${place.inArchive ? "archive" : "primary"}|${place.folderId}`;
+    let pending = this.checked.get(id);
+    if (!pending) {
+      pending = this.check(place, folder);
+      this.checked.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** The folder's unclaimed copies when it holds more than the map knows of; else undefined. */
+  private async check(place: Place, folder: FolderCheckpoint): Promise<Unclaimed> {
+    const { side, folderId } = place;
+    const listed = await withTransientRetry(
+      () => side.api.listFolders(side.mailboxId, side.governor),
+      this.slice.deadline,
+      side.governor,
+    );
+    const copies = listed.find((entry) => entry.id === folderId)?.totalItemCount;
+    if (copies === 0) return undefined;
+    const rows = (await this.slice.state.listItemsInFolder(this.slice.key, folder.sourceFolderId)).filter(
+      (record) =>
+        (record.inArchive === true) === place.inArchive &&
+        (record.targetFolderId === undefined || record.targetFolderId === folderId),
+    );
+    // A count the listing does not give is no proof that nothing is missing: the folder is listed.
+    if (copies !== undefined && copies <= rows.length) return undefined;
+    const claimed = new Set(rows.map((record) => record.targetItemId));
+    const unclaimed = new Map<string, MailboxItem[]>();
+    let cursor: string | undefined;
+    do {
+      const page = await withTransientRetry(
+        () => side.api.itemDelta(side.mailboxId, folderId, cursor, LISTING_PAGE, side.governor),
+        this.slice.deadline,
+        side.governor,
+      );
+      for (const item of page.items) {
+        if (claimed.has(item.id)) continue;
+        const fingerprint = itemFingerprint(item.createdDateTime, item.size);
+        unclaimed.set(fingerprint, [...(unclaimed.get(fingerprint) ?? []), item]);
+      }
+      cursor = page.nextLink;
+    } while (cursor);
+    return unclaimed.size > 0 ? unclaimed : undefined;
+  }
+}
