@@ -18,6 +18,29 @@ const DOMAIN_ONLY = [
   },
 ];
 
+/** A string that names an error class, as `name` comparisons and name sets spell it. */
+const ERROR_NAME = "/^[A-Z][A-Za-z]*Error$/";
+const BY_CLASS =
+  "Classify errors with instanceof against their class (see shared/errors.ts), not by comparing names.";
+/** Errors are classified one way: the guard keeps name comparisons and name sets from coming back. */
+const ERRORS_BY_CLASS = {
+  files: ["**/*.ts"],
+  rules: {
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: `BinaryExpression[operator=/^[!=]==?$/] > Literal[value=${ERROR_NAME}]`,
+        message: BY_CLASS,
+      },
+      { selector: `SwitchCase > Literal.test[value=${ERROR_NAME}]`, message: BY_CLASS },
+      {
+        selector: `NewExpression[callee.name="Set"] > ArrayExpression > Literal[value=${ERROR_NAME}]`,
+        message: BY_CLASS,
+      },
+    ],
+  },
+};
+
 /** One no-restricted-imports rule for `files` (a later rule for the same files replaces it). */
 function restrictImports(files, patterns) {
   return { files, rules: { "no-restricted-imports": ["error", { patterns }] } };
@@ -46,6 +69,7 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  ERRORS_BY_CLASS,
   // Boundaries between the rooms of the house, enforced rather than left to convention.
   restrictImports(["shared/**/*.ts", "functions/**/*.ts"], [APP_ONLY]),
   restrictImports(["shared/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT]),

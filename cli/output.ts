@@ -1,4 +1,5 @@
-import { MailferryError } from "../shared/errors.js";
+import { ConfigError } from "../shared/config/errors.js";
+import { MailferryError, ValidationError } from "../shared/errors.js";
 
 /** Exit codes scripts can rely on. */
 export const EXIT = {
@@ -24,7 +25,7 @@ export function reportFatal(error: unknown): void {
     process.stderr.write(`mailferry: ${error.name}: ${error.message}\n`);
     // A setting or input found wrong is invalid input, also when it is the cause of a failed start.
     process.exitCode = causes(error).some(
-      (cause) => cause.name === "ValidationError" || cause.name === "ConfigError",
+      (cause) => cause instanceof ValidationError || cause instanceof ConfigError,
     )
       ? EXIT.invalidInput
       : EXIT.failure;

@@ -6,30 +6,45 @@
 import { userInfo } from "node:os";
 import type { z } from "zod";
 import type { Operator } from "../../shared/admin/actions/record.js";
-import { RequestValidationError } from "../../shared/admin/errors.js";
+import {
+  AccountClosedError,
+  ConfirmationMismatchError,
+  DeadLetterNotFoundError,
+  ForbiddenError,
+  RequestValidationError,
+  UnauthenticatedError,
+  WaveClosedError,
+} from "../../shared/admin/errors.js";
+import { ConfigError } from "../../shared/config/errors.js";
+import { isAnyOf, ValidationError } from "../../shared/errors.js";
+import {
+  ConcurrencyConflictError,
+  IllegalTransitionError,
+  NotFoundError,
+} from "../../shared/store/errors.js";
 import type { AdminPorts } from "../../shared/admin/ports.js";
 import { parseInput } from "../../shared/admin/requests.js";
 import { EXIT, printJsonLine } from "../output.js";
 
 /** Errors that mean the arguments named something that is not there or not as stated. */
-const INPUT_ERRORS = new Set([
-  "RequestValidationError",
-  "ValidationError",
-  "NotFoundError",
-  "DeadLetterNotFoundError",
-  "ConfirmationMismatchError",
-]);
+const INPUT_ERRORS = [
+  RequestValidationError,
+  ValidationError,
+  NotFoundError,
+  DeadLetterNotFoundError,
+  ConfirmationMismatchError,
+  ConfigError,
+];
 
 /** Errors that are a refusal of the operation as the world stands (not a crash). */
-const REFUSALS = new Set([
-  "IllegalTransitionError",
-  "ConcurrencyConflictError",
-  "WaveClosedError",
-  "AccountClosedError",
-  "ConfigError",
-  "UnauthenticatedError",
-  "ForbiddenError",
-]);
+const REFUSALS = [
+  IllegalTransitionError,
+  ConcurrencyConflictError,
+  WaveClosedError,
+  AccountClosedError,
+  UnauthenticatedError,
+  ForbiddenError,
+];
 
 /** The operator as recorded: the local user, marked as the CLI. */
 export function cliOperator(): Operator {
@@ -135,16 +150,15 @@ export async function guarded(work: () => Promise<void>): Promise<void> {
 }
 
 function report(error: unknown): void {
-  const name = error instanceof Error ? error.name : "";
   if (error instanceof RequestValidationError) {
     process.stderr.write("mailferry: invalid options:\n");
     for (const field of error.fields) process.stderr.write(`  ${field.path} ${field.message}\n`);
     process.exitCode = EXIT.invalidInput;
     return;
   }
-  if (INPUT_ERRORS.has(name) || REFUSALS.has(name)) {
-    process.stderr.write(`mailferry: ${(error as Error).message}\n`);
-    process.exitCode = INPUT_ERRORS.has(name) || name === "ConfigError" ? EXIT.invalidInput : EXIT.failure;
+  if (isAnyOf(error, INPUT_ERRORS) || isAnyOf(error, REFUSALS)) {
+    process.stderr.write(`mailferry: ${error.message}\n`);
+    process.exitCode = isAnyOf(error, INPUT_ERRORS) ? EXIT.invalidInput : EXIT.failure;
     return;
   }
   throw error;

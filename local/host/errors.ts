@@ -7,3 +7,11 @@ export class HostConfigurationError extends MailferryError {
     this.name = "HostConfigurationError";
   }
 }
+
+/** The functions of the local host did not run as often as a caller waited for, in time. */
+export class HostWaitTimeoutError extends MailferryError {
+  constructor(message: string) {
+    super(message);
+    this.name = "HostWaitTimeoutError";
+  }
+}

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
 import { resolveBindingExpression } from "./app-settings.js";
 import { HostConfigurationError } from "./errors.js";
 import { readHostJson, type HostJsonSettings } from "./host-json.js";
+import type { RunCounter } from "./run-counter.js";
 import { HttpTriggerServer, type HttpFunction } from "./http-trigger.js";
 import { ServiceBusTriggerRunner } from "./servicebus-trigger.js";
 import { TimerTriggerRunner } from "./timer-trigger.js";
@@ -131,11 +132,25 @@ export class LocalHost {
     };
   }
 
-  /** Completed runs of a timer function (failed or not): tests wait on runs, never on time. */
-  timerRuns(functionName: string): number {
-    const timer = this.timers.find((candidate) => candidate.name === functionName);
-    if (!timer) throw new HostConfigurationError(`no timer function is named ${functionName}`);
-    return timer.runs;
+  /** How many runs of a timer or queue function have started and finished (failed or not). */
+  runs(functionName: string): { started: number; finished: number } {
+    const { started, finished } = this.counterOf(functionName);
+    return { started, finished };
+  }
+
+  /**
+   * Resolves once `total` runs of a timer or queue function have finished; rejects after
+   * `timeoutMs` if they have not. Tests wait on runs, never on time. A timer never overlaps
+   * itself, so waiting for `runs(name).started + n` waits for n runs that all began after the call.
+   */
+  waitForRuns(functionName: string, total: number, timeoutMs = 30_000): Promise<void> {
+    return this.counterOf(functionName).waitFor(total, timeoutMs);
+  }
+
+  private counterOf(functionName: string): RunCounter {
+    const runner = [...this.timers, ...this.queues].find((candidate) => candidate.name === functionName);
+    if (!runner) throw new HostConfigurationError(`no timer or queue function is named ${functionName}`);
+    return runner.runs;
   }
 
   /** How many Service Bus handlers are running right now, per function. */

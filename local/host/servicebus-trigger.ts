@@ -8,6 +8,7 @@ import type { Env } from "../../shared/config/index.js";
 import type { Logger } from "../../shared/telemetry/logger.js";
 import { resolveBindingExpression } from "./app-settings.js";
 import { HostConfigurationError } from "./errors.js";
+import { RunCounter } from "./run-counter.js";
 import type { HostJsonSettings } from "./host-json.js";
 import type { Registration, WorkerState } from "./worker/core-module.js";
 import type { RpcTypedData } from "./worker/core-types.js";
@@ -69,6 +70,8 @@ export class ServiceBusTriggerRunner {
   private readonly inFlight = new Map<Promise<void>, ServiceBusReceivedMessage>();
   private stopping = false;
   readonly queueName: string;
+  /** Its runs (a run ends once its message is settled, or settling failed). */
+  readonly runs: RunCounter;
 
   constructor(
     private readonly worker: WorkerState,
@@ -80,6 +83,7 @@ export class ServiceBusTriggerRunner {
     env: Env,
   ) {
     const name = registration.metadata.name;
+    this.runs = new RunCounter(name);
     if (trigger.queueName === undefined) {
       throw new HostConfigurationError(`function ${name}: topics are not supported by the local host`);
     }
@@ -158,10 +162,12 @@ export class ServiceBusTriggerRunner {
 
   private async track(work: Promise<void>, message: ServiceBusReceivedMessage): Promise<void> {
     this.inFlight.set(work, message);
+    this.runs.begin();
     try {
       await work;
     } finally {
       this.inFlight.delete(work);
+      this.runs.end();
     }
   }
 

@@ -4,6 +4,7 @@ import type { Logger } from "../../shared/telemetry/logger.js";
 import type { Clock } from "../../shared/runtime/clock.js";
 import { resolveBindingExpression } from "./app-settings.js";
 import { HostConfigurationError } from "./errors.js";
+import { RunCounter } from "./run-counter.js";
 import type { WorkerState } from "./worker/core-module.js";
 import { invokeRegistration } from "./worker/invoke.js";
 import type { Registration } from "./worker/core-module.js";
@@ -46,8 +47,8 @@ export class TimerTriggerRunner {
   private loop: Promise<void> | undefined;
   private lastRun: Date | undefined;
   private readonly schedule: string;
-  /** Completed runs, failed or not; tests wait on it rather than on time. */
-  runs = 0;
+  /** Its runs, counted so that tests wait on runs rather than on time. */
+  readonly runs: RunCounter;
   /** Whether a run is in progress. */
   running = false;
 
@@ -59,6 +60,7 @@ export class TimerTriggerRunner {
     private readonly logger: Logger,
     env: Env,
   ) {
+    this.runs = new RunCounter(registration.metadata.name);
     this.schedule = resolveBindingExpression(trigger.schedule, env, registration.metadata.name);
     try {
       this.cron = parseSchedule(this.schedule, registration.metadata.name);
@@ -113,6 +115,7 @@ export class TimerTriggerRunner {
     };
     this.lastRun = scheduled;
     this.running = true;
+    this.runs.begin();
     try {
       await invokeRegistration(
         this.worker,
@@ -124,7 +127,7 @@ export class TimerTriggerRunner {
       this.logger.error("timer function failed", { functionName: this.name, error });
     } finally {
       this.running = false;
-      this.runs += 1;
+      this.runs.end();
     }
   }
 }

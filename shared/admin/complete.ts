@@ -8,6 +8,7 @@
  * account in between. Every call is recorded, refused ones included.
  */
 import type { Account, AccountStatus } from "../domain/index.js";
+import { isConflict } from "../store/errors.js";
 import { accountView, type AccountView } from "./account.js";
 import { recordAction, type Operator } from "./actions/record.js";
 import { completeHybridAccount } from "./hybrid.js";
@@ -37,10 +38,6 @@ export interface AccountCompletion {
   /** `now`: completeNow was set; `after`: completeAfter was set. */
   readonly mode: "now" | "after";
   readonly actionId: string;
-}
-
-function isConflict(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConcurrencyConflictError";
 }
 
 async function setCompletion(ports: AdminPorts, accountId: string, at: string | undefined): Promise<Account> {

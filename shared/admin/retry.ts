@@ -6,6 +6,7 @@
  */
 import { nextMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { Account } from "../domain/index.js";
+import { IllegalTransitionError, isConflict } from "../store/errors.js";
 import { failedAccounts, failureGroupId, failureOf } from "./failures.js";
 import { recordAction, type ActionProgress, type Operator } from "./actions/record.js";
 import type { AdminPorts } from "./ports.js";
@@ -107,9 +108,8 @@ async function requeue(
             at: ports.now(),
           });
         } catch (error) {
-          const name = error instanceof Error ? error.name : "";
           // Someone else moved the account meanwhile; it is reported, not retried blindly.
-          if (name === "ConcurrencyConflictError" || name === "IllegalTransitionError") {
+          if (isConflict(error) || error instanceof IllegalTransitionError) {
             skipped.push({ accountId: account.id, why: "changed while the retry ran; look at it again" });
             return undefined;
           }

@@ -7,6 +7,7 @@
  * recorded, including refused ones.
  */
 import type { Wave, WavePatch, WaveStatus } from "../domain/index.js";
+import { isConflict } from "../store/errors.js";
 import { recordAction, type Operator } from "./actions/record.js";
 import { completeHybridWave } from "./hybrid.js";
 import { WaveClosedError } from "./errors.js";
@@ -35,10 +36,6 @@ export function completionPatch(at: string | undefined, now: Date): WavePatch {
   return at === undefined
     ? { completeNow: now.toISOString(), completeAfter: null }
     : { completeAfter: new Date(at).toISOString(), completeNow: null };
-}
-
-function isConflict(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConcurrencyConflictError";
 }
 
 async function completeWave(ports: AdminPorts, waveId: string, at: string | undefined): Promise<Wave> {

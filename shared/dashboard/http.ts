@@ -11,6 +11,7 @@ import { dotted, parseInput, waveId } from "../admin/requests.js";
 import type { Logger } from "../telemetry/logger.js";
 import { readAsset } from "./assets.js";
 import { dashboardData, type DashboardPorts } from "./data.js";
+import { AssetNotFoundError } from "./errors.js";
 
 /** A request as the dashboard needs it. */
 export interface DashboardRequest {
@@ -70,7 +71,7 @@ async function answer(log: Logger, serve: () => Promise<DashboardResponse>): Pro
   try {
     return await serve();
   } catch (error) {
-    if (error instanceof Error && error.name === "AssetNotFoundError") {
+    if (error instanceof AssetNotFoundError) {
       return { status: 404, jsonBody: { error: { code: "NotFound", message: error.message } } };
     }
     return errorResponse(error, log);

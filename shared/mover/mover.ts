@@ -11,7 +11,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { LeaseHeldError } from "../domain/errors.js";
 import { hasLiveLease } from "../domain/account.js";
-import { ConcurrencyConflictError } from "../store/errors.js";
+import { isConflict } from "../store/errors.js";
 import { passOf, type Account } from "../domain/index.js";
 import { moveMessageId, nextMoveMessage, parseMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { Services } from "../runtime/services.js";
@@ -155,7 +155,7 @@ async function claimIfCurrent(
     try {
       return { kind: "claimed", account: await claim(seen.etag) };
     } catch (error) {
-      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      if (!isConflict(error)) throw error;
     }
   }
   const found = await accounts.find(message.accountId);

@@ -39,6 +39,8 @@ function reasonOf(error: unknown, timeoutMs: number, signal: AbortSignal): strin
   // Service Bus wraps socket errors (code GeneralError, the errno in the message).
   const network = NETWORK_CODES.find((candidate) => code === candidate || message.includes(candidate));
   if (network !== undefined) return `cannot be reached (${network})`;
+  // The SDKs' own errors, not mailferry's: they carry their kind in code and name.
+  // eslint-disable-next-line no-restricted-syntax
   if (code === "UnauthorizedAccess" || name === "UnauthorizedError") {
     return "refused the app's credentials: check the shared access key, or that the identity holds its role";
   }

@@ -6,6 +6,7 @@
  */
 import { SETTLED_STATUSES, type AccountStatus, type Wave, type WaveCounts } from "../domain/index.js";
 import type { Services } from "../runtime/services.js";
+import { isConflict } from "../store/errors.js";
 
 /** Whether every account of a wave with accounts has settled. */
 export function allSettled(counts: WaveCounts): boolean {
@@ -37,7 +38,7 @@ export async function completeIfSettled(
     });
     return completed;
   } catch (error) {
-    if (error instanceof Error && error.name === "ConcurrencyConflictError") return wave;
+    if (isConflict(error)) return wave;
     throw error;
   }
 }

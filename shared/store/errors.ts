@@ -14,6 +14,15 @@ export class ConcurrencyConflictError extends MailferryError {
   }
 }
 
+/**
+ * Whether a conditional write lost to another writer (ConcurrencyConflictError): the caller reads
+ * the record again and decides again. The one conflict test; the store's adapters turn Table
+ * Storage's 409/412 answers into this error.
+ */
+export function isConflict(error: unknown): error is ConcurrencyConflictError {
+  return error instanceof ConcurrencyConflictError;
+}
+
 /** The account or wave does not exist. */
 export class NotFoundError extends MailferryError {
   readonly entity: "account" | "wave";

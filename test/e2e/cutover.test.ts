@@ -17,7 +17,15 @@ import { startSmallStack } from "./support.js";
 
 const WAVE = "evening";
 const AGE_MONTHS = 24;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until `count` scheduler runs that began after the call have finished (the host never
+ * overlaps a timer with itself), so whatever they would have cut over is in the store.
+ */
+async function schedulerRuns(stack: EmbeddedStack, count: number): Promise<void> {
+  const { started } = stack.host.runs("scheduler");
+  await stack.host.waitForRuns("scheduler", started + count);
+}
 
 describe("pre-staging, then a cutover window", () => {
   let stack: EmbeddedStack;
@@ -106,7 +114,7 @@ describe("pre-staging, then a cutover window", () => {
     });
     expect(prestaged.byStatus).toMatchObject({ Synced: healthy.length, Failed: failing });
     // The scheduler keeps running while the window is closed; still nothing is cut over.
-    await sleep(3_000);
+    await schedulerRuns(stack, 2);
     const waiting = await store.counters.waveCounts(WAVE);
     expect(waiting.byStatus).toMatchObject({ Synced: healthy.length, Completing: 0, Completed: 0 });
 
@@ -136,8 +144,8 @@ describe("pre-staging, then a cutover window", () => {
         throw new Error(`${String(error)}\n${states.join("\n")}`, { cause: error });
       },
     );
-    // A few more scheduler runs: the window has no room left for the other two.
-    await sleep(3_000);
+    // More scheduler runs: the window has no room left for the other two.
+    await schedulerRuns(stack, 2);
     const after = await store.counters.waveCounts(WAVE);
     const cutOver = after.byStatus.Completed + after.byStatus.CompletedWithWarnings;
     expect(cutOver).toBe(healthy.length - 2);

@@ -22,7 +22,7 @@ import { hasFinalizeWork } from "../../mover/finalize.js";
 import { recordOutcome } from "../../mover/outcome.js";
 import type { Services } from "../../runtime/services.js";
 import { mapLimit } from "../../store/concurrency.js";
-import { ConcurrencyConflictError } from "../../store/errors.js";
+import { isConflict } from "../../store/errors.js";
 import type { Logger } from "../../telemetry/logger.js";
 import { ExchangeNotFoundError } from "../errors.js";
 import type { HybridExchange, MoveFacts, MoveStatisticsFacts } from "../port.js";
@@ -210,7 +210,7 @@ class WaveWatch {
     try {
       await work();
     } catch (error) {
-      if (error instanceof ConcurrencyConflictError) return;
+      if (isConflict(error)) return;
       this.log.warn("could not follow an account this run", {
         accountId: account.id,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

@@ -32,7 +32,7 @@ import {
   type WaveRecord,
   type WaveStatus,
 } from "../../domain/index.js";
-import { AlreadyExistsError, ConcurrencyConflictError, NotFoundError } from "../errors.js";
+import { AlreadyExistsError, ConcurrencyConflictError, isConflict, NotFoundError } from "../errors.js";
 import {
   decodeScanToken,
   decodeToken,
@@ -151,7 +151,7 @@ export function createMemoryStore(): MemoryStore {
         try {
           out.push(await accountRepository.transition(account.id, account.etag, to, request));
         } catch (error) {
-          if (!(error instanceof ConcurrencyConflictError)) throw error;
+          if (!isConflict(error)) throw error;
           out.push(undefined);
         }
       }

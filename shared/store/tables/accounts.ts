@@ -25,6 +25,7 @@ import { mapLimit } from "../concurrency.js";
 import {
   ConcurrencyConflictError,
   ContentionError,
+  isConflict,
   NotFoundError,
   StoreUnavailableError,
 } from "../errors.js";
@@ -275,7 +276,7 @@ export class TablesAccounts implements AccountRepository {
       try {
         return await this.transition(account.id, account.etag, to, request);
       } catch (error) {
-        if (error instanceof ConcurrencyConflictError) return undefined;
+        if (isConflict(error)) return undefined;
         throw error;
       }
     };
@@ -308,7 +309,7 @@ export class TablesAccounts implements AccountRepository {
       return written ?? (await oneByOne());
     } catch (error) {
       // One of them changed since it was read: each on its own, so the others still move.
-      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      if (!isConflict(error)) throw error;
       for (const account of members) this.known.delete(account.id);
       return oneByOne();
     }
@@ -599,7 +600,7 @@ export class TablesAccounts implements AccountRepository {
         );
       } catch (error) {
         // Another writer got to one of these accounts first: read them all and plan again.
-        if (error instanceof ConcurrencyConflictError) {
+        if (isConflict(error)) {
           mustRead = true;
           this.importReadsFirst = true;
           throw new ContentionError("accounts of an import batch changed", { cause: error });

@@ -54,8 +54,10 @@ describe("alerts on the embedded stack", () => {
     }
     await until(() => seen.length > 0, "the dead-letter alert on the webhook");
     await until(() => (stack.graph?.sentMail().length ?? 0) > 0, "the dead-letter alert mail");
-    // A few more evaluations with the depth unchanged announce nothing new.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Two more evaluations, begun after the one that announced, with the depth unchanged announce
+    // nothing new (the host never overlaps a timer with itself, and a run delivers before it ends).
+    const { started } = stack.host.runs("alerts");
+    await stack.host.waitForRuns("alerts", started + 2);
     stop();
     expect(seen.map((alert) => alert.line)).toEqual([
       "[FIRING] Dead letters in queue cutovers: 1 dead-lettered message (up from 0)",

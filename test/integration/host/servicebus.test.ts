@@ -6,6 +6,9 @@ import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { connect, freshQueue, receiveAll, startEmulator, until } from "../servicebus/harness.js";
 
+/** The fixture app's one queue function. */
+const PROBE_FUNCTION = "queue-probe";
+
 function hostJson(maxConcurrentCalls: number, renewal = "00:05:00"): HostJsonSettings {
   return parseHostJson(
     JSON.stringify({
@@ -41,7 +44,7 @@ describe("service bus trigger", () => {
     settings: HostJsonSettings,
     stopGraceMs = 2_000,
   ): Promise<LocalHost> {
-    setProbe("queue-probe", handler as Probe);
+    setProbe(PROBE_FUNCTION, handler as Probe);
     return LocalHost.start({
       app: fixtureApp("servicebus"),
       env: { ...env, PROBE_QUEUE: queue },
@@ -147,19 +150,14 @@ describe("service bus trigger", () => {
     );
     try {
       await send(queue, ["long"]);
-      await until(() => calls === 1, "first call");
-      await until(
-        () => emulator.queueStats(queue).locked === 0 && emulator.queueStats(queue).active === 0,
-        "done",
-        15_000,
-      );
-      // Give a lapsed lock time to show up as a second delivery.
-      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      // The run ends once the host has settled the message. Had the lock lapsed, the broker would
+      // have refused the completion and the message would be back (active or locked again).
+      await instance.waitForRuns(PROBE_FUNCTION, 1, 15_000);
+      expect(emulator.queueStats(queue)).toMatchObject({ active: 0, locked: 0, deadLetter: 0 });
     } finally {
       await instance.stop();
     }
     expect(calls).toBe(1);
-    expect(emulator.queueStats(queue)).toMatchObject({ active: 0, deadLetter: 0 });
   });
 
   it("loses no message when stopped mid-burst: the unfinished ones come back on the next start", async () => {

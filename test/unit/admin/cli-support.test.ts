@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { guarded, parseOptions } from "../../../cli/commands/admin-support.js";
 import { RequestValidationError } from "../../../shared/admin/errors.js";
 import { replayBody, reportParams, retryBody } from "../../../shared/admin/requests.js";
-import { NotFoundError } from "../../../shared/store/index.js";
+import { IllegalTransitionError, NotFoundError } from "../../../shared/store/index.js";
 
 function refusal(run: () => unknown): string[] {
   try {
@@ -41,10 +41,7 @@ describe("operator command support", () => {
     await guarded(() => Promise.reject(new NotFoundError("wave", "w9")));
     expect(process.exitCode).toBe(2);
     process.exitCode = undefined;
-    const illegal = Object.assign(new Error("wave w1 cannot go from Cancelled to Active"), {
-      name: "IllegalTransitionError",
-    });
-    await guarded(() => Promise.reject(illegal));
+    await guarded(() => Promise.reject(new IllegalTransitionError("wave", "w1", "Cancelled", "Active")));
     expect(process.exitCode).toBe(1);
     await expect(guarded(() => Promise.reject(new TypeError("bug")))).rejects.toThrow("bug");
   });
