@@ -21,8 +21,8 @@
  */
 import type { Logger } from "../telemetry/logger.js";
 import type { FolderSide } from "./folders.js";
-import type { MailboxItem } from "./mailbox-api.js";
-import { withTransientRetry } from "./retry.js";
+import type { MailboxItem } from "../graph/port.js";
+import { withTransientRetry } from "../graph/retry.js";
 import {
   itemFingerprint,
   type FolderCheckpoint,
