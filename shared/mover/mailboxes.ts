@@ -116,6 +116,7 @@ export async function transferMailboxes(
       key,
       state: services.transferState,
       deadline: options.deadline,
+      now: () => services.now(),
       round: account.round,
       mirrorDeletions: wave.mirrorDeletions,
       ...(pair.ageArchive && wave.archiveAgeMonths !== undefined

@@ -4,16 +4,13 @@
  * and hands the rest to a continuation message; a finished pass makes the account Synced, or, in
  * the cutover, runs the finalize actions and completes it.
  */
-import type { MoveMessage } from "../../bus/messages.js";
-import { LEASE_RENEWAL_MS } from "../lease.js";
+import { AccountLease, LEASE_RENEWAL_MS } from "../lease.js";
 import { nextMoveMessage } from "../../bus/messages.js";
-import type { Account, Progress, ProgressUpdate, Wave } from "../../domain/index.js";
+import type { Account, Progress, ProgressUpdate } from "../../domain/index.js";
 import type { ActivityRecord } from "../../activity/port.js";
-import type { Services } from "../../runtime/services.js";
-import type { Logger } from "../../telemetry/logger.js";
 import { metrics } from "../../telemetry/metrics.js";
 import { readCheckpoint, type MoveCheckpoint } from "../checkpoint.js";
-import type { MoveEngine, MoveInvocation, MoveResult } from "../engine.js";
+import type { MoveEngine, MoveResult, MoveWork } from "../engine.js";
 import { finalizeCutover, hasFinalizeWork } from "../finalize.js";
 import { folderMemoryOf } from "../folder-memory.js";
 import { archiveCutoff, listBadItems, transferMailboxes, type MailboxesOutcome } from "../mailboxes.js";
@@ -22,99 +19,82 @@ import { preflight } from "../preflight.js";
 
 /** The copy engine: every account in flight waits for its next slice's message. */
 export const graphEngine: MoveEngine = {
-  move: ({ services, account, wave, message, invocation, log }) =>
-    moveSlice(services, account, wave, message, invocation, log),
+  move: (work) => moveSlice(work),
   awaitsMessage: () => true,
 };
 
+/** The account's progress with a slice's counts added (the same names on both sides). */
 function addProgress(base: Progress, slice: MailboxesOutcome["progress"]): Progress {
   return {
-    folders: base.folders + slice.foldersCreated,
-    items: base.items + slice.itemsCopied,
-    bytes: base.bytes + slice.bytesCopied,
+    folders: base.folders + slice.folders,
+    items: base.items + slice.items,
+    bytes: base.bytes + slice.bytes,
     badItems: base.badItems + slice.badItems,
-    largeItemsSkipped: base.largeItemsSkipped + slice.largeItems,
+    largeItemsSkipped: base.largeItemsSkipped + slice.largeItemsSkipped,
   };
 }
 
-async function moveSlice(
-  services: Services,
-  claimed: Account,
-  wave: Wave,
-  message: MoveMessage,
-  invocation: MoveInvocation,
-  log: Logger,
-): Promise<MoveResult> {
+async function moveSlice(work: MoveWork): Promise<MoveResult> {
+  const { services, wave, message, invocation, log } = work;
   const accounts = services.store.accounts;
   const actor = invocation.invocationId;
-  let account = claimed;
-  let checkpoint = readCheckpoint(account.checkpoint);
+  // Renew the claim as pages go by (a page can wait on the upload budget), at least every half
+  // lock duration: a redelivery of this message takes the claim over only when it has gone a
+  // whole lock duration without renewal (see ../lease.ts).
+  const lease = new AccountLease(
+    work.account,
+    (account) => accounts.claim(account.id, invocation.leaseOwner, services.pipeline.leaseMs, services.now()),
+    Math.min(services.pipeline.leaseMs / 3, LEASE_RENEWAL_MS),
+  );
+  const claimed = lease.latest();
+  let checkpoint = readCheckpoint(claimed.checkpoint);
   const memory = folderMemoryOf(services.transferState);
-  const remembered = memory.take(account.id, checkpoint?.lastSlice);
+  const remembered = memory.take(claimed.id, checkpoint?.lastSlice);
   const preflighted = checkpoint === undefined;
   // Transfer state is written only after a checkpoint is: an account that never had one has none.
-  const fresh = account.checkpoint === undefined;
+  const neverCheckpointed = claimed.checkpoint === undefined;
   if (checkpoint === undefined)
-    checkpoint = await preflight(account, wave, services.source.api, services.target.api);
+    checkpoint = await preflight(claimed, wave, services.source.api, services.target.api);
   if (wave.archiveAgeMonths !== undefined && checkpoint.archiveCutoff === undefined) {
     checkpoint = { ...checkpoint, archiveCutoff: archiveCutoff(services.now(), wave.archiveAgeMonths) };
   }
   // The pre-flight's findings go with the status change when there is one: one write, not two.
   const findings = preflighted ? { checkpoint: JSON.stringify(checkpoint) } : undefined;
-  if (account.status === "Queued") {
+  if (claimed.status === "Queued") {
     // The first copy of the account starts its duration; a retry's or a later pass's does not.
     const started =
-      account.stats?.startedAt === undefined ? { stats: { startedAt: services.now().toISOString() } } : {};
-    account = await accounts.transition(account.id, account.etag, "Syncing", {
-      reason: "initial copy started",
-      actor,
-      at: services.now(),
-      ...(findings || started.stats ? { update: { ...findings, ...started } } : {}),
-    });
+      claimed.stats?.startedAt === undefined ? { stats: { startedAt: services.now().toISOString() } } : {};
+    lease.wrote(
+      await accounts.transition(claimed.id, claimed.etag, "Syncing", {
+        reason: "initial copy started",
+        actor,
+        at: services.now(),
+        ...(findings || started.stats ? { update: { ...findings, ...started } } : {}),
+      }),
+    );
   } else if (findings) {
-    account = await accounts.updateProgress(account.id, account.etag, { ...findings, at: services.now() });
+    lease.wrote(await accounts.updateProgress(claimed.id, claimed.etag, { ...findings, at: services.now() }));
   }
 
-  // Renew the claim as pages go by (a page can wait on the upload budget), one renewal at a time,
-  // at least every half lock duration: a redelivery of this message takes the claim over only
-  // when it has gone a whole lock duration without renewal (see ../lease.ts).
-  let renewedAt = Date.now();
-  let renewing: Promise<void> | undefined;
-  const renewEveryMs = Math.min(services.pipeline.leaseMs / 3, LEASE_RENEWAL_MS);
-  const heartbeat = (): Promise<void> => {
-    if (Date.now() - renewedAt < renewEveryMs) return Promise.resolve();
-    renewing ??= (async () => {
-      try {
-        account = await accounts.claim(
-          account.id,
-          invocation.leaseOwner,
-          services.pipeline.leaseMs,
-          services.now(),
-        );
-        renewedAt = Date.now();
-      } finally {
-        renewing = undefined;
-      }
-    })();
-    return renewing;
-  };
   const startedAt = Date.now();
-  const outcome = await transferMailboxes(services, account, wave, checkpoint, {
+  const outcome = await transferMailboxes(services, lease.latest(), wave, checkpoint, {
     deadline: startedAt + services.pipeline.sliceMs,
     logger: log,
-    heartbeat,
-    knownFolders: (key) => (fresh ? [] : remembered?.get(key)),
+    heartbeat: lease.heartbeat,
+    knownFolders: (key) => (neverCheckpointed ? [] : remembered?.get(key)),
   });
+  // From here on the account is read from the lease: its renewals during the copy wrote it.
+  const copied = lease.latest();
   const sliceRecord: ActivityRecord = {
-    id: `${account.id}:${account.attempt}:${account.round}:${message.slice}`,
-    waveId: account.waveId,
-    accountId: account.id,
+    id: `${copied.id}:${copied.attempt}:${copied.round}:${message.slice}`,
+    waveId: copied.waveId,
+    accountId: copied.id,
     kind: "slice",
     at: services.now().getTime(),
     requests: outcome.requests,
     throttled: outcome.throttled,
-    items: outcome.progress.itemsCopied + outcome.progress.itemsUpdated,
-    bytes: outcome.progress.bytesCopied,
+    items: outcome.progress.items + outcome.progress.itemsUpdated,
+    bytes: outcome.progress.bytes,
     durationMs: Date.now() - startedAt,
     detail: outcome.kind,
   };
@@ -123,25 +103,27 @@ async function moveSlice(
   if (outcome.sourceItems !== undefined) checkpoint = { ...checkpoint, expectedItems: outcome.sourceItems };
   checkpoint = { ...checkpoint, lastSlice: invocation.invocationId };
   const update: SliceUpdate = {
-    progress: addProgress(account.progress, outcome.progress),
+    progress: addProgress(copied.progress, outcome.progress),
     checkpoint: JSON.stringify(checkpoint),
-    ...(checkpoint.expectedItems !== undefined && checkpoint.expectedItems !== account.stats?.sourceItems
+    ...(checkpoint.expectedItems !== undefined && checkpoint.expectedItems !== copied.stats?.sourceItems
       ? { stats: { sourceItems: checkpoint.expectedItems } }
       : {}),
   };
   if (outcome.kind !== "done") {
-    account = await accounts.updateProgress(account.id, account.etag, {
-      ...update,
-      slice: message.slice,
-      at: services.now(),
-    });
-    memory.keep(account.id, invocation.invocationId, outcome.foldersLeft);
+    lease.wrote(
+      await accounts.updateProgress(copied.id, copied.etag, {
+        ...update,
+        slice: message.slice,
+        at: services.now(),
+      }),
+    );
+    memory.keep(copied.id, invocation.invocationId, outcome.foldersLeft);
   }
   // A finished pass leaves the slice where it was and records its progress with the status
   // change, so this message stays current until the status changes: should finalize or the
   // status change fail (a throttled licence call, a crash), redelivering this message resumes
   // it instead of finding it stale.
-  return await afterSlice(services, account, wave, checkpoint, outcome, invocation, log, update);
+  return await afterSlice({ ...work, account: lease.latest(), checkpoint, outcome, update });
 }
 
 /** The statistics of a finished pass: the last sync, and the last incremental one after the first. */
@@ -153,16 +135,23 @@ function passFinished(account: Account, now: Date): { lastSyncAt: string; lastIn
 /** Progress and checkpoint of a slice, not yet written. */
 type SliceUpdate = Omit<ProgressUpdate, "at">;
 
-async function afterSlice(
-  services: Services,
-  account: Account,
-  wave: Wave,
-  checkpoint: MoveCheckpoint,
-  outcome: MailboxesOutcome,
-  invocation: MoveInvocation,
-  log: Logger,
-  update: SliceUpdate,
-): Promise<MoveResult> {
+/** A slice's copy done and counted: what decides what becomes of the account and its message. */
+interface SliceEnd extends MoveWork {
+  /** The account as the slice's latest write left it. */
+  readonly account: Account;
+  readonly checkpoint: MoveCheckpoint;
+  readonly outcome: MailboxesOutcome;
+  /** The slice's progress and checkpoint, written with whatever comes next. */
+  readonly update: SliceUpdate;
+}
+
+/**
+ * After the copy: a slice that did not finish the pass continues in the next message (now, or at
+ * Retry-After); a finished pass makes the account Synced, or in the cutover checks the bad-item
+ * limit, runs the finalize actions and completes the account.
+ */
+async function afterSlice(end: SliceEnd): Promise<MoveResult> {
+  const { services, account, wave, checkpoint, outcome, invocation, log, update } = end;
   const accounts = services.store.accounts;
   if (outcome.kind === "more" || outcome.kind === "throttled") {
     const released = await accounts.release(account.id, invocation.leaseOwner, services.now());
