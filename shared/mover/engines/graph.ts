@@ -123,7 +123,7 @@ async function moveSlice(work: MoveWork): Promise<MoveResult> {
   // change, so this message stays current until the status changes: should finalize or the
   // status change fail (a throttled licence call, a crash), redelivering this message resumes
   // it instead of finding it stale.
-  return await afterSlice({ ...work, account: lease.latest(), checkpoint, outcome, update });
+  return await afterSlice({ ...work, lease, checkpoint, outcome, update });
 }
 
 /** The statistics of a finished pass: the last sync, and the last incremental one after the first. */
@@ -136,9 +136,9 @@ function passFinished(account: Account, now: Date): { lastSyncAt: string; lastIn
 type SliceUpdate = Omit<ProgressUpdate, "at">;
 
 /** A slice's copy done and counted: what decides what becomes of the account and its message. */
-interface SliceEnd extends MoveWork {
-  /** The account as the slice's latest write left it. */
-  readonly account: Account;
+interface SliceEnd extends Omit<MoveWork, "account"> {
+  /** The slice's claim, and the account as the slice's latest write left it. */
+  readonly lease: AccountLease;
   readonly checkpoint: MoveCheckpoint;
   readonly outcome: MailboxesOutcome;
   /** The slice's progress and checkpoint, written with whatever comes next. */
@@ -151,96 +151,136 @@ interface SliceEnd extends MoveWork {
  * limit, runs the finalize actions and completes the account.
  */
 async function afterSlice(end: SliceEnd): Promise<MoveResult> {
-  const { services, account, wave, checkpoint, outcome, invocation, log, update } = end;
-  const accounts = services.store.accounts;
-  if (outcome.kind === "more" || outcome.kind === "throttled") {
-    const released = await accounts.release(account.id, invocation.leaseOwner, services.now());
-    // A continuation is an ordinary message again, whatever re-send brought this slice here.
-    const next = nextMoveMessage(released);
-    if (outcome.kind === "more") {
-      await services.moves.send([next]);
-      return "continued";
-    }
-    log.info("throttled; continuing at Retry-After", { retryAt: outcome.retryAt.toISOString() });
-    await services.moves.schedule(next, outcome.retryAt);
-    return "scheduled";
+  const { outcome } = end;
+  if (outcome.kind === "more" || outcome.kind === "throttled") return await continueInNextSlice(end, outcome);
+  if (end.lease.latest().status === "Syncing") return await finishSyncPass(end);
+  return await finishCutover(end, outcome);
+}
+
+/** Releases the account and sends its next slice's message: at once, or at Retry-After. */
+async function continueInNextSlice(
+  end: SliceEnd,
+  outcome: Extract<MailboxesOutcome, { kind: "more" | "throttled" }>,
+): Promise<MoveResult> {
+  const { services, invocation, log } = end;
+  const released = await services.store.accounts.release(
+    end.lease.latest().id,
+    invocation.leaseOwner,
+    services.now(),
+  );
+  // A continuation is an ordinary message again, whatever re-send brought this slice here.
+  const next = nextMoveMessage(released);
+  if (outcome.kind === "more") {
+    await services.moves.send([next]);
+    return "continued";
   }
-  if (account.status === "Syncing") {
-    // Pre-staged: the scheduler starts the next incremental pass or the cutover when it is time.
-    await accounts.transition(account.id, account.etag, "Synced", {
+  log.info("throttled; continuing at Retry-After", { retryAt: outcome.retryAt.toISOString() });
+  await services.moves.schedule(next, outcome.retryAt);
+  return "scheduled";
+}
+
+/** Pre-staged: the scheduler starts the next incremental pass or the cutover when it is time. */
+async function finishSyncPass(end: SliceEnd): Promise<MoveResult> {
+  const { services, invocation, update, outcome } = end;
+  const account = end.lease.latest();
+  end.lease.wrote(
+    await services.store.accounts.transition(account.id, account.etag, "Synced", {
       reason: account.round === 0 ? "initial copy finished" : `incremental pass ${account.round} finished`,
       actor: invocation.invocationId,
       at: services.now(),
       update: { ...update, stats: { ...update.stats, ...passFinished(account, services.now()) } },
-    });
-    folderMemoryOf(services.transferState).keep(account.id, invocation.invocationId, outcome.foldersLeft);
-    return "synced";
-  }
-  // Over the bad-item limit the cutover stops before any finalize action: no licence, notice or
-  // routing change for an account that is not moving. Folders that never recorded a bad item
-  // need no listing.
-  const bad = outcome.badItemsSeen ? await listBadItems(services, account.id, checkpoint) : [];
-  const failedItems = bad.filter((item) => item.kind === "failed").length;
-  const largeItems = bad.filter((item) => item.kind === "large").length;
-  let pending: SliceUpdate | undefined = {
+    }),
+  );
+  folderMemoryOf(services.transferState).keep(account.id, invocation.invocationId, outcome.foldersLeft);
+  return "synced";
+}
+
+/**
+ * The cutover's final pass is done: over the bad-item limit the account fails before any finalize
+ * action (no licence, notice or routing change for an account that is not moving); otherwise the
+ * finalize actions run and the account completes, with warnings when items were skipped.
+ */
+async function finishCutover(
+  end: SliceEnd,
+  outcome: Extract<MailboxesOutcome, { kind: "done" }>,
+): Promise<MoveResult> {
+  const { services, wave, checkpoint, invocation, update, lease } = end;
+  const accounts = services.store.accounts;
+  const account = lease.latest();
+  // Folders that never recorded a bad item need no listing.
+  const skipped = outcome.badItemsSeen ? await listBadItems(services, account.id, checkpoint) : [];
+  const badItems = skipped.filter((item) => item.kind === "failed").length;
+  const largeItemsSkipped = skipped.filter((item) => item.kind === "large").length;
+  let unwritten: SliceUpdate | undefined = {
     ...update,
-    progress: { ...update.progress, badItems: failedItems, largeItemsSkipped: largeItems },
+    progress: { ...update.progress, badItems, largeItemsSkipped },
     stats: { ...update.stats, ...passFinished(account, services.now()) },
   };
-  let current = account;
-  if (failedItems <= wave.badItemLimit && hasFinalizeWork(wave, checkpoint)) {
+  if (badItems <= wave.badItemLimit && hasFinalizeWork(wave, checkpoint)) {
     // Finalize actions can fail (a throttled licence call) and the redelivered slice then copies
     // nothing: the pass's figures are kept first, not held for the final status change.
-    current = await accounts.updateProgress(current.id, current.etag, { ...pending, at: services.now() });
-    pending = undefined;
+    lease.wrote(
+      await accounts.updateProgress(account.id, account.etag, { ...unwritten, at: services.now() }),
+    );
+    unwritten = undefined;
   }
-  if (failedItems > wave.badItemLimit) {
-    current = await accounts.transition(current.id, current.etag, "Failed", {
-      reason: `${failedItems} bad items, over the wave's limit of ${wave.badItemLimit}`,
-      actor: invocation.invocationId,
-      at: services.now(),
-      error: {
-        class: "BadItemLimitExceeded",
-        code: "BadItemLimitExceeded",
-        message: `${failedItems} items could not be copied`,
-      },
-      update: { ...pending, stats: { ...pending?.stats, finishedAt: services.now().toISOString() } },
-    });
-    await recordOutcome(services, current, "failed", "BadItemLimitExceeded");
+  if (badItems > wave.badItemLimit) {
+    const failed = lease.wrote(
+      await accounts.transition(account.id, account.etag, "Failed", {
+        reason: `${badItems} bad items, over the wave's limit of ${wave.badItemLimit}`,
+        actor: invocation.invocationId,
+        at: services.now(),
+        error: {
+          class: "BadItemLimitExceeded",
+          code: "BadItemLimitExceeded",
+          message: `${badItems} items could not be copied`,
+        },
+        update: { ...unwritten, stats: { ...unwritten?.stats, finishedAt: services.now().toISOString() } },
+      }),
+    );
+    await recordOutcome(services, failed, "failed", "BadItemLimitExceeded");
     return "failed";
   }
-  const finalized = await finalizeCutover(services, current, wave, checkpoint, async (next) => {
-    current = await accounts.updateProgress(current.id, current.etag, {
-      ...pending,
-      checkpoint: JSON.stringify(next),
-      at: services.now(),
-    });
-    pending = undefined;
+  const finalized = await finalizeCutover(services, lease.latest(), wave, checkpoint, async (next) => {
+    const before = lease.latest();
+    lease.wrote(
+      await accounts.updateProgress(before.id, before.etag, {
+        ...unwritten,
+        checkpoint: JSON.stringify(next),
+        at: services.now(),
+      }),
+    );
+    unwritten = undefined;
   });
-  const notes = [
-    ...(failedItems + largeItems > 0 ? [`${failedItems} bad and ${largeItems} large items skipped`] : []),
+  const warnings = [
+    ...(badItems + largeItemsSkipped > 0
+      ? [`${badItems} bad and ${largeItemsSkipped} large items skipped`]
+      : []),
     ...finalized.warnings,
   ];
-  current = await accounts.transition(
-    current.id,
-    current.etag,
-    notes.length > 0 ? "CompletedWithWarnings" : "Completed",
-    {
-      reason: notes.length > 0 ? notes.join("; ") : "cutover finished",
-      actor: invocation.invocationId,
-      at: services.now(),
-      // CompletedWithWarnings always says what the warnings were, on the account itself.
-      update: {
-        ...pending,
-        stats: {
-          ...pending?.stats,
-          finishedAt: services.now().toISOString(),
-          warnings: notes,
-          waiting: null,
+  const finalizedAccount = lease.latest();
+  const completed = lease.wrote(
+    await accounts.transition(
+      finalizedAccount.id,
+      finalizedAccount.etag,
+      warnings.length > 0 ? "CompletedWithWarnings" : "Completed",
+      {
+        reason: warnings.length > 0 ? warnings.join("; ") : "cutover finished",
+        actor: invocation.invocationId,
+        at: services.now(),
+        // CompletedWithWarnings always says what the warnings were, on the account itself.
+        update: {
+          ...unwritten,
+          stats: {
+            ...unwritten?.stats,
+            finishedAt: services.now().toISOString(),
+            warnings,
+            waiting: null,
+          },
         },
       },
-    },
+    ),
   );
-  await recordOutcome(services, current, "completed", current.status);
+  await recordOutcome(services, completed, "completed", completed.status);
   return "completed";
 }
