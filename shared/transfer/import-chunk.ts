@@ -101,12 +101,49 @@ export async function importChunk(
   chunk: readonly ImportWork[],
   exported: readonly ExportedItem[],
 ): Promise<void> {
-  const { request, targets } = page.slice;
-  const { folder, tally, accountedFor } = page;
-  const { state, key } = request;
+  const { request } = page.slice;
   const byId = new Map(chunk.map((entry) => [entry.item.id, entry]));
-  // Intents first: should this process die between an import and its record, the next slice
-  // finds the copy in the target instead of importing the item a second time.
+  await recordIntents(page, byId, exported);
+  // Recorded together once the chunk's imports are answered; until then the intents stand.
+  const records: ItemRecord[] = [];
+  const results = await Promise.allSettled(
+    exported.map(async (result) => {
+      const entry = byId.get(result.itemId);
+      if (!entry) return;
+      if (result.error || result.data === undefined) {
+        await recordBadItem(
+          request,
+          page.folder,
+          entry.item,
+          result.error?.code ?? "ExportFailed",
+          page.tally,
+        );
+        return;
+      }
+      records.push(await importItem(page, entry, result.data));
+    }),
+  );
+  if (records.length > 0) await request.state.putItems(request.key, records);
+  await settleImports(
+    request,
+    page.folder,
+    results,
+    exported.map((result) => byId.get(result.itemId)?.item),
+    page.tally,
+  );
+}
+
+/**
+ * Intents first: should this process die between an import and its record, the next slice finds
+ * the copy in the target instead of importing the item a second time. An update in place needs
+ * none: its copy is recorded already.
+ */
+async function recordIntents(
+  page: PageImport,
+  byId: ReadonlyMap<string, ImportWork>,
+  exported: readonly ExportedItem[],
+): Promise<void> {
+  const { request } = page.slice;
   const intents: ItemRecord[] = [];
   for (const result of exported) {
     const entry = byId.get(result.itemId);
@@ -119,87 +156,75 @@ export async function importChunk(
       pending: true,
       sourceVersion: versionOf(item),
       sizeBytes: item.size ?? 0,
-      sourceFolderId: folder.sourceFolderId,
+      sourceFolderId: page.folder.sourceFolderId,
       targetFolderId: destination.folderId,
       ...(destination.inArchive ? { inArchive: true } : {}),
       ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
       ...(entry.supersedes ? { supersedes: entry.supersedes } : {}),
     });
   }
-  if (intents.length > 0) await state.putItems(key, intents);
-  // Recorded together once the chunk's imports are answered; until then the intents stand.
-  const records: ItemRecord[] = [];
-  const results = await Promise.allSettled(
-    exported.map(async (result) => {
-      const entry = byId.get(result.itemId);
-      if (!entry) return;
-      const { item, previous } = entry;
-      if (result.error || result.data === undefined) {
-        await recordBadItem(request, folder, item, result.error?.code ?? "ExportFailed", tally);
-        return;
-      }
-      const data = result.data;
-      const destination = destinationOf(page, entry);
-      const post = (session: ImportSession): Promise<ImportedItem> =>
-        destination.side.api.importItem(
-          session,
-          {
-            folderId: destination.folderId,
-            data,
-            ...(previous
-              ? {
-                  update: {
-                    itemId: previous.targetItemId,
-                    ...(previous.targetChangeKey ? { changeKey: previous.targetChangeKey } : {}),
-                  },
-                }
-              : {}),
-          },
-          destination.side.governor,
-        );
-      const importOnce = (session: ImportSession): Promise<ImportedItem> =>
-        withTransientRetry(
-          async () => {
-            try {
-              return await post(session);
-            } catch (error) {
-              // No answer: the import may have happened. Look before posting it again.
-              if (previous || !(error instanceof TransientTransferError) || error.status !== 0) throw error;
-              const copy = await findCopy(request, destination, item, accountedFor);
-              if (copy) return copy;
-              throw error;
+  if (intents.length > 0) await request.state.putItems(request.key, intents);
+}
+
+/**
+ * Imports one exported item (over its copy when it is an update), deletes the copy it replaces,
+ * and counts it: the record of its copy, not yet saved.
+ */
+async function importItem(page: PageImport, entry: ImportWork, data: string): Promise<ItemRecord> {
+  const { request, targets } = page.slice;
+  const { folder, tally, accountedFor } = page;
+  const { item, previous } = entry;
+  const destination = destinationOf(page, entry);
+  const post = (session: ImportSession): Promise<ImportedItem> =>
+    destination.side.api.importItem(
+      session,
+      {
+        folderId: destination.folderId,
+        data,
+        ...(previous
+          ? {
+              update: {
+                itemId: previous.targetItemId,
+                ...(previous.targetChangeKey ? { changeKey: previous.targetChangeKey } : {}),
+              },
             }
-          },
-          request.deadline,
-          destination.side.governor,
-        );
-      const imported = await importWithSessions(destination, targets, importOnce);
-      accountedFor.add(imported.itemId);
-      if (entry.supersedes) await deleteCopy(request, entry.supersedes);
-      const record: ItemRecord = {
-        sourceItemId: item.id,
-        targetItemId: imported.itemId,
-        ...(imported.changeKey ? { targetChangeKey: imported.changeKey } : {}),
-        sourceVersion: versionOf(item),
-        sizeBytes: item.size ?? Math.floor((data.length * 3) / 4),
-        sourceFolderId: folder.sourceFolderId,
-        targetFolderId: destination.folderId,
-        ...(destination.inArchive ? { inArchive: true } : {}),
-        ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
-        ...(page.resyncMark === undefined ? {} : { seen: page.resyncMark }),
-      };
-      records.push(record);
-      if (previous) tally.progress.itemsUpdated += 1;
-      else tally.progress.items += 1;
-      tally.progress.bytes += record.sizeBytes;
-    }),
-  );
-  if (records.length > 0) await state.putItems(key, records);
-  await settleImports(
-    request,
-    folder,
-    results,
-    exported.map((result) => byId.get(result.itemId)?.item),
-    tally,
-  );
+          : {}),
+      },
+      destination.side.governor,
+    );
+  const importOnce = (session: ImportSession): Promise<ImportedItem> =>
+    withTransientRetry(
+      async () => {
+        try {
+          return await post(session);
+        } catch (error) {
+          // No answer: the import may have happened. Look before posting it again.
+          if (previous || !(error instanceof TransientTransferError) || error.status !== 0) throw error;
+          const copy = await findCopy(request, destination, item, accountedFor);
+          if (copy) return copy;
+          throw error;
+        }
+      },
+      request.deadline,
+      destination.side.governor,
+    );
+  const imported = await importWithSessions(destination, targets, importOnce);
+  accountedFor.add(imported.itemId);
+  if (entry.supersedes) await deleteCopy(request, entry.supersedes);
+  const record: ItemRecord = {
+    sourceItemId: item.id,
+    targetItemId: imported.itemId,
+    ...(imported.changeKey ? { targetChangeKey: imported.changeKey } : {}),
+    sourceVersion: versionOf(item),
+    sizeBytes: item.size ?? Math.floor((data.length * 3) / 4),
+    sourceFolderId: folder.sourceFolderId,
+    targetFolderId: destination.folderId,
+    ...(destination.inArchive ? { inArchive: true } : {}),
+    ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
+    ...(page.resyncMark === undefined ? {} : { seen: page.resyncMark }),
+  };
+  if (previous) tally.progress.itemsUpdated += 1;
+  else tally.progress.items += 1;
+  tally.progress.bytes += record.sizeBytes;
+  return record;
 }

@@ -37,7 +37,6 @@ function addProgress(base: Progress, slice: MailboxesOutcome["progress"]): Progr
 async function moveSlice(work: MoveWork): Promise<MoveResult> {
   const { services, wave, message, invocation, log } = work;
   const accounts = services.store.accounts;
-  const actor = invocation.invocationId;
   // Renew the claim as pages go by (a page can wait on the upload budget), at least every half
   // lock duration: a redelivery of this message takes the claim over only when it has gone a
   // whole lock duration without renewal (see ../lease.ts).
@@ -47,34 +46,11 @@ async function moveSlice(work: MoveWork): Promise<MoveResult> {
     Math.min(services.pipeline.leaseMs / 3, LEASE_RENEWAL_MS),
   );
   const claimed = lease.latest();
-  let checkpoint = readCheckpoint(claimed.checkpoint);
   const memory = folderMemoryOf(services.transferState);
-  const remembered = memory.take(claimed.id, checkpoint?.lastSlice);
-  const preflighted = checkpoint === undefined;
+  const remembered = memory.take(claimed.id, readCheckpoint(claimed.checkpoint)?.lastSlice);
   // Transfer state is written only after a checkpoint is: an account that never had one has none.
   const neverCheckpointed = claimed.checkpoint === undefined;
-  if (checkpoint === undefined)
-    checkpoint = await preflight(claimed, wave, services.source.api, services.target.api);
-  if (wave.archiveAgeMonths !== undefined && checkpoint.archiveCutoff === undefined) {
-    checkpoint = { ...checkpoint, archiveCutoff: archiveCutoff(services.now(), wave.archiveAgeMonths) };
-  }
-  // The pre-flight's findings go with the status change when there is one: one write, not two.
-  const findings = preflighted ? { checkpoint: JSON.stringify(checkpoint) } : undefined;
-  if (claimed.status === "Queued") {
-    // The first copy of the account starts its duration; a retry's or a later pass's does not.
-    const started =
-      claimed.stats?.startedAt === undefined ? { stats: { startedAt: services.now().toISOString() } } : {};
-    lease.wrote(
-      await accounts.transition(claimed.id, claimed.etag, "Syncing", {
-        reason: "initial copy started",
-        actor,
-        at: services.now(),
-        ...(findings || started.stats ? { update: { ...findings, ...started } } : {}),
-      }),
-    );
-  } else if (findings) {
-    lease.wrote(await accounts.updateProgress(claimed.id, claimed.etag, { ...findings, at: services.now() }));
-  }
+  let checkpoint = await startSlice(work, lease);
 
   const startedAt = Date.now();
   const outcome = await transferMailboxes(services, lease.latest(), wave, checkpoint, {
@@ -124,6 +100,41 @@ async function moveSlice(work: MoveWork): Promise<MoveResult> {
   // status change fail (a throttled licence call, a crash), redelivering this message resumes
   // it instead of finding it stale.
   return await afterSlice({ ...work, lease, checkpoint, outcome, update });
+}
+
+/**
+ * What a slice starts from: the account's checkpoint, pre-flighting the account when it has none
+ * and fixing its age-policy cutoff once; a Queued account becomes Syncing, and the pre-flight's
+ * findings are written with that change when there is one (one write, not two).
+ */
+async function startSlice(work: MoveWork, lease: AccountLease): Promise<MoveCheckpoint> {
+  const { services, wave, invocation } = work;
+  const accounts = services.store.accounts;
+  const claimed = lease.latest();
+  let checkpoint = readCheckpoint(claimed.checkpoint);
+  const preflighted = checkpoint === undefined;
+  if (checkpoint === undefined)
+    checkpoint = await preflight(claimed, wave, services.source.api, services.target.api);
+  if (wave.archiveAgeMonths !== undefined && checkpoint.archiveCutoff === undefined) {
+    checkpoint = { ...checkpoint, archiveCutoff: archiveCutoff(services.now(), wave.archiveAgeMonths) };
+  }
+  const findings = preflighted ? { checkpoint: JSON.stringify(checkpoint) } : undefined;
+  if (claimed.status === "Queued") {
+    // The first copy of the account starts its duration; a retry's or a later pass's does not.
+    const started =
+      claimed.stats?.startedAt === undefined ? { stats: { startedAt: services.now().toISOString() } } : {};
+    lease.wrote(
+      await accounts.transition(claimed.id, claimed.etag, "Syncing", {
+        reason: "initial copy started",
+        actor: invocation.invocationId,
+        at: services.now(),
+        ...(findings || started.stats ? { update: { ...findings, ...started } } : {}),
+      }),
+    );
+  } else if (findings) {
+    lease.wrote(await accounts.updateProgress(claimed.id, claimed.etag, { ...findings, at: services.now() }));
+  }
+  return checkpoint;
 }
 
 /** The statistics of a finished pass: the last sync, and the last incremental one after the first. */
