@@ -121,13 +121,14 @@ async function engineCopy(
       key: pair.sourceMailboxId,
       state,
       deadline: Math.min(until, Date.now() + sliceMs),
+      now: () => new Date(),
       round: 0,
       largeItemBytes: 150 * 1024 * 1024,
       pageSize: 100,
       logger: silentLogger,
     });
-    items += outcome.progress.itemsCopied;
-    bytes += outcome.progress.bytesCopied;
+    items += outcome.progress.items;
+    bytes += outcome.progress.bytes;
     if (outcome.kind === "done") break;
     if (outcome.kind === "throttled")
       await sleep(Math.max(0, Math.min(outcome.retryAt.getTime(), until) - Date.now()));

@@ -3,7 +3,8 @@ import { passOf, type AccountRecord } from "../domain/index.js";
 import { MalformedMessageError } from "./errors.js";
 
 /**
- * Which part of an account's migration a slice belongs to: the initial copy, an incremental pass
+ * Which part of an account's migration a slice belongs to (the words as shared/domain/glossary.ts
+ * defines them): the initial copy, an incremental pass
  * that keeps a synced account current, or the cutover's final pass.
  */
 export const PASSES = ["initial", "incremental", "cutover"] as const;

@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.js";
 import { LeaseHeldError } from "./errors.js";
 import { accountIdFromUpn } from "./ids.js";
+import type { AttemptNumber, RoundNumber, SliceNumber } from "./glossary.js";
 import { mergeStatistics, type StatisticsUpdate, type SyncStatistics } from "./statistics.js";
 import {
   type AccountStatus,
@@ -57,14 +58,14 @@ export interface AccountRecord {
   readonly priority: number;
   readonly status: AccountStatus;
   /** How many times the account has been released (Pending → Queued is attempt 1). */
-  readonly attempt: number;
+  readonly attempt: AttemptNumber;
   /** Last slice of the current attempt whose progress was recorded (0 before the first). */
-  readonly slice: number;
+  readonly slice: SliceNumber;
   /**
    * Which pass over the mailbox the account is on: 0 is the initial copy, and every incremental
-   * pass or cutover started from Synced adds one (a retry keeps it).
+   * pass or cutover started from Synced adds one (a retry keeps it). See glossary.ts.
    */
-  readonly round: number;
+  readonly round: RoundNumber;
   /** When the account first finished its initial copy; a cutover window needs it to be earlier. */
   readonly syncedAt?: IsoTime;
   /** The account may be cut over only after this instant (overrides the wave's). */

@@ -6,6 +6,7 @@ export * from "./account.js";
 export * from "./counts.js";
 export * from "./cutover.js";
 export * from "./errors.js";
+export * from "./glossary.js";
 export * from "./ids.js";
 export * from "./months.js";
 export * from "./statistics.js";

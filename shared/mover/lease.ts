@@ -26,3 +26,61 @@ export function takeoverAt(account: Account, owner: string, leaseMs: number, now
   const quietSince = expires - leaseMs + LOCK_DURATION_MS;
   return quietSince > now.getTime() ? new Date(quietSince) : undefined;
 }
+
+/** What renewing a claim needs: the store's claim, as the mover holds it. */
+export type RenewClaim = (account: Account) => Promise<Account>;
+
+/**
+ * The claim one invocation holds on its account while it works, and the account as its latest
+ * write left it. Every write of the account (a renewal, a progress update, a status change)
+ * returns a new version under a new ETag; the next write must name that ETag, so the account is
+ * asked for here, never kept aside.
+ */
+export class AccountLease {
+  private account: Account;
+  private renewedAtMs: number;
+  private renewing: Promise<void> | undefined;
+
+  /**
+   * @param claimed the account as the claim returned it
+   * @param renew claims the account again for this invocation, returning the new version
+   * @param renewEveryMs renewals come no closer together than this (at most LEASE_RENEWAL_MS)
+   */
+  constructor(
+    claimed: Account,
+    private readonly renew: RenewClaim,
+    private readonly renewEveryMs: number,
+  ) {
+    this.account = claimed;
+    // Measured on the wall clock, as Service Bus measures the message lock the claim follows.
+    this.renewedAtMs = Date.now();
+  }
+
+  /** The account as this invocation's latest write left it: its ETag is the one to write under. */
+  latest(): Account {
+    return this.account;
+  }
+
+  /** Takes note of a write this invocation made to the account. */
+  wrote(account: Account): Account {
+    this.account = account;
+    return account;
+  }
+
+  /**
+   * Renews the claim when it is due, one renewal at a time (callers arriving meanwhile share it).
+   * Throws when the claim was lost, which ends the work before another holder's could overlap it.
+   */
+  readonly heartbeat = (): Promise<void> => {
+    if (Date.now() - this.renewedAtMs < this.renewEveryMs) return Promise.resolve();
+    this.renewing ??= (async () => {
+      try {
+        this.account = await this.renew(this.account);
+        this.renewedAtMs = Date.now();
+      } finally {
+        this.renewing = undefined;
+      }
+    })();
+    return this.renewing;
+  };
+}

@@ -93,7 +93,7 @@ export async function transferMailboxes(
     });
   }
   const governors = [...new Set(pairs.flatMap((pair) => [pair.source.governor, pair.target.governor]))];
-  const tally = (): { requests: number; throttled: number } =>
+  const graphRequests = (): { requests: number; throttled: number } =>
     governors.reduce(
       (sum, governor) => {
         const figures = governor.snapshot();
@@ -101,21 +101,22 @@ export async function transferMailboxes(
       },
       { requests: 0, throttled: 0 },
     );
-  const before = tally();
+  const before = graphRequests();
   let progress: SliceProgress | undefined;
-  let last: SliceOutcome | undefined;
-  let listed: number | undefined;
+  let lastOutcome: SliceOutcome | undefined;
+  let listedItems: number | undefined;
   let badItemsSeen = false;
   const foldersLeft = new Map<MailboxKey, readonly FolderCheckpoint[]>();
   for (const pair of pairs) {
     const key = mailboxKey(account.id, pair.which);
     const known = options.knownFolders(key);
-    last = await runTransferSlice({
+    lastOutcome = await runTransferSlice({
       source: pair.source,
       target: pair.target,
       key,
       state: services.transferState,
       deadline: options.deadline,
+      now: () => services.now(),
       round: account.round,
       mirrorDeletions: wave.mirrorDeletions,
       ...(pair.ageArchive && wave.archiveAgeMonths !== undefined
@@ -133,14 +134,15 @@ export async function transferMailboxes(
       heartbeat: options.heartbeat,
       ...(known ? { knownFolders: known } : {}),
     });
-    if (last.folders) foldersLeft.set(key, last.folders);
-    progress = progress ? addSlice(progress, last.progress) : last.progress;
-    if (last.progress.listedItems !== undefined) listed = (listed ?? 0) + last.progress.listedItems;
-    if (last.kind !== "done") break;
-    if (last.badItemsSeen) badItemsSeen = true;
+    if (lastOutcome.folders) foldersLeft.set(key, lastOutcome.folders);
+    progress = progress ? addSlice(progress, lastOutcome.progress) : lastOutcome.progress;
+    if (lastOutcome.progress.listedItems !== undefined)
+      listedItems = (listedItems ?? 0) + lastOutcome.progress.listedItems;
+    if (lastOutcome.kind !== "done") break;
+    if (lastOutcome.badItemsSeen) badItemsSeen = true;
   }
-  const after = tally();
-  const finished = last as SliceOutcome;
+  const after = graphRequests();
+  const finished = lastOutcome as SliceOutcome;
   const outcome: SliceOutcome =
     finished.kind === "done"
       ? { ...finished, progress: progress as SliceProgress, badItemsSeen }
@@ -149,7 +151,7 @@ export async function transferMailboxes(
     ...outcome,
     requests: after.requests - before.requests,
     throttled: after.throttled - before.throttled,
-    ...(listed === undefined ? {} : { sourceItems: listed }),
+    ...(listedItems === undefined ? {} : { sourceItems: listedItems }),
     foldersLeft,
   };
 }

@@ -26,7 +26,7 @@ import type { Logger } from "../telemetry/logger.js";
 
 export type { MoveDelivery, MoveInvocation, MoveResult } from "./engine.js";
 
-/** Seconds past a held lease's expiry at which its message comes back, for clock skew. */
+/** How long past a held lease's expiry its message comes back, for clock skew. */
 const AFTER_LEASE_MS = 1_000;
 
 /** Whether a message is the next piece of work for the account as it stands now. */
@@ -140,20 +140,20 @@ async function claimIfCurrent(
   invocation: MoveInvocation,
 ): Promise<Claim> {
   const accounts = services.store.accounts;
-  const claim = (ifEtag?: string): Promise<Account> =>
+  const claimAccount = (ifEtag?: string): Promise<Account> =>
     accounts.claim(message.accountId, invocation.leaseOwner, services.pipeline.leaseMs, services.now(), {
       ...(ifEtag === undefined ? {} : { ifEtag }),
     });
   // What this process last saw of the account spares a read when it is still the stored version:
   // the claim takes exactly that version or nothing.
-  const seen = await accounts.peek(message.accountId);
+  const lastSeen = await accounts.peek(message.accountId);
   if (
-    seen &&
-    isCurrent(seen, message) &&
-    takeoverAt(seen, invocation.leaseOwner, services.pipeline.leaseMs, services.now()) === undefined
+    lastSeen &&
+    isCurrent(lastSeen, message) &&
+    takeoverAt(lastSeen, invocation.leaseOwner, services.pipeline.leaseMs, services.now()) === undefined
   ) {
     try {
-      return { kind: "claimed", account: await claim(seen.etag) };
+      return { kind: "claimed", account: await claimAccount(lastSeen.etag) };
     } catch (error) {
       if (!isConflict(error)) throw error;
     }
@@ -164,12 +164,13 @@ async function claimIfCurrent(
     throw new UnknownMoveTargetError("wave", message.waveId, moveMessageId(message));
   if (!isCurrent(found, message)) return { kind: "stale", account: found };
   // This message's own claim, renewed within a lock duration: its holder may still be working.
-  const wait = takeoverAt(found, invocation.leaseOwner, services.pipeline.leaseMs, services.now());
-  if (wait !== undefined) throw new LeaseHeldError(found.id, invocation.leaseOwner, wait.toISOString());
-  const claimed = await claim();
-  if (isCurrent(claimed, message)) return { kind: "claimed", account: claimed };
-  await accounts.release(claimed.id, invocation.leaseOwner, services.now());
-  return { kind: "stale", account: claimed };
+  const takeover = takeoverAt(found, invocation.leaseOwner, services.pipeline.leaseMs, services.now());
+  if (takeover !== undefined)
+    throw new LeaseHeldError(found.id, invocation.leaseOwner, takeover.toISOString());
+  const taken = await claimAccount();
+  if (isCurrent(taken, message)) return { kind: "claimed", account: taken };
+  await accounts.release(taken.id, invocation.leaseOwner, services.now());
+  return { kind: "stale", account: taken };
 }
 
 /**
@@ -203,14 +204,14 @@ async function resendIfLost(
   message: MoveMessage,
   log: Logger,
 ): Promise<void> {
-  const follows =
+  const isSliceBeforeNext =
     (account.status === "Queued" || account.status === "Syncing" || account.status === "Completing") &&
     account.attempt === message.attempt &&
     account.round === message.round &&
     passOf(account) === message.pass &&
     account.slice === message.slice &&
     !hasLiveLease(account, services.now());
-  if (!follows) {
+  if (!isSliceBeforeNext) {
     log.info("message is stale; nothing to do");
     return;
   }

@@ -49,7 +49,7 @@ export interface FolderMapping {
   readonly key: MailboxKey;
   readonly state: TransferStateStore;
   readonly logger: Logger;
-  /** The account's pass; folders last opened for an older one are read again from the source. */
+  /** The account's round; folders last opened for an older one are read again from the source. */
   readonly round: number;
   readonly deadline: number;
   /** Delete target folders whose source folder was deleted. */
@@ -283,7 +283,7 @@ class TargetTree {
 
   /**
    * Creates a folder. A refusal is looked into: a folder of that name under that parent that no
-   * other source folder owns is this one (created by an attempt whose answer was lost); one that
+   * other source folder owns is this one (created by a request whose answer was lost); one that
    * another folder owns (it has not moved away yet, or the target refused to rename it) means the
    * copy gets a numbered name, rather than the account failing on every delivery.
    */

@@ -30,12 +30,12 @@ describe("bad items seen by a mailbox's folders", () => {
       pair.request(Date.now() + 30_000, { round, largeItemBytes: LARGE_ITEM_BYTES });
 
     const first = await pass(request(large, 0));
-    expect(first.progress.largeItems).toBe(1);
+    expect(first.progress.largeItemsSkipped).toBe(1);
     expect(first.badItemsSeen).toBe(true);
     expect(await large.state.listBadItems(withLarge.sourceUpn)).toHaveLength(1);
     // The next pass meets no new bad item, yet the folder's checkpoint still tells of the old one.
     const second = await pass(request(large, 1));
-    expect(second.progress.largeItems).toBe(0);
+    expect(second.progress.largeItemsSkipped).toBe(0);
     expect(second.badItemsSeen).toBe(true);
 
     expect((await pass(request(plain, 0))).badItemsSeen).toBe(false);

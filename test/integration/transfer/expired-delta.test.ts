@@ -28,7 +28,7 @@ describe("an expired delta link", () => {
     const pass = (round: number) =>
       untilDone(() => pair.request(Date.now() + 30_000, { round, mirrorDeletions: true }));
     const first = await pass(0);
-    expect(first.progress.itemsCopied).toBeGreaterThan(4);
+    expect(first.progress.items).toBeGreaterThan(4);
 
     graph.mutate.deleteItem(upn, doomed);
     graph.mutate.moveItem(upn, wanderer, "Kept");
@@ -38,7 +38,7 @@ describe("an expired delta link", () => {
     const second = await pass(1);
 
     // The new item and the moved one (a new id) are imported; the changed one is updated in place.
-    expect(second.progress.itemsCopied).toBe(2);
+    expect(second.progress.items).toBe(2);
     expect(second.progress.itemsUpdated).toBe(1);
     const report = graph.inspect(upn, entry.targetUpn);
     expect({

@@ -95,6 +95,7 @@ export async function mailboxPair(
       key: entry.sourceUpn,
       state,
       deadline,
+      now: () => new Date(),
       round: 0,
       largeItemBytes: 150 * 1024 * 1024,
       logger: silentLogger,

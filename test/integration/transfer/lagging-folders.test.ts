@@ -34,7 +34,7 @@ describe("slices starting from lagging folder checkpoints", () => {
     // This worker goes on from what it remembers: every page is read again, nothing copied twice.
     const resumed = await runTransferSlice(slice(0, Date.now() + 30_000, remembered));
     expect(resumed.kind).toBe("done");
-    expect(resumed.progress.itemsCopied).toBe(0);
+    expect(resumed.progress.items).toBe(0);
     let report = graph.inspect(entry.sourceUpn, entry.targetUpn);
     expect({ ok: report.ok, missing: report.missing, duplicated: report.duplicated }).toEqual({
       ok: true,

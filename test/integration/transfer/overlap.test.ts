@@ -161,7 +161,7 @@ describe("a slice's requests overlap", () => {
     });
 
     expect(outcome.kind).toBe("done");
-    expect(outcome.progress.itemsCopied).toBe(30);
+    expect(outcome.progress.items).toBe(30);
     expect(importsDuringReads).toBeGreaterThan(0);
     const report = graph.inspect(entry.sourceUpn, entry.targetUpn);
     expect({ ok: report.ok, missing: report.missing, duplicated: report.duplicated }).toEqual({

@@ -80,6 +80,7 @@ async function migrate(
     key: entry.sourceUpn,
     state,
     deadline,
+    now: () => new Date(),
     round,
     mirrorDeletions: true,
     largeItemBytes: 150 * 1024 * 1024,
