@@ -1,7 +1,9 @@
 /**
- * Everything a function handler works with, built once per process from settings. The app's
- * composition root (functions/app.ts, loaded by the Functions worker) installs the factory with
- * `useServices()`; handlers ask for the services with `services()`.
+ * Everything a function handler works with, built once per process from settings: the composition
+ * root's bag of adapters. The app's composition root (functions/app.ts, loaded by the Functions
+ * worker) installs the factory with `useServices()`; handlers ask for the services with
+ * `services()` and hand them to a use case, which declares the narrow ports it uses beside itself
+ * (the services satisfy them structurally). Use cases never import this module.
  */
 import type { CutoverAnnouncer } from "../bus/cutovers.js";
 import type { ActivityLog } from "../activity/port.js";
@@ -11,18 +13,13 @@ import type { DeadLetterQueue } from "../bus/deadletter.js";
 import type { HybridExchange } from "../exchange/port.js";
 import type { MoveQueue } from "../bus/port.js";
 import type { PipelineSettings } from "../config/index.js";
-import type { GovernorRegistry } from "../graph/governor.js";
+import type { GraphSide } from "../mover/ports.js";
 import type { ReleaseLedger } from "../scheduler/ledger.js";
 import type { MigrationStore } from "../store/port.js";
 import type { Logger } from "../telemetry/logger.js";
-import type { MailboxApi } from "../transfer/mailbox-api.js";
 import type { TransferStateStore } from "../transfer/state/port.js";
 
-/** One tenant's Graph access and the governors of its mailboxes. */
-export interface GraphSide {
-  readonly api: MailboxApi;
-  readonly governors: GovernorRegistry;
-}
+export type { GraphSide };
 
 export interface Services {
   readonly store: MigrationStore;

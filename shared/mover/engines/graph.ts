@@ -9,7 +9,7 @@ import { LEASE_RENEWAL_MS } from "../lease.js";
 import { nextMoveMessage } from "../../bus/messages.js";
 import type { Account, Progress, ProgressUpdate, Wave } from "../../domain/index.js";
 import type { ActivityRecord } from "../../activity/port.js";
-import type { Services } from "../../runtime/services.js";
+import type { MoverPorts } from "../ports.js";
 import type { Logger } from "../../telemetry/logger.js";
 import { metrics } from "../../telemetry/metrics.js";
 import { readCheckpoint, type MoveCheckpoint } from "../checkpoint.js";
@@ -38,7 +38,7 @@ function addProgress(base: Progress, slice: MailboxesOutcome["progress"]): Progr
 }
 
 async function moveSlice(
-  services: Services,
+  services: MoverPorts,
   claimed: Account,
   wave: Wave,
   message: MoveMessage,
@@ -154,7 +154,7 @@ function passFinished(account: Account, now: Date): { lastSyncAt: string; lastIn
 type SliceUpdate = Omit<ProgressUpdate, "at">;
 
 async function afterSlice(
-  services: Services,
+  services: MoverPorts,
   account: Account,
   wave: Wave,
   checkpoint: MoveCheckpoint,
