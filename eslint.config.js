@@ -54,7 +54,6 @@ export default tseslint.config(
   // Boundaries between the rooms of the house, enforced rather than left to convention.
   restrictImports(["shared/**/*.ts", "functions/**/*.ts"], [APP_ONLY]),
   restrictImports(["shared/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT, NO_RUNTIME]),
-  restrictImports(["shared/runtime/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT]),
   restrictImports(["shared/domain/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT, ...DOMAIN_ONLY]),
   {
     files: ["**/*.js"],
