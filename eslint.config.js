@@ -10,6 +10,11 @@ const NO_COMPOSITION_ROOT = {
   group: ["**/functions/**"],
   message: "Use cases never import the composition root.",
 };
+/** The runtime builds and holds the services for the composition root; use cases take narrow ports. */
+const NO_RUNTIME = {
+  group: ["**/runtime/**", "**/runtime"],
+  message: "Use cases never import the runtime services: declare the ports you use beside you.",
+};
 const DOMAIN_ONLY = [
   { group: ["@azure/*", "@microsoft/*"], message: "The domain knows no cloud SDK." },
   {
@@ -72,7 +77,7 @@ export default tseslint.config(
   ERRORS_BY_CLASS,
   // Boundaries between the rooms of the house, enforced rather than left to convention.
   restrictImports(["shared/**/*.ts", "functions/**/*.ts"], [APP_ONLY]),
-  restrictImports(["shared/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT]),
+  restrictImports(["shared/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT, NO_RUNTIME]),
   restrictImports(["shared/domain/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT, ...DOMAIN_ONLY]),
   {
     files: ["**/*.js"],

@@ -16,7 +16,7 @@ import { createHybridWave, importHybridInventory } from "../local/demo/hybrid.js
 import { settledCount, waitForWave } from "../local/demo/wave.js";
 import { startStack } from "../local/stack.js";
 import { nextWindow, type WaveWindow } from "../shared/domain/index.js";
-import { decorateServices, services } from "../shared/runtime/services.js";
+import { decorateServices, services } from "../functions/services.js";
 import { createLogger } from "../shared/telemetry/logger.js";
 import { anchoredClock } from "./lib/anchored-clock.js";
 import { startRemoteExchange } from "./lib/remote-exchange.js";

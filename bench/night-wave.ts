@@ -16,7 +16,7 @@ import {
   prestagedCount,
   waitForWave,
 } from "../local/demo/wave.js";
-import { services } from "../shared/runtime/services.js";
+import { services } from "../functions/services.js";
 import { silentLogger } from "../shared/telemetry/logger.js";
 import { printFigures } from "./lib/report.js";
 import { cpuSecondsOf, ownCpuSeconds, RequestCounter } from "./lib/usage.js";

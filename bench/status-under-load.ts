@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { startStack } from "../local/stack.js";
 import { encodePrincipal, ROLES } from "../shared/admin/principal.js";
 import { defineWave } from "../shared/domain/index.js";
-import { services } from "../shared/runtime/services.js";
+import { services } from "../functions/services.js";
 import { silentLogger } from "../shared/telemetry/logger.js";
 import { printFigures } from "./lib/report.js";
 import { cpuSecondsOf } from "./lib/usage.js";

@@ -9,7 +9,7 @@ import functions from "@azure/functions";
 import { readAppSettings } from "../shared/config/app.js";
 import { checkConnections } from "../shared/runtime/connections.js";
 import { createServices } from "../shared/runtime/create.js";
-import { closeServices, services, useServices } from "../shared/runtime/services.js";
+import { closeServices, services, useServices } from "./services.js";
 import { startTelemetry } from "../shared/telemetry/export.js";
 import { createLogger } from "../shared/telemetry/logger.js";
 

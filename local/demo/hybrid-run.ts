@@ -13,7 +13,7 @@ import { retryFailed } from "../../shared/admin/retry.js";
 import type { AdminPorts } from "../../shared/admin/ports.js";
 import type { AccountStatus, WaveCounts } from "../../shared/domain/index.js";
 import { importInventory } from "../../shared/inventory/index.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
 import type { ExchangeSimulator } from "../exchange/index.js";
 import { startStack } from "../stack.js";

@@ -3,7 +3,7 @@
  * verified target mailboxes, with live progress, a summary and a CSV report.
  */
 import { summarise } from "../../shared/activity/port.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
 import { REALISTIC } from "../graph/index.js";
 import { startStack, type EmbeddedStack } from "../stack.js";

@@ -6,7 +6,7 @@
  */
 import type { MoveMessage } from "../bus/messages.js";
 import type { Account, Wave } from "../domain/index.js";
-import type { Services } from "../runtime/services.js";
+import type { MoverPorts } from "./ports.js";
 import type { Logger } from "../telemetry/logger.js";
 
 /** One delivery of a `moves` message to the mover, as the trigger hands it over. */
@@ -38,7 +38,7 @@ export type MoveResult =
 
 /** One message's work for one claimed account. */
 export interface MoveWork {
-  readonly services: Services;
+  readonly services: MoverPorts;
   /** Claimed by this invocation: the engine writes it under its ETag. */
   readonly account: Account;
   readonly wave: Wave;

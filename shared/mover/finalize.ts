@@ -6,7 +6,7 @@
  * at most once; the `cutovers` message carries a MessageId the broker deduplicates.
  */
 import type { Account, CutoverNotice as NoticeTemplate, WaveRecord } from "../domain/index.js";
-import type { Services } from "../runtime/services.js";
+import type { MoverPorts } from "./ports.js";
 import { ItemRejectedError, PermanentTransferError, TransientTransferError } from "../transfer/errors.js";
 import type { GraphUser } from "../graph/port.js";
 import { withTransientRetry } from "../graph/retry.js";
@@ -39,9 +39,12 @@ export function hasFinalizeWork(wave: WaveRecord, checkpoint: Pick<FinalizeState
   return configured.some((step) => !checkpoint.finalized.includes(step));
 }
 
+/** What the finalize actions work with: the target tenant, the cutover notices, the time. */
+export type FinalizePorts = Pick<MoverPorts, "target" | "cutovers" | "now">;
+
 /** Runs the wave's finalize actions not yet done; returns the checkpoint with them recorded. */
 export async function finalizeCutover<C extends FinalizeState>(
-  services: Services,
+  services: FinalizePorts,
   account: Account,
   wave: WaveRecord,
   start: C,
@@ -142,7 +145,7 @@ interface NoticeDraft {
  * write) stays unsent in the sender's Drafts.
  */
 async function sendNotice(
-  services: Services,
+  services: FinalizePorts,
   account: Account,
   notice: NoticeTemplate,
   user: GraphUser,

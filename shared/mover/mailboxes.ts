@@ -4,7 +4,7 @@
  * done when both are.
  */
 import { monthsBefore, type Account, type WaveRecord } from "../domain/index.js";
-import type { Services } from "../runtime/services.js";
+import type { GraphSide, MoverPorts } from "./ports.js";
 import type { Logger } from "../telemetry/logger.js";
 import { runTransferSlice, type SliceOutcome, type SliceProgress } from "../transfer/engine.js";
 import type { FolderSide } from "../transfer/folders.js";
@@ -56,14 +56,14 @@ function addSlice(total: SliceProgress, part: SliceProgress): SliceProgress {
 
 /** Runs one slice over the account's mailboxes and sums what it did. */
 export async function transferMailboxes(
-  services: Services,
+  services: Pick<MoverPorts, "source" | "target" | "transferState" | "pipeline" | "now">,
   account: Account,
   wave: WaveRecord,
   checkpoint: MoveCheckpoint,
   options: MailboxesOptions,
 ): Promise<MailboxesOutcome> {
   // In-place archives are served by beta only: their sides call the mailbox API there.
-  const side = (graph: Services["source"], mailboxId: string, archive = false): FolderSide => ({
+  const side = (graph: GraphSide, mailboxId: string, archive = false): FolderSide => ({
     api: archive ? graph.api.forArchives() : graph.api,
     mailboxId,
     governor: graph.governors.for(mailboxId),
@@ -161,7 +161,7 @@ export async function transferMailboxes(
  * without those a later pass did copy after all (the item changed and imported fine).
  */
 export async function listBadItems(
-  services: Services,
+  services: Pick<MoverPorts, "transferState">,
   accountId: string,
   checkpoint: MoveCheckpoint,
 ): Promise<BadItemRecord[]> {

@@ -14,7 +14,7 @@ import { hasLiveLease } from "../domain/account.js";
 import { isConflict } from "../store/errors.js";
 import { passOf, type Account } from "../domain/index.js";
 import { moveMessageId, nextMoveMessage, parseMoveMessage, type MoveMessage } from "../bus/messages.js";
-import type { Services } from "../runtime/services.js";
+import type { MoverPorts } from "./ports.js";
 import { MailboxProvisioningError, PermanentTransferError, ThrottledError } from "../transfer/errors.js";
 import { mailboxWait } from "./provisioning.js";
 import type { MoveDelivery, MoveInvocation, MoveResult } from "./engine.js";
@@ -43,7 +43,7 @@ function isCurrent(account: Account, message: MoveMessage): boolean {
 
 /** Handles one `moves` message. */
 export async function runMove(
-  services: Services,
+  services: MoverPorts,
   body: unknown,
   delivery: MoveDelivery,
 ): Promise<MoveResult> {
@@ -135,7 +135,7 @@ type Claim =
  * worked, and dead-lettering it shows it to an operator.
  */
 async function claimIfCurrent(
-  services: Services,
+  services: MoverPorts,
   message: MoveMessage,
   invocation: MoveInvocation,
 ): Promise<Claim> {
@@ -179,7 +179,7 @@ async function claimIfCurrent(
  * new MessageId: then it is either stale (the holder finished the work) or takes the account.
  */
 async function comeBackAfterLease(
-  services: Services,
+  services: MoverPorts,
   message: MoveMessage,
   held: LeaseHeldError,
   log: Logger,
@@ -199,7 +199,7 @@ async function comeBackAfterLease(
  * message is sent again under its own MessageId: if it was sent, the broker drops the copy.
  */
 async function resendIfLost(
-  services: Services,
+  services: MoverPorts,
   account: Account,
   message: MoveMessage,
   log: Logger,
@@ -222,7 +222,7 @@ async function resendIfLost(
 }
 
 async function failAccount(
-  services: Services,
+  services: MoverPorts,
   message: MoveMessage,
   invocation: MoveInvocation,
   error: PermanentTransferError | MoveFailedError,

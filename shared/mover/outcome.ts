@@ -1,11 +1,11 @@
 /** How an account's move ended, recorded for operators: the Failed transition, activity, metrics. */
 import type { Account } from "../domain/index.js";
-import type { Services } from "../runtime/services.js";
+import type { MoverPorts } from "./ports.js";
 import { metrics } from "../telemetry/metrics.js";
 
 /** Records an account's end in the activity log and metrics. */
 export async function recordOutcome(
-  services: Pick<Services, "activity" | "now">,
+  services: Pick<MoverPorts, "activity" | "now">,
   account: Account,
   kind: "completed" | "failed",
   detail: string,

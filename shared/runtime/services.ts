@@ -1,7 +1,9 @@
 /**
- * Everything a function handler works with, built once per process from settings. The app's
- * composition root (functions/app.ts, loaded by the Functions worker) installs the factory with
- * `useServices()`; handlers ask for the services with `services()`.
+ * Everything a function handler works with, built once per process from settings (create.ts): the
+ * composition root's bag of adapters. The app's composition root (functions/app.ts, loaded by the
+ * Functions worker) holds them (functions/services.ts) and hands them to each use case, which
+ * declares the narrow ports it uses beside itself; the services satisfy them structurally. Use
+ * cases never import this module.
  */
 import type { CutoverAnnouncer } from "../bus/cutovers.js";
 import type { ActivityLog } from "../activity/port.js";
@@ -12,18 +14,13 @@ import type { HybridExchange } from "../exchange/port.js";
 import type { FolderMemory } from "../mover/folder-memory.js";
 import type { MoveQueue } from "../bus/port.js";
 import type { PipelineSettings } from "../config/index.js";
-import type { GovernorRegistry } from "../graph/governor.js";
-import type { MailboxGraph } from "../graph/port.js";
+import type { GraphSide } from "../mover/ports.js";
 import type { ReleaseLedger } from "../scheduler/ledger.js";
 import type { MigrationStore } from "../store/port.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { TransferStateStore } from "../transfer/state/port.js";
 
-/** One tenant's Graph access and the governors of its mailboxes. */
-export interface GraphSide {
-  readonly api: MailboxGraph;
-  readonly governors: GovernorRegistry;
-}
+export type { GraphSide };
 
 export interface Services {
   readonly store: MigrationStore;
@@ -50,48 +47,4 @@ export interface Services {
   /** The current time (a test or demo may run faster than the wall clock). */
   now(): Date;
   close(): Promise<void>;
-}
-
-type Factory = () => Promise<Services>;
-
-let factory: Factory | undefined;
-let current: Promise<Services> | undefined;
-let decorate: ((built: Services) => Services) | undefined;
-
-/** Installs how services are built (the production factory, the local stack, or a test). */
-export function useServices(next: Factory): void {
-  factory = next;
-  current = undefined;
-}
-
-/** The process's services, built on first use. */
-export function services(): Promise<Services> {
-  if (!factory) throw new Error("no services factory installed: call useServices() at start-up");
-  if (!current) {
-    const wrap = decorate;
-    const building = factory().then((built) => (wrap ? wrap(built) : built));
-    current = building;
-    // A failed start is not kept: the next invocation tries again.
-    building.catch(() => {
-      if (current === building) current = undefined;
-    });
-  }
-  return current;
-}
-
-/**
- * Wraps the services the installed factory builds from now on, or stops wrapping them
- * (undefined). Tests inject faults this way; the factory, and so how the app starts, stays the
- * app's own.
- */
-export function decorateServices(wrap: ((built: Services) => Services) | undefined): void {
-  decorate = wrap;
-  current = undefined;
-}
-
-/** Closes the services if they were built, so the next call builds them again. */
-export async function closeServices(): Promise<void> {
-  const built = current;
-  current = undefined;
-  if (built) await (await built).close();
 }

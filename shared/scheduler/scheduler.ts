@@ -10,7 +10,7 @@
  * recorded before the marks and cleared after the sends: a run that dies in between leaves the
  * intent, and the next run re-sends what its accounts still wait for, a minute later at most.
  */
-import { summarise } from "../activity/port.js";
+import { summarise, type ActivityLog } from "../activity/port.js";
 import { nextMoveMessage, type MoveMessage } from "../bus/messages.js";
 import {
   WINDOW_FULL,
@@ -22,9 +22,12 @@ import {
   type Wave,
 } from "../domain/index.js";
 import { moveEngineFor } from "../mover/engines/index.js";
-import type { Services } from "../runtime/services.js";
-import type { TransitionRequest } from "../store/port.js";
+import type { MoveQueue } from "../bus/port.js";
+import type { PipelineSettings } from "../config/index.js";
+import type { MigrationStore, TransitionRequest } from "../store/port.js";
+import type { Logger } from "../telemetry/logger.js";
 import { releaseHybridWave } from "./hybrid.js";
+import type { ReleaseLedger } from "./ledger.js";
 import { nextReleaseRate } from "./rate.js";
 import { completeIfSettled } from "./settle.js";
 import { planSynced, type SyncedPlan } from "./synced.js";
@@ -59,10 +62,16 @@ export interface WaveRelease {
 }
 
 /** What the scheduler works with. */
-export type SchedulerPorts = Pick<
-  Services,
-  "store" | "moves" | "releases" | "activity" | "pipeline" | "logger" | "now"
->;
+export interface SchedulerPorts {
+  readonly store: MigrationStore;
+  readonly moves: MoveQueue;
+  /** Each wave's releases per window, and the outbox intents of the sends. */
+  readonly releases: ReleaseLedger;
+  readonly activity: ActivityLog;
+  readonly pipeline: PipelineSettings;
+  readonly logger: Logger;
+  now(): Date;
+}
 
 /** Runs one scheduler pass over every wave. */
 export async function runScheduler(services: SchedulerPorts, actor: string): Promise<WaveRelease[]> {

@@ -5,7 +5,7 @@
  * accounts opens it again.
  */
 import { SETTLED_STATUSES, type AccountStatus, type Wave, type WaveCounts } from "../domain/index.js";
-import type { Services } from "../runtime/services.js";
+import type { SchedulerPorts } from "./scheduler.js";
 import { isConflict } from "../store/errors.js";
 
 /** Whether every account of a wave with accounts has settled. */
@@ -22,7 +22,7 @@ export function allSettled(counts: WaveCounts): boolean {
  * The wave's ETag guards the change: a wave an operator changed meanwhile is looked at next run.
  */
 export async function completeIfSettled(
-  services: Pick<Services, "store" | "logger">,
+  services: Pick<SchedulerPorts, "store" | "logger">,
   wave: Wave,
   now: Date,
 ): Promise<Wave> {

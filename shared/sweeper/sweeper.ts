@@ -8,13 +8,25 @@
 import { nextMoveMessage } from "../bus/messages.js";
 import { hasLiveLease, type Account, type AccountStatus } from "../domain/index.js";
 import { moveEngineFor } from "../mover/engines/index.js";
-import type { Services } from "../runtime/services.js";
+import type { MoveQueue } from "../bus/port.js";
+import type { PipelineSettings } from "../config/index.js";
+import type { MigrationStore } from "../store/port.js";
+import type { Logger } from "../telemetry/logger.js";
 
 /** Statuses in which an account waits for a message; Synced rests until the scheduler picks it. */
 const SWEPT: readonly AccountStatus[] = ["Queued", "Syncing", "Completing"];
 
+/** What the sweeper works with. */
+export interface SweeperPorts {
+  readonly store: MigrationStore;
+  readonly moves: MoveQueue;
+  readonly pipeline: PipelineSettings;
+  readonly logger: Logger;
+  now(): Date;
+}
+
 /** Re-sends the next slice of every stuck account; returns how many were re-sent. */
-export async function runSweeper(services: Services): Promise<number> {
+export async function runSweeper(services: SweeperPorts): Promise<number> {
   const now = services.now();
   const cutoff = now.getTime() - services.pipeline.requeueAfterMs;
   let resent = 0;

@@ -11,7 +11,7 @@ import { startTestStack } from "../e2e/support.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
 import { dashboardUrl } from "../../shared/dashboard/index.js";
 import { accountIdFromUpn, defineWave } from "../../shared/domain/index.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 import { launchChromium } from "./support.js";
 

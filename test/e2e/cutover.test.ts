@@ -12,7 +12,7 @@ import type { SimulatedAccount } from "../../local/graph/index.js";
 import { createPrestagingWave, openWindowNow, prestagedCount, waitForWave } from "../../local/demo/wave.js";
 import type { EmbeddedStack } from "../../local/stack.js";
 import { accountIdFromUpn, type AccountStatus } from "../../shared/domain/index.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import { startSmallStack } from "./support.js";
 
 const WAVE = "evening";

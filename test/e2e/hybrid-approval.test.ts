@@ -8,7 +8,7 @@ import { dailyWindow, importHybridInventory } from "../../local/demo/hybrid.js";
 import { approveAccount, approveWave } from "../../shared/admin/hybrid.js";
 import { accountIdFromUpn } from "../../shared/domain/index.js";
 import { readHybridCheckpoint } from "../../shared/exchange/engine/checkpoint.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import {
   type HybridStack,
   startHybridStack,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dailyWindow } from "../../local/demo/hybrid.js";
 import { retryFailed } from "../../shared/admin/retry.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import {
   type HybridStack,
   startHybridStack,

@@ -6,7 +6,7 @@ import { startEmulators, type Emulators, type StackOptions } from "../../local/s
 import { readTablesSettings } from "../../shared/config/index.js";
 import { createStore } from "../../shared/store/index.js";
 import type { AccountStatus, WaveCounts } from "../../shared/domain/index.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import type { MigrationStore } from "../../shared/store/port.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 import { startTestStack, type TestStackOptions } from "./support.js";

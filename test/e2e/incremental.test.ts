@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrestagingWave, importInventory, prestagedCount, waitForWave } from "../../local/demo/wave.js";
 import type { EmbeddedStack } from "../../local/stack.js";
 import { accountIdFromUpn } from "../../shared/domain/index.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import { startSmallStack } from "./support.js";
 
 const WAVE = "kept-current";

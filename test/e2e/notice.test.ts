@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createOpenWave, importInventory, waitForWave } from "../../local/demo/wave.js";
 import { accountIdFromUpn } from "../../shared/domain/index.js";
 import type { Services } from "../../shared/runtime/services.js";
-import { services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
 import { TransientTransferError } from "../../shared/transfer/errors.js";
 import type { MailboxApi } from "../../shared/graph/mailbox-api.js";
 import { startSmallStack } from "./support.js";

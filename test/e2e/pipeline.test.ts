@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startSmallStack, migrateAll, problems } from "./support.js";
-import { services, type Services } from "../../shared/runtime/services.js";
+import { services } from "../../functions/services.js";
+import type { Services } from "../../shared/runtime/services.js";
 import { verifyMigration } from "../../local/demo/verify.js";
 import type { MoveMessage } from "../../shared/bus/messages.js";
 import { MOVES_QUEUE } from "../../shared/bus/topology.js";

@@ -1,7 +1,8 @@
 import { startStack, type EmbeddedStack, type StackOptions } from "../../local/stack.js";
 import { createOpenWave, importInventory, waitForWave } from "../../local/demo/wave.js";
 import { verifyMigration, type Verification } from "../../local/demo/verify.js";
-import { decorateServices, services, type Services } from "../../shared/runtime/services.js";
+import { decorateServices, services } from "../../functions/services.js";
+import type { Services } from "../../shared/runtime/services.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 import type { GraphSimulatorOptions } from "../../local/graph/index.js";
 

@@ -20,7 +20,8 @@ import {
 } from "../../domain/index.js";
 import { hasFinalizeWork } from "../../mover/finalize.js";
 import { recordOutcome } from "../../mover/outcome.js";
-import type { Services } from "../../runtime/services.js";
+import type { MoverPorts } from "../../mover/ports.js";
+import type { ReleaseLedger } from "../../scheduler/ledger.js";
 import { mapLimit } from "../../store/concurrency.js";
 import { isConflict } from "../../store/errors.js";
 import type { Logger } from "../../telemetry/logger.js";
@@ -70,19 +71,12 @@ export function forgetWatchState(): void {
   lastLooks.clear();
 }
 
-type WatchPorts = Pick<
-  Services,
-  | "store"
-  | "moves"
-  | "activity"
-  | "releases"
-  | "logger"
-  | "now"
-  | "exchange"
-  | "target"
-  | "pipeline"
-  | "cutovers"
->;
+/** What the watcher works with: the mover's stores and queue, and the scheduler's release ledger. */
+export interface WatchPorts
+  extends Pick<MoverPorts, "store" | "moves" | "activity" | "logger" | "now" | "exchange" | "pipeline"> {
+  /** The evenings' release rows, which the watcher fills when it moves an account to a later one. */
+  readonly releases: ReleaseLedger;
+}
 
 /** Runs the watcher over every hybrid wave that may have moves in Exchange. */
 export async function runHybridWatch(services: WatchPorts, actor: string): Promise<WatchReport[]> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type EmbeddedStack } from "../../../local/stack.js";
 import { MOVES_QUEUE } from "../../../shared/bus/topology.js";
 import { defineWave } from "../../../shared/domain/index.js";
-import { services } from "../../../shared/runtime/services.js";
+import { services } from "../../../functions/services.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { connect, until } from "../../fixtures/admin/bus.js";
 import { call, errorOf, OPERATOR, READER } from "../../fixtures/admin/http.js";

@@ -11,7 +11,7 @@ import { HOST_LIMITS } from "../../../local/host/http-trigger.js";
 import { startStack, type EmbeddedStack } from "../../../local/stack.js";
 import { MAX_ADMIN_BODY_BYTES } from "../../../shared/admin/api/http.js";
 import { defineWave } from "../../../shared/domain/index.js";
-import { services } from "../../../shared/runtime/services.js";
+import { services } from "../../../functions/services.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { OPERATOR, READER } from "../../fixtures/admin/http.js";
 

@@ -22,9 +22,10 @@ import { forgetWatchState, runHybridWatch } from "../../../shared/exchange/engin
 import { InMemoryHybridExchange } from "../../../shared/exchange/memory.js";
 import { ZERO_GUID } from "../../../shared/exchange/port.js";
 import { MoveFailedError } from "../../../shared/mover/errors.js";
-import type { Services } from "../../../shared/runtime/services.js";
+import type { MoverPorts } from "../../../shared/mover/ports.js";
 import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
 import { releaseHybridWave } from "../../../shared/scheduler/hybrid.js";
+import type { SchedulerPorts } from "../../../shared/scheduler/scheduler.js";
 import { createMemoryStore, type MemoryStore } from "../../../shared/store/memory/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 
@@ -33,7 +34,7 @@ const guidOf = (n: number): string => `${String(n).padStart(8, "0")}-0000-4000-8
 const upnOf = (n: number): string => `user${n}@${DOMAIN}`;
 
 interface Harness {
-  services: Services;
+  services: MoverPorts & SchedulerPorts;
   store: MemoryStore;
   exchange: InMemoryHybridExchange;
   moves: InMemoryMoveQueue;
@@ -65,7 +66,7 @@ function harness(): Harness {
     }),
     cutovers: { announce: () => Promise.resolve(), close: () => Promise.resolve() },
     now: () => now,
-  } as unknown as Services;
+  } as unknown as MoverPorts & SchedulerPorts;
   return { services, store, exchange, moves, releases, setNow: (at) => (now = new Date(at)) };
 }
 

@@ -14,7 +14,7 @@ import { UnknownMoveTargetError } from "../../../shared/mover/errors.js";
 import { FolderMemory } from "../../../shared/mover/folder-memory.js";
 import { LOCK_DURATION_MS } from "../../../shared/mover/lease.js";
 import { runMove } from "../../../shared/mover/mover.js";
-import type { Services } from "../../../shared/runtime/services.js";
+import type { MoverPorts } from "../../../shared/mover/ports.js";
 import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
 import { createMemoryStore, type MemoryStore } from "../../../shared/store/memory/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
@@ -24,7 +24,7 @@ import { T0, importedAccount, waveRecord } from "../../factories/index.js";
 class EngineReached extends Error {}
 
 interface Harness {
-  readonly services: Services;
+  readonly services: MoverPorts;
   readonly store: MemoryStore;
   readonly moves: InMemoryMoveQueue;
   readonly pipeline: ReturnType<typeof readPipelineSettings>;
@@ -47,7 +47,7 @@ async function harness(): Promise<Harness> {
     transferState: graph.api,
     folderMemory: new FolderMemory(),
     now: () => T0,
-  } as unknown as Services;
+  } as unknown as MoverPorts;
   await store.waves.create(waveRecord({ timeZone: "UTC" }, T0));
   await store.waves.updateStatus("w1", "Active", T0);
   return { services, store, moves, pipeline };
