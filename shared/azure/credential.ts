@@ -16,16 +16,28 @@ export interface AzureIdentity {
   readonly managedIdentityOnly?: boolean;
 }
 
+/** Which credential an identity is signed in with. */
+export type CredentialChoice =
+  | { readonly kind: "managedIdentity"; readonly clientId?: string }
+  | { readonly kind: "default" };
+
 /**
- * The credential for an identity: the user-assigned managed identity when a client id is given;
+ * The choice for an identity: the user-assigned managed identity when a client id is given;
  * otherwise DefaultAzureCredential, whose chain finds the app's managed identity in Azure and a
- * developer's Azure CLI or environment sign-in on a workstation (or the system-assigned managed
- * identity alone, with `managedIdentityOnly`).
+ * developer's Azure CLI or environment sign-in on a workstation (or, with `managedIdentityOnly`,
+ * the system-assigned managed identity alone).
  */
-export function credentialFor(identity: AzureIdentity = {}): TokenCredential {
+export function chooseCredential(identity: AzureIdentity = {}): CredentialChoice {
   const { clientId } = identity;
-  if (clientId !== undefined && clientId !== "") return new ManagedIdentityCredential({ clientId });
-  return identity.managedIdentityOnly === true
+  if (clientId !== undefined && clientId !== "") return { kind: "managedIdentity", clientId };
+  return identity.managedIdentityOnly === true ? { kind: "managedIdentity" } : { kind: "default" };
+}
+
+/** The Entra credential for an identity, as `chooseCredential` decides. */
+export function credentialFor(identity: AzureIdentity = {}): TokenCredential {
+  const choice = chooseCredential(identity);
+  if (choice.kind === "default") return new DefaultAzureCredential();
+  return choice.clientId === undefined
     ? new ManagedIdentityCredential()
-    : new DefaultAzureCredential();
+    : new ManagedIdentityCredential({ clientId: choice.clientId });
 }

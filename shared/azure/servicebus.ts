@@ -35,11 +35,15 @@ function transportOf(connectionString: string): { host: string; plain: boolean }
 }
 
 /** How the settings reach Service Bus, decided once for the messaging and administration clients. */
-type ServiceBusConnection =
+export type ServiceBusConnection =
   | { readonly connectionString: string }
   | { readonly fullyQualifiedNamespace: string; readonly credential: TokenCredential };
 
-function serviceBusConnection(settings: ServiceBusSettings, connection?: string): ServiceBusConnection {
+/** Decides how the settings reach Service Bus; throws a ConfigError when the transport rule refuses. */
+export function serviceBusConnection(
+  settings: ServiceBusSettings,
+  connection?: string,
+): ServiceBusConnection {
   if (settings.kind === "identity") {
     const { fullyQualifiedNamespace, clientId } = settings;
     return { fullyQualifiedNamespace, credential: credentialFor({ clientId }) };

@@ -72,11 +72,12 @@ function allowsPlainHttp(setting: string, value: string, endpoint: string | unde
 }
 
 /** How the settings reach Table Storage, decided once for the table and service clients alike. */
-type TablesConnection =
+export type TablesConnection =
   | { readonly connectionString: string; readonly allowInsecureConnection: boolean }
   | { readonly url: string; readonly credential: TokenCredential; readonly allowInsecureConnection: boolean };
 
-function tablesConnection(settings: TablesSettings): TablesConnection {
+/** Decides how the settings reach Table Storage; throws a ConfigError when the transport rule refuses. */
+export function tablesConnection(settings: TablesSettings): TablesConnection {
   const setting = tablesSettingName(settings);
   if (settings.kind === "connectionString") {
     const { connectionString } = settings;
