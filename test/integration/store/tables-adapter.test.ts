@@ -314,7 +314,7 @@ describe("Table Storage adapter", () => {
     expect(history[1]?.error?.message).toBe(noisy);
   });
 
-  it("refuses to send credentials over plain HTTP to a remote host", async () => {
+  it("refuses to send credentials over plain HTTP to a remote host, naming the setting", async () => {
     await expect(
       createStore({
         kind: "connectionString",
@@ -322,6 +322,6 @@ describe("Table Storage adapter", () => {
           "DefaultEndpointsProtocol=http;AccountName=a;AccountKey=a2V5;TableEndpoint=http://example.com/a",
         tablePrefix: "x",
       }),
-    ).rejects.toThrow(StoreUnavailableError);
+    ).rejects.toThrow(/^setting MailferryTables: .*example\.com/);
   });
 });
