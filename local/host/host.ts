@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ServiceBusClient } from "@azure/service-bus";
-import { createServiceBusClient } from "../../shared/bus/client.js";
+import { createServiceBusClient } from "../../shared/azure/index.js";
 import { ConfigError, readServiceBusSettings, type Env } from "../../shared/config/index.js";
 import { systemClock, type Clock } from "../../shared/runtime/clock.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
@@ -289,7 +289,7 @@ export class LocalHost {
   private clientFor(connection: string, env: Env): ServiceBusClient {
     let client = this.clients.get(connection);
     if (!client) {
-      client = createServiceBusClient(readServiceBusSettings(env, connection));
+      client = createServiceBusClient(readServiceBusSettings(env, connection), {}, connection);
       this.clients.set(connection, client);
     }
     return client;

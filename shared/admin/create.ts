@@ -1,12 +1,12 @@
 /**
  * Builds the operator ports from settings for the CLI: Table Storage and Service Bus through their
- * SDKs, a connection string (the embedded stack) or an endpoint with DefaultAzureCredential.
+ * SDKs, a connection string (the embedded stack) or an endpoint with the app's Entra identity.
  * Graph is not needed to inspect or repair a migration, so its settings are not read; Exchange
  * Online is opened when its settings are there (hybrid waves' approvals, endpoints, completions).
  */
 import { RestError, type TableClient } from "@azure/data-tables";
+import { createServiceBusClient, createTableClient } from "../azure/index.js";
 import { TablesActivityLog } from "../activity/tables.js";
-import { createServiceBusClient } from "../bus/client.js";
 import { ServiceBusDeadLetterQueue } from "../bus/deadletter.js";
 import { ServiceBusMoveQueue } from "../bus/servicebus.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
@@ -15,10 +15,9 @@ import { readExchangeSettings } from "../config/exchange.js";
 import { createHybridExchange } from "../exchange/index.js";
 import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
 import { createStore } from "../store/index.js";
-import { createTableClient } from "../tables/client.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
 import { TablesTransferState } from "../transfer/state/tables.js";
-import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "./actions/tables.js";
+import { TablesOperatorActionLog } from "./actions/tables.js";
 import type { AdminPorts } from "./ports.js";
 
 export interface ClosableAdminPorts extends AdminPorts {
@@ -43,7 +42,7 @@ export async function createAdminPorts(
   const tables = readTablesSettings(env);
   const serviceBus = createServiceBusClient(readServiceBusSettings(env));
   const store = await createStore(tables, { logger });
-  const actionsTable = createTableClient(tables, OPERATOR_ACTIONS_TABLE);
+  const actionsTable = createTableClient(tables, "operatorActions");
   const activityTable = createTableClient(tables, "activity");
   const releasesTable = createTableClient(tables, "releases");
   const transferTable = createTableClient(tables, "transfer");

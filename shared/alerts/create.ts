@@ -2,8 +2,6 @@
  * Builds the alerting ports from settings: rule states in their own table, dead-letter depths from
  * the administration API (Azure) or by peeking (the emulator), and the notification channels.
  */
-import { ServiceBusAdministrationClient } from "@azure/service-bus";
-import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import {
   readAlertSettings,
   type AlertSettings,
@@ -11,9 +9,12 @@ import {
   type ServiceBusSettings,
   type TablesSettings,
 } from "../config/index.js";
-import { createServiceBusClient } from "../bus/client.js";
+import {
+  createServiceBusAdministrationClient,
+  createServiceBusClient,
+  createTableClient,
+} from "../azure/index.js";
 import { createGraphClient, type GraphConnection } from "../graph/client.js";
-import { createTableClient } from "../tables/client.js";
 import type { Logger } from "../telemetry/logger.js";
 import { AdminQueueDepths } from "./depths/admin.js";
 import { PeekQueueDepths } from "./depths/peek.js";
@@ -42,21 +43,11 @@ export interface AlertConnections {
   readonly logger: Logger;
 }
 
-function adminClient(settings: ServiceBusSettings): ServiceBusAdministrationClient {
-  if (settings.kind === "connectionString")
-    return new ServiceBusAdministrationClient(settings.connectionString);
-  const credential =
-    settings.clientId !== undefined
-      ? new ManagedIdentityCredential({ clientId: settings.clientId })
-      : new DefaultAzureCredential();
-  return new ServiceBusAdministrationClient(settings.fullyQualifiedNamespace, credential);
-}
-
 /** The depth source the settings ask for; by default the administration API with an identity. */
 function queueDepths(settings: AlertSettings, connections: AlertConnections): QueueDepths {
   const source = settings.deadLetterDepths ?? (connections.serviceBus.kind === "identity" ? "admin" : "peek");
   return source === "admin"
-    ? new AdminQueueDepths(adminClient(connections.serviceBus))
+    ? new AdminQueueDepths(createServiceBusAdministrationClient(connections.serviceBus))
     : new PeekQueueDepths(() => createServiceBusClient(connections.serviceBus));
 }
 

@@ -3,11 +3,15 @@
  * and one against Service Bus, each bounded in time, so a closed port, a wrong key or a missing
  * role stops the app within seconds with the setting's name instead of failing every invocation.
  */
-import { createServiceBusClient } from "../bus/client.js";
+import {
+  createServiceBusClient,
+  createTableServiceClient,
+  serviceBusSettingName,
+  tablesSettingName,
+} from "../azure/index.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
 import { ConnectionCheckError } from "../config/errors.js";
 import type { ServiceBusSettings, TablesSettings } from "../config/index.js";
-import { createTableServiceClient } from "../tables/client.js";
 import { redactText } from "../telemetry/redact.js";
 
 /**
@@ -73,8 +77,7 @@ export function checkTables(
   settings: TablesSettings,
   timeoutMs = CONNECTION_CHECK_TIMEOUT_MS,
 ): Promise<void> {
-  const setting =
-    settings.kind === "connectionString" ? "MailferryTables" : "MailferryTables__tableServiceUri";
+  const setting = tablesSettingName(settings);
   const client = createTableServiceClient(settings, { retryOptions: { maxRetries: 0 } });
   return within(setting, timeoutMs, async (abortSignal) => {
     await client.listTables({ abortSignal }).byPage({ maxPageSize: 1 }).next();
@@ -86,10 +89,7 @@ export function checkServiceBus(
   settings: ServiceBusSettings,
   timeoutMs = CONNECTION_CHECK_TIMEOUT_MS,
 ): Promise<void> {
-  const setting =
-    settings.kind === "connectionString"
-      ? "ServiceBusConnection"
-      : "ServiceBusConnection__fullyQualifiedNamespace";
+  const setting = serviceBusSettingName(settings);
   const client = createServiceBusClient(settings, {
     retryOptions: { maxRetries: 0, timeoutInMs: timeoutMs },
   });

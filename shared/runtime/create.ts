@@ -4,10 +4,10 @@
  * (connection strings and the simulator's settings).
  */
 import { TablesActivityLog } from "../activity/tables.js";
+import { createServiceBusClient, createTableClient } from "../azure/index.js";
 import { createAlertPorts, type AlertPorts } from "../alerts/create.js";
-import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "../admin/actions/tables.js";
+import { TablesOperatorActionLog } from "../admin/actions/tables.js";
 import { ServiceBusDeadLetterQueue } from "../bus/deadletter.js";
-import { createServiceBusClient } from "../bus/client.js";
 import { ServiceBusCutoverAnnouncer } from "../bus/cutovers.js";
 import { ServiceBusMoveQueue } from "../bus/servicebus.js";
 import { MOVES_QUEUE } from "../bus/topology.js";
@@ -26,7 +26,6 @@ import type { GraphConnection } from "../graph/credentials.js";
 import { GovernorRegistry, PUBLISHED_LIMITS, scaleLimits } from "../graph/governor.js";
 import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
 import { createStore } from "../store/index.js";
-import { createTableClient } from "../tables/client.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
 import { MailboxApi } from "../graph/mailbox-api.js";
 import { TablesTransferState } from "../transfer/state/tables.js";
@@ -73,7 +72,7 @@ export async function createServices(env: Env, options: CreateServicesOptions = 
   const transferTable = createTableClient(tables, "transfer");
   const activityTable = createTableClient(tables, "activity");
   const releasesTable = createTableClient(tables, "releases");
-  const actionsTable = createTableClient(tables, OPERATOR_ACTIONS_TABLE);
+  const actionsTable = createTableClient(tables, "operatorActions");
   await Promise.all([
     transferTable.createTable(),
     activityTable.createTable(),

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { odata, type TableClient } from "@azure/data-tables";
-import { encodeKey } from "../tables/client.js";
+import { encodeKey } from "../tables/keys.js";
 import type { ReleaseLedger, ReleaseState, SendIntent } from "./ledger.js";
 
 /** Characters per string property: Table Storage allows 64 KiB, that is 32K UTF-16 characters. */

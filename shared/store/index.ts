@@ -8,13 +8,13 @@ import { createTablesStore, type TablesStoreOptions } from "./tables/index.js";
 export * from "./errors.js";
 export type * from "./port.js";
 export { createMemoryStore, type MemoryStore } from "./memory/index.js";
-export { tableNames, type StoreCredential, type TablesStoreOptions } from "./tables/index.js";
+export type { TablesStoreOptions } from "./tables/index.js";
 export { isTransient, retrying, type RetryPolicy } from "./retry.js";
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./listing.js";
 
 /**
  * Opens the Table Storage store described by `settings` (from `tablesSettings()`): a connection
- * string (Azurite, shared key) or an endpoint with DefaultAzureCredential / a managed identity.
+ * string (Azurite, shared key) or an endpoint with the app's identity (see `azure/credential.ts`).
  */
 export function createStore(
   settings: TablesSettings,

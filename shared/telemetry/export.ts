@@ -7,8 +7,10 @@
  * the exporter and the metrics SDK, not the whole OpenTelemetry distribution (which would add
  * about 100 MB of instrumentations to the deployment package).
  */
-import { ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import { metrics as otelMetrics } from "@opentelemetry/api";
+import { connectionStringValue } from "../azure/connection-string.js";
+import { credentialFor } from "../azure/credential.js";
 import type { Env } from "../config/index.js";
 import { optional } from "../config/env.js";
 import { ConfigError } from "../config/errors.js";
@@ -34,16 +36,12 @@ export function ingestionCredential(
   name = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
 ): TokenCredential | undefined {
   if (authentication === undefined) return undefined;
-  const parts = new Map<string, string>();
-  for (const part of authentication.split(";")) {
-    const at = part.indexOf("=");
-    if (at > 0) parts.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
-  }
-  if (parts.get("authorization")?.toUpperCase() !== "AAD") {
+  if (connectionStringValue(authentication, "Authorization")?.toUpperCase() !== "AAD") {
     throw new ConfigError(name, "must read Authorization=AAD (optionally with ClientId=<identity>)");
   }
-  const clientId = parts.get("clientid");
-  return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+  // A managed identity only: the system-assigned one unless a client id names a user-assigned one.
+  const clientId = connectionStringValue(authentication, "ClientId");
+  return credentialFor({ clientId, managedIdentityOnly: true });
 }
 
 async function start(env: Env, logger: Logger): Promise<TelemetryExport> {

@@ -11,9 +11,6 @@ import {
  * One partition per month (`a<yyyymm>`), rows keyed by the inverted start time and the id, so a
  * partition lists newest first and the latest actions are read from the current month backwards.
  */
-/** Logical name of the table (the settings' prefix is put in front). */
-export const OPERATOR_ACTIONS_TABLE = "operatoractions";
-
 const INVERT_FROM = 10 ** 13;
 const MONTHS_SEARCHED = 36;
 const MAX_FILTER_CHARS = 30_000;

@@ -1,5 +1,5 @@
 import { RestError, type TableClient } from "@azure/data-tables";
-import { decodeKey, encodeKey } from "../../tables/client.js";
+import { decodeKey, encodeKey } from "../../tables/keys.js";
 import { AlertStateConflictError } from "../errors.js";
 import { RULE_IDS, ruleKey, type RuleId } from "../rules.js";
 import type { AlertStatus, RuleState } from "./machine.js";

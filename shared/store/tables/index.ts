@@ -4,16 +4,14 @@ import { parseWaveId } from "../../domain/index.js";
 import { type Logger, silentLogger } from "../../telemetry/logger.js";
 import type { CounterRepair, MigrationStore } from "../port.js";
 import { TablesAccounts } from "./accounts.js";
-import { openTables, type StoreCredential, type StoreTables } from "./clients.js";
+import { openTables, type StoreTables } from "./clients.js";
 import { CounterShards } from "./counters.js";
 import { TablesWaves } from "./waves.js";
 
-export { tableNames, type StoreCredential, type StoreTables } from "./clients.js";
+export type { StoreTables } from "./clients.js";
 export { ACCOUNT_PARTITIONS, COUNTER_SHARDS, partitionOf } from "./keys.js";
 
 export interface TablesStoreOptions {
-  /** Overrides DefaultAzureCredential for identity-based settings. */
-  readonly credential?: StoreCredential;
   readonly logger?: Logger;
 }
 
@@ -45,15 +43,12 @@ export function tablesStore(tables: StoreTables, logger: Logger = silentLogger):
 
 /**
  * The Table Storage adapter: opens (and creates if needed) the accounts and waves tables named by
- * the settings' prefix, with a connection string or an endpoint and an Entra credential.
+ * the settings' prefix, with a connection string or an endpoint and the app's Entra identity.
  */
 export async function createTablesStore(
   settings: TablesSettings,
   options: TablesStoreOptions = {},
 ): Promise<MigrationStore> {
-  const tables = await openTables(
-    settings,
-    options.credential === undefined ? {} : { credential: options.credential },
-  );
+  const tables = await openTables(settings);
   return tablesStore(tables, options.logger);
 }

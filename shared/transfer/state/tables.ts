@@ -1,5 +1,5 @@
 import { RestError, type TableClient, type TableEntity, type TransactionAction } from "@azure/data-tables";
-import { decodeKey, encodeKey } from "../../tables/client.js";
+import { decodeKey, encodeKey } from "../../tables/keys.js";
 import type {
   BadItemRecord,
   FolderCheckpoint,

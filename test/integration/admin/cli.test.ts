@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerAdminCommands } from "../../../cli/commands/admin-commands.js";
 import { registerWaveCommands } from "../../../cli/commands/wave.js";
 import { startEmulators, type Emulators } from "../../../local/stack.js";
-import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "../../../shared/admin/actions/tables.js";
+import { TablesOperatorActionLog } from "../../../shared/admin/actions/tables.js";
 import { MOVES_QUEUE } from "../../../shared/bus/topology.js";
 import { readTablesSettings } from "../../../shared/config/index.js";
 import { defineWave } from "../../../shared/domain/index.js";
 import { createStore } from "../../../shared/store/index.js";
-import { createTableClient } from "../../../shared/tables/client.js";
+import { createTableClient } from "../../../shared/azure/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { connect, sendToDeadLetter } from "../../fixtures/admin/bus.js";
 import { moveMessage } from "../../fixtures/admin/ports.js";
@@ -81,7 +81,7 @@ describe("mailferry operator commands", () => {
     expect(stack.serviceBus.queueStats(MOVES_QUEUE.name)).toMatchObject({ deadLetter: 0, active: 2 });
 
     const log = new TablesOperatorActionLog(
-      createTableClient(readTablesSettings(stack.settings), OPERATOR_ACTIONS_TABLE),
+      createTableClient(readTablesSettings(stack.settings), "operatorActions"),
     );
     const actions = await log.list(10);
     expect(actions.map((action) => [action.action, action.via, action.count, action.outcome])).toEqual([
@@ -125,7 +125,7 @@ describe("mailferry operator commands", () => {
       wave: { id: "cli", completeAfter: "2030-01-01T00:00:00.000Z" },
     });
     const log = new TablesOperatorActionLog(
-      createTableClient(readTablesSettings(stack.settings), OPERATOR_ACTIONS_TABLE),
+      createTableClient(readTablesSettings(stack.settings), "operatorActions"),
     );
     expect((await log.list(1))[0]).toMatchObject({ action: "wave.complete", via: "cli", target: "wave cli" });
   });
@@ -183,7 +183,7 @@ describe("mailferry operator commands", () => {
     expect(shown).not.toContain("complete after");
     expect(shown).toMatch(/^ {2}complete now +asked /m);
     const log = new TablesOperatorActionLog(
-      createTableClient(readTablesSettings(stack.settings), OPERATOR_ACTIONS_TABLE),
+      createTableClient(readTablesSettings(stack.settings), "operatorActions"),
     );
     const actions = await log.list(3);
     expect(actions.map((action) => [action.action, action.target, action.via])).toEqual([

@@ -6,14 +6,14 @@ import { randomUUID } from "node:crypto";
 import type { ServiceBusClient } from "@azure/service-bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulators, type Emulators } from "../../../local/stack.js";
-import { OPERATOR_ACTIONS_TABLE, TablesOperatorActionLog } from "../../../shared/admin/actions/tables.js";
+import { TablesOperatorActionLog } from "../../../shared/admin/actions/tables.js";
 import { purgeDeadLetters, replayDeadLetters } from "../../../shared/admin/deadletters/drain.js";
 import { listDeadLetters } from "../../../shared/admin/deadletters/list.js";
 import { MALFORMED_REASON } from "../../../shared/admin/deadletters/view.js";
 import type { AdminPorts } from "../../../shared/admin/ports.js";
 import { ServiceBusDeadLetterQueue } from "../../../shared/bus/deadletter.js";
 import { readTablesSettings } from "../../../shared/config/index.js";
-import { createTableClient } from "../../../shared/tables/client.js";
+import { createTableClient } from "../../../shared/azure/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import {
   connect,
@@ -46,7 +46,7 @@ async function portsFor(queue: string, busClient: ServiceBusClient = client): Pr
     MailferryTables: stack.settings.MailferryTables,
     MailferryTablePrefix: `t${randomUUID().replace(/-/g, "").slice(0, 12)}`,
   });
-  const table = createTableClient(tables, OPERATOR_ACTIONS_TABLE);
+  const table = createTableClient(tables, "operatorActions");
   await table.createTable();
   return {
     ...memoryPorts(new Date()),

@@ -8,7 +8,7 @@ import {
   TablesAlertStateStore,
   type Observation,
 } from "../../../shared/alerts/index.js";
-import { createTableClient } from "../../../shared/tables/client.js";
+import { createTableClient } from "../../../shared/azure/index.js";
 
 let azurite: AzuriteInstance;
 

@@ -15,10 +15,10 @@ import {
   type MigrationStore,
   StoreUnavailableError,
 } from "../../../shared/store/index.js";
+import { tableName } from "../../../shared/azure/index.js";
 import { TableClient } from "@azure/data-tables";
 import { auditEntity } from "../../../shared/store/tables/entities.js";
 import { HISTORY_KEPT, HISTORY_MAX_CHARS } from "../../../shared/store/tables/history.js";
-import { tableNames } from "../../../shared/store/tables/index.js";
 import { accountRowKey, auditPrefix, partitionOf, prefixEnd } from "../../../shared/store/tables/keys.js";
 import { importedAccount, request, T0, upn, waveRecord } from "../../factories/index.js";
 
@@ -36,9 +36,13 @@ const freshPrefix = (): string => `t${randomBytes(5).toString("hex")}`;
 
 /** The accounts table of a store made with `prefix`, read and written directly. */
 function accountsTable(prefix: string): TableClient {
-  return TableClient.fromConnectionString(azurite.connectionString, tableNames(prefix).accounts, {
-    allowInsecureConnection: true,
-  });
+  return TableClient.fromConnectionString(
+    azurite.connectionString,
+    tableName({ tablePrefix: prefix }, "accounts"),
+    {
+      allowInsecureConnection: true,
+    },
+  );
 }
 
 /** The audit rows stored for one account (records that no longer fit in its row). */
@@ -310,7 +314,7 @@ describe("Table Storage adapter", () => {
     expect(history[1]?.error?.message).toBe(noisy);
   });
 
-  it("refuses to send credentials over plain HTTP to a remote host", async () => {
+  it("refuses to send credentials over plain HTTP to a remote host, naming the setting", async () => {
     await expect(
       createStore({
         kind: "connectionString",
@@ -318,6 +322,6 @@ describe("Table Storage adapter", () => {
           "DefaultEndpointsProtocol=http;AccountName=a;AccountKey=a2V5;TableEndpoint=http://example.com/a",
         tablePrefix: "x",
       }),
-    ).rejects.toThrow(StoreUnavailableError);
+    ).rejects.toThrow(/^setting MailferryTables: .*example\.com/);
   });
 });

@@ -3,7 +3,8 @@ import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll } from "vitest";
 import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
 import { addDelta, emptyCounts } from "../../../shared/domain/index.js";
-import { createStore, tableNames } from "../../../shared/store/index.js";
+import { tableName } from "../../../shared/azure/index.js";
+import { createStore } from "../../../shared/store/index.js";
 import { counterEntity, countsFrom } from "../../../shared/store/tables/entities.js";
 import { counterRowKey } from "../../../shared/store/tables/keys.js";
 import { migrationStoreContract } from "../../contract/migration-store.contract.js";
@@ -28,7 +29,7 @@ migrationStoreContract("Table Storage on Azurite", async () => {
   });
   const accounts = TableClient.fromConnectionString(
     azurite.connectionString,
-    tableNames(tablePrefix).accounts,
+    tableName({ tablePrefix }, "accounts"),
     {
       allowInsecureConnection: true,
     },
@@ -47,10 +48,9 @@ migrationStoreContract("Table Storage on Azurite", async () => {
     },
     async dispose() {
       await store.close();
-      const names = tableNames(tablePrefix);
       await Promise.all([
         accounts.deleteTable(),
-        TableClient.fromConnectionString(azurite.connectionString, names.waves, {
+        TableClient.fromConnectionString(azurite.connectionString, tableName({ tablePrefix }, "waves"), {
           allowInsecureConnection: true,
         }).deleteTable(),
       ]);

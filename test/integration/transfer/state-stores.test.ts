@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
-import { createTableClient } from "../../../shared/tables/client.js";
+import { createTableClient } from "../../../shared/azure/index.js";
 import { InMemoryTransferState } from "../../../shared/transfer/state/memory.js";
 import type {
   FolderCheckpoint,
