@@ -1,3 +1,4 @@
+import { TableClient } from "@azure/data-tables";
 /**
  * Table Storage that loses its latest acknowledged writes mid-wave. Azurite persisting to a folder
  * saves it only every few seconds, so when its process is killed (SIGKILL) together with the
@@ -18,7 +19,7 @@ import { killHost, startHostProcess } from "../../local/drill/crash.js";
 import { startEmulators } from "../../local/stack.js";
 import { readTablesSettings } from "../../shared/config/index.js";
 import { createStore } from "../../shared/store/index.js";
-import { createTableClient, ensureTable } from "../../shared/tables/client.js";
+import { tablesConnection } from "../../shared/azure/index.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 import { FAST_PIPELINE, problems } from "./support.js";
 
@@ -53,8 +54,12 @@ describe("Azurite killed mid-wave with persistence", () => {
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         // A write acknowledged just before the kill shows whether Azurite lost its latest writes.
-        const probe = createTableClient(readTablesSettings(stack.settings), "lossprobe");
-        await ensureTable(probe);
+        const connection = tablesConnection(readTablesSettings(stack.settings));
+        if (!("connectionString" in connection)) throw new Error("the local stack uses a connection string");
+        const probe = TableClient.fromConnectionString(connection.connectionString, "lossprobe", {
+          allowInsecureConnection: true,
+        });
+        await probe.createTable();
         await probe.upsertEntity({ partitionKey: "probe", rowKey: "before-kill" });
         const { pid, port } = stack.azurite;
         if (pid === undefined) throw new Error("Azurite has no process id");
