@@ -45,7 +45,12 @@ export function operatorActionLogContract(name: string, create: () => Promise<Op
       const started = action("a1", new Date(Date.now() - 60_000), { detail: "starting" });
       await log.put(started);
       const { detail: _dropped, ...rest } = started;
-      const ended: OperatorAction = { ...rest, outcome: "stopped", count: 2, finishedAt: new Date().toISOString() };
+      const ended: OperatorAction = {
+        ...rest,
+        outcome: "stopped",
+        count: 2,
+        finishedAt: new Date().toISOString(),
+      };
       await log.put(ended);
       expect(await log.list(10)).toEqual([ended]);
     });
@@ -60,7 +65,12 @@ export function operatorActionLogContract(name: string, create: () => Promise<Op
         action("today", new Date(now - 60_000)),
       ];
       for (const record of records) await log.put(record);
-      expect((await log.list(10)).map((record) => record.id)).toEqual(["newest", "today", "last-month", "old"]);
+      expect((await log.list(10)).map((record) => record.id)).toEqual([
+        "newest",
+        "today",
+        "last-month",
+        "old",
+      ]);
       expect((await log.list(2)).map((record) => record.id)).toEqual(["newest", "today"]);
       expect((await log.list(3)).map((record) => record.id)).toEqual(["newest", "today", "last-month"]);
     });
@@ -80,7 +90,9 @@ export function operatorActionLogContract(name: string, create: () => Promise<Op
     it("keeps a change over very many accounts, with its count", async () => {
       const log = await create();
       const accounts = Array.from({ length: 2_000 }, (_, n) => `user${n}@contoso.com`);
-      await log.put(action("big", new Date(Date.now() - 1_000), { action: "retry", filter: { accounts }, count: 2_000 }));
+      await log.put(
+        action("big", new Date(Date.now() - 1_000), { action: "retry", filter: { accounts }, count: 2_000 }),
+      );
       const [read] = await log.list(1);
       expect(read).toMatchObject({ id: "big", action: "retry", count: 2_000 });
     });
