@@ -4,6 +4,7 @@
  * makes a repeated announcement a duplicate the broker drops.
  */
 import type { ServiceBusClient, ServiceBusSender } from "@azure/service-bus";
+import { fitMessageId } from "./messages.js";
 import { CUTOVERS_QUEUE } from "./topology.js";
 
 /** Version 1 of a `cutovers` message. */
@@ -27,7 +28,7 @@ export interface CutoverAnnouncer {
 
 /** The MessageId of an account's cutover notice. */
 export function cutoverMessageId(notice: Pick<CutoverNotice, "accountId" | "attempt">): string {
-  return `cutover:${notice.accountId}:${notice.attempt}`;
+  return fitMessageId(`cutover:${notice.accountId}:${notice.attempt}`);
 }
 
 /** CutoverAnnouncer on Service Bus. */
