@@ -8,7 +8,7 @@ import type { CutoverAnnouncer, CutoverNotice } from "../../shared/bus/cutovers.
 export interface CutoverAnnouncerFixture {
   readonly announcer: CutoverAnnouncer;
   /** The next `count` notices the queue delivers, in delivery order. */
-  receive(count: number): Promise<CutoverNotice[]>;
+  readonly receive: (count: number) => Promise<CutoverNotice[]>;
 }
 
 function notice(accountId: string, attempt = 1): CutoverNotice {

@@ -10,9 +10,9 @@ import type { MoveQueue } from "../../shared/bus/port.js";
 export interface MoveQueueFixture {
   readonly queue: MoveQueue;
   /** The next `count` slices the queue delivers now, in delivery order. */
-  receive(count: number): Promise<MoveMessage[]>;
+  readonly receive: (count: number) => Promise<MoveMessage[]>;
   /** The slices waiting for a scheduled time, with that time. */
-  scheduled(): Promise<{ message: MoveMessage; at: Date }[]>;
+  readonly scheduled: () => Promise<{ message: MoveMessage; at: Date }[]>;
 }
 
 function slice(accountId: string, overrides: Partial<MoveMessage> = {}): MoveMessage {

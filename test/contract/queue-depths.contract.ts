@@ -10,7 +10,7 @@ import type { QueueDepths } from "../../shared/alerts/depths/port.js";
 export interface QueueDepthsFixture {
   readonly depths: QueueDepths;
   /** A queue holding `messages` messages, `deadLettered` of them moved to its dead-letter sub-queue. */
-  queueWith(messages: number, deadLettered: number): Promise<string>;
+  readonly queueWith: (messages: number, deadLettered: number) => Promise<string>;
   /** The name of a queue the namespace does not have. */
   readonly missing: string;
 }
