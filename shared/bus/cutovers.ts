@@ -4,7 +4,7 @@
  * makes a repeated announcement a duplicate the broker drops.
  */
 import type { ServiceBusClient, ServiceBusSender } from "@azure/service-bus";
-import { fitMessageId } from "./messages.js";
+import { fitMessageId, MAX_MESSAGE_ID } from "./messages.js";
 import { CUTOVERS_QUEUE } from "./topology.js";
 
 /** Version 1 of a `cutovers` message. */
@@ -60,6 +60,9 @@ export class InMemoryCutoverAnnouncer implements CutoverAnnouncer {
 
   announce(notice: CutoverNotice): Promise<void> {
     const id = cutoverMessageId(notice);
+    // The SDK refuses a MessageId Service Bus would not accept; so does the fake.
+    if (id.length > MAX_MESSAGE_ID)
+      return Promise.reject(new RangeError(`MessageId ${id} is longer than ${MAX_MESSAGE_ID} characters`));
     if (!this.notices.some((known) => cutoverMessageId(known) === id)) this.notices.push(notice);
     return Promise.resolve();
   }

@@ -37,7 +37,7 @@ export const moveMessageV1 = z.strictObject({
 export type MoveMessage = z.infer<typeof moveMessageV1>;
 
 /** Longest MessageId Service Bus accepts. */
-const MAX_MESSAGE_ID = 128;
+export const MAX_MESSAGE_ID = 128;
 
 /**
  * `id` as a MessageId: itself when Service Bus accepts its length, else a digest of it. The same id
