@@ -5,7 +5,9 @@ export class InMemoryActivityLog implements ActivityLog {
   private readonly records = new Map<string, ActivityRecord>();
 
   record(entry: ActivityRecord): Promise<void> {
-    this.records.set(`${entry.waveId}|${entry.id}`, entry);
+    // As in the table: a retried write of the same record counts once and the first one stands.
+    const key = `${entry.waveId}|${entry.id}`;
+    if (!this.records.has(key)) this.records.set(key, entry);
     return Promise.resolve();
   }
 

@@ -4,6 +4,7 @@
  * makes a repeated announcement a duplicate the broker drops.
  */
 import type { ServiceBusClient, ServiceBusSender } from "@azure/service-bus";
+import { fitMessageId, MAX_MESSAGE_ID } from "./messages.js";
 import { CUTOVERS_QUEUE } from "./topology.js";
 
 /** Version 1 of a `cutovers` message. */
@@ -27,7 +28,7 @@ export interface CutoverAnnouncer {
 
 /** The MessageId of an account's cutover notice. */
 export function cutoverMessageId(notice: Pick<CutoverNotice, "accountId" | "attempt">): string {
-  return `cutover:${notice.accountId}:${notice.attempt}`;
+  return fitMessageId(`cutover:${notice.accountId}:${notice.attempt}`);
 }
 
 /** CutoverAnnouncer on Service Bus. */
@@ -59,6 +60,9 @@ export class InMemoryCutoverAnnouncer implements CutoverAnnouncer {
 
   announce(notice: CutoverNotice): Promise<void> {
     const id = cutoverMessageId(notice);
+    // The SDK refuses a MessageId Service Bus would not accept; so does the fake.
+    if (id.length > MAX_MESSAGE_ID)
+      return Promise.reject(new RangeError(`MessageId ${id} is longer than ${MAX_MESSAGE_ID} characters`));
     if (!this.notices.some((known) => cutoverMessageId(known) === id)) this.notices.push(notice);
     return Promise.resolve();
   }

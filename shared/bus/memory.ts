@@ -1,5 +1,10 @@
-import { moveMessageId, type MoveMessage } from "./messages.js";
+import { MAX_MESSAGE_ID, moveMessageId, type MoveMessage } from "./messages.js";
 import type { MoveQueue } from "./port.js";
+
+/** The SDK refuses such a message before sending anything; so does the fake. */
+function messageIdTooLong(id: string): RangeError {
+  return new RangeError(`MessageId ${id} is longer than ${MAX_MESSAGE_ID} characters`);
+}
 
 /** In-memory MoveQueue for unit tests; drops duplicates by MessageId as the broker does. */
 export class InMemoryMoveQueue implements MoveQueue {
@@ -8,6 +13,8 @@ export class InMemoryMoveQueue implements MoveQueue {
   private readonly seen = new Set<string>();
 
   send(messages: readonly MoveMessage[]): Promise<void> {
+    const tooLong = messages.map(moveMessageId).find((id) => id.length > MAX_MESSAGE_ID);
+    if (tooLong !== undefined) return Promise.reject(messageIdTooLong(tooLong));
     for (const message of messages) {
       const id = moveMessageId(message);
       if (this.seen.has(id)) continue;
@@ -19,6 +26,7 @@ export class InMemoryMoveQueue implements MoveQueue {
 
   schedule(message: MoveMessage, at: Date): Promise<void> {
     const id = moveMessageId(message);
+    if (id.length > MAX_MESSAGE_ID) return Promise.reject(messageIdTooLong(id));
     if (!this.seen.has(id)) {
       this.seen.add(id);
       this.scheduled.push({ message, at });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { passOf, type AccountRecord } from "../domain/index.js";
 import { MalformedMessageError } from "./errors.js";
@@ -36,6 +37,17 @@ export const moveMessageV1 = z.strictObject({
 
 export type MoveMessage = z.infer<typeof moveMessageV1>;
 
+/** Longest MessageId Service Bus accepts. */
+export const MAX_MESSAGE_ID = 128;
+
+/**
+ * `id` as a MessageId: itself when Service Bus accepts its length, else a digest of it. The same id
+ * always gives the same MessageId, so duplicate detection still drops a re-send.
+ */
+export function fitMessageId(id: string): string {
+  return id.length <= MAX_MESSAGE_ID ? id : `h-${createHash("sha256").update(id).digest("hex")}`;
+}
+
 /**
  * The Service Bus MessageId of a move slice. The broker drops a second message with the same id
  * inside its duplicate-detection window, so a re-sent slice is delivered once.
@@ -44,7 +56,7 @@ export function moveMessageId(
   message: Pick<MoveMessage, "accountId" | "attempt" | "slice" | "pass" | "round" | "resend">,
 ): string {
   const id = `${message.accountId}:${message.attempt}:${message.pass}${message.round}:${message.slice}`;
-  return message.resend === undefined ? id : `${id}:r${message.resend}`;
+  return fitMessageId(message.resend === undefined ? id : `${id}:r${message.resend}`);
 }
 
 /** Validates a `moves` message body; the error names the field and what is wrong with it. */

@@ -10,8 +10,9 @@ export class InMemoryOperatorActionLog implements OperatorActionLog {
   }
 
   list(limit: number): Promise<OperatorAction[]> {
+    // The table's order: newest start first, then by id in code-unit order (its row keys).
     const newestFirst = [...this.records.values()].sort((a, b) =>
-      a.at === b.at ? b.id.localeCompare(a.id) : b.at.localeCompare(a.at),
+      a.at !== b.at ? Date.parse(b.at) - Date.parse(a.at) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
     );
     return Promise.resolve(newestFirst.slice(0, limit));
   }

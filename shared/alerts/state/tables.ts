@@ -84,7 +84,9 @@ export class TablesAlertStateStore implements AlertStateStore {
           : await this.table.createEntity(row);
       return { ...state, ...(written.etag !== undefined ? { etag: written.etag } : {}) };
     } catch (error) {
-      if (error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412)) {
+      // 404: the state read was removed since, so the read is as stale as after another write.
+      const gone = state.etag !== undefined && error instanceof RestError && error.statusCode === 404;
+      if (gone || (error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412))) {
         throw new AlertStateConflictError(ruleKey(state.rule, state.subject), { cause: error });
       }
       throw error;

@@ -297,18 +297,38 @@ export class TablesTransferState implements TransferStateStore {
   }
 
   async deleteRemovals(key: MailboxKey, removals: readonly PendingRemoval[]): Promise<void> {
-    await this.submitAll(
-      removals.map(
-        (removal): TransactionAction => [
-          "delete",
-          { partitionKey: encodeKey(key), rowKey: removalRowKey(removal) },
-        ],
-      ),
-    );
+    const partitionKey = encodeKey(key);
+    try {
+      await this.submitAll(
+        removals.map(
+          (removal): TransactionAction => ["delete", { partitionKey, rowKey: removalRowKey(removal) }],
+        ),
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      // One row already gone (settled before a crash) fails its whole transaction: one by one then.
+      for (const removal of removals) {
+        try {
+          await this.table.deleteEntity(partitionKey, removalRowKey(removal));
+        } catch (single) {
+          if (!isNotFound(single)) throw single;
+        }
+      }
+    }
   }
 
-  /** Entity-group transactions of at most 100 rows (all in the mailbox's partition). */
-  private async submitAll(actions: readonly TransactionAction[]): Promise<void> {
+  /**
+   * Entity-group transactions of at most 100 rows (all in the mailbox's partition). A row may
+   * appear only once in a transaction, so of two actions on one row the later one is kept.
+   */
+  private async submitAll(requested: readonly TransactionAction[]): Promise<void> {
+    const byRow = new Map<string, TransactionAction>();
+    for (const action of requested) {
+      const rowKey = action[1].rowKey;
+      byRow.delete(rowKey);
+      byRow.set(rowKey, action);
+    }
+    const actions = [...byRow.values()];
     for (let start = 0; start < actions.length; start += 100) {
       const batch = actions.slice(start, start + 100);
       if (batch.length > 0) await this.table.submitTransaction(batch);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
 import type { ActivityRecord } from "../../../shared/activity/port.js";
 import { TablesActivityLog } from "../../../shared/activity/tables.js";
+import { activityLogContract } from "../../contract/activity-log.contract.js";
 
 let azurite: AzuriteInstance;
 
@@ -28,6 +29,8 @@ async function freshLog(): Promise<TablesActivityLog> {
   await table.createTable();
   return new TablesActivityLog(table);
 }
+
+activityLogContract("Table Storage (Azurite)", freshLog);
 
 const T = Date.UTC(2026, 10, 24, 1, 0, 0);
 

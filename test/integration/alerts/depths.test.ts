@@ -4,6 +4,7 @@ import type { ServiceBusClient } from "@azure/service-bus";
 import { PeekQueueDepths, QueueDepthError } from "../../../shared/alerts/index.js";
 import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
 import { connect, freshQueue, receiveAll, startEmulator } from "../servicebus/harness.js";
+import { queueDepthsContract } from "../../contract/queue-depths.contract.js";
 
 let emulator: ServiceBusEmulator;
 let client: ServiceBusClient;
@@ -34,6 +35,14 @@ async function queueWithDeadLetters(count: number, deadLettered: number): Promis
   await receiver.close();
   return queue;
 }
+
+queueDepthsContract("peeking the Service Bus emulator", () =>
+  Promise.resolve({
+    depths: new PeekQueueDepths(() => connect(emulator.connectionString)),
+    queueWith: queueWithDeadLetters,
+    missing: "no-such-queue",
+  }),
+);
 
 describe("peeked dead-letter depths", () => {
   it("counts the dead-letter sub-queue page by page, leaving the messages where they are", async () => {

@@ -9,6 +9,7 @@ import {
   type Observation,
 } from "../../../shared/alerts/index.js";
 import { createTableClient } from "../../../shared/azure/index.js";
+import { alertStateStoreContract } from "../../contract/alert-state-store.contract.js";
 
 let azurite: AzuriteInstance;
 
@@ -32,6 +33,8 @@ async function freshStore(): Promise<TablesAlertStateStore> {
   await table.createTable();
   return new TablesAlertStateStore(table);
 }
+
+alertStateStoreContract("Table Storage (Azurite)", freshStore);
 
 const observation = (subject: string, breached: boolean): Observation => ({
   rule: "dead-letters",
