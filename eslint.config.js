@@ -3,8 +3,32 @@ import tseslint from "typescript-eslint";
 
 /** What the function app (`shared/`, `functions/`) may never import: tooling, emulators, tests. */
 const APP_ONLY = {
-  group: ["**/local/**", "**/cli/**", "**/bench/**", "**/test/**"],
+  group: [
+    "**/local/**",
+    "**/cli/**",
+    "**/bench/**",
+    "**/test/**",
+    "**/packages/**",
+    "@mailferry/azure-local",
+    "@mailferry/azure-local/*",
+  ],
   message: "The function app imports only itself: never the local emulators, the CLI, benches or tests.",
+};
+/** What the emulator package may never import: the application it stands in front of. */
+const PACKAGE_ONLY = {
+  group: [
+    "**/shared/**",
+    "**/functions/**",
+    "**/local/**",
+    "**/cli/**",
+    "**/bench/**",
+    "**/infra/**",
+    "**/dashboard/**",
+    "**/test/**",
+    "mailferry",
+    "mailferry/*",
+  ],
+  message: "The emulators import nothing from the app: it passes in what they need (logger, queues).",
 };
 const NO_COMPOSITION_ROOT = {
   group: ["**/functions/**"],
@@ -24,7 +48,17 @@ function restrictImports(files, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".artifacts/**", ".scratch/**", "bin/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".artifacts/**",
+      ".scratch/**",
+      ".deploy/**",
+      "bin/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -50,6 +84,7 @@ export default tseslint.config(
   restrictImports(["shared/**/*.ts", "functions/**/*.ts"], [APP_ONLY]),
   restrictImports(["shared/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT]),
   restrictImports(["shared/domain/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT, ...DOMAIN_ONLY]),
+  restrictImports(["packages/azure-local/**/*.ts"], [PACKAGE_ONLY]),
   {
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,

@@ -3,7 +3,7 @@ import { createOpenWave, importInventory, waitForWave } from "../../local/demo/w
 import { verifyMigration, type Verification } from "../../local/demo/verify.js";
 import { decorateServices, services, type Services } from "../../shared/runtime/services.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
-import type { GraphSimulatorOptions } from "../../local/graph/index.js";
+import type { GraphSimulatorOptions } from "@mailferry/azure-local/graph";
 
 /** Pipeline settings that make a small wave finish in seconds. */
 export const FAST_PIPELINE: Readonly<Record<string, string>> = {

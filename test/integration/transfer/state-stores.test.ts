@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { createTableClient } from "../../../shared/tables/client.js";
 import { InMemoryTransferState } from "../../../shared/transfer/state/memory.js";
 import type {
