@@ -3,8 +3,32 @@ import tseslint from "typescript-eslint";
 
 /** What the function app (`shared/`, `functions/`) may never import: tooling, emulators, tests. */
 const APP_ONLY = {
-  group: ["**/local/**", "**/cli/**", "**/bench/**", "**/test/**"],
+  group: [
+    "**/local/**",
+    "**/cli/**",
+    "**/bench/**",
+    "**/test/**",
+    "**/packages/**",
+    "@mailferry/azure-local",
+    "@mailferry/azure-local/*",
+  ],
   message: "The function app imports only itself: never the local emulators, the CLI, benches or tests.",
+};
+/** What the emulator package may never import: the application it stands in front of. */
+const PACKAGE_ONLY = {
+  group: [
+    "**/shared/**",
+    "**/functions/**",
+    "**/local/**",
+    "**/cli/**",
+    "**/bench/**",
+    "**/infra/**",
+    "**/dashboard/**",
+    "**/test/**",
+    "mailferry",
+    "mailferry/*",
+  ],
+  message: "The emulators import nothing from the app: it passes in what they need (logger, queues).",
 };
 const NO_COMPOSITION_ROOT = {
   group: ["**/functions/**"],
@@ -22,6 +46,24 @@ const DOMAIN_ONLY = [
     message: "The domain imports no storage, transport or runtime.",
   },
 ];
+
+/** The CLI changes state only through use cases: it never reaches the stores' or queues' adapters. */
+const CLI_THROUGH_USE_CASES = {
+  group: [
+    "@azure/*",
+    "@microsoft/*",
+    "**/shared/azure/**",
+    "**/shared/bus/**",
+    "**/shared/store/tables/**",
+    "**/shared/store/memory/**",
+    "**/shared/tables/**",
+    "**/shared/transfer/state/**",
+    "**/shared/**/tables.ts",
+    "**/shared/**/tables.js",
+  ],
+  message:
+    "The CLI changes state through use cases (shared/admin, shared/inventory), never through an adapter.",
+};
 
 /** A string that names an error class, as `name` comparisons and name sets spell it. */
 const ERROR_NAME = "/^[A-Z][A-Za-z]*Error$/";
@@ -52,7 +94,17 @@ function restrictImports(files, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".artifacts/**", ".scratch/**", "bin/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".artifacts/**",
+      ".scratch/**",
+      ".deploy/**",
+      "bin/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -79,6 +131,8 @@ export default tseslint.config(
   restrictImports(["shared/**/*.ts", "functions/**/*.ts"], [APP_ONLY]),
   restrictImports(["shared/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT, NO_RUNTIME]),
   restrictImports(["shared/domain/**/*.ts"], [APP_ONLY, NO_COMPOSITION_ROOT, ...DOMAIN_ONLY]),
+  restrictImports(["packages/azure-local/**/*.ts"], [PACKAGE_ONLY]),
+  restrictImports(["cli/**/*.ts"], [CLI_THROUGH_USE_CASES]),
   {
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,

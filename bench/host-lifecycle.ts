@@ -13,8 +13,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ServiceBusClient } from "@azure/service-bus";
-import { startServiceBusEmulator } from "../local/servicebus/index.js";
-import { CUTOVERS_QUEUE } from "../shared/bus/topology.js";
+import { startServiceBusEmulator } from "@mailferry/azure-local/servicebus";
+import { CUTOVERS_QUEUE, QUEUES } from "../shared/bus/topology.js";
 import { printFigures } from "./lib/report.js";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
@@ -101,7 +101,7 @@ function median(samples: number[]): number {
   return Math.round(sorted[Math.floor(sorted.length / 2)] ?? Number.NaN);
 }
 
-const emulator = await startServiceBusEmulator();
+const emulator = await startServiceBusEmulator({ queues: QUEUES });
 try {
   const cliHelp: number[] = [];
   const refuse: number[] = [];

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { startAzurite, type AzuriteInstance } from "../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { defineWave, type ImportedAccount } from "../shared/domain/index.js";
 import { importInventory } from "../shared/inventory/index.js";
 import {

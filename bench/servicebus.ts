@@ -21,7 +21,7 @@ import {
   type ServiceBusReceiver,
   type ServiceBusSender,
 } from "@azure/service-bus";
-import { startServiceBusEmulator } from "../local/servicebus/index.js";
+import { startServiceBusEmulator } from "@mailferry/azure-local/servicebus";
 import { MOVES_QUEUE, type QueueDefinition } from "../shared/bus/topology.js";
 import { createLogger } from "../shared/telemetry/logger.js";
 import { printFigures } from "./lib/report.js";

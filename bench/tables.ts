@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { TableClient, type TransactionAction } from "@azure/data-tables";
-import { startAzurite } from "../local/azurite/index.js";
+import { startAzurite } from "@mailferry/azure-local/azurite";
 import { printFigures } from "./lib/report.js";
 import { cpuSecondsOf, ownCpuSeconds } from "./lib/usage.js";
 

@@ -7,7 +7,7 @@
  * otherwise. Run: `npx tsx bench/transfer.ts [--seconds 30] [--slice-seconds 5]`.
  */
 import { parseArgs } from "node:util";
-import type { SimulatedAccount } from "../local/graph/index.js";
+import type { SimulatedAccount } from "@mailferry/azure-local/graph";
 import { readGraphSettings } from "../shared/config/graph.js";
 import { readPipelineSettings } from "../shared/config/pipeline.js";
 import { closeGraphTransports } from "../shared/graph/client.js";

@@ -1,3 +1,4 @@
+import { AzureLocalError } from "@mailferry/azure-local";
 import { ConfigError } from "../shared/config/errors.js";
 import { MailferryError, ValidationError } from "../shared/errors.js";
 
@@ -21,7 +22,8 @@ function causes(error: Error): Error[] {
 
 /** Prints an error for a person (no stack for expected errors) and sets the exit code. */
 export function reportFatal(error: unknown): void {
-  if (error instanceof MailferryError) {
+  // An emulator refusing its options (`mailferry emulate ...`) is as expected as a refused setting.
+  if (error instanceof MailferryError || error instanceof AzureLocalError) {
     process.stderr.write(`mailferry: ${error.name}: ${error.message}\n`);
     // A setting or input found wrong is invalid input, also when it is the cause of a failed start.
     process.exitCode = causes(error).some(

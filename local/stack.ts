@@ -4,18 +4,23 @@
  * host running the app's functions against them, all on 127.0.0.1. It is what `npm start`,
  * `mailferry emulate stack` and the e2e tests run on.
  */
+import { QUEUES } from "../shared/bus/topology.js";
 import { CLOCK_SETTING, clockSettingValue, type ClockSettings } from "../shared/config/clock.js";
 import { clockFrom, systemClock, type Clock } from "../shared/runtime/clock.js";
 import { createLogger, type Logger } from "../shared/telemetry/logger.js";
-import { startAzurite, type AzuriteInstance } from "./azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import {
   startExchangeSimulator,
   type ExchangeSimulator,
   type ExchangeSimulatorOptions,
-} from "./exchange/index.js";
-import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from "./graph/index.js";
+} from "@mailferry/azure-local/exchange";
+import {
+  startGraphSimulator,
+  type GraphSimulator,
+  type GraphSimulatorOptions,
+} from "@mailferry/azure-local/graph";
 import { LocalHost, mailferryApp, type AppLocation } from "./host/index.js";
-import { startServiceBusEmulator, type ServiceBusEmulator } from "./servicebus/index.js";
+import { startServiceBusEmulator, type ServiceBusEmulator } from "@mailferry/azure-local/servicebus";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook/index.js";
 
 export interface StackOptions {
@@ -89,7 +94,7 @@ export async function startEmulators(options: StackOptions = {}): Promise<Emulat
       ...(options.persistDir !== undefined ? { persistDir: options.persistDir } : {}),
     });
     cleanup.push(() => azurite.close());
-    const serviceBus = await startServiceBusEmulator({ logger });
+    const serviceBus = await startServiceBusEmulator({ logger, queues: QUEUES });
     cleanup.push(() => serviceBus.close());
     const graph =
       options.graph === false ? undefined : await startGraphSimulator({ logger, ...options.graph });

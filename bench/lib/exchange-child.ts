@@ -4,7 +4,7 @@
  * simulator stops when stdin closes, so it never outlives the benchmark.
  */
 import { createInterface } from "node:readline";
-import { startExchangeSimulator, type ExchangeSimulatorOptions } from "../../local/exchange/index.js";
+import { startExchangeSimulator, type ExchangeSimulatorOptions } from "@mailferry/azure-local/exchange";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 import { anchoredClock, type ClockAnchor } from "./anchored-clock.js";
 

@@ -3,7 +3,7 @@
  * the first argument, one JSON line on stdout says how to reach it, and the simulator stops when
  * stdin closes (so it never outlives the benchmark).
  */
-import { startGraphSimulator, type GraphSimulatorOptions } from "../../local/graph/index.js";
+import { startGraphSimulator, type GraphSimulatorOptions } from "@mailferry/azure-local/graph";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 
 const options = JSON.parse(process.argv[2] ?? "{}") as GraphSimulatorOptions;

@@ -13,7 +13,7 @@ import type {
   ExchangeSimulatorOptions,
   HybridAccount,
   SlotUsage,
-} from "../../local/exchange/index.js";
+} from "@mailferry/azure-local/exchange";
 import type { ClockAnchor } from "./anchored-clock.js";
 
 export interface RemoteExchange {

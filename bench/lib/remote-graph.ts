@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { fetch } from "undici";
-import type { GraphSimulatorOptions, SimulatedAccount } from "../../local/graph/index.js";
-import type { SimulatorCounters } from "../../local/graph/counters.js";
+import type { GraphSimulatorOptions, SimulatedAccount } from "@mailferry/azure-local/graph";
+import type { SimulatorCounters } from "@mailferry/azure-local/graph";
 import { readGraphSettings } from "../../shared/config/graph.js";
 import { graphDispatcher } from "../../shared/graph/client.js";
 

@@ -32,8 +32,12 @@ export function addEmulateExchangeCommand(emulate: Command): void {
     .option("--endpoint <name>", "a migration endpoint an administrator already created")
     .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: EmulateExchangeOptions) => {
-      const { startExchangeSimulator } = await import("../../local/exchange/index.js");
+      const [{ startExchangeSimulator }, { createLogger }] = await Promise.all([
+        import("@mailferry/azure-local/exchange"),
+        import("../../shared/telemetry/logger.js"),
+      ]);
       const simulator = await startExchangeSimulator({
+        logger: createLogger(),
         port: options.port,
         organisation: { seed: options.seed, mailboxes: options.mailboxes },
         ...(options.endpoint !== undefined ? { endpoint: { name: options.endpoint } } : {}),

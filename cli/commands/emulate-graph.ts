@@ -45,8 +45,12 @@ export function addEmulateGraphCommand(emulate: Command): void {
     )
     .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: EmulateGraphOptions) => {
-      const { startGraphSimulator } = await import("../../local/graph/index.js");
+      const [{ startGraphSimulator }, { createLogger }] = await Promise.all([
+        import("@mailferry/azure-local/graph"),
+        import("../../shared/telemetry/logger.js"),
+      ]);
       const simulator = await startGraphSimulator({
+        logger: createLogger(),
         port: options.port,
         seed: options.seed,
         mailboxes: options.mailboxes,

@@ -21,11 +21,13 @@ export function addEmulateServiceBusCommand(emulate: Command): void {
     .option("--key <key>", "shared access key clients must sign with (default: random)")
     .option("--json", "print the ready line as JSON (the default and only form)")
     .action(async (options: { port: number; key?: string }) => {
-      const [{ startServiceBusEmulator }, { createLogger }] = await Promise.all([
-        import("../../local/servicebus/index.js"),
+      const [{ startServiceBusEmulator }, { createLogger }, { QUEUES }] = await Promise.all([
+        import("@mailferry/azure-local/servicebus"),
         import("../../shared/telemetry/logger.js"),
+        import("../../shared/bus/topology.js"),
       ]);
       const emulator = await startServiceBusEmulator({
+        queues: QUEUES,
         port: options.port,
         sasKey: options.key,
         logger: createLogger(),

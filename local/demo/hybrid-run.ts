@@ -15,7 +15,7 @@ import type { AccountStatus, WaveCounts } from "../../shared/domain/index.js";
 import { importInventory } from "../../shared/inventory/index.js";
 import { services } from "../../functions/services.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
-import type { ExchangeSimulator } from "../exchange/index.js";
+import type { ExchangeSimulator } from "@mailferry/azure-local/exchange";
 import { startStack } from "../stack.js";
 import { createHybridWave, dailyWindow, hybridInventoryCsv } from "./hybrid.js";
 import { formatTable } from "./report.js";

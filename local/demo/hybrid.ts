@@ -5,7 +5,7 @@
  * window, and the check of what Exchange left behind.
  */
 import { stringify } from "csv-stringify/sync";
-import type { ExpectedMove, HybridAccount } from "../exchange/index.js";
+import type { ExpectedMove, HybridAccount } from "@mailferry/azure-local/exchange";
 import {
   defineWave,
   type HybridSettings,

@@ -5,7 +5,7 @@
 import { summarise } from "../../shared/activity/port.js";
 import { services } from "../../functions/services.js";
 import { createLogger, type Logger } from "../../shared/telemetry/logger.js";
-import { REALISTIC } from "../graph/index.js";
+import { REALISTIC } from "@mailferry/azure-local/graph";
 import { startStack, type EmbeddedStack } from "../stack.js";
 import { WaveProgress } from "./progress.js";
 import { formatTable, writeReport } from "./report.js";

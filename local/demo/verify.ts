@@ -3,8 +3,8 @@
  * says it should (planted trouble fails with the right class), and every copied mailbox matches its
  * source exactly (nothing missing, nothing twice, nothing altered).
  */
-import type { GraphSimulator } from "../graph/index.js";
-import type { AccountExpectation, SimulatedAccount } from "../graph/index.js";
+import type { GraphSimulator } from "@mailferry/azure-local/graph";
+import type { AccountExpectation, SimulatedAccount } from "@mailferry/azure-local/graph";
 import { accountIdFromUpn, type Account, type AccountStatus } from "../../shared/domain/index.js";
 import type { MigrationStore } from "../../shared/store/port.js";
 

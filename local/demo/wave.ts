@@ -4,7 +4,7 @@
  * and a wait until every account has reached an end state.
  */
 import { stringify } from "csv-stringify/sync";
-import type { SimulatedAccount } from "../graph/index.js";
+import type { SimulatedAccount } from "@mailferry/azure-local/graph";
 import {
   defineWave,
   TERMINAL_STATUSES,

@@ -13,7 +13,7 @@ import { createStore } from "../../shared/store/index.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
 import { createOpenWave, importInventory, settledCount, waitForWave } from "../demo/wave.js";
 import { verifyMigration, type Verification } from "../demo/verify.js";
-import type { GraphSimulatorOptions } from "../graph/index.js";
+import type { GraphSimulatorOptions } from "@mailferry/azure-local/graph";
 import { startEmulators } from "../stack.js";
 
 const cli = fileURLToPath(new URL("../../bin/mailferry.js", import.meta.url));

@@ -3,7 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../../shared/telemetry/logger.js";
-import { BodyTooLargeError, readBody } from "../http/body.js";
+import { BodyTooLargeError, readBody } from "@mailferry/azure-local";
 import { compileRoute, type CompiledRoute } from "./routes.js";
 import type { Registration, WorkerState } from "./worker/core-module.js";
 import type { RpcHttpData, RpcTypedData } from "./worker/core-types.js";

@@ -1,15 +1,16 @@
 /**
- * The embedded stack's alert webhook receiver, and what the demo uses to show alerts as they fire.
+ * The embedded stack's alert webhook receiver (from the emulator package), and what the demo adds
+ * to it: mailferry's alert notices read back from what the receiver kept, to show as they fire.
  */
 import { noticeLine, parseAlertNotice, type AlertNotice } from "../../shared/alerts/index.js";
-import type { ReceivedWebhook, WebhookReceiver } from "./receiver.js";
+import type { ReceivedWebhook, WebhookReceiver } from "@mailferry/azure-local/webhook";
 
 export {
   startWebhookReceiver,
   type ReceivedWebhook,
   type WebhookReceiver,
   type WebhookReceiverOptions,
-} from "./receiver.js";
+} from "@mailferry/azure-local/webhook";
 
 /** An alert as the receiver saw it. */
 export interface WatchedAlert {

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { createOpenWave, importInventory, waitForWave } from "../../local/demo/wave.js";
 import { verifyMigration } from "../../local/demo/verify.js";
 import { killHost, startHostProcess } from "../../local/drill/crash.js";

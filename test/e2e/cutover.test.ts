@@ -7,8 +7,8 @@
  * age policy included.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NON_MAIL_SKU } from "../../local/graph/seed/tenant.js";
-import type { SimulatedAccount } from "../../local/graph/index.js";
+import { NON_MAIL_SKU } from "@mailferry/azure-local/graph";
+import type { SimulatedAccount } from "@mailferry/azure-local/graph";
 import { createPrestagingWave, openWindowNow, prestagedCount, waitForWave } from "../../local/demo/wave.js";
 import type { EmbeddedStack } from "../../local/stack.js";
 import { accountIdFromUpn, type AccountStatus } from "../../shared/domain/index.js";

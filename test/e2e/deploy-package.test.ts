@@ -98,9 +98,17 @@ describe("the deployment package", () => {
     expect(existsSync(join(app, "dashboard/index.html"))).toBe(true);
     expect(existsSync(join(app, "host.json"))).toBe(true);
     expect(existsSync(join(app, "node_modules/@azure/functions"))).toBe(true);
-    for (const devOnly of ["azurite", "tsx", "vitest", "typescript", "playwright-core", "selfsigned"])
+    for (const devOnly of [
+      "azurite",
+      "tsx",
+      "vitest",
+      "typescript",
+      "playwright-core",
+      "selfsigned",
+      "@mailferry/azure-local",
+    ])
       expect(existsSync(join(app, "node_modules", devOnly)), devOnly).toBe(false);
-    for (const source of ["functions", "shared", "local", "cli", "test"])
+    for (const source of ["functions", "shared", "local", "packages", "cli", "test"])
       expect(existsSync(join(app, source)), source).toBe(false);
     expect(layout.dependencies).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@
  * outside Microsoft's description of Graph. A call outside it is caught.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertAllDescribed, REALISTIC } from "../../local/graph/index.js";
+import { assertAllDescribed, REALISTIC } from "@mailferry/azure-local/graph";
 import type { EmbeddedStack } from "../../local/stack.js";
 import { readGraphSettings } from "../../shared/config/graph.js";
 import { createGraphClient } from "../../shared/graph/client.js";

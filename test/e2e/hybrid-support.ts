@@ -1,7 +1,7 @@
 /** Hybrid waves on the embedded stack for the e2e tests: fast MRS, fast timers, small organisations. */
 import { createHybridWave, type HybridWaveOptions, importHybridInventory } from "../../local/demo/hybrid.js";
 import { settledCount, waitForWave } from "../../local/demo/wave.js";
-import type { ExchangeSimulator, ExchangeSimulatorOptions } from "../../local/exchange/index.js";
+import type { ExchangeSimulator, ExchangeSimulatorOptions } from "@mailferry/azure-local/exchange";
 import { startEmulators, type Emulators, type StackOptions } from "../../local/stack.js";
 import { readTablesSettings } from "../../shared/config/index.js";
 import { createStore } from "../../shared/store/index.js";

@@ -5,7 +5,7 @@
  * for the exported mail it moved.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeExport } from "../../local/graph/model/exportData.js";
+import { decodeExport } from "@mailferry/azure-local/graph";
 import type { EmbeddedStack } from "../../local/stack.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../../local/webhook/index.js";
 import { parseAlertNotice } from "../../shared/alerts/index.js";

@@ -4,7 +4,7 @@ import { verifyMigration, type Verification } from "../../local/demo/verify.js";
 import { decorateServices, services } from "../../functions/services.js";
 import type { Services } from "../../shared/runtime/services.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
-import type { GraphSimulatorOptions } from "../../local/graph/index.js";
+import type { GraphSimulatorOptions } from "@mailferry/azure-local/graph";
 
 /** Pipeline settings that make a small wave finish in seconds. */
 export const FAST_PIPELINE: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createHttpHeaders, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import type { ActivityRecord } from "../../../shared/activity/port.js";
 import { TablesActivityLog } from "../../../shared/activity/tables.js";
 import { activityLogContract } from "../../contract/activity-log.contract.js";

@@ -1,7 +1,7 @@
 /** The operator-actions log on Table Storage (Azurite), held to the same contract as the fake. */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { TablesOperatorActionLog } from "../../../shared/admin/actions/tables.js";
 import { createTableClient } from "../../../shared/azure/index.js";
 import { operatorActionLogContract } from "../../contract/operator-action-log.contract.js";

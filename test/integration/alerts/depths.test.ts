@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceBusClient } from "@azure/service-bus";
 import { PeekQueueDepths, QueueDepthError } from "../../../shared/alerts/index.js";
-import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
+import type { ServiceBusEmulator } from "@mailferry/azure-local/servicebus";
 import { connect, freshQueue, receiveAll, startEmulator } from "../servicebus/harness.js";
 import { queueDepthsContract } from "../../contract/queue-depths.contract.js";
 

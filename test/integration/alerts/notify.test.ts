@@ -3,7 +3,7 @@
  * Graph sendMail against the tenant simulator, and a whole evaluation that reaches both.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGraphSimulator, type GraphSimulator } from "../../../local/graph/index.js";
+import { startGraphSimulator, type GraphSimulator } from "@mailferry/azure-local/graph";
 import {
   startWebhookReceiver,
   watchAlerts,

@@ -1,7 +1,7 @@
 /** Rule states in Table Storage (Azurite), through the real SDK: round trips and conditional writes. */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import {
   advance,
   AlertStateConflictError,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import type { ServiceBusClient } from "@azure/service-bus";
-import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
+import type { ServiceBusEmulator } from "@mailferry/azure-local/servicebus";
 import { ServiceBusDeadLetterQueue } from "../../../shared/bus/deadletter.js";
 import { deadLetterQueueContract } from "../../contract/dead-letter-queue.contract.js";
 import { freshQueue, sendToDeadLetter } from "../../fixtures/admin/bus.js";

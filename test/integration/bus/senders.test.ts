@@ -6,7 +6,7 @@
 import Long from "long";
 import { afterAll, beforeAll } from "vitest";
 import type { ServiceBusClient } from "@azure/service-bus";
-import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
+import type { ServiceBusEmulator } from "@mailferry/azure-local/servicebus";
 import { ServiceBusCutoverAnnouncer, type CutoverNotice } from "../../../shared/bus/cutovers.js";
 import { parseMoveMessage } from "../../../shared/bus/messages.js";
 import { ServiceBusMoveQueue } from "../../../shared/bus/servicebus.js";

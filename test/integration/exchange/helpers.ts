@@ -3,7 +3,7 @@ import {
   type ExchangeSimulator,
   type ExchangeSimulatorOptions,
   startExchangeSimulator,
-} from "../../../local/exchange/index.js";
+} from "@mailferry/azure-local/exchange";
 import { readExchangeSettings } from "../../../shared/config/exchange.js";
 import { ExchangeAdminClient } from "../../../shared/exchange/client.js";
 import { ExchangeOnline } from "../../../shared/exchange/online.js";

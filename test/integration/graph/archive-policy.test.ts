@@ -4,7 +4,7 @@ import {
   type SimulatedAccount,
   SimulatorInputError,
   startGraphSimulator,
-} from "../../../local/graph/index.js";
+} from "@mailferry/azure-local/graph";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { type CopiedItem, copyMailbox } from "./copying.js";
 import { clientFor, mailboxIds, rawCall, planted } from "./helpers.js";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GraphSimulator, startGraphSimulator } from "../../../local/graph/index.js";
+import { type GraphSimulator, startGraphSimulator } from "@mailferry/azure-local/graph";
 import { createGraphClient, createGraphCredential, graphScope } from "../../../shared/graph/client.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { clientFor, connectionFor, graphError, mailboxIds, mailboxPath, rawCall } from "./helpers.js";

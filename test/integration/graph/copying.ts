@@ -4,7 +4,7 @@
  * mailbox (the archive, under an age policy), where their folder paths are created on demand.
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
-import type { GraphSimulator } from "../../../local/graph/index.js";
+import type { GraphSimulator } from "@mailferry/azure-local/graph";
 import { type PlainResponse, createImportPoster } from "../../../shared/graph/client.js";
 import { type FolderInfo, type ItemInfo, clientFor, folderTree, itemPages, mailboxPath } from "./helpers.js";
 

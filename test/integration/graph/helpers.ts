@@ -1,7 +1,7 @@
 /** Shared wiring for the Graph simulator integration tests: connections, clients, raw calls. */
 import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
 import { fetch as undiciFetch } from "undici";
-import type { GraphSimulator, SimulatedAccount } from "../../../local/graph/index.js";
+import type { GraphSimulator, SimulatedAccount } from "@mailferry/azure-local/graph";
 import {
   type GraphClientOptions,
   type GraphConnection,

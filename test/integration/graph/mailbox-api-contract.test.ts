@@ -1,5 +1,5 @@
 import { mailboxGraphContract } from "../../contract/mailbox-api.contract.js";
-import { PUBLISHED_LIMITS, startGraphSimulator } from "../../../local/graph/index.js";
+import { PUBLISHED_LIMITS, startGraphSimulator } from "@mailferry/azure-local/graph";
 import { readGraphSettings } from "../../../shared/config/graph.js";
 import { closeGraphTransports } from "../../../shared/graph/client.js";
 import { createMailboxApi } from "../../../shared/runtime/create.js";

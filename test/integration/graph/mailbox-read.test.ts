@@ -4,7 +4,7 @@ import {
   type GraphSimulator,
   type SimulatedAccount,
   startGraphSimulator,
-} from "../../../local/graph/index.js";
+} from "@mailferry/azure-local/graph";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import {
   type FolderInfo,

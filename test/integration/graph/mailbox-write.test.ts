@@ -6,7 +6,7 @@
  */
 import { type Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GraphSimulator, startGraphSimulator } from "../../../local/graph/index.js";
+import { type GraphSimulator, startGraphSimulator } from "@mailferry/azure-local/graph";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import {
   type FolderInfo,

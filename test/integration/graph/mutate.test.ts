@@ -5,7 +5,7 @@ import {
   type SimulatedAccount,
   SimulatorInputError,
   startGraphSimulator,
-} from "../../../local/graph/index.js";
+} from "@mailferry/azure-local/graph";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import {
   type FolderInfo,

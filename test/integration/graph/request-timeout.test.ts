@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { TokenCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServerCertificate } from "../../../local/graph/certificates.js";
+import { createServerCertificate } from "@mailferry/azure-local/graph";
 import {
   createGraphClient,
   createImportPoster,

@@ -6,7 +6,7 @@ import {
   PUBLISHED_LIMITS,
   type SimulatedAccount,
   startGraphSimulator,
-} from "../../../local/graph/index.js";
+} from "@mailferry/azure-local/graph";
 import {
   createGraphClient,
   createGraphCredential,

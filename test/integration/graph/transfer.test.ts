@@ -4,7 +4,7 @@ import {
   type GraphSimulator,
   type SimulatedAccount,
   startGraphSimulator,
-} from "../../../local/graph/index.js";
+} from "@mailferry/azure-local/graph";
 import { createImportPoster } from "../../../shared/graph/client.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { copyMailbox, errorCode, exportBatch } from "./copying.js";

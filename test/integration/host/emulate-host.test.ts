@@ -9,8 +9,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { ServiceBusClient } from "@azure/service-bus";
 import { describe, expect, it } from "vitest";
-import { startServiceBusEmulator } from "../../../local/servicebus/index.js";
-import { CUTOVERS_QUEUE } from "../../../shared/bus/topology.js";
+import { startServiceBusEmulator } from "@mailferry/azure-local/servicebus";
+import { CUTOVERS_QUEUE, QUEUES } from "../../../shared/bus/topology.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 
 const cli = fileURLToPath(new URL("../../../cli/main.ts", import.meta.url));
@@ -95,7 +95,7 @@ describe("mailferry emulate host with a bad setting", () => {
 
 describe("mailferry emulate host on SIGTERM", () => {
   it("stops while a handler is still working, exits 0 and gives its message back to the queue", async () => {
-    const emulator = await startServiceBusEmulator({ logger: silentLogger });
+    const emulator = await startServiceBusEmulator({ logger: silentLogger, queues: QUEUES });
     const client = new ServiceBusClient(emulator.connectionString);
     const child = spawn(process.execPath, ["--import", "tsx", cli, "emulate", "host", "--app", busyApp], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InvocationContext } from "@azure/functions";
 import { fixtureApp, setProbe, type Probe } from "../../fixtures/apps/probe.js";
 import { LocalHost, parseHostJson, type HostJsonSettings } from "../../../local/host/index.js";
-import type { ServiceBusEmulator } from "../../../local/servicebus/index.js";
+import type { ServiceBusEmulator } from "@mailferry/azure-local/servicebus";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { connect, freshQueue, receiveAll, startEmulator, until } from "../servicebus/harness.js";
 

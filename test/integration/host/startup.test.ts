@@ -5,8 +5,8 @@
  * Service Bus extension would refuse is refused too.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devConnectionString } from "../../../local/azurite/account.js";
-import { findFreePort } from "../../../local/azurite/free-port.js";
+import { devConnectionString } from "@mailferry/azure-local/azurite";
+import { findFreePort } from "@mailferry/azure-local/azurite";
 import { LocalHost, mailferryApp } from "../../../local/host/index.js";
 import { startEmulators, type Emulators } from "../../../local/stack.js";
 import { ConfigError, ConnectionCheckError } from "../../../shared/config/errors.js";

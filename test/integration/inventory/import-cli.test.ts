@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
-import { startServiceBusEmulator, type ServiceBusEmulator } from "../../../local/servicebus/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
+import { startServiceBusEmulator, type ServiceBusEmulator } from "@mailferry/azure-local/servicebus";
+import { QUEUES } from "../../../shared/bus/topology.js";
 import { accountIdFromUpn } from "../../../shared/domain/index.js";
 import { createStore, type MigrationStore } from "../../../shared/store/index.js";
 import { inventoryLines, request, upn } from "../../factories/index.js";
@@ -52,7 +53,7 @@ function mailferry(...args: string[]): Promise<Run> {
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  serviceBus = await startServiceBusEmulator();
+  serviceBus = await startServiceBusEmulator({ queues: QUEUES });
   folder = await mkdtemp(join(tmpdir(), "mailferry-import-"));
   store = await createStore({
     kind: "connectionString",

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { TablesReleaseLedger } from "../../../shared/scheduler/ledger-tables.js";
 import { releaseLedgerContract } from "../../contract/release-ledger.contract.js";
 

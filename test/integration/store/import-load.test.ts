@@ -7,7 +7,7 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { defineWave, type ImportedAccount } from "../../../shared/domain/index.js";
 import { createStore } from "../../../shared/store/index.js";
 

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { type Account, accountIdFromUpn, LeaseHeldError } from "../../../shared/domain/index.js";
 import { ValidationError } from "../../../shared/errors.js";
 import {

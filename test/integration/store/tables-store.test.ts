@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { addDelta, emptyCounts } from "../../../shared/domain/index.js";
 import { tableName } from "../../../shared/azure/index.js";
 import { createStore } from "../../../shared/store/index.js";

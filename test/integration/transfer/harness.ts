@@ -8,7 +8,7 @@ import {
   type GraphSimulator,
   type GraphSimulatorOptions,
   type SimulatedAccount,
-} from "../../../local/graph/index.js";
+} from "@mailferry/azure-local/graph";
 import { readGraphSettings } from "../../../shared/config/graph.js";
 import { closeGraphTransports } from "../../../shared/graph/client.js";
 import { MailboxGovernor, PUBLISHED_LIMITS } from "../../../shared/graph/governor.js";

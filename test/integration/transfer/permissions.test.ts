@@ -16,8 +16,8 @@ import { MailboxGovernor, PUBLISHED_LIMITS } from "../../../shared/graph/governo
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { runTransferSlice, type SliceRequest } from "../../../shared/transfer/engine.js";
 import { useTransferHarness, untilDone } from "./harness.js";
-import type { GraphSimulator, SimulatedAccount } from "../../../local/graph/index.js";
-import { EXCHANGE_SKU } from "../../../local/graph/seed/tenant.js";
+import type { GraphSimulator, SimulatedAccount } from "@mailferry/azure-local/graph";
+import { EXCHANGE_SKU } from "@mailferry/azure-local/graph";
 
 /** The permissions each app's table in docs/deploy.md lists. */
 function documentedPermissions(): { source: string[]; target: string[]; notices: string[] } {

@@ -1,7 +1,7 @@
 /** The transfer engine's state on Table Storage (Azurite), held to the same contract as the fake. */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../../local/azurite/index.js";
+import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
 import { createTableClient } from "../../../shared/azure/index.js";
 import { TablesTransferState } from "../../../shared/transfer/state/tables.js";
 import { transferStateContract } from "../../contract/transfer-state.contract.js";

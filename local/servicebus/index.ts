@@ -1,9 +1,0 @@
-export {
-  startServiceBusEmulator,
-  type ServiceBusEmulator,
-  type ServiceBusEmulatorOptions,
-} from "./emulator.js";
-export type { QueueStats } from "./store/message.js";
-export { createSasToken, verifySasToken, type SasKey, type SasGrant } from "./auth/sas.js";
-export { ServiceBusEmulatorError, AmqpRequestError, SasTokenError } from "./errors.js";
-export { MAX_MESSAGE_SIZE_BYTES } from "./codec/limits.js";
