@@ -15,7 +15,7 @@ import { createMailboxApi } from "../shared/runtime/create.js";
 import { MailboxGovernor, type GovernorLimits, type GovernorStats } from "../shared/graph/governor.js";
 import { silentLogger } from "../shared/telemetry/logger.js";
 import { runTransferSlice } from "../shared/transfer/engine.js";
-import { ThrottledError, TransientTransferError } from "../shared/transfer/errors.js";
+import { ThrottledError, TransientTransferError } from "../shared/graph/errors.js";
 import type { MailboxApi } from "../shared/graph/mailbox-api.js";
 import { InMemoryTransferState } from "../shared/transfer/state/memory.js";
 import { startRemoteGraph } from "./lib/remote-graph.js";

@@ -4,7 +4,7 @@
  * `...TransientException` or `...PermanentException`).
  */
 import { HYBRID_FAILURES } from "../../shared/exchange/engine/failures.js";
-import { FAILURE_HINTS } from "../../shared/transfer/errors.js";
+import { FAILURE_HINTS } from "../../shared/graph/errors.js";
 
 /** Every named failure class, sorted. */
 export const KNOWN_FAILURE_CLASSES: readonly string[] = [

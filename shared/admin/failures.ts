@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Account } from "../domain/index.js";
-import { FAILURE_HINTS } from "../transfer/errors.js";
+import { FAILURE_HINTS } from "../graph/errors.js";
 import { failureHint } from "../exchange/engine/failures.js";
 import type { AdminPorts } from "./ports.js";
 

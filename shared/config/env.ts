@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { redactText } from "../telemetry/redact.js";
+import { redactText } from "./redact.js";
 import { findSetting } from "./catalog.js";
 import { ConfigError } from "./errors.js";
 

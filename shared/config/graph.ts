@@ -1,6 +1,20 @@
-import type { GraphConnection } from "../graph/credentials.js";
 import type { Env } from "./env.js";
 import { httpsOrigin, readCaCertificate, readEntraApp } from "./entra-app.js";
+
+/** Where and as whom to reach Microsoft Graph. */
+export interface GraphConnection {
+  /** Graph's origin, e.g. https://graph.microsoft.com (no version segment). */
+  baseUrl: string;
+  /** Entra ID authority host; the public cloud's when unset. */
+  authorityHost?: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  /** PEM file holding the app's certificate and private key. */
+  certificatePath?: string;
+  /** PEM of an extra CA to trust (the local simulator); production leaves it unset. */
+  caCertPem?: string;
+}
 
 /** The two Graph apps a migration uses: one in the source tenant, one in the target tenant. */
 export interface GraphSettings {

@@ -12,22 +12,8 @@ import {
   type ClientSecretCredentialOptions,
   type TokenCredential,
 } from "@azure/identity";
+import type { GraphConnection } from "../config/graph.js";
 import { GraphConnectionError } from "./errors.js";
-
-/** Where and as whom to reach Microsoft Graph. */
-export interface GraphConnection {
-  /** Graph's origin, e.g. https://graph.microsoft.com (no version segment). */
-  baseUrl: string;
-  /** Entra ID authority host; the public cloud's when unset. */
-  authorityHost?: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret?: string;
-  /** PEM file holding the app's certificate and private key. */
-  certificatePath?: string;
-  /** PEM of an extra CA to trust (the local simulator); production leaves it unset. */
-  caCertPem?: string;
-}
 
 const PUBLIC_AUTHORITIES: ReadonlySet<string> = new Set(
   Object.values(AzureAuthorityHosts).map((host) => host.replace(/\/+$/, "").toLowerCase()),
@@ -69,6 +55,8 @@ export function isPublicAuthority(authorityHost: string): boolean {
  * Instance discovery is turned off for authorities Microsoft does not know (it would ask
  * login.microsoftonline.com to vouch for them).
  */
+export type { GraphConnection };
+
 export function createGraphCredential(connection: GraphConnection): TokenCredential {
   const { tenantId, clientId, clientSecret, certificatePath, authorityHost, caCertPem } = connection;
   if (!tenantId || !clientId)

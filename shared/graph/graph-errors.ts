@@ -6,7 +6,7 @@ import {
   PermanentTransferError,
   ThrottledError,
   TransientTransferError,
-} from "../transfer/errors.js";
+} from "./errors.js";
 
 /** HTTP status of a failed Graph call; 0 for network failures that never got a response. */
 export function statusOf(error: unknown): number {

@@ -24,7 +24,7 @@ import type {
   MailboxIds,
   MailboxItem,
 } from "./port.js";
-import { DeltaExpiredError, TransientTransferError } from "../transfer/errors.js";
+import { DeltaExpiredError, TransientTransferError } from "./errors.js";
 
 function parseJson(text: string): unknown {
   try {

@@ -13,7 +13,7 @@ import {
   ThrottledError,
   TransientTransferError,
   type FailureClass,
-} from "../transfer/errors.js";
+} from "./errors.js";
 import {
   MSG_FOLDER_ROOT,
   WELL_KNOWN_FOLDERS,

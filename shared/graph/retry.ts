@@ -1,6 +1,6 @@
 import pRetry from "p-retry";
 import type { MailboxGovernor } from "./governor.js";
-import { ThrottledError, TransientTransferError } from "../transfer/errors.js";
+import { ThrottledError, TransientTransferError } from "./errors.js";
 
 /** Only transient failures are worth retrying in place. */
 export function isTransient(error: unknown): boolean {

@@ -7,7 +7,7 @@
  */
 import type { Account, CutoverNotice as NoticeTemplate, WaveRecord } from "../domain/index.js";
 import type { MoverPorts } from "./ports.js";
-import { ItemRejectedError, PermanentTransferError, TransientTransferError } from "../transfer/errors.js";
+import { ItemRejectedError, PermanentTransferError, TransientTransferError } from "../graph/errors.js";
 import type { GraphUser } from "../graph/port.js";
 import { withTransientRetry } from "../graph/retry.js";
 import type { FinalizeStep } from "./checkpoint.js";

@@ -15,7 +15,7 @@ import { isConflict } from "../store/errors.js";
 import { passOf, type Account } from "../domain/index.js";
 import { moveMessageId, nextMoveMessage, parseMoveMessage, type MoveMessage } from "../bus/messages.js";
 import type { MoverPorts } from "./ports.js";
-import { MailboxProvisioningError, PermanentTransferError, ThrottledError } from "../transfer/errors.js";
+import { MailboxProvisioningError, PermanentTransferError, ThrottledError } from "../graph/errors.js";
 import { mailboxWait } from "./provisioning.js";
 import type { MoveDelivery, MoveInvocation, MoveResult } from "./engine.js";
 import { moveEngineFor } from "./engines/index.js";

@@ -1,5 +1,5 @@
 import type { Account, WaveRecord } from "../domain/index.js";
-import { MailboxProvisioningError, PermanentTransferError } from "../transfer/errors.js";
+import { MailboxProvisioningError, PermanentTransferError } from "../graph/errors.js";
 import type { UserDirectory } from "../graph/port.js";
 import type { MoveCheckpoint } from "./checkpoint.js";
 import { withTransientRetry } from "../graph/retry.js";

@@ -12,7 +12,7 @@ import {
 import { MOVES_QUEUE } from "../bus/topology.js";
 import { ConnectionCheckError } from "../config/errors.js";
 import type { ServiceBusSettings, TablesSettings } from "../config/index.js";
-import { redactText } from "../telemetry/redact.js";
+import { redactText } from "../config/redact.js";
 
 /**
  * How long each check may take; the SDKs' own retries would otherwise take minutes. Room for a

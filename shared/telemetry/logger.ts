@@ -1,5 +1,5 @@
 import { readLogLevel, type LogLevel } from "../config/telemetry.js";
-import { redact, redactText } from "./redact.js";
+import { redact, redactText } from "../config/redact.js";
 
 /** How much a logger writes; `off` writes nothing (global sinks still see every line). */
 export type { LogLevel };

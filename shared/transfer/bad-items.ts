@@ -4,7 +4,7 @@
  * counted in the page's tally.
  */
 import { asError } from "../errors.js";
-import { ItemRejectedError, ThrottledError } from "./errors.js";
+import { ItemRejectedError, ThrottledError } from "../graph/errors.js";
 import type { ItemDetails, MailboxItem } from "../graph/port.js";
 import { fingerprintOf, type PageTally, type SliceRequest } from "./slice.js";
 import type { FolderCheckpoint } from "./state/port.js";

@@ -15,7 +15,7 @@
  */
 import { LeaseHeldError } from "../domain/errors.js";
 import { asError } from "../errors.js";
-import { DeltaExpiredError, ThrottledError } from "./errors.js";
+import { DeltaExpiredError, ThrottledError } from "../graph/errors.js";
 import { mapFolders } from "./folders.js";
 import { ImportSessions } from "./import-sessions.js";
 import { ItemMapCatchUp } from "./map-catch-up.js";

@@ -6,7 +6,7 @@ import {
   type MailboxFolder,
   type MailboxOperations,
 } from "../graph/port.js";
-import { ItemRejectedError, PermanentTransferError } from "./errors.js";
+import { ItemRejectedError, PermanentTransferError } from "../graph/errors.js";
 import { withTransientRetry } from "../graph/retry.js";
 import type { FolderCheckpoint, MailboxKey, TransferStateStore } from "./state/port.js";
 

@@ -5,7 +5,7 @@
  * repeated for an item whose copy exists, whatever dies in between.
  */
 import { recordBadItem, settleImports } from "./bad-items.js";
-import { TransientTransferError } from "./errors.js";
+import { TransientTransferError } from "../graph/errors.js";
 import { importWithSessions } from "./import-sessions.js";
 import { findCopy } from "./interrupted-imports.js";
 import type { ExportedItem, ImportedItem, ImportSession } from "../graph/port.js";

@@ -8,7 +8,7 @@ import {
   ImportSessionExpiredError,
   ItemRejectedError,
   PermanentTransferError,
-} from "./errors.js";
+} from "../graph/errors.js";
 import type { FolderSide } from "./folders.js";
 import type { ImportedItem, ImportSession } from "../graph/port.js";
 import { withTransientRetry } from "../graph/retry.js";

@@ -7,7 +7,7 @@
 import { followMoves } from "./follow-moves.js";
 import { importChunks } from "./import-chunk.js";
 import { accountedCopies, settleIntents } from "./interrupted-imports.js";
-import { DeltaExpiredError } from "./errors.js";
+import { DeltaExpiredError } from "../graph/errors.js";
 import type { ItemDeltaPage, MailboxItem } from "../graph/port.js";
 import {
   pastDeadline,

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MailboxGovernor } from "../../shared/graph/governor.js";
 import { MSG_FOLDER_ROOT, type MailboxGraph, type MailboxItem } from "../../shared/graph/port.js";
-import { ItemRejectedError, ThrottledError, TransientTransferError } from "../../shared/transfer/errors.js";
+import { ItemRejectedError, ThrottledError, TransientTransferError } from "../../shared/graph/errors.js";
 
 export interface MailboxGraphFixture {
   /** The source tenant: read only, as the source app's permissions are. */

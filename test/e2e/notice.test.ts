@@ -8,7 +8,7 @@ import { createOpenWave, importInventory, waitForWave } from "../../local/demo/w
 import { accountIdFromUpn } from "../../shared/domain/index.js";
 import type { Services } from "../../shared/runtime/services.js";
 import { services } from "../../functions/services.js";
-import { TransientTransferError } from "../../shared/transfer/errors.js";
+import { TransientTransferError } from "../../shared/graph/errors.js";
 import type { MailboxApi } from "../../shared/graph/mailbox-api.js";
 import { startSmallStack } from "./support.js";
 

@@ -11,7 +11,7 @@ import type { MoveResult, MoveWork } from "../../mover/engine.js";
 import { MoveFailedError } from "../../mover/errors.js";
 import { finalizeCutover } from "../../mover/finalize.js";
 import { recordOutcome } from "../../mover/outcome.js";
-import { ThrottledError } from "../../transfer/errors.js";
+import { ThrottledError } from "../../graph/errors.js";
 import { ExchangeConflictError, ExchangeNotFoundError, ExchangeThrottledError } from "../errors.js";
 import { type HybridExchange, type MailboxType, type RecipientFacts, ZERO_GUID } from "../port.js";
 import {

@@ -14,7 +14,7 @@ import {
   DEFAULT_GRAPH_REQUEST_TIMEOUT_MS,
   graphRequestTimeoutMs,
 } from "../../../shared/graph/client.js";
-import { TransientTransferError } from "../../../shared/transfer/errors.js";
+import { TransientTransferError } from "../../../shared/graph/errors.js";
 import { classifyGraphError } from "../../../shared/graph/graph-errors.js";
 
 let server: Server;

@@ -6,7 +6,7 @@
  * (403 on the delete, api-reference/v1.0/api/mailboxfolder-delete-items.md).
  */
 import { describe, expect, it } from "vitest";
-import { PermanentTransferError, FAILURE_HINTS } from "../../../shared/transfer/errors.js";
+import { PermanentTransferError, FAILURE_HINTS } from "../../../shared/graph/errors.js";
 import type { SliceRequest } from "../../../shared/transfer/engine.js";
 import { mailboxPair, untilDone, useTransferHarness } from "./harness.js";
 

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readGraphSettings } from "../../../shared/config/graph.js";
 import { createMailboxApi } from "../../../shared/runtime/create.js";
-import { TransientTransferError } from "../../../shared/transfer/errors.js";
+import { TransientTransferError } from "../../../shared/graph/errors.js";
 import type { MailboxApi } from "../../../shared/graph/mailbox-api.js";
 import { InMemoryTransferState } from "../../../shared/transfer/state/memory.js";
 import { MailboxGovernor, PUBLISHED_LIMITS } from "../../../shared/graph/governor.js";

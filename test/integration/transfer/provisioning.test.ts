@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { newAccount } from "../../../shared/domain/account.js";
 import { preflight } from "../../../shared/mover/preflight.js";
-import { MailboxProvisioningError } from "../../../shared/transfer/errors.js";
+import { MailboxProvisioningError } from "../../../shared/graph/errors.js";
 import { useTransferHarness } from "./harness.js";
 
 describe("pre-flight and a mailbox still being provisioned", () => {

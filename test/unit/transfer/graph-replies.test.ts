@@ -13,7 +13,7 @@ import {
   PermanentTransferError,
   ThrottledError,
   TransientTransferError,
-} from "../../../shared/transfer/errors.js";
+} from "../../../shared/graph/errors.js";
 import {
   classifyDeleteError,
   classifyGraphError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../../shared/telemetry/logger.js";
-import { REDACTED, redact, redactText } from "../../../shared/telemetry/redact.js";
+import { REDACTED, redact, redactText } from "../../../shared/config/redact.js";
 
 describe("redaction", () => {
   it("masks credentials inside free text", () => {
