@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.js";
-import { EXIT, reportFatal } from "./output.js";
+import { EXIT, reportFatal } from "./commands/output.js";
 
 /** Commander's refusals of what was typed: invalid input (exit 2), as the README promises. */
 const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([

@@ -1,5 +1,5 @@
 import { app, services } from "./app.js";
-import { runHybridWatch } from "../shared/exchange/engine/watch.js";
+import { runHybridWatch } from "../shared/mover/hybrid/watch.js";
 
 /** Every five minutes: follow hybrid waves' moves in Exchange Online and record what they did. */
 app.timer("watcher", {

@@ -24,7 +24,7 @@ import {
 } from "../../shared/store/errors.js";
 import type { AdminPorts } from "../../shared/admin/ports.js";
 import { parseInput } from "../../shared/admin/requests.js";
-import { EXIT, printJsonLine } from "../output.js";
+import { EXIT, printJsonLine } from "./output.js";
 
 /** Errors that mean the arguments named something that is not there or not as stated. */
 const INPUT_ERRORS = [

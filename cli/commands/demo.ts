@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { EXIT, printJsonLine } from "../output.js";
+import { EXIT, printJsonLine } from "./output.js";
 
 function number(min: number, max: number, integer: boolean) {
   return (value: string): number => {

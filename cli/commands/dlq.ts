@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { DrainReport } from "../../shared/admin/deadletters/drain.js";
 import { deadLetterListQuery, deadLetterParams, purgeBody, replayBody } from "../../shared/admin/requests.js";
-import { EXIT } from "../output.js";
+import { EXIT } from "./output.js";
 import { table, when } from "./admin-output.js";
 import {
   cliOperator,

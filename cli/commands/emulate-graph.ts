@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { printJsonLine, waitForStopSignal } from "../output.js";
+import { printJsonLine, waitForStopSignal } from "./output.js";
 
 function integer(min: number): (value: string) => number {
   return (value) => {

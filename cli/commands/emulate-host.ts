@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { AppLocation } from "../../local/host/index.js";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
-import { EXIT, printJsonLine, waitForStopSignal } from "../output.js";
+import { EXIT, printJsonLine, waitForStopSignal } from "./output.js";
 
 /** The app roles a development sign-in may carry, by the names operators use. */
 const SIGN_IN_ROLES: Readonly<Record<string, string>> = { Operator: ROLES.operator, Reader: ROLES.reader };

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { printJsonLine, waitForStopSignal } from "../output.js";
+import { printJsonLine, waitForStopSignal } from "./output.js";
 
 function parsePort(value: string): number {
   const port = Number(value);

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { encodePrincipal, ROLES } from "../../shared/admin/principal.js";
-import { EXIT, printJsonLine, waitForStopSignal } from "../output.js";
+import { EXIT, printJsonLine, waitForStopSignal } from "./output.js";
 import { DEFAULT_STOP_GRACE_SECONDS, signInRole } from "./emulate-host.js";
 import { exportLines, shellQuote } from "./shell-env.js";
 

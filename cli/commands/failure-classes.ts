@@ -3,7 +3,7 @@
  * and the failure types Exchange's Mailbox Replication Service reports for a hybrid move (named
  * `...TransientException` or `...PermanentException`).
  */
-import { HYBRID_FAILURES } from "../../shared/exchange/engine/failures.js";
+import { HYBRID_FAILURES } from "../../shared/mover/hybrid/failures.js";
 import { FAILURE_HINTS } from "../../shared/graph/errors.js";
 
 /** Every named failure class, sorted. */

@@ -4,7 +4,7 @@ import { basename } from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../shared/errors.js";
 import type { ImportProgress, ImportSummary, RowProblem } from "../../shared/inventory/index.js";
-import { EXIT, printJsonLine } from "../output.js";
+import { EXIT, printJsonLine } from "./output.js";
 
 interface ImportCommandOptions {
   wave?: string;

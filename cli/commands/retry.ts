@@ -3,7 +3,7 @@ import { retryBody } from "../../shared/admin/requests.js";
 import type { RetryResult } from "../../shared/admin/retry.js";
 import { RequestValidationError } from "../../shared/admin/errors.js";
 import type { AdminPorts } from "../../shared/admin/ports.js";
-import { EXIT } from "../output.js";
+import { EXIT } from "./output.js";
 import { table } from "./admin-output.js";
 import { cliOperator, guarded, output, parseOptions, progress, withPorts } from "./admin-support.js";
 

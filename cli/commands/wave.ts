@@ -24,7 +24,7 @@ import type { AdminPorts } from "../../shared/admin/ports.js";
 import { waveOperationBody, waveOperationParams, type WaveOperation } from "../../shared/admin/requests.js";
 import type { MigrationStore } from "../../shared/store/index.js";
 import { mapLimit } from "../../shared/store/concurrency.js";
-import { printJsonLine } from "../output.js";
+import { printJsonLine } from "./output.js";
 
 function hours(name: string): (value: string) => number {
   return (value) => {

@@ -5,7 +5,7 @@
 import type { Account, AuditRecord } from "../domain/index.js";
 import { mailboxKey, type BadItemRecord } from "../transfer/state/port.js";
 import { readCheckpoint } from "../mover/checkpoint.js";
-import { readHybridCheckpoint } from "../exchange/engine/checkpoint.js";
+import { readHybridCheckpoint } from "../mover/hybrid/checkpoint.js";
 import type { AdminPorts } from "./ports.js";
 import { findAccount, userRow, type UserRow } from "./users.js";
 

@@ -13,7 +13,7 @@ import { MOVES_QUEUE } from "../bus/topology.js";
 import { readServiceBusSettings, readTablesSettings, type Env } from "../config/index.js";
 import { readExchangeSettings } from "../config/exchange.js";
 import { createHybridExchange } from "../exchange/index.js";
-import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
+import { TablesReleaseLedger } from "../releases/ledger-tables.js";
 import { createStore } from "../store/index.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
 import { TablesTransferState } from "../transfer/state/tables.js";

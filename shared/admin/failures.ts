@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Account } from "../domain/index.js";
 import { FAILURE_HINTS } from "../graph/errors.js";
-import { failureHint } from "../exchange/engine/failures.js";
+import { failureHint } from "../mover/hybrid/failures.js";
 import type { AdminPorts } from "./ports.js";
 
 const PAGE = 500;

@@ -7,10 +7,10 @@
  */
 import { ConfigError } from "../config/errors.js";
 import type { Account, ConsistencyScore, Wave } from "../domain/index.js";
-import { readHybridCheckpoint, writeHybridCheckpoint } from "../exchange/engine/checkpoint.js";
-import { eveningOfBatch, isWaveBatch } from "../exchange/engine/plan.js";
-import { migrationEmail } from "../exchange/engine/submit.js";
-import { needsApproval } from "../exchange/engine/watch.js";
+import { readHybridCheckpoint, writeHybridCheckpoint } from "../mover/hybrid/checkpoint.js";
+import { eveningOfBatch, isWaveBatch } from "../mover/hybrid/plan.js";
+import { migrationEmail } from "../mover/hybrid/submit.js";
+import { needsApproval } from "../mover/hybrid/watch.js";
 import type { EndpointFacts, HybridExchange, NewEndpointRequest } from "../exchange/port.js";
 import { ValidationError } from "../errors.js";
 import { mapLimit } from "../store/concurrency.js";

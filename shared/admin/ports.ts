@@ -6,7 +6,7 @@ import type { ActivityLog } from "../activity/port.js";
 import type { DeadLetterQueue } from "../bus/deadletter.js";
 import type { HybridExchange } from "../exchange/port.js";
 import type { MoveQueue } from "../bus/port.js";
-import type { ReleaseLedger } from "../scheduler/ledger.js";
+import type { ReleaseLedger } from "../releases/ledger.js";
 import type { MigrationStore } from "../store/port.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { TransferStateStore } from "../transfer/state/port.js";

@@ -17,7 +17,7 @@ import {
   type WaveCounts,
   type WindowOccurrence,
 } from "../domain/index.js";
-import { SYNCED_DETAIL } from "../exchange/engine/watch.js";
+import { SYNCED_DETAIL } from "../mover/hybrid/watch.js";
 import { mapLimit } from "../store/concurrency.js";
 import { projectEta } from "./eta.js";
 import { hybridWaiting } from "./hybrid.js";

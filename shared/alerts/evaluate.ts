@@ -8,7 +8,7 @@ import type { ActivityLog, ActivityRecord } from "../activity/port.js";
 import type { AlertSettings } from "../config/index.js";
 import { CutoverQueue, type Wave, type WindowOccurrence } from "../domain/index.js";
 import { asError } from "../errors.js";
-import type { ReleaseLedger } from "../scheduler/ledger.js";
+import type { ReleaseLedger } from "../releases/ledger.js";
 import type { MigrationStore } from "../store/port.js";
 import type { Logger } from "../telemetry/logger.js";
 import { metrics as globalMetrics, type MailferryMetrics } from "../telemetry/metrics.js";
@@ -16,7 +16,7 @@ import type { QueueDepths } from "./depths/port.js";
 import { AlertsError, AlertStateConflictError } from "./errors.js";
 import type { AlertNotice } from "./notify/notice.js";
 import type { AlertNotifier, DeliveryReport } from "./notify/notifier.js";
-import { stalledMoves } from "../exchange/engine/stalls.js";
+import { stalledMoves } from "../mover/hybrid/stalls.js";
 import {
   observeDeadLetters,
   observeFailureRate,

@@ -24,7 +24,7 @@ import {
 } from "../graph/client.js";
 import type { GraphConnection } from "../graph/credentials.js";
 import { GovernorRegistry, PUBLISHED_LIMITS, scaleLimits } from "../graph/governor.js";
-import { TablesReleaseLedger } from "../scheduler/ledger-tables.js";
+import { TablesReleaseLedger } from "../releases/ledger-tables.js";
 import { createStore } from "../store/index.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
 import { MailboxApi } from "../graph/mailbox-api.js";

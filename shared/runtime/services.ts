@@ -15,7 +15,7 @@ import type { FolderMemory } from "../mover/folder-memory.js";
 import type { MoveQueue } from "../bus/port.js";
 import type { PipelineSettings } from "../config/index.js";
 import type { GraphSide } from "../mover/ports.js";
-import type { ReleaseLedger } from "../scheduler/ledger.js";
+import type { ReleaseLedger } from "../releases/ledger.js";
 import type { MigrationStore } from "../store/port.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { TransferStateStore } from "../transfer/state/port.js";

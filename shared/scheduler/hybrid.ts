@@ -6,9 +6,9 @@
  * the evening's count is taken in the ledger before the accounts are marked: a crash in between
  * leaves capacity unused, never an evening with more completions than it may have.
  */
-import { plannedCheckpoint } from "../exchange/engine/checkpoint.js";
-import { SYNCED_DETAIL } from "../exchange/engine/watch.js";
-import { candidateEvenings, type EveningRoom, planReleases, UNSCHEDULED } from "../exchange/engine/plan.js";
+import { plannedCheckpoint } from "../mover/hybrid/checkpoint.js";
+import { SYNCED_DETAIL } from "../mover/hybrid/watch.js";
+import { candidateEvenings, type EveningRoom, planReleases, UNSCHEDULED } from "../mover/hybrid/plan.js";
 import { mayStartInitialCopy, openWindow, type Account, type Wave } from "../domain/index.js";
 import {
   markAndSend,

@@ -27,7 +27,7 @@ import type { PipelineSettings } from "../config/index.js";
 import type { MigrationStore, TransitionRequest } from "../store/port.js";
 import type { Logger } from "../telemetry/logger.js";
 import { releaseHybridWave } from "./hybrid.js";
-import type { ReleaseLedger } from "./ledger.js";
+import type { ReleaseLedger } from "../releases/ledger.js";
 import { nextReleaseRate } from "./rate.js";
 import { completeIfSettled } from "./settle.js";
 import { planSynced, type SyncedPlan } from "./synced.js";

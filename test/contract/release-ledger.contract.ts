@@ -3,7 +3,7 @@
  * window counts written under an ETag, the rate carried over windows, and the outbox of intents.
  */
 import { describe, expect, it } from "vitest";
-import type { ReleaseLedger } from "../../shared/scheduler/ledger.js";
+import type { ReleaseLedger } from "../../shared/releases/ledger.js";
 
 /** Registers the contract suite for one ReleaseLedger implementation. */
 export function releaseLedgerContract(name: string, create: () => Promise<ReleaseLedger>): void {

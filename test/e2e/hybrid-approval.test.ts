@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dailyWindow, importHybridInventory } from "../../local/demo/hybrid.js";
 import { approveAccount, approveWave } from "../../shared/admin/hybrid.js";
 import { accountIdFromUpn } from "../../shared/domain/index.js";
-import { readHybridCheckpoint } from "../../shared/exchange/engine/checkpoint.js";
+import { readHybridCheckpoint } from "../../shared/mover/hybrid/checkpoint.js";
 import { services } from "../../functions/services.js";
 import {
   type HybridStack,

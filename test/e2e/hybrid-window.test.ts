@@ -5,7 +5,7 @@
  * Exchange Online with its GUIDs kept and only a remote mailbox left on premises.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readHybridCheckpoint } from "../../shared/exchange/engine/checkpoint.js";
+import { readHybridCheckpoint } from "../../shared/mover/hybrid/checkpoint.js";
 import type { WaveWindow } from "../../shared/domain/index.js";
 import { WEEKDAYS } from "../../shared/domain/index.js";
 import {

@@ -3,8 +3,8 @@
  * The mover only pre-flights and submits a Queued account, and finalizes a Completing one whose
  * move Exchange completed; the watcher follows everything in between.
  */
-import { readHybridCheckpoint } from "../../exchange/engine/checkpoint.js";
-import { finishAccount, submitAccount } from "../../exchange/engine/submit.js";
+import { readHybridCheckpoint } from "../hybrid/checkpoint.js";
+import { finishAccount, submitAccount } from "../hybrid/submit.js";
 import type { MoveEngine } from "../engine.js";
 
 export const hybridEngine: MoveEngine = {

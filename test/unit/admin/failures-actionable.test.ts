@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeFailures } from "../../../cli/commands/failures.js";
 import { failureGroups, hintFor } from "../../../shared/admin/failures.js";
-import { HYBRID_FAILURES } from "../../../shared/exchange/engine/failures.js";
+import { HYBRID_FAILURES } from "../../../shared/mover/hybrid/failures.js";
 import { FAILURE_HINTS } from "../../../shared/graph/errors.js";
 import { upn } from "../../factories/index.js";
 import { addWave, failedAccount, memoryPorts } from "../../fixtures/admin/ports.js";

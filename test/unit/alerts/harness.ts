@@ -14,7 +14,7 @@ import {
 } from "../../../shared/alerts/index.js";
 import { readAlertSettings, type AlertSettings } from "../../../shared/config/index.js";
 import { defineWave, type WaveWindow } from "../../../shared/domain/index.js";
-import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
+import { InMemoryReleaseLedger } from "../../../shared/releases/ledger.js";
 import { createMemoryStore, type MigrationStore } from "../../../shared/store/index.js";
 import { createLogger, type Logger } from "../../../shared/telemetry/logger.js";
 import type { MailferryMetrics } from "../../../shared/telemetry/metrics.js";

@@ -15,7 +15,7 @@ import { FolderMemory } from "../../../shared/mover/folder-memory.js";
 import { LOCK_DURATION_MS } from "../../../shared/mover/lease.js";
 import { runMove } from "../../../shared/mover/mover.js";
 import type { MoverPorts } from "../../../shared/mover/ports.js";
-import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
+import { InMemoryReleaseLedger } from "../../../shared/releases/ledger.js";
 import { createMemoryStore, type MemoryStore } from "../../../shared/store/memory/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { T0, importedAccount, waveRecord } from "../../factories/index.js";

@@ -15,7 +15,7 @@ import type { ExportedItem } from "../../../shared/graph/port.js";
 import { FolderMemory } from "../../../shared/mover/folder-memory.js";
 import { runMove, type MoveResult } from "../../../shared/mover/mover.js";
 import type { Services } from "../../../shared/runtime/services.js";
-import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
+import { InMemoryReleaseLedger } from "../../../shared/releases/ledger.js";
 import { createMemoryStore, type MemoryStore } from "../../../shared/store/memory/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";
 import { InMemoryTransferState } from "../../../shared/transfer/state/memory.js";

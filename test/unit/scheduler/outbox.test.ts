@@ -9,7 +9,7 @@ import { InMemoryMoveQueue } from "../../../shared/bus/memory.js";
 import { moveMessageId, nextMoveMessage, type MoveMessage } from "../../../shared/bus/messages.js";
 import { readPipelineSettings } from "../../../shared/config/pipeline.js";
 import { WEEKDAYS } from "../../../shared/domain/index.js";
-import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
+import { InMemoryReleaseLedger } from "../../../shared/releases/ledger.js";
 import { runScheduler, type SchedulerPorts } from "../../../shared/scheduler/scheduler.js";
 import { createMemoryStore } from "../../../shared/store/index.js";
 import { silentLogger } from "../../../shared/telemetry/logger.js";

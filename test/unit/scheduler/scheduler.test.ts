@@ -8,7 +8,7 @@ import {
   type WaveSettings,
   WEEKDAYS,
 } from "../../../shared/domain/index.js";
-import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
+import { InMemoryReleaseLedger } from "../../../shared/releases/ledger.js";
 import { runScheduler, type SchedulerPorts } from "../../../shared/scheduler/scheduler.js";
 import { NO_ROOM } from "../../../shared/scheduler/synced.js";
 import { createMemoryStore } from "../../../shared/store/index.js";

@@ -3,7 +3,7 @@
  * the watcher keeps in the checkpoint, in the shape both engines record (SyncStatistics). Pure.
  */
 import type { Progress, StatisticsUpdate } from "../../domain/index.js";
-import type { MoveStatisticsFacts } from "../port.js";
+import type { MoveStatisticsFacts } from "../../exchange/port.js";
 import type { HybridCheckpoint } from "./checkpoint.js";
 
 /** The account's progress figures from a move's statistics. */

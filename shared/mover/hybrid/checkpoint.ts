@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { CONSISTENCY_SCORES } from "../../domain/index.js";
-import { FINALIZE_STEPS } from "../../mover/checkpoint.js";
+import { FINALIZE_STEPS } from "../checkpoint.js";
 
 export const hybridCheckpoint = z.object({
   engine: z.literal("hybrid"),

@@ -4,10 +4,10 @@
  * audited transitions, approvals, re-planning and removal.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { InMemoryActivityLog } from "../../../shared/activity/memory.js";
-import { InMemoryMoveQueue } from "../../../shared/bus/memory.js";
-import { nextMoveMessage } from "../../../shared/bus/messages.js";
-import { readPipelineSettings } from "../../../shared/config/index.js";
+import { InMemoryActivityLog } from "../../../../shared/activity/memory.js";
+import { InMemoryMoveQueue } from "../../../../shared/bus/memory.js";
+import { nextMoveMessage } from "../../../../shared/bus/messages.js";
+import { readPipelineSettings } from "../../../../shared/config/index.js";
 import {
   accountIdFromUpn,
   defineWave,
@@ -15,19 +15,19 @@ import {
   type HybridSettings,
   type Wave,
   WEEKDAYS,
-} from "../../../shared/domain/index.js";
-import { readHybridCheckpoint } from "../../../shared/exchange/engine/checkpoint.js";
-import { forgetEndpointChecks, submitAccount } from "../../../shared/exchange/engine/submit.js";
-import { forgetWatchState, runHybridWatch } from "../../../shared/exchange/engine/watch.js";
-import { InMemoryHybridExchange } from "../../../shared/exchange/memory.js";
-import { ZERO_GUID } from "../../../shared/exchange/port.js";
-import { MoveFailedError } from "../../../shared/mover/errors.js";
-import type { MoverPorts } from "../../../shared/mover/ports.js";
-import { InMemoryReleaseLedger } from "../../../shared/scheduler/ledger.js";
-import { releaseHybridWave } from "../../../shared/scheduler/hybrid.js";
-import type { SchedulerPorts } from "../../../shared/scheduler/scheduler.js";
-import { createMemoryStore, type MemoryStore } from "../../../shared/store/memory/index.js";
-import { silentLogger } from "../../../shared/telemetry/logger.js";
+} from "../../../../shared/domain/index.js";
+import { readHybridCheckpoint } from "../../../../shared/mover/hybrid/checkpoint.js";
+import { forgetEndpointChecks, submitAccount } from "../../../../shared/mover/hybrid/submit.js";
+import { forgetWatchState, runHybridWatch } from "../../../../shared/mover/hybrid/watch.js";
+import { InMemoryHybridExchange } from "../../../../shared/exchange/memory.js";
+import { ZERO_GUID } from "../../../../shared/exchange/port.js";
+import { MoveFailedError } from "../../../../shared/mover/errors.js";
+import type { MoverPorts } from "../../../../shared/mover/ports.js";
+import { InMemoryReleaseLedger } from "../../../../shared/releases/ledger.js";
+import { releaseHybridWave } from "../../../../shared/scheduler/hybrid.js";
+import type { SchedulerPorts } from "../../../../shared/scheduler/scheduler.js";
+import { createMemoryStore, type MemoryStore } from "../../../../shared/store/memory/index.js";
+import { silentLogger } from "../../../../shared/telemetry/logger.js";
 
 const DOMAIN = "fabrikam.example";
 const guidOf = (n: number): string => `${String(n).padStart(8, "0")}-0000-4000-8000-000000000000`;

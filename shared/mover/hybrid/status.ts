@@ -3,7 +3,7 @@
  * to another along the main path (a watcher may see a move only after it passed several). Pure.
  */
 import type { AccountStatus } from "../../domain/index.js";
-import type { MoveStatus } from "../port.js";
+import type { MoveStatus } from "../../exchange/port.js";
 
 /** The mailferry status an Exchange move state means. */
 export function statusFor(move: MoveStatus): AccountStatus {

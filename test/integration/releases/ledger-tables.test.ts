@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll } from "vitest";
 import { startAzurite, type AzuriteInstance } from "@mailferry/azure-local/azurite";
-import { TablesReleaseLedger } from "../../../shared/scheduler/ledger-tables.js";
+import { TablesReleaseLedger } from "../../../shared/releases/ledger-tables.js";
 import { releaseLedgerContract } from "../../contract/release-ledger.contract.js";
 
 let azurite: AzuriteInstance;

@@ -6,10 +6,10 @@ import {
   eveningOfBatch,
   isWaveBatch,
   planReleases,
-} from "../../../shared/exchange/engine/plan.js";
-import { statusFor, stepsTo } from "../../../shared/exchange/engine/status.js";
-import { failureHint, resumable } from "../../../shared/exchange/engine/failures.js";
-import { WEEKDAYS, type WaveWindow } from "../../../shared/domain/index.js";
+} from "../../../../shared/mover/hybrid/plan.js";
+import { statusFor, stepsTo } from "../../../../shared/mover/hybrid/status.js";
+import { failureHint, resumable } from "../../../../shared/mover/hybrid/failures.js";
+import { WEEKDAYS, type WaveWindow } from "../../../../shared/domain/index.js";
 
 const daily = (capacity: number): WaveWindow => ({
   days: [...WEEKDAYS],

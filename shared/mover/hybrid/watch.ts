@@ -18,15 +18,15 @@ import {
   type Wave,
   openWindow,
 } from "../../domain/index.js";
-import { hasFinalizeWork } from "../../mover/finalize.js";
-import { recordOutcome } from "../../mover/outcome.js";
-import type { MoverPorts } from "../../mover/ports.js";
-import type { ReleaseLedger } from "../../scheduler/ledger.js";
+import { hasFinalizeWork } from "../finalize.js";
+import { recordOutcome } from "../outcome.js";
+import type { MoverPorts } from "../ports.js";
+import type { ReleaseLedger } from "../../releases/ledger.js";
 import { mapLimit } from "../../store/concurrency.js";
 import { isConflict } from "../../store/errors.js";
 import type { Logger } from "../../telemetry/logger.js";
-import { ExchangeNotFoundError } from "../errors.js";
-import type { HybridExchange, MoveFacts, MoveStatisticsFacts } from "../port.js";
+import { ExchangeNotFoundError } from "../../exchange/errors.js";
+import type { HybridExchange, MoveFacts, MoveStatisticsFacts } from "../../exchange/port.js";
 import { type HybridCheckpoint, readHybridCheckpoint, writeHybridCheckpoint } from "./checkpoint.js";
 import { candidateEvenings } from "./plan.js";
 import { statusFor, stepsTo } from "./status.js";

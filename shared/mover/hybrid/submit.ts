@@ -7,13 +7,22 @@
  * account whose move Exchange completed gets the wave's finalize actions and its final status.
  */
 import { openWindow, type Account, type HybridSettings, type Wave } from "../../domain/index.js";
-import type { MoveResult, MoveWork } from "../../mover/engine.js";
-import { MoveFailedError } from "../../mover/errors.js";
-import { finalizeCutover } from "../../mover/finalize.js";
-import { recordOutcome } from "../../mover/outcome.js";
+import type { MoveResult, MoveWork } from "../engine.js";
+import { MoveFailedError } from "../errors.js";
+import { finalizeCutover } from "../finalize.js";
+import { recordOutcome } from "../outcome.js";
 import { ThrottledError } from "../../graph/errors.js";
-import { ExchangeConflictError, ExchangeNotFoundError, ExchangeThrottledError } from "../errors.js";
-import { type HybridExchange, type MailboxType, type RecipientFacts, ZERO_GUID } from "../port.js";
+import {
+  ExchangeConflictError,
+  ExchangeNotFoundError,
+  ExchangeThrottledError,
+} from "../../exchange/errors.js";
+import {
+  type HybridExchange,
+  type MailboxType,
+  type RecipientFacts,
+  ZERO_GUID,
+} from "../../exchange/port.js";
 import {
   type HybridCheckpoint,
   plannedCheckpoint,

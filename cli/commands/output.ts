@@ -1,6 +1,6 @@
 import { AzureLocalError } from "@mailferry/azure-local";
-import { ConfigError } from "../shared/config/errors.js";
-import { MailferryError, ValidationError } from "../shared/errors.js";
+import { ConfigError } from "../../shared/config/errors.js";
+import { MailferryError, ValidationError } from "../../shared/errors.js";
 
 /** Exit codes scripts can rely on. */
 export const EXIT = {
