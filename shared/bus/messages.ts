@@ -29,6 +29,13 @@ export const moveMessageV1 = z.strictObject({
    */
   resend: z.number().int().min(1).optional(),
   /**
+   * How many times this slice was sent again because the invocation working it died (its
+   * instance was lost): each such message starts with a fresh delivery count, so crashes do not
+   * add up to a dead-letter; counted, so a message that kills its instance every time still ends
+   * there.
+   */
+  recovered: z.number().int().min(1).optional(),
+  /**
    * Set while pre-flight waits for a target mailbox still being provisioned: when it first found
    * the user licensed without one (epoch seconds), so the wait is bounded.
    */
@@ -53,10 +60,11 @@ export function fitMessageId(id: string): string {
  * inside its duplicate-detection window, so a re-sent slice is delivered once.
  */
 export function moveMessageId(
-  message: Pick<MoveMessage, "accountId" | "attempt" | "slice" | "pass" | "round" | "resend">,
+  message: Pick<MoveMessage, "accountId" | "attempt" | "slice" | "pass" | "round" | "resend" | "recovered">,
 ): string {
   const id = `${message.accountId}:${message.attempt}:${message.pass}${message.round}:${message.slice}`;
-  return fitMessageId(message.resend === undefined ? id : `${id}:r${message.resend}`);
+  const resent = message.resend === undefined ? id : `${id}:r${message.resend}`;
+  return fitMessageId(message.recovered === undefined ? resent : `${resent}:c${message.recovered}`);
 }
 
 /** Validates a `moves` message body; the error names the field and what is wrong with it. */

@@ -28,6 +28,8 @@ export interface MoveInvocation extends MoveDelivery {
 export type MoveResult =
   | "stale"
   | "busy"
+  /** Its slice sent again under a new message: the invocation that worked it had died. */
+  | "recovered"
   | "continued"
   | "scheduled"
   | "synced"

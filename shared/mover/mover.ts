@@ -29,6 +29,13 @@ export type { MoveDelivery, MoveInvocation, MoveResult } from "./engine.js";
 /** How long past a held lease's expiry its message comes back, for clock skew. */
 const AFTER_LEASE_MS = 1_000;
 
+/**
+ * How many times one slice is sent again after its invocation died. Beyond it the slice goes on
+ * under its message, whose deliveries then count towards the dead-letter queue: a message that
+ * kills its instance every time ends there instead of taking instances down for ever.
+ */
+export const MAX_CRASH_RECOVERIES = 20;
+
 /** Whether a message is the next piece of work for the account as it stands now. */
 function isCurrent(account: Account, message: MoveMessage): boolean {
   return (
@@ -78,6 +85,8 @@ export async function runMove(
     await resendIfLost(services, claim.account, message, log);
     return "stale";
   }
+  if (claim.fromDeadInvocation && (message.recovered ?? 0) < MAX_CRASH_RECOVERIES)
+    return await sendAgainAfterCrash(services, claim.account, message, invocation, log);
   const account = claim.account;
   try {
     const wave = await services.store.waves.get(account.waveId);
@@ -125,7 +134,12 @@ export async function runMove(
 }
 
 type Claim =
-  | { readonly kind: "claimed"; readonly account: Account }
+  | {
+      readonly kind: "claimed";
+      readonly account: Account;
+      /** Taken over from this message's own earlier invocation, which died holding it. */
+      readonly fromDeadInvocation: boolean;
+    }
   /** The message is not the account's next piece of work (as the account was last read). */
   | { readonly kind: "stale"; readonly account: Account };
 
@@ -146,6 +160,7 @@ async function claimIfCurrent(
     });
   // What this process last saw of the account spares a read when it is still the stored version:
   // the claim takes exactly that version or nothing.
+  const heldByThisMessage = (account: Account): boolean => account.lease?.owner === invocation.leaseOwner;
   const lastSeen = await accounts.peek(message.accountId);
   if (
     lastSeen &&
@@ -153,7 +168,8 @@ async function claimIfCurrent(
     takeoverAt(lastSeen, invocation.leaseOwner, services.pipeline.leaseMs, services.now()) === undefined
   ) {
     try {
-      return { kind: "claimed", account: await claimAccount(lastSeen.etag) };
+      const account = await claimAccount(lastSeen.etag);
+      return { kind: "claimed", account, fromDeadInvocation: heldByThisMessage(lastSeen) };
     } catch (error) {
       if (!isConflict(error)) throw error;
     }
@@ -168,7 +184,8 @@ async function claimIfCurrent(
   if (takeover !== undefined)
     throw new LeaseHeldError(found.id, invocation.leaseOwner, takeover.toISOString());
   const taken = await claimAccount();
-  if (isCurrent(taken, message)) return { kind: "claimed", account: taken };
+  if (isCurrent(taken, message))
+    return { kind: "claimed", account: taken, fromDeadInvocation: heldByThisMessage(found) };
   await accounts.release(taken.id, invocation.leaseOwner, services.now());
   return { kind: "stale", account: taken };
 }
@@ -191,6 +208,30 @@ async function comeBackAfterLease(
   });
   await services.moves.schedule({ ...message, resend: Math.max(1, Math.floor(at.getTime() / 1000)) }, at);
   return "busy";
+}
+
+/**
+ * This message's earlier invocation died while working the slice (its instance was lost), so the
+ * broker counted a delivery that no failure caused. The slice goes on under a new message with a
+ * fresh delivery count, sent once the claim is given up (the new message takes it at once):
+ * otherwise a few lost instances in a row would dead-letter a healthy slice, and its account would
+ * wait for the sweeper. The new MessageId is fixed by the recovery count, so a redelivery of this
+ * message that sends it again is dropped as a duplicate.
+ */
+async function sendAgainAfterCrash(
+  services: MoverPorts,
+  account: Account,
+  message: MoveMessage,
+  invocation: MoveInvocation,
+  log: Logger,
+): Promise<MoveResult> {
+  const recovered = (message.recovered ?? 0) + 1;
+  log.info("the invocation working this slice died; sending the slice again under a new message", {
+    recovered,
+  });
+  await services.store.accounts.release(account.id, invocation.leaseOwner, services.now());
+  await services.moves.send([{ ...message, recovered }]);
+  return "recovered";
 }
 
 /**

@@ -13,7 +13,7 @@ import { accountIdFromUpn, type Account } from "../../../shared/domain/index.js"
 import { UnknownMoveTargetError } from "../../../shared/mover/errors.js";
 import { FolderMemory } from "../../../shared/mover/folder-memory.js";
 import { LOCK_DURATION_MS } from "../../../shared/mover/lease.js";
-import { runMove } from "../../../shared/mover/mover.js";
+import { MAX_CRASH_RECOVERIES, runMove } from "../../../shared/mover/mover.js";
 import type { MoverPorts } from "../../../shared/mover/ports.js";
 import { InMemoryReleaseLedger } from "../../../shared/releases/ledger.js";
 import { createMemoryStore, type MemoryStore } from "../../../shared/store/memory/index.js";
@@ -70,7 +70,7 @@ async function queued(h: Harness, n = 1): Promise<{ account: Account; message: M
 const delivery = (deliveryCount: number) => ({ invocationId: `invocation-${deliveryCount}`, deliveryCount });
 
 describe("the mover after a crash", () => {
-  it("takes over at once the lease its message's dead invocation held", async () => {
+  it("takes over at once the lease its message's dead invocation held, and sends the slice on afresh", async () => {
     const h = await harness();
     const { account, message } = await queued(h);
     // The invocation that first had this message claimed the account, then its instance died; the
@@ -78,8 +78,42 @@ describe("the mover after a crash", () => {
     const renewed = new Date(T0.getTime() - LOCK_DURATION_MS - 1_000);
     await h.store.accounts.claim(account.id, `slice ${moveMessageId(message)}`, h.pipeline.leaseMs, renewed);
 
-    await expect(runMove(h.services, message, delivery(2))).rejects.toBeInstanceOf(EngineReached);
+    await expect(runMove(h.services, message, delivery(2))).resolves.toBe("recovered");
+
+    // The same slice under a new MessageId, so its delivery count starts again, and the account
+    // free for it to claim at once.
     expect(h.moves.scheduled).toEqual([]);
+    expect(h.moves.sent).toEqual([{ ...message, recovered: 1 }]);
+    expect(moveMessageId(h.moves.sent[0] ?? message)).not.toBe(moveMessageId(message));
+    expect((await h.store.accounts.get(account.id)).lease).toBeUndefined();
+    await expect(runMove(h.services, h.moves.sent[0], delivery(1))).rejects.toBeInstanceOf(EngineReached);
+  });
+
+  it("sends the same recovery once however often its message comes back", async () => {
+    const h = await harness();
+    const { account, message } = await queued(h);
+    const renewed = new Date(T0.getTime() - LOCK_DURATION_MS - 1_000);
+    const owner = `slice ${moveMessageId(message)}`;
+    await h.store.accounts.claim(account.id, owner, h.pipeline.leaseMs, renewed);
+    await runMove(h.services, message, delivery(2));
+    // The instance died again after sending, before the message was completed.
+    await h.store.accounts.claim(account.id, owner, h.pipeline.leaseMs, renewed);
+    await runMove(h.services, message, delivery(3));
+
+    expect(new Set(h.moves.sent.map(moveMessageId)).size).toBe(1);
+  });
+
+  it("goes on under its message once a slice has been recovered as often as allowed", async () => {
+    const h = await harness();
+    const { account } = await queued(h);
+    const message = { ...nextMoveMessage(account), recovered: MAX_CRASH_RECOVERIES };
+    const renewed = new Date(T0.getTime() - LOCK_DURATION_MS - 1_000);
+    await h.store.accounts.claim(account.id, `slice ${moveMessageId(message)}`, h.pipeline.leaseMs, renewed);
+
+    // Its deliveries now count towards the dead-letter queue: a message that kills its instance
+    // every time ends there.
+    await expect(runMove(h.services, message, delivery(2))).rejects.toBeInstanceOf(EngineReached);
+    expect(h.moves.sent).toEqual([]);
   });
 
   it("leaves a lease its message's holder renewed within a lock duration, and comes back after it", async () => {
