@@ -2,8 +2,8 @@
  * Crash recovery with the pipeline's default lease, slice and requeue settings and the default
  * scheduler schedule (once a minute): the Functions host is killed mid-wave again and again and a
  * new one started. For each account in flight at a kill it measures how long the account sat
- * untouched. The goal: no wait longer than the moves queue's lock duration plus one scheduler run
- * (and the new instance's start).
+ * untouched. The goal: no wait longer than the moves queue's lock duration plus one scheduler run;
+ * each wait also holds the new instance's start, which the goal does not allow for.
  *
  * Run: npx tsx bench/crash-recovery.ts [--kills N] [--mailboxes N] [--items N] [--in-flight N]
  */

@@ -132,10 +132,11 @@ export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDr
       }
       if (before.size === 0) break;
       await pause(options.killAfterMs ?? 1_000);
-      before = await inFlight(store);
       await killHost(host);
       host = undefined;
       const killedAt = Date.now();
+      // Read once the host is dead: a write it made just before dying is no recovery.
+      before = await inFlight(store);
       host = await startHostProcess(stack.settings);
       // Each account in flight at the kill: until it is written again (or leaves the wave's flight).
       const waiting = new Map(before);

@@ -18,8 +18,8 @@ import { accountView, type AccountView } from "./account.js";
 import { recordAction, type Operator } from "./actions/record.js";
 import { AccountClosedError } from "./errors.js";
 import type { AdminPorts } from "./ports.js";
+import { waveAccounts } from "./users.js";
 
-const PAGE = 1000;
 const PARALLEL = 4;
 
 /** The Exchange port, or the refusal that names the settings hybrid waves need. */
@@ -38,22 +38,6 @@ function requireHybrid(wave: Wave, operation: string): void {
       `wave ${wave.id}`,
       `${operation} applies to hybrid waves; this wave copies through Graph`,
     );
-}
-
-async function* accountsIn(
-  ports: AdminPorts,
-  waveId: string,
-  status: Account["status"],
-): AsyncIterable<Account> {
-  let token: string | undefined;
-  do {
-    const page = await ports.store.accounts.scanByStatus(waveId, status, {
-      limit: PAGE,
-      ...(token !== undefined ? { continuationToken: token } : {}),
-    });
-    yield* page.items;
-    token = page.continuationToken;
-  } while (token !== undefined);
 }
 
 /** `mailferry endpoint create`: New-MigrationEndpoint with the credential given once. */
@@ -174,7 +158,7 @@ export async function approveWave(
     async (progress) => {
       requireHybrid(await ports.store.waves.get(waveId), "approving skipped items");
       const waiting: Account[] = [];
-      for await (const account of accountsIn(ports, waveId, "Synced")) {
+      for await (const account of waveAccounts(ports, waveId, ["Synced"])) {
         const checkpoint = readHybridCheckpoint(account.checkpoint);
         if (
           checkpoint?.score === body.score &&
@@ -241,7 +225,7 @@ export async function completeHybridWave(ports: AdminPorts, wave: Wave): Promise
   let changed = batches.length;
   for (const status of ["Queued", "Syncing", "Synced"] as const) {
     const moved: Account[] = [];
-    for await (const account of accountsIn(ports, wave.id, status)) {
+    for await (const account of waveAccounts(ports, wave.id, [status])) {
       const checkpoint = readHybridCheckpoint(account.checkpoint);
       if (account.completeNow !== undefined || account.completeAfter !== undefined) continue;
       if (checkpoint?.completeAfterSet !== undefined && checkpoint.submittedAttempt === account.attempt)
@@ -271,7 +255,7 @@ export async function hybridWaiting(
   const reasons: Record<string, number> = {};
   let read = 0;
   for (const status of ["Queued", "Syncing", "Synced"] as const) {
-    for await (const account of accountsIn(ports, waveId, status)) {
+    for await (const account of waveAccounts(ports, waveId, [status])) {
       const checkpoint = readHybridCheckpoint(account.checkpoint);
       const reason =
         checkpoint?.waiting ??

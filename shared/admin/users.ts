@@ -13,6 +13,7 @@ import {
   accountStatistics,
   hasLiveLease,
   type MoveEngineKind,
+  SETTLED_STATUSES,
   type Wave,
 } from "../domain/index.js";
 import { NotFoundError } from "../store/errors.js";
@@ -59,7 +60,7 @@ export interface UsersPage {
   readonly users: readonly UserRow[];
 }
 
-const FINAL = new Set<AccountStatus>(["Completed", "CompletedWithWarnings", "Failed", "Stopped", "Skipped"]);
+const FINAL = new Set<AccountStatus>(SETTLED_STATUSES);
 const MOVING = new Set<AccountStatus>(["Queued", "Syncing", "Completing"]);
 
 /**

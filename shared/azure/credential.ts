@@ -33,11 +33,25 @@ export function chooseCredential(identity: AzureIdentity = {}): CredentialChoice
   return identity.managedIdentityOnly === true ? { kind: "managedIdentity" } : { kind: "default" };
 }
 
-/** The Entra credential for an identity, as `chooseCredential` decides. */
+/** One credential per choice for the process: each keeps its own token cache. */
+const credentials = new Map<string, TokenCredential>();
+
+/**
+ * The Entra credential for an identity, as `chooseCredential` decides: the same instance for every
+ * client that signs in the same way, so the process fetches each token once, not once per client.
+ */
 export function credentialFor(identity: AzureIdentity = {}): TokenCredential {
   const choice = chooseCredential(identity);
-  if (choice.kind === "default") return new DefaultAzureCredential();
-  return choice.clientId === undefined
-    ? new ManagedIdentityCredential()
-    : new ManagedIdentityCredential({ clientId: choice.clientId });
+  const key = choice.kind === "default" ? "default" : `managed|${choice.clientId ?? ""}`;
+  let credential = credentials.get(key);
+  if (!credential) {
+    if (choice.kind === "default") credential = new DefaultAzureCredential();
+    else
+      credential =
+        choice.clientId === undefined
+          ? new ManagedIdentityCredential()
+          : new ManagedIdentityCredential({ clientId: choice.clientId });
+    credentials.set(key, credential);
+  }
+  return credential;
 }

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import Long from "long";
+import { MAX_MESSAGE_ID } from "./messages.js";
 import type {
   ServiceBusClient,
   ServiceBusMessage,
@@ -18,8 +19,6 @@ import type {
 /** Application properties Service Bus adds when it dead-letters a message. */
 export const DEAD_LETTER_PROPERTIES: readonly string[] = ["DeadLetterReason", "DeadLetterErrorDescription"];
 
-/** Longest MessageId Service Bus accepts. */
-const MAX_MESSAGE_ID = 128;
 const PEEK_PAGE = 100;
 const RECEIVE_BATCH = 50;
 const RECEIVE_WAIT_MS = 1_000;

@@ -13,10 +13,12 @@ export class InMemoryMoveQueue implements MoveQueue {
   private readonly seen = new Set<string>();
 
   send(messages: readonly MoveMessage[]): Promise<void> {
-    const tooLong = messages.map(moveMessageId).find((id) => id.length > MAX_MESSAGE_ID);
+    // As the SDK, refuse the whole batch when one MessageId is too long.
+    const ids = messages.map(moveMessageId);
+    const tooLong = ids.find((id) => id.length > MAX_MESSAGE_ID);
     if (tooLong !== undefined) return Promise.reject(messageIdTooLong(tooLong));
-    for (const message of messages) {
-      const id = moveMessageId(message);
+    for (const [index, message] of messages.entries()) {
+      const id = ids[index] ?? moveMessageId(message);
       if (this.seen.has(id)) continue;
       this.seen.add(id);
       this.sent.push(message);

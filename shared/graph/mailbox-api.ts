@@ -58,7 +58,7 @@ function encode(id: string): string {
  * none of them as a property; it offers singleValueExtendedProperties with $expand and one
  * `id eq` filter (api-reference/v1.0/api/singlevaluelegacyextendedproperty-get.md).
  */
-export const DETAIL_PROPERTIES = {
+const DETAIL_PROPERTIES = {
   subject: { type: "String", tag: 0x0037 },
   sender: { type: "String", tag: 0x0c1f },
   receivedDateTime: { type: "SystemTime", tag: 0x0e06 },

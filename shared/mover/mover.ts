@@ -246,12 +246,7 @@ async function resendIfLost(
   log: Logger,
 ): Promise<void> {
   const isSliceBeforeNext =
-    (account.status === "Queued" || account.status === "Syncing" || account.status === "Completing") &&
-    account.attempt === message.attempt &&
-    account.round === message.round &&
-    passOf(account) === message.pass &&
-    account.slice === message.slice &&
-    !hasLiveLease(account, services.now());
+    isCurrent(account, { ...message, slice: message.slice + 1 }) && !hasLiveLease(account, services.now());
   if (!isSliceBeforeNext) {
     log.info("message is stale; nothing to do");
     return;

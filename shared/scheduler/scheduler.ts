@@ -229,7 +229,7 @@ async function releasePending(
  * intent was never cleared). Each goes under the MessageId the lost send had, so one that was sent
  * after all is dropped by the broker's duplicate detection.
  */
-export async function resendUnsent(services: SchedulerPorts, wave: Wave): Promise<number> {
+async function resendUnsent(services: SchedulerPorts, wave: Wave): Promise<number> {
   const engine = moveEngineFor(wave);
   let resent = 0;
   for (const intent of await services.releases.unsentIntents(wave.id)) {

@@ -22,8 +22,8 @@ export function accountedCopies(records: Iterable<ItemRecord>): Set<string> {
 }
 
 /** The target folder's items not already accounted for, by fingerprint. */
-async function unaccountedCopies(
-  request: SliceRequest,
+export async function unaccountedCopies(
+  request: Pick<SliceRequest, "deadline">,
   where: { readonly side: FolderSide; readonly folderId: string },
   accountedFor: ReadonlySet<string>,
 ): Promise<Map<string, MailboxItem[]>> {

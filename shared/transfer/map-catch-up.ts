@@ -16,15 +16,16 @@
  * an import keeps. A copy found is recorded; its version is unknown, so it is recorded without one
  * and the engine updates it in place from the source: never a second copy.
  *
- * Cost when nothing was lost: one folder listing and one read of the folder's rows per folder and
- * slice that lists new items, nothing when the target folder is still empty.
+ * Cost when nothing was lost: one listing of the target's folders per slice that lists new items,
+ * and one read of the map's rows for each of those folders that holds items.
  */
 import type { Logger } from "../telemetry/logger.js";
 import type { FolderSide } from "./folders.js";
-import type { MailboxItem } from "../graph/port.js";
+import type { MailboxFolder, MailboxItem } from "../graph/port.js";
 import { withTransientRetry } from "../graph/retry.js";
+import { unaccountedCopies } from "./interrupted-imports.js";
+import { fingerprintOfItem } from "./slice.js";
 import {
-  itemFingerprint,
   type FolderCheckpoint,
   type ItemRecord,
   type MailboxKey,
@@ -52,11 +53,11 @@ interface Place {
 /** A target folder's copies the map has no row for, by fingerprint; undefined when it has none. */
 type Unclaimed = Map<string, MailboxItem[]> | undefined;
 
-const LISTING_PAGE = 200;
-
 /** One slice's catch-up: each target folder is checked at most once. */
 export class ItemMapCatchUp {
   private readonly checked = new Map<string, Promise<Unclaimed>>();
+  private readonly rows = new Map<string, Promise<readonly ItemRecord[]>>();
+  private readonly listings = new Map<"primary" | "archive", Promise<readonly MailboxFolder[]>>();
 
   constructor(private readonly slice: CatchUpSlice) {}
 
@@ -82,7 +83,7 @@ export class ItemMapCatchUp {
       if (!copies) continue;
       for (const item of unknown) {
         if (known.has(item.id)) continue;
-        const match = copies.get(itemFingerprint(item.createdDateTime, item.size))?.shift();
+        const match = copies.get(fingerprintOfItem(item))?.shift();
         if (!match) continue;
         const record: ItemRecord = {
           sourceItemId: item.id,
@@ -121,14 +122,10 @@ export class ItemMapCatchUp {
   /** The folder's unclaimed copies when it holds more than the map knows of; else undefined. */
   private async check(place: Place, folder: FolderCheckpoint): Promise<Unclaimed> {
     const { side, folderId } = place;
-    const listed = await withTransientRetry(
-      () => side.api.listFolders(side.mailboxId, side.governor),
-      this.slice.deadline,
-      side.governor,
-    );
+    const listed = await this.foldersOf(place);
     const copies = listed.find((entry) => entry.id === folderId)?.totalItemCount;
     if (copies === 0) return undefined;
-    const rows = (await this.slice.state.listItemsInFolder(this.slice.key, folder.sourceFolderId)).filter(
+    const rows = (await this.rowsOf(folder.sourceFolderId)).filter(
       (record) =>
         (record.inArchive === true) === place.inArchive &&
         (record.targetFolderId === undefined || record.targetFolderId === folderId),
@@ -136,21 +133,33 @@ export class ItemMapCatchUp {
     // A count the listing does not give is no proof that nothing is missing: the folder is listed.
     if (copies !== undefined && copies <= rows.length) return undefined;
     const claimed = new Set(rows.map((record) => record.targetItemId));
-    const unclaimed = new Map<string, MailboxItem[]>();
-    let cursor: string | undefined;
-    do {
-      const page = await withTransientRetry(
-        () => side.api.itemDelta(side.mailboxId, folderId, cursor, LISTING_PAGE, side.governor),
+    const unclaimed = await unaccountedCopies(this.slice, { side, folderId }, claimed);
+    return unclaimed.size > 0 ? unclaimed : undefined;
+  }
+
+  /** The map's rows of a source folder, read once per slice for the primary and the archive alike. */
+  private rowsOf(sourceFolderId: string): Promise<readonly ItemRecord[]> {
+    let pending = this.rows.get(sourceFolderId);
+    if (!pending) {
+      pending = this.slice.state.listItemsInFolder(this.slice.key, sourceFolderId);
+      this.rows.set(sourceFolderId, pending);
+    }
+    return pending;
+  }
+
+  /** The side's folders with their item counts, listed once per slice whatever folder asks. */
+  private foldersOf(place: Place): Promise<readonly MailboxFolder[]> {
+    const key = place.inArchive ? "archive" : "primary";
+    let pending = this.listings.get(key);
+    if (!pending) {
+      const { side } = place;
+      pending = withTransientRetry(
+        () => side.api.listFolders(side.mailboxId, side.governor),
         this.slice.deadline,
         side.governor,
       );
-      for (const item of page.items) {
-        if (claimed.has(item.id)) continue;
-        const fingerprint = itemFingerprint(item.createdDateTime, item.size);
-        unclaimed.set(fingerprint, [...(unclaimed.get(fingerprint) ?? []), item]);
-      }
-      cursor = page.nextLink;
-    } while (cursor);
-    return unclaimed.size > 0 ? unclaimed : undefined;
+      this.listings.set(key, pending);
+    }
+    return pending;
   }
 }

@@ -201,7 +201,7 @@ export function isCopied(request: SliceRequest, folder: FolderCheckpoint): boole
 }
 
 /** The target folder a record's copy is expected in, as this pass maps the folder. */
-export function expectedFolder(record: ItemRecord, folder: FolderCheckpoint): string | undefined {
+function expectedFolder(record: ItemRecord, folder: FolderCheckpoint): string | undefined {
   return record.inArchive ? folder.archiveFolderId : folder.targetFolderId;
 }
 

@@ -1,4 +1,3 @@
-import { TableClient } from "@azure/data-tables";
 /**
  * Table Storage that loses its latest acknowledged writes mid-wave. Azurite persisting to a folder
  * saves it only every few seconds, so when its process is killed (SIGKILL) together with the
@@ -8,6 +7,7 @@ import { TableClient } from "@azure/data-tables";
  * copied exactly once, as the simulated target mailboxes show.
  */
 import type { ChildProcess } from "node:child_process";
+import { TableClient } from "@azure/data-tables";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,8 @@ import { readTablesSettings } from "../../shared/config/index.js";
 import { createStore } from "../../shared/store/index.js";
 import { tablesConnection } from "../../shared/azure/index.js";
 import { silentLogger } from "../../shared/telemetry/logger.js";
-import { FAST_PIPELINE, problems } from "./support.js";
+import { until } from "../fixtures/admin/bus.js";
+import { problems, smallStackOptions } from "./support.js";
 
 const WAVE = "loss";
 
@@ -31,12 +32,12 @@ describe("Azurite killed mid-wave with persistence", () => {
     { timeout: 240_000 },
     async () => {
       const folder = await mkdtemp(join(tmpdir(), "mailferry-azurite-loss-"));
-      const stack = await startEmulators({
-        logger: silentLogger,
-        persistDir: folder,
-        graph: { mailboxes: 2, itemsPerMailbox: 60, seed: 23, plantTrouble: false, scaleWindows: 0.01 },
-        settings: { ...FAST_PIPELINE, MAILFERRY_GRAPH_WINDOW_SCALE: "0.01" },
-      });
+      const stack = await startEmulators(
+        smallStackOptions(
+          { mailboxes: 2, itemsPerMailbox: 60, seed: 23, plantTrouble: false },
+          { persistDir: folder },
+        ),
+      );
       const store = await createStore(readTablesSettings(stack.settings));
       let host: ChildProcess | undefined;
       let restarted: AzuriteInstance | undefined;
@@ -50,9 +51,11 @@ describe("Azurite killed mid-wave with persistence", () => {
         host = await startHostProcess(stack.settings);
 
         // Killed while items are being copied: a quarter of them are in the target.
-        while (graph.counters().totals.itemsImported < items / 4) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await until(
+          () => graph.counters().totals.itemsImported >= items / 4,
+          "a quarter of the items",
+          120_000,
+        );
         // A write acknowledged just before the kill shows whether Azurite lost its latest writes.
         const connection = tablesConnection(readTablesSettings(stack.settings));
         if (!("connectionString" in connection)) throw new Error("the local stack uses a connection string");
